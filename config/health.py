@@ -1,0 +1,50 @@
+"""/healthz: is the app able to serve? Probes the database and the broker."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from config.celery import app as celery_app
+
+BROKER_TIMEOUT_SECONDS = 2
+
+
+def database_status():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return "ok"
+    except Exception as exc:  # any failure means "down"; the reason goes in the body
+        return f"down: {exc.__class__.__name__}"
+
+
+def broker_status():
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, timeout=BROKER_TIMEOUT_SECONDS)
+        return "ok"
+    except Exception as exc:
+        return f"down: {exc.__class__.__name__}"
+
+
+def last_heartbeat():
+    from reports.models import JobRun
+
+    run = JobRun.objects.filter(task="reports.tasks.heartbeat", status="succeeded").order_by("-started_at")
+    started = run.values_list("started_at", flat=True).first()
+    return started.isoformat() if started else None
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request):
+    body = {"database": database_status(), "broker": broker_status()}
+    healthy = body["database"] == "ok" and body["broker"] == "ok"
+    if body["database"] == "ok":
+        # Informational: a stopped worker does not stop the web app serving.
+        body["worker_last_heartbeat"] = last_heartbeat()
+    body["status"] = "ok" if healthy else "down"
+    return JsonResponse(body, status=200 if healthy else 503)

@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from config.health import healthz
+
+admin.site.site_header = "KAM CRM"
+
+urlpatterns = [
+    path("", include("reports.urls")),
+    path("healthz", healthz, name="healthz"),
+    # The language can be chosen on the login page, before logging in.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("", include("django.contrib.auth.urls")),
+    path("teams/", include("users.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,73 @@
+"""Demo data for a first look: `python manage.py seed_demo [--password P] [--seed N]`.
+
+Lives in `reports` because reports is the one app that may read every other
+app, and the demo grows with every capability. Idempotent: a second run makes
+nothing new; `--seed` makes the generated data deterministic.
+"""
+
+import random
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from users.models import Team, User
+
+DEFAULT_PASSWORD = "demo-pass-2026"
+
+# username, display name, role, team key
+PEOPLE = [
+    ("admin", "Admin 管理员", User.Role.ADMIN, None),
+    ("supervisor", "王主管 Wang", User.Role.SUPERVISOR, "east"),
+    ("manager", "李经理 Li", User.Role.MANAGER, "east"),
+    ("manager3", "陈经理 Chen", User.Role.MANAGER, "east"),
+    ("supervisor2", "張主管 Zhang", User.Role.SUPERVISOR, "south"),
+    ("manager2", "黃經理 Huang", User.Role.MANAGER, "south"),
+]
+TEAMS = {
+    "east": ("华东大客户部 East China Key Accounts", "supervisor"),
+    "south": ("華南大客戶部 South China Key Accounts", "supervisor2"),
+}
+
+
+class Command(BaseCommand):
+    help = "Load realistic demo data (users, teams, and what later capabilities add). Safe to re-run."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", default=DEFAULT_PASSWORD, help="Password for every demo user.")
+        parser.add_argument("--seed", type=int, default=2026, help="Random seed; same seed, same data.")
+        parser.add_argument(
+            "--if-empty", action="store_true",
+            help="Do nothing when users exist already (used by `make run` to load the demo once).",
+        )
+
+    def handle(self, *args, password, seed, if_empty, **options):
+        if if_empty and User.objects.exists():
+            self.stdout.write("Demo data present; skipping (run seed_demo without --if-empty to refresh).")
+        else:
+            with transaction.atomic():
+                self.seed(rng=random.Random(seed), password=password)
+            self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self.print_logins(password)
+
+    def seed(self, *, rng, password):
+        users = {username: self.seed_user(username, name, role, password)
+                 for username, name, role, _ in PEOPLE}
+        for key, (name, supervisor) in TEAMS.items():
+            team, _ = Team.objects.update_or_create(name=name, defaults={"supervisor": users[supervisor]})
+            members = [users[u] for u, _, _, team_key in PEOPLE if team_key == key]
+            User.objects.filter(pk__in=[m.pk for m in members]).update(team=team)
+
+    def seed_user(self, username, display_name, role, password):
+        user, _ = User.objects.get_or_create(username=username)
+        user.display_name = display_name
+        user.role = role
+        user.email = f"{username}@example.com"
+        user.is_staff = user.is_superuser = role == User.Role.ADMIN
+        user.set_password(password)
+        user.save()
+        return user
+
+    def print_logins(self, password):
+        self.stdout.write(f"Demo logins (password for all: {password}):")
+        for username, name, role, _ in PEOPLE:
+            self.stdout.write(f"  {username:<12} {User.Role(role).label:<16} {name}")

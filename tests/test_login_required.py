@@ -1,0 +1,55 @@
+"""Every page needs a login except the few a stranger must reach (walks the URLconf)."""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+pytestmark = pytest.mark.django_db
+
+# Pages a logged-out person must reach: logging in, resetting a password,
+# choosing a language, and the load balancer's probe.
+PUBLIC = {
+    "/login/", "/healthz", "/i18n/setlang/",
+    "/password_reset/", "/password_reset/done/", "/reset/x-y/x-y/", "/reset/done/",
+    "/admin/login/",
+}
+
+
+def walk(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern)
+
+
+def concrete(route):
+    """A request path for a route, with sample values for its parameters."""
+    route = re.sub(r"<int:\w+>", "1", route)
+    route = re.sub(r"<(?:str|slug|uuid|path:)?\w*:?\w+>", "x-y", route)
+    route = route.replace("^", "").replace("$", "").replace("\\Z", "")
+    return "/" + route
+
+
+def all_paths():
+    paths = {concrete(route) for route in walk(get_resolver().url_patterns)}
+    # Regex routes the admin builds for every model are covered by the admin index.
+    return sorted(p for p in paths if "(" not in p and "?" not in p)
+
+
+def test_the_walk_finds_the_project_pages():
+    paths = all_paths()
+    assert {"/", "/teams/", "/teams/1/", "/password_change/", "/admin/"} <= set(paths)
+
+
+@pytest.mark.parametrize("path", all_paths())
+def test_anonymous_visitor_is_sent_to_login(client, path):
+    response = client.get(path)
+    if path in PUBLIC:
+        assert response.status_code in (200, 302, 405)
+        if response.status_code == 302:
+            assert "/login/" not in response.url or path.startswith("/reset/")
+        return
+    assert response.status_code == 302, path
+    assert "login/?next=" in response.url, (path, response.url)

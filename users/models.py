@@ -1,0 +1,90 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """People whose work `user` may see: admins everyone, others their teams."""
+        if user.is_admin:
+            return self
+        return self.filter(Q(pk=user.pk) | Q(team__in=Team.objects.visible_to(user))).distinct()
+
+    def managers(self):
+        return self.filter(role=User.Role.MANAGER, is_active=True)
+
+
+class CrmUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        MANAGER = "manager", _("Account manager")
+        SUPERVISOR = "supervisor", _("Supervisor")
+        ADMIN = "admin", _("Admin")
+
+    display_name = models.CharField(
+        _("display name"), max_length=150, blank=True,
+        help_text=_("The name colleagues know, e.g. 王小明. Shown instead of the username."),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MANAGER)
+    team = models.ForeignKey(
+        "users.Team", verbose_name=_("team"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="members",
+    )
+
+    objects = CrmUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+        constraints = [
+            models.CheckConstraint(
+                name="user_role_valid", condition=Q(role__in=["manager", "supervisor", "admin"]),
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name or self.get_full_name() or self.username
+
+    @property
+    def is_admin(self):
+        return self.role == self.Role.ADMIN or self.is_superuser
+
+    @property
+    def is_supervisor(self):
+        return self.role == self.Role.SUPERVISOR
+
+
+class TeamQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if user.is_admin:
+            return self
+        return self.filter(Q(supervisor=user) | Q(members=user)).distinct()
+
+    def with_people(self):
+        return self.select_related("supervisor").prefetch_related("members")
+
+
+class Team(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    supervisor = models.ForeignKey(
+        User, verbose_name=_("supervisor"), on_delete=models.PROTECT,
+        related_name="supervised_teams",
+        help_text=_("Signs off the members' monthly visit logs and approves their tier changes."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = TeamQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["name"], name="team_name_unique")]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,9 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def minutes(duration):
+    """A timedelta as whole minutes, for sentences like "locked for 15 minutes"."""
+    return int(duration.total_seconds() // 60) if duration else 0

@@ -1,0 +1,33 @@
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, ListView
+
+from users.models import Team
+
+
+class TeamListView(ListView):
+    template_name = "users/team_list.html"
+    context_object_name = "teams"
+    paginate_by = 25
+
+    def get_queryset(self):
+        teams = (
+            Team.objects.visible_to(self.request.user)
+            .select_related("supervisor")
+            .annotate(member_count=Count("members"))
+            .order_by("name")
+        )
+        if query := self.request.GET.get("q", "").strip():
+            teams = teams.filter(name__icontains=query)
+        return teams
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(q=self.request.GET.get("q", ""), title=_("Teams"), **kwargs)
+
+
+class TeamDetailView(DetailView):
+    template_name = "users/team_detail.html"
+    context_object_name = "team"
+
+    def get_queryset(self):
+        return Team.objects.visible_to(self.request.user).with_people()
