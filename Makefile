@@ -30,7 +30,7 @@ lint: install
 
 # Refresh the catalogs after changing strings; needs GNU gettext (apt-get install gettext).
 messages: install
-	$(PY) manage.py makemessages --all --ignore=.venv --ignore=var --no-obsolete
+	$(PY) manage.py makemessages -l zh_Hans -l zh_Hant --ignore=.venv --ignore=var --ignore=tests --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv
 
 stop-db:

@@ -1,0 +1,62 @@
+"""Celery: the beat schedule is sane, and a real worker runs a task through the
+configured broker (Redis in CI, the filesystem broker locally) and records it."""
+
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from celery.schedules import crontab
+
+from config.celery import app
+from reports.models import JobRun
+
+
+def test_every_beat_entry_is_a_crontab_with_expires():
+    assert app.conf.beat_schedule
+    for name, entry in app.conf.beat_schedule.items():
+        assert isinstance(entry["schedule"], crontab), name
+        assert entry["options"]["expires"] > 0, name
+        assert entry["task"] in app.tasks, f"{name}: {entry['task']} is not a registered task"
+
+
+def test_tasks_survive_a_lost_worker():
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_reject_on_worker_lost is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_runs_the_heartbeat_and_records_the_run():
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        app.send_task("reports.tasks.heartbeat")
+        deadline = time.monotonic() + 20
+        while not JobRun.objects.filter(status="succeeded").exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+    run = JobRun.objects.get()
+    assert run.task == "reports.tasks.heartbeat"
+    assert run.rows == 0 and run.finished_at >= run.started_at
+
+
+@pytest.mark.django_db
+def test_a_failing_job_is_recorded_with_its_error(settings):
+    from reports import jobs
+
+    class FakeTask:  # the signal hands the task object; only its name is read
+        name = "care.tasks.example"
+
+    jobs._started(task_id="t-1", task=FakeTask())
+    jobs._failed(task_id="t-1", exception=ValueError("bad row"))
+    run = JobRun.objects.get(task_id="t-1")
+    assert run.status == JobRun.Status.FAILED and "bad row" in run.error
+
+
+@pytest.mark.django_db
+def test_a_redelivered_task_updates_its_run_instead_of_adding_one():
+    from reports import jobs
+
+    class FakeTask:
+        name = "reports.tasks.heartbeat"
+
+    jobs._started(task_id="t-2", task=FakeTask())
+    jobs._started(task_id="t-2", task=FakeTask())
+    jobs._finished(task_id="t-2", retval=5, state="SUCCESS")
+    assert JobRun.objects.get(task_id="t-2").rows == 5

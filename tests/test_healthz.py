@@ -1,0 +1,37 @@
+"""/healthz answers 200 with database and broker status, 503 when either is down."""
+
+import pytest
+from django.db import connection
+
+from config.celery import app as celery_app
+
+
+def test_healthy_when_database_and_broker_answer(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() | {"worker_last_heartbeat": None} == {
+        "database": "ok", "broker": "ok", "status": "ok", "worker_last_heartbeat": None,
+    }
+
+
+def test_down_when_the_broker_is_unreachable(client, db, monkeypatch):
+    # A real broker address where nothing listens: the probe must fail, quickly.
+    monkeypatch.setitem(celery_app.conf, "broker_url", "redis://127.0.0.1:9/0")
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["broker"].startswith("down")
+    assert response.json()["database"] == "ok"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_down_when_the_database_is_unreachable(client, monkeypatch):
+    connection.close()
+    monkeypatch.setitem(connection.settings_dict, "HOST", "127.0.0.1")
+    monkeypatch.setitem(connection.settings_dict, "PORT", "9")
+    try:
+        response = client.get("/healthz")
+    finally:
+        connection.close()
+    assert response.status_code == 503
+    assert response.json()["database"].startswith("down")
+    assert response.json()["status"] == "down"

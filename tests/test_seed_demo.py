@@ -1,0 +1,32 @@
+import pytest
+from django.core.management import call_command
+
+from users.models import Team, User
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(*args):
+    call_command("seed_demo", *args, stdout=open("/dev/null", "w"))
+
+
+def test_demo_has_the_four_documented_logins_in_two_teams():
+    seed("--password", "pw-for-demo-1")
+    users = {u.username: u for u in User.objects.select_related("team")}
+    assert users["admin"].is_admin
+    assert users["supervisor"].is_supervisor
+    assert users["manager"].team.supervisor == users["supervisor"]
+    assert users["manager2"].team != users["manager"].team
+    assert users["manager"].check_password("pw-for-demo-1")
+
+
+def test_seeding_twice_creates_nothing_new():
+    seed("--seed", "7")
+    counts = (User.objects.count(), Team.objects.count())
+    seed("--seed", "7")
+    assert (User.objects.count(), Team.objects.count()) == counts
+
+
+def test_if_empty_leaves_an_existing_database_alone(admin):
+    seed("--if-empty")
+    assert User.objects.count() == 1

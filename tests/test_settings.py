@@ -1,0 +1,44 @@
+"""Settings: production passes the deploy checks; CI really runs on PostgreSQL and Redis."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_production_settings_pass_check_deploy_with_no_warnings():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": "x7$Kp!2qLw9#Rz4vTn8^Yb6&Hc3*Jd5@Mf1(Gs0)Ae-Uo_Ix+Qy=Wr",
+        "DJANGO_ALLOWED_HOSTS": "crm.example.com",
+        "DATABASE_URL": settings.DATABASES["default"].get("URL", "") or os.environ.get("DATABASE_URL", "")
+        or "postgres://postgres@127.0.0.1:5432/postgres",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.skipif(not os.environ.get("CI"), reason="only CI promises the real services")
+@pytest.mark.django_db
+def test_ci_runs_on_the_machines_postgresql_and_redis():
+    assert connection.vendor == "postgresql"
+    assert connection.settings_dict["HOST"] in ("127.0.0.1", "localhost")
+    assert settings.CELERY_BROKER_URL.startswith("redis://")
+
+
+@pytest.mark.django_db
+def test_the_database_is_postgresql_with_trigram_search_available():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_available_extensions WHERE name = 'pg_trgm'")
+        assert cursor.fetchone()[0] == 1
