@@ -1,5 +1,6 @@
 """/healthz: is the app able to serve? Probes the database and the broker."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
@@ -22,7 +23,7 @@ def database_status():
 
 def broker_status():
     try:
-        with celery_app.connection_for_write() as conn:
+        with celery_app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, timeout=BROKER_TIMEOUT_SECONDS)
         return "ok"
     except Exception as exc:

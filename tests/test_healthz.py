@@ -3,8 +3,6 @@
 import pytest
 from django.db import connection
 
-from config.celery import app as celery_app
-
 
 def test_healthy_when_database_and_broker_answer(client, db):
     response = client.get("/healthz")
@@ -14,9 +12,9 @@ def test_healthy_when_database_and_broker_answer(client, db):
     }
 
 
-def test_down_when_the_broker_is_unreachable(client, db, monkeypatch):
+def test_down_when_the_broker_is_unreachable(client, db, settings):
     # A real broker address where nothing listens: the probe must fail, quickly.
-    monkeypatch.setitem(celery_app.conf, "broker_url", "redis://127.0.0.1:9/0")
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:9/0"
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["broker"].startswith("down")
