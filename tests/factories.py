@@ -38,3 +38,51 @@ class TeamFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Key Accounts {n}")
     supervisor = factory.SubFactory(SupervisorFactory)
+
+
+class AccountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "accounts.Account"
+
+    name = factory.Sequence(lambda n: f"客户 {n} Co.")
+    industry = "Manufacturing"
+    region = "华东"
+    kind = "strategic"
+    status = "active"
+    owner = factory.SubFactory(UserFactory)
+
+
+class ProspectFactory(AccountFactory):
+    status = "prospect"
+    kind = "standard"
+    owner = None
+
+
+class OrderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "accounts.Order"
+
+    account = factory.SubFactory(AccountFactory)
+    signed_on = factory.Faker("date_between", start_date="-300d", end_date="today")
+    amount = factory.Faker("pydecimal", left_digits=6, right_digits=2, positive=True, min_value=1000)
+    product = "ERP licence"
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "contacts.Contact"
+
+    account = factory.SubFactory(AccountFactory)
+    name = factory.Faker("name", locale="zh_CN")
+    title = "经理"
+
+
+class BuyerRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "contacts.BuyerRole"
+
+    contact = factory.SubFactory(ContactFactory)
+    account = factory.SelfAttribute("contact.account")
+    role = "decision_maker"
+    influence = 3
+    contact_level = 3

@@ -1,0 +1,315 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Upper
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class AccountQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+    def visible_to(self, user):
+        """Accounts `user` may see (K-05): admins all; others what they own or
+        serve on, their sales team's, the teams they lead, and the open prospect pool."""
+        if user.is_admin:
+            return self
+        served = AccountTeamMember.objects.filter(account=OuterRef("pk"), user=user)
+        scope = (
+            Q(owner=user) | Exists(served)
+            | Q(owner__team__supervisor=user)
+            | Q(owner__isnull=True, status=Account.Status.PROSPECT)
+        )
+        if user.team_id:
+            scope |= Q(owner__team_id=user.team_id)
+        return self.filter(scope)
+
+    def editable_by(self, user):
+        """Accounts `user` may change: what they own or serve on, and their teams' for supervisors."""
+        if user.is_admin:
+            return self
+        served = AccountTeamMember.objects.filter(account=OuterRef("pk"), user=user)
+        return self.filter(Q(owner=user) | Exists(served) | Q(owner__team__supervisor=user))
+
+    def search(self, text):
+        # Served by account_name_trgm: Django's icontains is UPPER(name) LIKE UPPER('%text%').
+        return self.filter(name__icontains=text) if text else self
+
+    def with_list_columns(self):
+        return self.select_related("owner", "parent")
+
+
+class Account(models.Model):
+    class Kind(models.TextChoices):
+        STANDARD = "standard", _("Standard account")
+        ECONOMIC = "economic", _("Economic key account")
+        IMPORTANT = "important", _("Important key account")
+        GROUP = "group", _("Group key account")
+        STRATEGIC = "strategic", _("Strategic key account")
+
+    class Status(models.TextChoices):
+        PROSPECT = "prospect", _("Prospect")
+        ACTIVE = "active", _("Active")
+        AT_RISK = "at_risk", _("At risk")
+        LOST = "lost", _("Lost")
+
+    class RelationshipStyle(models.TextChoices):
+        PRICE_SENSITIVE = "price_sensitive", _("Price-sensitive")
+        PERSONALISED = "personalised", _("Personalised")
+        STRATEGIC_PARTNER = "strategic_partner", _("Strategic partner")
+
+    class Size(models.TextChoices):
+        SMALL = "small", _("Small (under 100 staff)")
+        MEDIUM = "medium", _("Medium (100–999 staff)")
+        LARGE = "large", _("Large (1,000–9,999 staff)")
+        ENTERPRISE = "enterprise", _("Enterprise (10,000+ staff)")
+
+    class Sentiment(models.TextChoices):
+        POSITIVE = "positive", _("Positive")
+        NEUTRAL = "neutral", _("Neutral")
+        NEGATIVE = "negative", _("Negative")
+
+    KEY_KINDS = (Kind.ECONOMIC, Kind.IMPORTANT, Kind.GROUP, Kind.STRATEGIC)
+    MIN_KEY_ACCOUNT_MANAGERS = 2  # K-05: no key account is one person's private line
+    PROFILE_REVIEW_EVERY = 3  # K-02: every 3 communications, review the profile once
+
+    # Base layer (K-01)
+    name = models.CharField(_("name"), max_length=200)
+    industry = models.CharField(_("industry"), max_length=100, blank=True)
+    size = models.CharField(_("size"), max_length=20, choices=Size.choices, blank=True)
+    business_scope = models.TextField(_("business scope"), blank=True)
+    region = models.CharField(_("region"), max_length=100, blank=True, help_text=_("e.g. 华东 / Shanghai"))
+    founded_on = models.DateField(
+        _("founding date"), null=True, blank=True,
+        help_text=_("Used for company-anniversary care tasks."),
+    )
+    kind = models.CharField(_("key-account kind"), max_length=20, choices=Kind.choices, default=Kind.STANDARD)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    relationship_style = models.CharField(
+        _("relationship style"), max_length=20, choices=RelationshipStyle.choices, blank=True,
+        help_text=_("The goal is to move customers from price-sensitive towards strategic partner."),
+    )
+    potential = models.PositiveSmallIntegerField(
+        _("potential"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("1 (little) to 5 (great): your judgement of the account's growth potential."),
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent group"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="subsidiaries", help_text=_("For a subsidiary: the group account its figures roll up to."),
+    )
+    # Needs layer
+    explicit_needs = models.TextField(_("explicit needs"), blank=True)
+    implicit_needs = models.TextField(
+        _("implicit needs"), blank=True,
+        help_text=_("What they worry about but do not say, e.g. that a new system disrupts operations."),
+    )
+    # Behaviour layer
+    purchase_history = models.TextField(_("purchase history"), blank=True)
+    competitor_opinion = models.TextField(_("opinion of competitors"), blank=True)
+    sentiment = models.CharField(_("sentiment"), max_length=20, choices=Sentiment.choices, blank=True)
+    sentiment_notes = models.TextField(_("emotional feedback"), blank=True, help_text=_("e.g. price sensitivity"))
+    # Responsibility (K-05)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("responsible manager"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="owned_accounts",
+    )
+    team_members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="AccountTeamMember", related_name="served_accounts",
+        verbose_name=_("account team"), blank=True,
+    )
+    responsible_department = models.CharField(_("responsible department"), max_length=100, blank=True)
+    executive_sponsor = models.CharField(
+        _("executive sponsor"), max_length=100, blank=True,
+        help_text=_("The executive of ours who backs this account."),
+    )
+    # Profile freshness (K-02): touches are counted as they are logged, not recounted per page.
+    touches_since_review = models.PositiveIntegerField(_("touches since the last profile review"), default=0)
+    profile_reviewed_at = models.DateTimeField(_("profile last reviewed"), null=True, blank=True)
+    profile_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("profile reviewed by"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["touches_since_review", "updated_at"])
+    objects = AccountQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(name="account_potential_1_to_5", condition=Q(potential__range=(1, 5))),
+            models.CheckConstraint(name="account_not_own_parent", condition=~Q(parent=models.F("pk"))),
+        ]
+        indexes = [
+            # AccountQuerySet.search(): trigram index for UPPER(name) LIKE '%…%'.
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="account_name_trgm"),
+            # The list's default filters.
+            models.Index(fields=["owner", "status"], name="account_owner_status_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("accounts:detail", args=[self.pk])
+
+    @property
+    def is_key_account(self):
+        return self.kind in self.KEY_KINDS
+
+    @property
+    def is_archived(self):
+        return self.archived_at is not None
+
+    @property
+    def needs_profile_review(self):
+        return self.touches_since_review >= self.PROFILE_REVIEW_EVERY
+
+
+class AccountTeamMember(models.Model):
+    """A manager who serves an account beside its responsible manager (K-05)."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_memberships")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("account team member")
+        verbose_name_plural = _("account team members")
+        constraints = [models.UniqueConstraint(fields=["account", "user"], name="account_member_unique")]
+
+    def __str__(self):
+        return f"{self.account} · {self.user}"
+
+
+class Competitor(models.Model):
+    """A competitor at one account (K-04)."""
+
+    account = models.ForeignKey(
+        Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="competitors",
+    )
+    name = models.CharField(_("competitor"), max_length=200)
+    offer = models.TextField(_("their offer"), blank=True)
+    strengths = models.TextField(_("their strengths"), blank=True)
+    customer_opinion = models.TextField(_("the customer's opinion of them"), blank=True)
+
+    class Meta:
+        verbose_name = _("competitor")
+        verbose_name_plural = _("competitors")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["account", "name"], name="competitor_unique_per_account")]
+
+    def __str__(self):
+        return self.name
+
+
+class Order(models.Model):
+    """An order or contract (K-08): the basis of value, tiering, CLV and concentration."""
+
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="orders")
+    signed_on = models.DateField(_("date"))
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    product = models.CharField(_("product"), max_length=200)
+    contract_months = models.PositiveSmallIntegerField(
+        _("contract term (months)"), null=True, blank=True, help_text=_("Leave empty for a one-off order."),
+    )
+    reference = models.CharField(_("contract number"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-signed_on", "-pk"]
+        constraints = [models.CheckConstraint(name="order_amount_positive", condition=Q(amount__gt=Decimal(0)))]
+        indexes = [models.Index(fields=["account", "signed_on"], name="order_account_date_idx")]
+
+    def __str__(self):
+        return f"{self.product} {self.amount}"
+
+
+class ProductPosition(models.Model):
+    """One line of the product map (K-03): where one of our products stands at an account."""
+
+    class Status(models.TextChoices):
+        IN_USE = "in_use", _("In use")
+        EVALUATING = "evaluating", _("Under evaluation")
+        TARGET = "target", _("Target")
+        LOST = "lost", _("Lost")
+
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="products")
+    product = models.CharField(_("product"), max_length=200)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.TARGET)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("product map entry")
+        verbose_name_plural = _("product map")
+        ordering = ["status", "product"]
+        constraints = [models.UniqueConstraint(fields=["account", "product"], name="product_unique_per_account")]
+
+    def __str__(self):
+        return self.product
+
+
+class ProspectClaimQuerySet(models.QuerySet):
+    def pending_for(self, supervisor):
+        claims = self.filter(status=ProspectClaim.Status.PENDING).select_related("account", "claimant")
+        if supervisor.is_admin:
+            return claims
+        return claims.filter(claimant__team__supervisor=supervisor)
+
+
+class ProspectClaim(models.Model):
+    """A manager's claim on a prospect (K-06); a supervisor approves or rejects it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    ACTIVE = (Status.PENDING, Status.APPROVED)
+
+    account = models.ForeignKey(Account, verbose_name=_("prospect"), on_delete=models.CASCADE, related_name="claims")
+    claimant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("claimed by"), on_delete=models.PROTECT, related_name="claims",
+    )
+    reason = models.TextField(_("why you"), blank=True, help_text=_("e.g. an existing relationship or a lead."))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("claimed"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.TextField(_("reason for the decision"), blank=True)
+
+    objects = ProspectClaimQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("prospect claim")
+        verbose_name_plural = _("prospect claims")
+        ordering = ["-created_at"]
+        constraints = [
+            # K-06: two managers never chase the same prospect.
+            models.UniqueConstraint(
+                fields=["account"], condition=Q(status__in=["pending", "approved"]),
+                name="one_active_claim_per_prospect",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.account} · {self.claimant}"

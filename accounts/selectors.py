@@ -1,0 +1,56 @@
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Account
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    subsidiaries: int
+    order_total: Decimal
+    order_total_12m: Decimal
+
+
+GROUP_FIGURES_SQL = """
+WITH RECURSIVE tree(id) AS (
+    SELECT %(root)s::bigint
+    UNION ALL
+    SELECT a.id FROM accounts_account a JOIN tree t ON a.parent_id = t.id
+)
+SELECT (SELECT count(*) - 1 FROM tree),
+       coalesce(sum(o.amount), 0),
+       coalesce(sum(o.amount) FILTER (WHERE o.signed_on >= %(since)s), 0)
+FROM accounts_order o WHERE o.account_id IN (SELECT id FROM tree)
+"""
+
+
+def group_figures(account):
+    """K-07: the account's own orders plus every subsidiary's, at any depth, in one query."""
+    since = timezone.localdate() - timedelta(days=365)
+    with connection.cursor() as cursor:
+        cursor.execute(GROUP_FIGURES_SQL, {"root": account.pk, "since": since})
+        subsidiaries, total, total_12m = cursor.fetchone()
+    return GroupFigures(subsidiaries, total, total_12m)
+
+
+def account_warnings(account, team_size):
+    """Warnings about how the account is staffed (K-05)."""
+    warnings = []
+    if account.is_key_account and team_size < Account.MIN_KEY_ACCOUNT_MANAGERS:
+        warnings.append(_("A key account needs at least two managers; this one has %(n)s.") % {"n": team_size})
+    if account.is_key_account and not account.executive_sponsor:
+        warnings.append(_("No executive sponsor named."))
+    return warnings
+
+
+def duplicate_in_group(*, name, parent, exclude_pk=None):
+    """Another account of the same name under the same parent (or both top-level)."""
+    same = Account.objects.active().filter(name__iexact=name.strip(), parent=parent)
+    if exclude_pk:
+        same = same.exclude(pk=exclude_pk)
+    return same.first()

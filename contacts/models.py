@@ -1,0 +1,334 @@
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Upper
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.models import Account
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9][0-9 ()\-]{4,22}[0-9](?:\s*(?:ext\.?|x|转|轉)\s*[0-9]{1,6})?$",
+    _("Enter a phone number of digits, spaces, dashes or brackets, e.g. 138 0013 8000 or +86 21-6123-4567."),
+)
+ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+class ContactQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=Contact.Status.ACTIVE, archived_at__isnull=True)
+
+    def visible_to(self, user):
+        return self.filter(account__in=Account.objects.visible_to(user), archived_at__isnull=True)
+
+    def search(self, text):
+        # Served by contact_name_trgm.
+        return self.filter(name__icontains=text) if text else self
+
+
+class Contact(models.Model):
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+        OTHER = "other", _("Other")
+
+    class Calendar(models.TextChoices):
+        SOLAR = "solar", _("Solar (公历)")
+        LUNAR = "lunar", _("Lunar (农历)")
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("Phone")
+        WECHAT = "wechat", _("WeChat")
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS")
+        VISIT = "visit", _("Visit")
+
+    class Personality(models.TextChoices):
+        TIGER = "tiger", _("Tiger — decisive, wants results")
+        PEACOCK = "peacock", _("Peacock — expressive, wants recognition")
+        OWL = "owl", _("Owl — analytical, wants facts")
+        KOALA = "koala", _("Koala — steady, wants security")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        LEFT = "left", _("Left the company")
+
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="contacts")
+    name = models.CharField(_("name"), max_length=100)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
+    title = models.CharField(_("title"), max_length=100, blank=True)
+    department = models.CharField(_("department"), max_length=100, blank=True)
+    reports_to = models.ForeignKey(
+        "self", verbose_name=_("reports to"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="reports", help_text=_("A contact of the same account."),
+    )
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[phone_validator])
+    mobile = models.CharField(_("mobile"), max_length=40, blank=True, validators=[phone_validator])
+    email = models.EmailField(_("e-mail"), blank=True)
+    wechat = models.CharField(_("WeChat ID"), max_length=100, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    # Birthday (K-10): a lunar birthday is kept as the lunar month and day and
+    # converted to this year's solar date by the care engine.
+    birthday_calendar = models.CharField(
+        _("birthday calendar"), max_length=10, choices=Calendar.choices, default=Calendar.SOLAR,
+    )
+    birth_year = models.PositiveSmallIntegerField(
+        _("birth year"), null=True, blank=True, validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+    )
+    birth_month = models.PositiveSmallIntegerField(_("birth month"), null=True, blank=True)
+    birth_day = models.PositiveSmallIntegerField(_("birth day"), null=True, blank=True)
+    birth_leap_month = models.BooleanField(
+        _("leap month"), default=False, help_text=_("Lunar only: born in the leap (闰/閏) month."),
+    )
+    preferred_channel = models.CharField(_("preferred channel"), max_length=10, choices=Channel.choices, blank=True)
+    contact_rhythm = models.CharField(
+        _("rhythm"), max_length=200, blank=True, help_text=_("e.g. an update by e-mail every Tuesday"),
+    )
+    hobbies = models.TextField(_("hobbies"), blank=True)
+    family_notes = models.TextField(_("family notes"), blank=True)
+    personality = models.CharField(_("personality style"), max_length=10, choices=Personality.choices, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(name="contact_not_own_manager", condition=~Q(reports_to=models.F("pk"))),
+            models.CheckConstraint(
+                name="contact_birthday_complete",
+                condition=Q(birth_month__isnull=True, birth_day__isnull=True)
+                | Q(birth_month__range=(1, 12), birth_day__gte=1),
+            ),
+            models.CheckConstraint(
+                name="contact_birthday_day_in_month",
+                condition=Q(birth_day__isnull=True)
+                | Q(birthday_calendar="lunar", birth_day__lte=30)
+                | Q(birthday_calendar="solar", birth_month=2, birth_day__lte=29)
+                | Q(birthday_calendar="solar", birth_month__in=[4, 6, 9, 11], birth_day__lte=30)
+                | Q(birthday_calendar="solar", birth_month__in=[1, 3, 5, 7, 8, 10, 12], birth_day__lte=31),
+            ),
+            models.CheckConstraint(
+                name="contact_leap_month_is_lunar", condition=Q(birth_leap_month=False) | Q(birthday_calendar="lunar"),
+            ),
+            models.CheckConstraint(
+                name="contact_left_has_date", condition=Q(status="active") | Q(left_on__isnull=False),
+            ),
+        ]
+        indexes = [
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="contact_name_trgm"),
+            # The care engine's birthday jobs look contacts up by month and day.
+            models.Index(fields=["birth_month", "birth_day"], name="contact_birthday_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("contacts:detail", args=[self.pk])
+
+    @property
+    def has_left(self):
+        return self.status == self.Status.LEFT
+
+    @property
+    def birthday_display(self):
+        if not self.birth_month:
+            return ""
+        if self.birthday_calendar == self.Calendar.LUNAR:
+            leap = _("leap ") if self.birth_leap_month else ""
+            return _("lunar %(leap)smonth %(month)s, day %(day)s") % {
+                "leap": leap, "month": self.birth_month, "day": self.birth_day}
+        year = f"{self.birth_year}-" if self.birth_year else ""
+        return f"{year}{self.birth_month:02d}-{self.birth_day:02d}"
+
+
+class BuyerRole(models.Model):
+    """A contact's role in the purchase (K-11) with its configuration (K-12) and
+    service plan (K-14). The four roles are fixed by the method, not configurable."""
+
+    class Role(models.TextChoices):
+        DECISION_MAKER = "decision_maker", _("Decision-maker")
+        GATEKEEPER = "gatekeeper", _("Technical gatekeeper")
+        USER = "user", _("User")
+        COACH = "coach", _("Coach")
+
+    class Support(models.IntegerChoices):
+        OPPOSED = -2, _("Opposed")
+        SKEPTICAL = -1, _("Sceptical")
+        NEUTRAL = 0, _("Neutral")
+        SUPPORTIVE = 1, _("Supportive")
+        CHAMPION = 2, _("Champion")
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="buyer_roles")
+    contact = models.ForeignKey(Contact, verbose_name=_("contact"), on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    duties = models.CharField(_("position and duties"), max_length=200, blank=True)
+    influence = models.PositiveSmallIntegerField(
+        _("influence on the purchase"), default=3, validators=ONE_TO_FIVE, help_text=_("1 (little) to 5 (decisive)"),
+    )
+    support = models.SmallIntegerField(_("support for us"), choices=Support.choices, default=Support.NEUTRAL)
+    contact_level = models.PositiveSmallIntegerField(
+        _("our degree of contact"), default=3, validators=ONE_TO_FIVE, help_text=_("1 (never met) to 5 (close)"),
+    )
+    counterpart = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("our counterpart"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="counterpart_roles",
+    )
+    # Role service plan (K-14)
+    plan_goal = models.CharField(_("goal"), max_length=200, blank=True)
+    plan_method = models.CharField(_("method"), max_length=200, blank=True)
+    plan_timing = models.CharField(_("timing"), max_length=100, blank=True)
+    plan_next_action = models.CharField(_("next action"), max_length=200, blank=True)
+    plan_frequency = models.CharField(_("frequency"), max_length=100, blank=True, help_text=_("e.g. monthly"))
+    plan_next_review_on = models.DateField(_("next review"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("buyer role")
+        verbose_name_plural = _("buyer roles")
+        ordering = ["role"]
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "role"], name="buyer_role_once_per_contact"),
+            models.CheckConstraint(name="buyer_role_influence_1_to_5", condition=Q(influence__range=(1, 5))),
+            models.CheckConstraint(name="buyer_role_contact_1_to_5", condition=Q(contact_level__range=(1, 5))),
+            models.CheckConstraint(name="buyer_role_support_range", condition=Q(support__range=(-2, 2))),
+        ]
+
+    def __str__(self):
+        return f"{self.contact} · {self.get_role_display()}"
+
+    @property
+    def is_danger_zone(self):
+        """K-13: high influence with little contact."""
+        return self.influence >= 4 and self.contact_level <= 2
+
+
+class Relationship(models.Model):
+    """Who is allied with, rivals or influences whom at an account (K-16)."""
+
+    class Kind(models.TextChoices):
+        ALLY = "ally", _("is an ally of")
+        RIVAL = "rival", _("is a rival of")
+        INFLUENCES = "influences", _("influences")
+
+    from_contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="relationships_from")
+    to_contact = models.ForeignKey(
+        Contact, verbose_name=_("other contact"), on_delete=models.CASCADE, related_name="relationships_to",
+    )
+    kind = models.CharField(_("relationship"), max_length=20, choices=Kind.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("relationship")
+        verbose_name_plural = _("relationships")
+        constraints = [
+            models.UniqueConstraint(fields=["from_contact", "to_contact", "kind"], name="relationship_unique"),
+            models.CheckConstraint(name="relationship_not_self", condition=~Q(from_contact=models.F("to_contact"))),
+        ]
+
+    def __str__(self):
+        return f"{self.from_contact} {self.get_kind_display()} {self.to_contact}"
+
+
+class DecisionStep(models.Model):
+    """One step of the account's decision process (K-03), in order."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="decision_steps")
+    position = models.PositiveSmallIntegerField(_("step"))
+    description = models.CharField(_("what happens"), max_length=200)
+    responsible = models.ForeignKey(
+        Contact, verbose_name=_("responsible contact"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="decision_steps",
+    )
+
+    class Meta:
+        verbose_name = _("decision-process step")
+        verbose_name_plural = _("decision-process steps")
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["account", "position"], name="decision_step_position_unique")]
+
+    def __str__(self):
+        return f"{self.position}. {self.description}"
+
+
+class SelfQuestionReview(models.Model):
+    """The five self-questions (K-15), answered and dated, per account."""
+
+    QUESTIONS = [
+        ("all_buyers", _("Are all buyers identified?")),
+        ("unmet_buyers", _("Which buyer have we not met yet?")),
+        ("coach", _("Who is the coach, and what do we need from them?")),
+        ("changes", _("Has buying power changed — new faces, a reorganisation? Do we know who holds final authority?")),
+        ("outline", _("Is a question outline prepared?")),
+        ("written", _("Has written communication been used?")),
+    ]
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="self_question_reviews")
+    reviewed_on = models.DateField(_("date"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("answered by"), on_delete=models.PROTECT, related_name="+",
+    )
+    all_buyers = models.TextField(QUESTIONS[0][1], blank=True)
+    unmet_buyers = models.TextField(QUESTIONS[1][1], blank=True)
+    coach = models.TextField(QUESTIONS[2][1], blank=True)
+    changes = models.TextField(QUESTIONS[3][1], blank=True)
+    outline = models.TextField(QUESTIONS[4][1], blank=True)
+    written = models.TextField(QUESTIONS[5][1], blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("five self-questions review")
+        verbose_name_plural = _("five self-questions reviews")
+        ordering = ["-reviewed_on", "-pk"]
+        indexes = [models.Index(fields=["account", "-reviewed_on"], name="selfq_account_date_idx")]
+
+    def __str__(self):
+        return f"{self.account} {self.reviewed_on}"
+
+    def answers(self):
+        return [(label, getattr(self, field)) for field, label in self.QUESTIONS]
+
+
+class PersonnelChange(models.Model):
+    """A change on the customer's side (K-17): it flags the account until handled."""
+
+    class Kind(models.TextChoices):
+        LEFT = "left", _("Left the company")
+        TITLE = "title", _("Changed title")
+        ROLE = "role", _("Changed buyer role")
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="personnel_changes")
+    contact = models.ForeignKey(Contact, verbose_name=_("contact"), on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(_("change"), max_length=10, choices=Kind.choices)
+    before = models.CharField(_("before"), max_length=200, blank=True)
+    after = models.CharField(_("after"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    handled_at = models.DateTimeField(
+        _("handled"), null=True, blank=True,
+        help_text=_("Set when the role has a new holder or the change is dealt with."),
+    )
+
+    class Meta:
+        verbose_name = _("personnel change")
+        verbose_name_plural = _("personnel changes")
+        ordering = ["-recorded_at"]
+        indexes = [
+            # The account flag and the care engine read unhandled changes.
+            models.Index(fields=["account"], condition=Q(handled_at__isnull=True), name="personnel_change_open_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.contact}: {self.get_kind_display()}"

@@ -1,0 +1,155 @@
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contacts.models import BuyerRole, Contact, PersonnelChange, Relationship, SelfQuestionReview
+
+MANAGERS_SQL = """
+WITH RECURSIVE chain(id, reports_to_id) AS (
+    SELECT id, reports_to_id FROM contacts_contact WHERE id = %s
+    UNION
+    SELECT c.id, c.reports_to_id FROM contacts_contact c JOIN chain ON c.id = chain.reports_to_id
+)
+SELECT id FROM chain
+"""
+
+
+def _managers_of(contact_id):
+    """The contact and everyone above it on the reports-to chain, in one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(MANAGERS_SQL, [contact_id])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _check_reports_to(contact):
+    manager = contact.reports_to
+    if manager is None:
+        return
+    if manager.account_id != contact.account_id:
+        raise ValidationError({"reports_to": _("%(manager)s works at another account.") % {"manager": manager}})
+    if contact.pk and contact.pk in _managers_of(manager.pk):
+        raise ValidationError({"reports_to": _(
+            "%(manager)s already reports to %(contact)s, directly or through others: that would be a circle."
+        ) % {"manager": manager, "contact": contact}})
+
+
+@transaction.atomic
+def contact_create(*, account, by, **fields):
+    contact = Contact(account=account, **fields)
+    _check_reports_to(contact)
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def contact_update(*, contact, by, **fields):
+    """Saves the edit; a new title or a departure is recorded as a personnel change (K-17)."""
+    before = Contact.objects.select_for_update().get(pk=contact.pk)
+    for name, value in fields.items():
+        setattr(contact, name, value)
+    _check_reports_to(contact)
+    contact.full_clean()
+    contact.save()
+    if before.title != contact.title and before.title:
+        _record_change(contact, by, PersonnelChange.Kind.TITLE, before.title, contact.title)
+    if before.status != contact.status and contact.has_left:
+        _record_change(contact, by, PersonnelChange.Kind.LEFT, before.title, "")
+    return contact
+
+
+@transaction.atomic
+def contact_mark_left(*, contact, by, left_on):
+    return contact_update(contact=contact, by=by, status=Contact.Status.LEFT, left_on=left_on)
+
+
+@transaction.atomic
+def contact_archive(*, contact, by):
+    """Contacts with history are never hard-deleted."""
+    contact.archived_at = timezone.now()
+    contact.save(update_fields=["archived_at"])
+    return contact
+
+
+def _record_change(contact, by, kind, before, after):
+    return PersonnelChange.objects.create(
+        account_id=contact.account_id, contact=contact, kind=kind, before=before, after=after, recorded_by=by,
+    )
+
+
+@transaction.atomic
+def buyer_role_save(*, role, by):
+    """Create or change a role. Changing which role a contact holds is a personnel
+    change; a role given to an active contact closes the changes that left it open."""
+    role.account_id = role.contact.account_id
+    previous = BuyerRole.objects.filter(pk=role.pk).values_list("role", flat=True).first() if role.pk else None
+    role.full_clean()
+    role.save()
+    if previous and previous != role.role:
+        _record_change(role.contact, by, PersonnelChange.Kind.ROLE,
+                       BuyerRole.Role(previous).label, role.get_role_display())
+    if not role.contact.has_left:
+        _close_changes_for_role(role)
+    return role
+
+
+def _close_changes_for_role(role):
+    left_holders = BuyerRole.objects.filter(
+        account_id=role.account_id, role=role.role, contact__status=Contact.Status.LEFT,
+    ).values("contact")
+    PersonnelChange.objects.filter(
+        account_id=role.account_id, contact__in=left_holders, kind=PersonnelChange.Kind.LEFT, handled_at__isnull=True,
+    ).update(handled_at=timezone.now())
+
+
+@transaction.atomic
+def buyer_role_remove(*, role, by):
+    role.delete()
+
+
+@transaction.atomic
+def relationship_add(*, from_contact, to_contact, kind, note="", by):
+    if to_contact.account_id != from_contact.account_id:
+        raise ValidationError({"to_contact": _("Relationships link contacts of the same account.")})
+    relationship = Relationship(from_contact=from_contact, to_contact=to_contact, kind=kind, note=note)
+    relationship.full_clean()
+    relationship.save()
+    return relationship
+
+
+@transaction.atomic
+def decision_step_save(*, step, by):
+    if step.responsible and step.responsible.account_id != step.account_id:
+        raise ValidationError({"responsible": _("Choose a contact of this account.")})
+    step.full_clean()
+    step.save()
+    return step
+
+
+@transaction.atomic
+def self_question_review_create(*, account, by, reviewed_on, **answers):
+    review = SelfQuestionReview(account=account, reviewed_by=by, reviewed_on=reviewed_on, **answers)
+    review.full_clean()
+    review.save()
+    return review
+
+
+def personnel_change_handle(*, change, by):
+    PersonnelChange.objects.filter(pk=change.pk, handled_at__isnull=True).update(handled_at=timezone.now())
+
+
+def org_chart(contacts):
+    """Arrange contacts as a reports-to forest: [(contact, [children…]), …] roots first."""
+    by_manager = {}
+    ids = {c.pk for c in contacts}
+    for contact in contacts:
+        key = contact.reports_to_id if contact.reports_to_id in ids else None
+        by_manager.setdefault(key, []).append(contact)
+
+    def branch(manager_id):
+        return [(c, branch(c.pk)) for c in by_manager.get(manager_id, [])]
+
+    return branch(None)
+
+
