@@ -19,7 +19,7 @@ class GroupFigures:
 GROUP_FIGURES_SQL = """
 WITH RECURSIVE tree(id) AS (
     SELECT %(root)s::bigint
-    UNION ALL
+    UNION  -- not UNION ALL: stops even if a parent loop slipped in
     SELECT a.id FROM accounts_account a JOIN tree t ON a.parent_id = t.id
 )
 SELECT (SELECT count(*) - 1 FROM tree),

@@ -105,8 +105,9 @@ class Contact(models.Model):
             models.CheckConstraint(name="contact_not_own_manager", condition=~Q(reports_to=models.F("pk"))),
             models.CheckConstraint(
                 name="contact_birthday_complete",
+                # Spelled out in full: a CHECK that yields NULL (half a birthday) would pass.
                 condition=Q(birth_month__isnull=True, birth_day__isnull=True)
-                | Q(birth_month__range=(1, 12), birth_day__gte=1),
+                | Q(birth_month__isnull=False, birth_day__isnull=False, birth_month__range=(1, 12), birth_day__gte=1),
             ),
             models.CheckConstraint(
                 name="contact_birthday_day_in_month",

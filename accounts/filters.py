@@ -1,0 +1,34 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.forms import staff_choices
+from accounts.models import Account
+
+
+class AccountFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search",
+                                  widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Account name")}))
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Account.Status.choices, empty_label=_("Any status"))
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Account.Kind.choices, empty_label=_("Any kind"))
+    owner = django_filters.ModelChoiceFilter(label=_("Responsible manager"), queryset=staff_choices(),
+                                             empty_label=_("Anyone"))
+    region = django_filters.CharFilter(label=_("Region"), lookup_expr="icontains")
+    archived = django_filters.BooleanFilter(label=_("Show archived"), method="show_archived",
+                                            widget=forms.CheckboxInput)
+
+    class Meta:
+        model = Account
+        fields = ["q", "status", "kind", "owner", "region"]
+
+    def search(self, queryset, name, value):
+        return queryset.search(value.strip())
+
+    def show_archived(self, queryset, name, value):
+        return queryset if value else queryset.active()
+
+    def filter_queryset(self, queryset):
+        # Archived accounts stay hidden unless asked for, even when the box is absent.
+        if not self.form.cleaned_data.get("archived"):
+            queryset = queryset.active()
+        return super().filter_queryset(queryset)

@@ -1,0 +1,28 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("", views.AccountListView.as_view(), name="list"),
+    path("new/", views.account_create, name="create"),
+    path("claims/", views.claim_queue, name="claims"),
+    path("claims/<int:pk>/decide/", views.claim_decide, name="claim-decide"),
+    path("claims/<int:pk>/withdraw/", views.claim_withdraw, name="claim-withdraw"),
+    path("<int:pk>/", views.account_detail, name="detail"),
+    path("<int:pk>/edit/", views.account_edit, name="edit"),
+    path("<int:pk>/archive/", views.account_archive, name="archive"),
+    path("<int:pk>/restore/", views.account_restore, name="restore"),
+    path("<int:pk>/review-profile/", views.account_profile_review, name="review-profile"),
+    path("<int:pk>/history/", views.account_history, name="history"),
+    path("<int:pk>/claim/", views.claim_file, name="claim"),
+    path("<int:account_pk>/competitors/new/", views.competitor_add, name="competitor-add"),
+    path("<int:account_pk>/competitors/<int:pk>/edit/", views.competitor_edit, name="competitor-edit"),
+    path("<int:account_pk>/competitors/<int:pk>/delete/", views.competitor_delete, name="competitor-delete"),
+    path("<int:account_pk>/orders/new/", views.order_add, name="order-add"),
+    path("<int:account_pk>/orders/<int:pk>/edit/", views.order_edit, name="order-edit"),
+    path("<int:account_pk>/orders/<int:pk>/delete/", views.order_delete, name="order-delete"),
+    path("<int:account_pk>/products/new/", views.product_add, name="product-add"),
+    path("<int:account_pk>/products/<int:pk>/edit/", views.product_edit, name="product-edit"),
+    path("<int:account_pk>/products/<int:pk>/delete/", views.product_delete, name="product-delete"),
+]

@@ -1,0 +1,136 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Fieldset, Layout
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.forms import staff_choices
+from contacts.models import BuyerRole, Contact, DecisionStep, Relationship, SelfQuestionReview
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _helper(layout=None):
+    helper = FormHelper()
+    helper.form_tag = False
+    if layout:
+        helper.layout = layout
+    return helper
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = [
+            "name", "gender", "title", "department", "reports_to",
+            "mobile", "phone", "email", "wechat", "address",
+            "birthday_calendar", "birth_year", "birth_month", "birth_day", "birth_leap_month",
+            "preferred_channel", "contact_rhythm", "personality", "hobbies", "family_notes",
+        ]
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 2}),
+            "hobbies": forms.Textarea(attrs={"rows": 2}),
+            "family_notes": forms.Textarea(attrs={"rows": 2}),
+            "mobile": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+            "birth_month": forms.NumberInput(attrs={"min": 1, "max": 12}),
+            "birth_day": forms.NumberInput(attrs={"min": 1, "max": 31}),
+        }
+
+    def __init__(self, *args, account, **kwargs):
+        super().__init__(*args, **kwargs)
+        managers = Contact.objects.filter(account=account, archived_at__isnull=True).order_by("name")
+        self.fields["reports_to"].queryset = managers.exclude(pk=self.instance.pk) if self.instance.pk else managers
+        self.helper = _helper(Layout(
+            Fieldset(_("Person"), "name", "gender", "title", "department", "reports_to"),
+            Fieldset(_("Reaching them"), "mobile", "phone", "email", "wechat", "address",
+                     "preferred_channel", "contact_rhythm"),
+            Fieldset(_("Birthday"), Div(
+                Div("birthday_calendar", css_class="col-12 col-sm-4"), Div("birth_year", css_class="col-4 col-sm-3"),
+                Div("birth_month", css_class="col-4 col-sm-2"), Div("birth_day", css_class="col-4 col-sm-3"),
+                css_class="row"), "birth_leap_month"),
+            Fieldset(_("Getting to know them"), "personality", "hobbies", "family_notes"),
+        ))
+
+    def clean(self):
+        data = super().clean()
+        month, day = data.get("birth_month"), data.get("birth_day")
+        if bool(month) != bool(day):
+            self.add_error("birth_day" if month else "birth_month", _("Give both the month and the day, or neither."))
+        if month and not 1 <= month <= 12:
+            self.add_error("birth_month", _("A month is 1 to 12."))
+        lunar = data.get("birthday_calendar") == Contact.Calendar.LUNAR
+        if month and day and 1 <= month <= 12:
+            longest = 30 if lunar else [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+            if not 1 <= day <= longest:
+                self.add_error("birth_day", _("Month %(month)s has at most %(days)s days.")
+                               % {"month": month, "days": longest})
+        if data.get("birth_leap_month") and not lunar:
+            self.add_error("birth_leap_month", _("Only lunar birthdays fall in a leap month."))
+        return data
+
+
+class LeftForm(forms.Form):
+    left_on = forms.DateField(label=_("Left on"), widget=DATE, initial=timezone.localdate)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class BuyerRoleForm(forms.ModelForm):
+    class Meta:
+        model = BuyerRole
+        fields = [
+            "role", "duties", "influence", "support", "contact_level", "counterpart",
+            "plan_goal", "plan_method", "plan_timing", "plan_next_action", "plan_frequency", "plan_next_review_on",
+        ]
+        widgets = {"plan_next_review_on": DATE,
+                   "influence": forms.NumberInput(attrs={"min": 1, "max": 5}),
+                   "contact_level": forms.NumberInput(attrs={"min": 1, "max": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["counterpart"].queryset = staff_choices()
+        self.helper = _helper(Layout(
+            Fieldset(_("Role"), "role", "duties", "influence", "support", "contact_level", "counterpart"),
+            Fieldset(_("Service plan"), "plan_goal", "plan_method", "plan_timing", "plan_next_action",
+                     "plan_frequency", "plan_next_review_on"),
+        ))
+
+
+class RelationshipForm(forms.ModelForm):
+    class Meta:
+        model = Relationship
+        fields = ["kind", "to_contact", "note"]
+
+    def __init__(self, *args, contact, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_contact"].queryset = (
+            Contact.objects.filter(account_id=contact.account_id, archived_at__isnull=True).exclude(pk=contact.pk)
+        )
+        self.helper = _helper()
+
+
+class DecisionStepForm(forms.ModelForm):
+    class Meta:
+        model = DecisionStep
+        fields = ["position", "description", "responsible"]
+
+    def __init__(self, *args, account, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = Contact.objects.filter(account=account, archived_at__isnull=True)
+        self.helper = _helper()
+
+
+class SelfQuestionReviewForm(forms.ModelForm):
+    class Meta:
+        model = SelfQuestionReview
+        fields = ["reviewed_on"] + [field for field, _label in SelfQuestionReview.QUESTIONS]
+        widgets = {"reviewed_on": DATE, **{f: forms.Textarea(attrs={"rows": 2})
+                                           for f, _label in SelfQuestionReview.QUESTIONS}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewed_on"].initial = timezone.localdate()
+        self.helper = _helper()
