@@ -42,7 +42,7 @@ def account_dangers(roles):
         elif role == BuyerRole.Role.COACH:
             found.append(Danger(WARNING, "no_coach", _("No coach: nobody tells us how this customer works.")))
         else:
-            found.append(Danger(DANGER, f"missing:{role}", _("No %(role)s known.") % {"role": role.label}))
+            found.append(Danger(DANGER, f"missing:{role}", _("%(role)s unknown.") % {"role": role.label}))
     for r in active_roles:
         if r.is_danger_zone:
             found.append(Danger(DANGER, f"zone:{r.pk}", _(

@@ -10,6 +10,7 @@ import random
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from reports.demo import seed_portfolio
 from users.models import Team, User
 
 DEFAULT_PASSWORD = "demo-pass-2026"
@@ -56,6 +57,7 @@ class Command(BaseCommand):
             team, _ = Team.objects.update_or_create(name=name, defaults={"supervisor": users[supervisor]})
             members = [users[u] for u, _, _, team_key in PEOPLE if team_key == key]
             User.objects.filter(pk__in=[m.pk for m in members]).update(team=team)
+        seed_portfolio(rng=rng, users=users)
 
     def seed_user(self, username, display_name, role, password):
         user, _ = User.objects.get_or_create(username=username)

@@ -1,0 +1,39 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.models import Account, AccountTeamMember, Competitor, Order, ProductPosition, ProspectClaim
+
+
+class MemberInline(admin.TabularInline):
+    model = AccountTeamMember
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Account)
+class AccountAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "status", "owner", "region", "archived_at"]
+    list_filter = ["kind", "status", "region"]
+    search_fields = ["name"]
+    autocomplete_fields = ["owner", "parent"]
+    inlines = [MemberInline]
+    list_select_related = ["owner"]
+
+
+@admin.register(Order)
+class OrderAdmin(SimpleHistoryAdmin):
+    list_display = ["account", "signed_on", "product", "amount"]
+    search_fields = ["account__name", "product", "reference"]
+    autocomplete_fields = ["account"]
+    list_select_related = ["account"]
+
+
+@admin.register(ProspectClaim)
+class ProspectClaimAdmin(admin.ModelAdmin):
+    list_display = ["account", "claimant", "status", "created_at", "decided_by"]
+    list_filter = ["status"]
+    autocomplete_fields = ["account", "claimant", "decided_by"]
+    list_select_related = ["account", "claimant", "decided_by"]
+
+
+admin.site.register([Competitor, ProductPosition])

@@ -1,0 +1,125 @@
+"""The demo portfolio that seed_demo loads: accounts, contacts and buyer roles
+with deliberate gaps, so that the danger map and the nudges have something to show."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from accounts.models import Account, AccountTeamMember, Competitor, Order, ProductPosition, ProspectClaim
+from contacts.models import BuyerRole, Contact, Relationship, SelfQuestionReview
+from contacts.services import contact_mark_left
+
+DM, GK, US, CO = "decision_maker", "gatekeeper", "user", "coach"
+
+# name, kind, status, owner, team, parent, region, industry
+ACCOUNTS = [
+    ("华夏控股集团 Huaxia Holdings", "group", "active", "manager", ["manager3"], None, "华东", "Conglomerate"),
+    ("华夏制造上海公司 Huaxia Manufacturing", "strategic", "active", "manager", ["manager3"],
+     "华夏控股集团 Huaxia Holdings", "上海", "Manufacturing"),
+    ("华夏物流 Huaxia Logistics", "important", "active", "manager3", [], "华夏控股集团 Huaxia Holdings", "江苏", "Logistics"),
+    ("东方电子 Oriental Electronics", "strategic", "active", "manager", ["manager3"], None, "上海", "Electronics"),
+    ("长江医药 Yangtze Pharma", "important", "at_risk", "manager", [], None, "湖北", "Pharmaceuticals"),
+    ("南方分销 Southern Distribution", "economic", "active", "manager2", [], None, "广东", "Distribution"),
+    ("新星科技 Nova Tech", "standard", "prospect", None, [], None, "浙江", "Software"),
+    ("远航汽车 Voyager Motors", "standard", "prospect", None, [], None, "广东", "Automotive"),
+]
+
+# account (prefix), contact name, title, reports-to name, birthday (calendar, month, day, leap), roles
+CONTACTS = [
+    ("东方电子", "周总 Zhou", "CEO 总经理", None, ("lunar", 8, 15, False),
+     [(DM, 5, 2, 4)]),
+    ("东方电子", "吴工 Wu", "CTO 技术总监", "周总 Zhou", ("solar", 2, 29, False), [(GK, 4, 1, 4)]),
+    ("东方电子", "郑经理 Zheng", "Production manager 生产经理", "周总 Zhou", ("solar", 11, 30, False),
+     [(US, 3, 1, 3)]),
+    ("东方电子", "孙助理 Sun", "Assistant 总经理助理", "周总 Zhou", ("lunar", 4, 8, True), [(CO, 2, 2, 5)]),
+    ("长江医药", "刘董 Liu", "Chairman 董事长", None, ("lunar", 1, 1, False), [(DM, 5, 0, 1)]),
+    ("长江医药", "何财务 He", "CFO 财务总监", "刘董 Liu", ("solar", 6, 18, False), [(GK, 4, -1, 2)]),
+    ("长江医药", "马主任 Ma", "IT director 信息中心主任", "刘董 Liu", None, [(US, 3, 1, 3)]),
+    ("南方分销", "黄总 Huang", "General manager 总经理", None, ("solar", 3, 12, False), [(DM, 5, 1, 3)]),
+    ("南方分销", "林经理 Lin", "Purchasing 采购经理", "黄总 Huang", None, [(US, 3, 2, 4), (CO, 3, 2, 4)]),
+    ("华夏制造", "赵总 Zhao", "Plant director 厂长", None, ("lunar", 12, 30, False), [(DM, 5, 1, 3)]),
+    ("华夏制造", "钱工 Qian", "Chief engineer 总工", "赵总 Zhao", None, [(GK, 4, 0, 3), (US, 3, 1, 3)]),
+]
+
+
+def seed_portfolio(*, rng, users):
+    accounts = {}
+    for name, kind, status, owner, team, parent, region, industry in ACCOUNTS:
+        account, _ = Account.objects.update_or_create(name=name, defaults={
+            "kind": kind, "status": status, "owner": users.get(owner), "parent": accounts.get(parent),
+            "region": region, "industry": industry, "potential": rng.randint(2, 5),
+            "responsible_department": "大客户部" if kind != "standard" else "",
+            "executive_sponsor": "副总裁 VP Sales" if kind in ("strategic", "group") else "",
+            "explicit_needs": "Stable supply and on-time delivery 稳定供货、准时交付",
+            "implicit_needs": "Worried a new system disrupts current operations 担心新系统影响现有运营",
+            "founded_on": date(1990 + rng.randint(0, 30), rng.randint(1, 12), rng.randint(1, 28)),
+        })
+        for member in team:
+            AccountTeamMember.objects.get_or_create(account=account, user=users[member])
+        accounts[name] = account
+    _seed_contacts(accounts, rng)
+    _seed_business(accounts, rng)
+    _seed_claims(accounts, users)
+    # Yangtze Pharma has had four touches since its profile was last reviewed (K-02).
+    Account.objects.filter(name__startswith="长江医药").update(touches_since_review=4)
+    return accounts
+
+
+def _account(accounts, prefix):
+    return next(a for n, a in accounts.items() if n.startswith(prefix))
+
+
+def _seed_contacts(accounts, rng):
+    contacts = {}
+    for prefix, name, title, boss, birthday, roles in CONTACTS:
+        account = _account(accounts, prefix)
+        calendar, month, day, leap = birthday or ("solar", None, None, False)
+        contact, _ = Contact.objects.update_or_create(account=account, name=name, defaults={
+            "title": title, "reports_to": contacts.get(boss), "birthday_calendar": calendar,
+            "birth_month": month, "birth_day": day, "birth_leap_month": leap,
+            "mobile": f"1{rng.randint(30, 89)}{rng.randint(1000_0000, 9999_9999)}",
+            "email": f"{name.split()[-1].lower()}@example.cn", "preferred_channel": rng.choice(["wechat", "phone"]),
+        })
+        contacts[name] = contact
+        for role, influence, support, level in roles:
+            BuyerRole.objects.update_or_create(contact=contact, role=role, defaults={
+                "account": account, "influence": influence, "support": support, "contact_level": level,
+            })
+    # Southern Distribution's decision-maker has left: the role is open (K-13, K-17).
+    huang = contacts["黄总 Huang"]
+    if not huang.has_left:
+        contact_mark_left(contact=huang, by=huang.account.owner, left_on=date.today() - timedelta(days=20))
+    Relationship.objects.get_or_create(from_contact=contacts["孙助理 Sun"], to_contact=contacts["周总 Zhou"],
+                                       kind="influences")
+    Relationship.objects.get_or_create(from_contact=contacts["何财务 He"], to_contact=contacts["马主任 Ma"],
+                                       kind="rival")
+
+
+def _seed_business(accounts, rng):
+    today = date.today()
+    for n, account in enumerate(a for a in accounts.values() if a.status != "prospect"):
+        for i in range(rng.randint(2, 5)):
+            Order.objects.get_or_create(account=account, reference=f"HT-{account.pk:04d}-{i}", defaults={
+                "signed_on": today - timedelta(days=rng.randint(5, 700)),
+                "amount": Decimal(rng.randint(50, 3000) * 1000), "product": rng.choice(
+                    ["ERP 企业版", "MES 制造执行", "云服务 Cloud", "维保服务 Maintenance"]),
+                "contract_months": rng.choice([None, 12, 24, 36]),
+            })
+        Competitor.objects.get_or_create(account=account, name=["金蝶 Kingdee", "用友 Yonyou", "SAP"][n % 3],
+                                         defaults={"offer": "Lower licence price", "strengths": "Local service"})
+        ProductPosition.objects.get_or_create(account=account, product="ERP 企业版", defaults={"status": "in_use"})
+        ProductPosition.objects.get_or_create(account=account, product="MES 制造执行", defaults={"status": "target"})
+
+
+def _seed_claims(accounts, users):
+    voyager = _account(accounts, "远航汽车")
+    if not voyager.claims.exists():
+        ProspectClaim.objects.create(account=voyager, claimant=users["manager"],
+                                     reason="Met their purchasing head at the Guangzhou fair 广交会.")
+    oriental = _account(accounts, "东方电子")
+    SelfQuestionReview.objects.get_or_create(account=oriental, reviewed_on=date.today() - timedelta(days=12),
+                                             defaults={
+        "reviewed_by": users["manager"], "all_buyers": "Yes — all four roles known.",
+        "unmet_buyers": "郑经理 Zheng only by phone so far.", "coach": "孙助理 Sun: tells us the budget calendar.",
+        "changes": "No reorganisation; 周总 holds final authority.", "outline": "SPIN outline ready for May.",
+        "written": "Proposal sent by e-mail.",
+    })
