@@ -18,8 +18,10 @@ class AccountForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Managers serving beside the responsible one. Key accounts need at least two managers."),
     )
+    # Shown only after a same-name account was found in the same group.
     confirm_duplicate = forms.BooleanField(
-        label=_("Yes, create it anyway: it is a different customer with the same name."), required=False,
+        label=_("Yes, save it anyway: it is a different customer with the same name."), required=False,
+        widget=forms.HiddenInput,
     )
 
     class Meta:
@@ -68,6 +70,7 @@ class AccountForm(forms.ModelForm):
         if name and not data.get("confirm_duplicate"):
             self.duplicate = duplicate_in_group(name=name, parent=data.get("parent"), exclude_pk=self.instance.pk)
             if self.duplicate:
+                self.fields["confirm_duplicate"].widget = forms.CheckboxInput()
                 self.add_error("name", _(
                     "An account named “%(name)s” exists already in this group (owner: %(owner)s). "
                     "Tick the box below if this is a different customer."
