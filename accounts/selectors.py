@@ -54,3 +54,25 @@ def duplicate_in_group(*, name, parent, exclude_pk=None):
     if exclude_pk:
         same = same.exclude(pk=exclude_pk)
     return same.first()
+
+
+def history_page(records, page_number, per_page=20):
+    """A page of django-simple-history records, each with its field changes.
+
+    Each record is compared with the one before it; the page's oldest record
+    needs one more row, fetched once, so the page costs a fixed number of queries.
+    """
+    from django.core.paginator import Paginator
+
+    page = Paginator(records, per_page).get_page(page_number)
+    rows = list(page.object_list)
+    older = records.filter(history_date__lt=rows[-1].history_date).first() if rows else None
+    model = records.model.instance_type if rows else None
+    changes = []
+    for newer, previous in zip(rows, rows[1:] + [older], strict=True):
+        fields = []
+        if previous is not None:
+            for change in newer.diff_against(previous).changes:
+                fields.append((model._meta.get_field(change.field).verbose_name, change.old, change.new))
+        changes.append((newer, fields))
+    return page, changes

@@ -6,7 +6,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Account, AccountTeamMember, ProspectClaim
 
-
 PARENTS_SQL = """
 WITH RECURSIVE chain(id, parent_id) AS (
     SELECT id, parent_id FROM accounts_account WHERE id = %s

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +19,7 @@ from accounts.forms import (
     ProductPositionForm,
 )
 from accounts.models import Account, AccountTeamMember, Competitor, Order, ProductPosition, ProspectClaim
-from accounts.selectors import account_warnings, group_figures
+from accounts.selectors import account_warnings, group_figures, history_page
 
 
 def _visible(request, pk):
@@ -128,20 +127,9 @@ def account_profile_review(request, pk):
 def account_history(request, pk):
     account = _visible(request, pk)
     records = account.history.select_related("history_user").order_by("-history_date", "-history_id")
-    page = Paginator(records, 20).get_page(request.GET.get("page"))
-    # Diff each record with the one before it: one extra row fetched, not one query per row.
-    rows = list(page.object_list)
-    older = records.filter(history_date__lt=rows[-1].history_date).first() if rows else None
-    changes = []
-    for newer, previous in zip(rows, rows[1:] + [older], strict=True):
-        fields = []
-        if previous is not None:
-            for change in newer.diff_against(previous).changes:
-                label = Account._meta.get_field(change.field).verbose_name
-                fields.append((label, change.old, change.new))
-        changes.append((newer, fields))
+    page, changes = history_page(records, request.GET.get("page"))
     return render(request, "accounts/account_history.html",
-                  {"account": account, "page_obj": page, "changes": changes})
+                  {"account": account, "subject": account, "page_obj": page, "changes": changes})
 
 
 # --- Competitors, orders, product map: plain CRUD under an editable account ------------

@@ -7,6 +7,7 @@ urlpatterns = [
     path("contacts/", views.contact_list, name="list"),
     path("contacts/<int:pk>/", views.contact_detail, name="detail"),
     path("contacts/<int:pk>/edit/", views.contact_edit, name="edit"),
+    path("contacts/<int:pk>/history/", views.contact_history, name="history"),
     path("contacts/<int:pk>/left/", views.contact_left, name="left"),
     path("contacts/<int:pk>/archive/", views.contact_archive, name="archive"),
     path("contacts/<int:contact_pk>/roles/new/", views.role_add, name="role-add"),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Account
+from accounts.selectors import history_page
 from contacts import services
 from contacts.dangers import account_dangers, with_danger_score
 from contacts.forms import (
@@ -103,6 +104,14 @@ def contact_detail(request, pk):
         "can_edit": Account.objects.editable_by(request.user).filter(pk=contact.account_id).exists(),
     }
     return render(request, "contacts/contact_detail.html", context)
+
+
+def contact_history(request, pk):
+    contact = _contact(request, pk)
+    records = contact.history.select_related("history_user").order_by("-history_date", "-history_id")
+    page, changes = history_page(records, request.GET.get("page"))
+    return render(request, "accounts/account_history.html",
+                  {"account": contact.account, "subject": contact, "page_obj": page, "changes": changes})
 
 
 def contact_edit(request, pk):
