@@ -12,12 +12,14 @@ _VAR = Path(__file__).resolve().parent.parent.parent / "var"
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue = _VAR / "broker"
-    for _folder in ("queue", "processed"):
+    for _folder in ("queue", "processed", "control"):
         (_queue / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue / "queue"),
         "data_folder_out": str(_queue / "queue"),
         "processed_folder": str(_queue / "processed"),
+        # Broadcast (remote control) messages; kombu's default is ./control.
+        "control_folder": str(_queue / "control"),
         "store_processed": False,
     }
 else:
