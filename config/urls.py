@@ -17,6 +17,7 @@ urlpatterns = [
     path("teams/", include("users.urls")),
     path("accounts/", include("accounts.urls")),
     path("", include("contacts.urls")),
+    path("visits/", include("visits.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -91,6 +91,9 @@ class Contact(models.Model):
     personality = models.CharField(_("personality style"), max_length=10, choices=Personality.choices, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     left_on = models.DateField(_("left on"), null=True, blank=True)
+    # K-25, kept by visits.services after every logged touch: two unanswered
+    # touches in a row start a silent period, a reply ends it.
+    silent_since = models.DateTimeField(_("silent since"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
 

@@ -1,7 +1,7 @@
 """The demo portfolio that seed_demo loads: accounts, contacts and buyer roles
 with deliberate gaps, so that the danger map and the nudges have something to show."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from accounts.models import Account, AccountTeamMember, Competitor, Order, ProductPosition, ProspectClaim
@@ -124,3 +124,67 @@ def _seed_claims(accounts, users):
         "changes": "No reorganisation; 周总 holds final authority.", "outline": "SPIN outline ready for May.",
         "written": "Proposal sent by e-mail.",
     })
+
+
+# --- Visits (K-20..K-22): months in every sign-off state ------------------------------------------
+
+PURPOSES = ["季度业务回顾 Quarterly review", "新品介绍 Product introduction", "续约洽谈 Renewal talk",
+            "售后回访 After-sales follow-up", "技术交流 Technical exchange"]
+CHANNELS = ["on_site", "on_site", "phone", "wechat", "email", "video"]
+
+
+def seed_visits(*, rng, users, accounts):
+    from django.utils import timezone
+
+    from visits import services as visit_services
+    from visits.models import CustomerIssue, Visit
+
+    this_month = timezone.localdate().replace(day=1)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    two_ago = (last_month - timedelta(days=1)).replace(day=1)
+    # manager: two months ago approved (locked), last month waiting for sign-off, this month open;
+    # manager3: last month returned; manager2: last month approved.
+    plan = {"manager": {two_ago: "approved", last_month: "submitted", this_month: None},
+            "manager3": {last_month: "returned", this_month: None},
+            "manager2": {last_month: "approved", this_month: None}}
+    for username, months in plan.items():
+        author = users[username]
+        if Visit.objects.filter(author=author).exists():
+            continue  # seeded already: seeding twice makes nothing new
+        mine = [a for a in accounts.values() if a.owner_id == author.pk and a.status != "prospect"]
+        for month, state in months.items():
+            last_day = timezone.localdate() if month == this_month else (
+                (month + timedelta(days=32)).replace(day=1) - timedelta(days=1))
+            for n in range(rng.randint(4, 7) if mine else 0):
+                account = rng.choice(mine)
+                day = month + timedelta(days=rng.randint(0, (last_day - month).days))
+                when = timezone.make_aware(datetime.combine(day, time(rng.randint(9, 17), rng.choice([0, 30]))))
+                contacts = list(account.contacts.filter(status="active")[:2])
+                channel = rng.choice(CHANNELS)
+                issues = []
+                if n == 0:
+                    issues = [{"kind": rng.choice(["complaint", "request"]), "department": "售后 After-sales",
+                               "description": "交货延迟两天 Delivery was two days late"}]
+                visit = visit_services.visit_log(
+                    account=account, by=author, contacts=contacts, issues=issues, occurred_at=when, channel=channel,
+                    purpose=rng.choice(PURPOSES),
+                    summary="讨论了明年的采购计划。Discussed next year's purchasing plan.",
+                    customer_feedback="希望缩短交付周期 Wants shorter lead times", sentiment="positive",
+                    customer_replied=rng.choice([True, False]) if channel in Visit.OUTBOUND else None,
+                )
+                for issue in visit.issues.all():
+                    hours = 24 if issue.kind == "complaint" else 72
+                    CustomerIssue.objects.filter(pk=issue.pk).update(due_at=when + timedelta(hours=hours))
+                    if month != this_month:
+                        visit_services.issue_follow_up(issue=issue, by=author, status="informed",
+                                                       resolution="已补发并致歉 Re-shipped and apologised")
+                        CustomerIssue.objects.filter(pk=issue.pk).update(
+                            resolved_at=when + timedelta(hours=6), informed_at=when + timedelta(hours=20))
+            if state:
+                supervisor = author.team.supervisor
+                log = visit_services.monthly_log_submit(author=author, month=month, by=author)
+                if state == "approved":
+                    visit_services.monthly_log_approve(log=log, by=supervisor, overall_comment="记录完整 Complete log.")
+                elif state == "returned":
+                    visit_services.monthly_log_return(log=log, by=supervisor,
+                                                      reason="请补充客户意见 Add the customer's opinions.")

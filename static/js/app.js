@@ -4,3 +4,38 @@ document.addEventListener("change", (event) => {
   const form = event.target.closest(".js-language-form");
   if (form) form.submit();
 });
+
+// A visit typed on a phone between meetings is never lost: the form keeps a
+// draft in this browser until it is submitted.
+document.querySelectorAll("form[data-draft-key]").forEach((form) => {
+  const key = "kam-draft:" + form.dataset.draftKey;
+  const fields = () => Array.from(form.elements).filter((el) => el.name && el.type !== "hidden" && el.type !== "submit");
+  const saved = localStorage.getItem(key);
+  const banner = document.querySelector(".js-draft-restored");
+  // Restore only into a fresh form: after a failed submit the server already re-rendered what was typed.
+  const fresh = !form.querySelector(".is-invalid, .alert-danger");
+  if (saved && fresh) {
+    const data = JSON.parse(saved);
+    fields().forEach((el) => {
+      if (!(el.name in data)) return;
+      if (el.type === "checkbox" || el.type === "radio") el.checked = data[el.name].includes(el.value);
+      else el.value = data[el.name][0];
+    });
+    if (banner) banner.classList.remove("d-none");
+  }
+  const store = () => {
+    const data = {};
+    fields().forEach((el) => {
+      if ((el.type === "checkbox" || el.type === "radio") && !el.checked) return;
+      (data[el.name] = data[el.name] || []).push(el.value);
+    });
+    localStorage.setItem(key, JSON.stringify(data));
+  };
+  form.addEventListener("input", store);
+  form.addEventListener("change", store);
+  form.addEventListener("submit", () => localStorage.removeItem(key));
+  document.querySelector(".js-draft-discard")?.addEventListener("click", () => {
+    localStorage.removeItem(key);
+    window.location.reload();
+  });
+});

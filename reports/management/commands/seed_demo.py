@@ -10,7 +10,7 @@ import random
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from reports.demo import seed_portfolio
+from reports.demo import seed_portfolio, seed_visits
 from users.models import Team, User
 
 DEFAULT_PASSWORD = "demo-pass-2026"
@@ -57,7 +57,10 @@ class Command(BaseCommand):
             team, _ = Team.objects.update_or_create(name=name, defaults={"supervisor": users[supervisor]})
             members = [users[u] for u, _, _, team_key in PEOPLE if team_key == key]
             User.objects.filter(pk__in=[m.pk for m in members]).update(team=team)
-        seed_portfolio(rng=rng, users=users)
+        for user in users.values():
+            user.refresh_from_db()  # teams were set in bulk above
+        accounts = seed_portfolio(rng=rng, users=users)
+        seed_visits(rng=rng, users=users, accounts=accounts)
 
     def seed_user(self, username, display_name, role, password):
         user, _ = User.objects.get_or_create(username=username)

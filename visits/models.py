@@ -1,0 +1,288 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.models import Account
+from contacts.models import Contact
+
+
+class VisitQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(account__in=Account.objects.visible_to(user))
+
+    def in_month(self, author, month):
+        return self.filter(author=author, log_month=month)
+
+    def with_list_columns(self):
+        return self.select_related("account", "author").prefetch_related("contacts")
+
+
+class Visit(models.Model):
+    """One visit or touch (K-20). Its month is locked once signed off (K-21):
+    the services refuse, and a trigger (migration 0002) refuses every other path."""
+
+    class Channel(models.TextChoices):
+        ON_SITE = "on_site", _("On-site visit")
+        PHONE = "phone", _("Phone")
+        VIDEO = "video", _("Video call")
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS")
+        WECHAT = "wechat", _("WeChat")
+        EVENT = "event", _("Event")
+
+    # Touches we start and the customer may or may not answer (K-25).
+    OUTBOUND = (Channel.PHONE, Channel.EMAIL, Channel.SMS, Channel.WECHAT)
+    ONLINE = (Channel.PHONE, Channel.VIDEO, Channel.EMAIL, Channel.SMS, Channel.WECHAT)
+
+    class Sentiment(models.TextChoices):
+        POSITIVE = "positive", _("Positive")
+        NEUTRAL = "neutral", _("Neutral")
+        NEGATIVE = "negative", _("Negative")
+
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="visits")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("logged by"), on_delete=models.PROTECT, related_name="visits",
+    )
+    occurred_at = models.DateTimeField(_("date and time"), default=timezone.now)
+    log_month = models.DateField(_("log month"), editable=False, help_text=_("First day of the visit's month."))
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.ON_SITE)
+    contacts = models.ManyToManyField(Contact, verbose_name=_("contacts met"), related_name="visits", blank=True)
+    purpose = models.CharField(_("purpose"), max_length=200)
+    summary = models.TextField(_("what was discussed"))
+    customer_feedback = models.TextField(_("the customer's opinions and suggestions"), blank=True)
+    sentiment = models.CharField(_("sentiment"), max_length=20, choices=Sentiment.choices, blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    follow_up_on = models.DateField(_("follow-up date"), null=True, blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    customer_replied = models.BooleanField(
+        _("the customer replied"), null=True, blank=True,
+        help_text=_("For calls, e-mails and messages: did they answer? Two unanswered touches start a silent period."),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(_("logged"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["-occurred_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(name="visit_log_month_is_first_day", condition=Q(log_month__day=1)),
+        ]
+        indexes = [
+            # The visit list, sign-off and the quarterly report read by author and month.
+            models.Index(fields=["author", "log_month"], name="visit_author_month_idx"),
+            models.Index(fields=["account", "-occurred_at"], name="visit_account_time_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.account} · {self.occurred_at:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("visits:detail", args=[self.pk])
+
+    @property
+    def is_outbound(self):
+        return self.channel in self.OUTBOUND
+
+
+class CustomerIssueQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status=CustomerIssue.Status.INFORMED)
+
+    def overdue(self, now=None):
+        return self.open().filter(due_at__lt=now or timezone.now())
+
+    def due_soon(self, now=None, within=timedelta(hours=24)):
+        now = now or timezone.now()
+        return self.open().filter(due_at__gte=now, due_at__lt=now + within)
+
+    def owned_or_supervised_by(self, user):
+        if user.is_admin:
+            return self
+        return self.filter(Q(owner=user) | Q(owner__team__supervisor=user))
+
+
+class CustomerIssue(models.Model):
+    """An issue the customer raised that could not be answered on the spot (K-22).
+    Whoever visited follows it through until the customer is told the result."""
+
+    class Kind(models.TextChoices):
+        COMPLAINT = "complaint", _("Complaint")
+        REQUEST = "request", _("Request")
+        SUGGESTION = "suggestion", _("Suggestion")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        IN_PROGRESS = "in_progress", _("In progress")
+        RESOLVED = "resolved", _("Resolved")
+        INFORMED = "informed", _("Customer informed")
+
+    # The original record, locked with its visit's month:
+    visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="issues")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="customer_issues")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.REQUEST)
+    description = models.TextField(_("what the customer raised"))
+    department = models.CharField(_("responsible department"), max_length=100,
+                                  help_text=_("Where the issue is routed, e.g. After-sales, Finance, R&D."))
+    due_at = models.DateTimeField(_("due"))
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT,
+                              related_name="customer_issues")
+    created_at = models.DateTimeField(_("logged"), auto_now_add=True)
+    # The follow-up, open to change after sign-off (each change is an IssueUpdate):
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    resolution = models.TextField(_("resolution"), blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    informed_at = models.DateTimeField(_("customer informed"), null=True, blank=True)
+
+    objects = CustomerIssueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("customer issue")
+        verbose_name_plural = _("customer issues")
+        ordering = ["due_at"]
+        constraints = [
+            models.CheckConstraint(name="issue_informed_has_time",
+                                   condition=~Q(status="informed") | Q(informed_at__isnull=False)),
+        ]
+        indexes = [
+            # Due-soon and overdue lists of owners and supervisors.
+            models.Index(fields=["owner", "due_at"], condition=~Q(status="informed"), name="issue_open_due_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.description[:40]}"
+
+    @property
+    def is_overdue(self):
+        return self.status != self.Status.INFORMED and self.due_at < timezone.now()
+
+    @property
+    def handled_on_time(self):
+        return self.informed_at is not None and self.informed_at <= self.due_at
+
+
+class IssueUpdate(models.Model):
+    """One step of an issue's follow-up, kept beside the locked original."""
+
+    issue = models.ForeignKey(CustomerIssue, on_delete=models.CASCADE, related_name="updates")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(_("status"), max_length=20, choices=CustomerIssue.Status.choices)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.issue_id} → {self.status}"
+
+
+class MonthlyLogQuerySet(models.QuerySet):
+    def pending_for(self, supervisor):
+        logs = self.filter(status=MonthlyLog.Status.SUBMITTED).select_related("author")
+        return logs if supervisor.is_admin else logs.filter(author__team__supervisor=supervisor)
+
+
+class MonthlyLog(models.Model):
+    """A manager's visit log for one month and its sign-off (K-21)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+        APPROVED = "approved", _("Approved and locked")
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("manager"), on_delete=models.PROTECT,
+                               related_name="monthly_logs")
+    month = models.DateField(_("month"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    is_late = models.BooleanField(_("submitted late"), default=False)
+    overall_comment = models.TextField(_("overall comment"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("signed off by"),
+                                   on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    objects = MonthlyLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("monthly visit log")
+        verbose_name_plural = _("monthly visit logs")
+        ordering = ["-month", "author"]
+        constraints = [
+            models.UniqueConstraint(fields=["author", "month"], name="monthly_log_once_per_month"),
+            models.CheckConstraint(name="monthly_log_month_is_first_day", condition=Q(month__day=1)),
+        ]
+
+    def __str__(self):
+        return f"{self.author} {self.month:%Y-%m}"
+
+    @property
+    def is_locked(self):
+        return self.status == self.Status.APPROVED
+
+
+class SignOffEvent(models.Model):
+    """The trail of a month's sign-off: submitted, returned, approved, reopened — with reasons."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+        APPROVED = "approved", _("Approved")
+        REOPENED = "reopened", _("Reopened")
+
+    log = models.ForeignKey(MonthlyLog, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.log} {self.kind}"
+
+
+class VisitComment(models.Model):
+    """The supervisor's comment on one visit during sign-off."""
+
+    log = models.ForeignKey(MonthlyLog, on_delete=models.CASCADE, related_name="comments")
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="comments")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("comment"))
+    at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["log", "visit"], name="visit_comment_once_per_log")]
+
+    def __str__(self):
+        return self.text[:40]
+
+
+class OverlapAlert(models.Model):
+    """K-24: two managers touched one contact within 30 days; both are told."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="overlaps")
+    other_visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="+")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "other_visit", "contact"], name="overlap_alert_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.contact}: {self.visit_id} / {self.other_visit_id}"

@@ -1,0 +1,301 @@
+import calendar
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import InternalError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.services import account_touch
+from visits.models import (
+    CustomerIssue,
+    IssueUpdate,
+    MonthlyLog,
+    OverlapAlert,
+    SignOffEvent,
+    Visit,
+    VisitComment,
+)
+
+LOCK_MESSAGE = "month locked"  # how the triggers of migration 0002 begin their errors
+VISIT_FIELDS = ["occurred_at", "channel", "purpose", "summary", "customer_feedback", "sentiment", "next_steps",
+                "follow_up_on", "location", "customer_replied"]
+
+
+def month_of(moment):
+    return timezone.localdate(moment).replace(day=1)
+
+
+def is_locked(author_id, month):
+    return MonthlyLog.objects.filter(author_id=author_id, month=month, status=MonthlyLog.Status.APPROVED).exists()
+
+
+def _refuse_if_locked(author_id, month):
+    if is_locked(author_id, month):
+        raise ValidationError(_("%(month)s is signed off and locked. Ask your supervisor to reopen it.")
+                              % {"month": month.strftime("%Y-%m")})
+
+
+class _DatabaseLock:
+    """Turns the trigger's refusal into the same message the services give."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type and issubclass(exc_type, InternalError) and LOCK_MESSAGE in str(exc):
+            raise ValidationError(_("This month is signed off and locked.")) from exc
+        return False
+
+
+# --- Visits -------------------------------------------------------------------------------
+
+@transaction.atomic
+def visit_log(*, account, by, contacts=(), issues=(), **fields):
+    """K-20: log a visit or touch, with the issues the customer raised (K-22)."""
+    visit = Visit(account=account, author=by, **fields)
+    visit.log_month = month_of(visit.occurred_at)
+    _refuse_if_locked(by.pk, visit.log_month)
+    _check_contacts(account, contacts)
+    visit.full_clean()
+    with _DatabaseLock():
+        visit.save()
+        visit.contacts.set(contacts)
+    for issue in issues:
+        issue_add(visit=visit, by=by, **issue)
+    account_touch(account_id=account.pk)
+    contacts_refresh_silence([c.pk for c in contacts])
+    visit.new_overlaps = _record_overlaps(visit, contacts)
+    return visit
+
+
+def _check_contacts(account, contacts):
+    strangers = [c for c in contacts if c.account_id != account.pk]
+    if strangers:
+        raise ValidationError({"contacts": _("%(names)s work at another account.")
+                               % {"names": ", ".join(str(c) for c in strangers)}})
+
+
+def can_edit_visit(user, visit):
+    return visit.author_id == user.pk
+
+
+@transaction.atomic
+def visit_update(*, visit, by, version, contacts=None, **fields):
+    """Only the author edits, and only an unlocked month. `version` is what the
+    editor loaded: a save over someone else's newer save is refused, not merged."""
+    if not can_edit_visit(by, visit):
+        raise PermissionDenied(_("Only the author edits a visit."))
+    current = Visit.objects.select_for_update().get(pk=visit.pk)
+    if current.version != version:
+        raise ValidationError(_(
+            "Someone saved this visit after you opened it (at %(time)s). Reload it to see their changes; "
+            "your text is still in the form below."
+        ) % {"time": timezone.localtime(current.updated_at).strftime("%H:%M:%S")})
+    _refuse_if_locked(current.author_id, current.log_month)
+    for name in VISIT_FIELDS:
+        if name in fields:
+            setattr(visit, name, fields[name])
+    visit.log_month = month_of(visit.occurred_at)
+    _refuse_if_locked(visit.author_id, visit.log_month)
+    visit.version = current.version + 1
+    visit.full_clean()
+    with _DatabaseLock():
+        visit.save()
+        if contacts is not None:
+            _check_contacts(visit.account, contacts)
+            visit.contacts.set(contacts)
+    contacts_refresh_silence([c.pk for c in (contacts or visit.contacts.all())])
+    return visit
+
+
+@transaction.atomic
+def visit_delete(*, visit, by):
+    if not can_edit_visit(by, visit):
+        raise PermissionDenied(_("Only the author deletes a visit."))
+    _refuse_if_locked(visit.author_id, visit.log_month)
+    if visit.issues.exists():
+        raise ValidationError(_("This visit has customer issues; they must be followed through, so it stays."))
+    contact_ids = list(visit.contacts.values_list("pk", flat=True))
+    with _DatabaseLock():
+        visit.delete()
+    contacts_refresh_silence(contact_ids)
+
+
+# --- Silent period (K-25) and overlaps (K-24) ---------------------------------------------------
+
+SILENCE_SQL = """
+WITH touches AS (
+    SELECT vc.contact_id, v.occurred_at,
+           -- a meeting in person, by video or at an event is an answer in itself
+           CASE WHEN v.channel IN %(outbound)s THEN v.customer_replied ELSE TRUE END AS replied,
+           row_number() OVER (PARTITION BY vc.contact_id ORDER BY v.occurred_at DESC, v.id DESC) AS n
+    FROM visits_visit_contacts vc JOIN visits_visit v ON v.id = vc.visit_id
+    WHERE vc.contact_id = ANY(%(ids)s)
+      AND (v.channel NOT IN %(outbound)s OR v.customer_replied IS NOT NULL)
+), last_two AS (
+    SELECT contact_id, max(occurred_at) AS latest, count(*) AS touches, bool_or(replied) AS any_reply
+    FROM touches WHERE n <= 2 GROUP BY contact_id
+)
+UPDATE contacts_contact c
+SET silent_since = CASE WHEN l.touches = 2 AND NOT l.any_reply THEN l.latest END
+FROM (SELECT unnest(%(ids)s) AS id) ids LEFT JOIN last_two l ON l.contact_id = ids.id
+WHERE c.id = ids.id
+"""
+
+
+def contacts_refresh_silence(contact_ids):
+    """Recompute the silent period of these contacts in one statement."""
+    if not contact_ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(SILENCE_SQL, {"ids": list(contact_ids), "outbound": tuple(Visit.OUTBOUND)})
+
+
+def _record_overlaps(visit, contacts):
+    if not contacts:
+        return []
+    window = timedelta(days=settings.VISITS_OVERLAP_DAYS)
+    others = (
+        Visit.contacts.through.objects
+        .filter(contact__in=contacts,
+                visit__occurred_at__range=(visit.occurred_at - window, visit.occurred_at + window))
+        .exclude(visit__author=visit.author_id)
+        .values_list("visit_id", "contact_id")
+    )
+    alerts = [OverlapAlert(visit=visit, other_visit_id=other, contact_id=contact) for other, contact in others]
+    created = OverlapAlert.objects.bulk_create(alerts, ignore_conflicts=True)
+    if created:
+        from visits.tasks import overlap_notify
+
+        ids = [visit.pk]
+        transaction.on_commit(lambda: overlap_notify.delay(ids[0]))
+    return created
+
+
+# --- Customer issues (K-22) --------------------------------------------------------------------
+
+def issue_add(*, visit, by, kind, description, department):
+    hours = settings.VISITS_ISSUE_DUE_HOURS[kind]
+    issue = CustomerIssue(visit=visit, account_id=visit.account_id, kind=kind, description=description,
+                          department=department, owner_id=visit.author_id,
+                          due_at=timezone.now() + timedelta(hours=hours))
+    issue.full_clean()
+    with _DatabaseLock():
+        issue.save()
+    IssueUpdate.objects.create(issue=issue, by=by, status=issue.status, note=_("Logged with the visit."))
+    return issue
+
+
+def can_follow_up(user, issue):
+    return user.is_admin or issue.owner_id == user.pk or (
+        issue.owner.team_id is not None and issue.owner.team.supervisor_id == user.pk)
+
+
+STATUS_ORDER = list(CustomerIssue.Status.values)
+
+
+@transaction.atomic
+def issue_follow_up(*, issue, by, status, note="", resolution=""):
+    """Move an issue forward. Allowed after sign-off: it changes only the follow-up."""
+    if not can_follow_up(by, issue):
+        raise PermissionDenied(_("Only the issue's owner or their supervisor follows it up."))
+    if STATUS_ORDER.index(status) < STATUS_ORDER.index(issue.status):
+        raise ValidationError({"status": _("An issue moves forward only: it is already %(status)s.")
+                               % {"status": issue.get_status_display()}})
+    now = timezone.now()
+    if status in (CustomerIssue.Status.RESOLVED, CustomerIssue.Status.INFORMED):
+        if not (resolution or issue.resolution):
+            raise ValidationError({"resolution": _("Say how the issue was resolved.")})
+        issue.resolved_at = issue.resolved_at or now
+    if status == CustomerIssue.Status.INFORMED:
+        issue.informed_at = now
+    issue.status = status
+    issue.resolution = resolution or issue.resolution
+    issue.save(update_fields=["status", "resolution", "resolved_at", "informed_at"])
+    IssueUpdate.objects.create(issue=issue, by=by, status=status, note=note)
+    return issue
+
+
+# --- Monthly sign-off (K-21) -------------------------------------------------------------------
+
+def submission_deadline(month):
+    last_day = date(month.year, month.month, calendar.monthrange(month.year, month.month)[1])
+    return last_day + timedelta(days=settings.VISITS_SIGNOFF_GRACE_DAYS)
+
+
+def can_sign_off(user, author):
+    return user.is_admin or (author.team_id is not None and author.team.supervisor_id == user.pk)
+
+
+def _event(log, kind, by, reason=""):
+    SignOffEvent.objects.create(log=log, kind=kind, by=by, reason=reason)
+
+
+@transaction.atomic
+def monthly_log_submit(*, author, month, by):
+    if by.pk != author.pk:
+        raise PermissionDenied(_("Managers submit their own log."))
+    today = timezone.localdate()
+    if month > today.replace(day=1):
+        raise ValidationError(_("A month can be submitted once it has begun, not before."))
+    log, _created = MonthlyLog.objects.select_for_update().get_or_create(author=author, month=month)
+    if log.status not in (MonthlyLog.Status.OPEN, MonthlyLog.Status.RETURNED):
+        raise ValidationError(_("This month is already %(status)s.") % {"status": log.get_status_display()})
+    log.status = MonthlyLog.Status.SUBMITTED
+    log.submitted_at = timezone.now()
+    log.is_late = today > submission_deadline(month)
+    log.save()
+    _event(log, SignOffEvent.Kind.SUBMITTED, by)
+    return log
+
+
+def _decide(log, by, expected, new_status):
+    if not can_sign_off(by, log.author):
+        raise PermissionDenied(_("Only the manager's supervisor signs off this log."))
+    changed = MonthlyLog.objects.filter(pk=log.pk, status=expected).update(
+        status=new_status, decided_by=by, decided_at=timezone.now())
+    if not changed:
+        raise ValidationError(_("This log is no longer %(status)s; reload the page.")
+                              % {"status": MonthlyLog.Status(expected).label})
+    log.refresh_from_db()
+
+
+@transaction.atomic
+def monthly_log_comment(*, log, visit, by, text):
+    if not can_sign_off(by, log.author):
+        raise PermissionDenied(_("Only the manager's supervisor comments during sign-off."))
+    if visit.author_id != log.author_id or visit.log_month != log.month:
+        raise ValidationError(_("That visit is not part of this log."))
+    comment, _created = VisitComment.objects.update_or_create(log=log, visit=visit,
+                                                              defaults={"by": by, "text": text})
+    return comment
+
+
+@transaction.atomic
+def monthly_log_approve(*, log, by, overall_comment=""):
+    _decide(log, by, MonthlyLog.Status.SUBMITTED, MonthlyLog.Status.APPROVED)
+    MonthlyLog.objects.filter(pk=log.pk).update(overall_comment=overall_comment)
+    log.overall_comment = overall_comment
+    _event(log, SignOffEvent.Kind.APPROVED, by, overall_comment)
+    return log
+
+
+@transaction.atomic
+def monthly_log_return(*, log, by, reason):
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say what needs fixing before it comes back.")})
+    _decide(log, by, MonthlyLog.Status.SUBMITTED, MonthlyLog.Status.RETURNED)
+    _event(log, SignOffEvent.Kind.RETURNED, by, reason)
+    return log
+
+
+@transaction.atomic
+def monthly_log_reopen(*, log, by, reason):
+    """Unlock a signed-off month; the reason stays on the log's trail."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the month is reopened; the reason is kept.")})
+    _decide(log, by, MonthlyLog.Status.APPROVED, MonthlyLog.Status.OPEN)
+    _event(log, SignOffEvent.Kind.REOPENED, by, reason)
+    return log

@@ -1,0 +1,18 @@
+"""The visits panel of the account page (accounts may not import visits; the
+template composes them, as contacts' buying-centre panel does)."""
+
+from django import template
+
+from visits.models import CustomerIssue, Visit
+
+register = template.Library()
+
+
+@register.inclusion_tag("visits/_account_panel.html")
+def account_visits(account, can_edit):
+    return {
+        "account": account,
+        "can_edit": can_edit,
+        "visits": Visit.objects.filter(account=account).select_related("author").order_by("-occurred_at")[:5],
+        "open_issues": CustomerIssue.objects.filter(account=account).open().order_by("due_at")[:5],
+    }

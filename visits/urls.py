@@ -1,0 +1,21 @@
+from django.urls import path
+
+from visits import views
+
+app_name = "visits"
+urlpatterns = [
+    path("", views.visit_list, name="list"),
+    path("new/", views.visit_create, name="create"),
+    path("contact-options/", views.contact_options, name="contact-options"),
+    path("<int:pk>/", views.visit_detail, name="detail"),
+    path("<int:pk>/edit/", views.visit_edit, name="edit"),
+    path("<int:pk>/delete/", views.visit_delete, name="delete"),
+    path("issues/", views.issue_list, name="issues"),
+    path("issues/<int:pk>/follow-up/", views.issue_follow_up, name="issue-follow-up"),
+    path("sign-off/", views.sign_off_home, name="sign-off"),
+    path("sign-off/submit/", views.sign_off_submit, name="sign-off-submit"),
+    path("sign-off/<int:pk>/", views.sign_off_review, name="sign-off-review"),
+    path("sign-off/<int:pk>/comment/<int:visit_pk>/", views.sign_off_comment, name="sign-off-comment"),
+    path("sign-off/<int:pk>/decide/", views.sign_off_decide, name="sign-off-decide"),
+    path("sign-off/<int:pk>/reopen/", views.sign_off_reopen, name="sign-off-reopen"),
+]

@@ -1,0 +1,320 @@
+from collections import Counter
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from visits import services
+from visits.forms import (
+    DecisionForm,
+    FollowUpForm,
+    IssueFormSet,
+    ReasonForm,
+    VisitForm,
+    issues_from,
+    loggable_accounts,
+    month_choices,
+)
+from visits.models import CustomerIssue, IssueUpdate, MonthlyLog, OverlapAlert, SignOffEvent, Visit, VisitComment
+
+
+def _visit(request, pk):
+    visits = Visit.objects.visible_to(request.user).select_related("account", "author__team")
+    return get_object_or_404(visits, pk=pk)
+
+
+def _parse_month(value):
+    parsed = parse_date(f"{value}-01") if value else None
+    return parsed
+
+
+def _add_errors(form, error):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _usual_channel(user):
+    """The manager's most frequent channel in their last 20 touches: the sensible default."""
+    recent = Visit.objects.filter(author=user).order_by("-occurred_at").values_list("channel", flat=True)[:20]
+    counts = Counter(recent)
+    return counts.most_common(1)[0][0] if counts else Visit.Channel.ON_SITE
+
+
+def visit_list(request):
+    visits = Visit.objects.visible_to(request.user).with_list_columns().order_by("-occurred_at", "-pk")
+    month = _parse_month(request.GET.get("month"))
+    channel = request.GET.get("channel", "")
+    q = request.GET.get("q", "").strip()
+    mine = request.GET.get("mine") == "1"
+    if month:
+        visits = visits.filter(log_month=month)
+    if channel in Visit.Channel.values:
+        visits = visits.filter(channel=channel)
+    if q:
+        visits = visits.filter(account__name__icontains=q)
+    if mine:
+        visits = visits.filter(author=request.user)
+    page = Paginator(visits, 25).get_page(request.GET.get("page"))
+    since = timezone.now() - timedelta(days=30)
+    overlaps = (
+        OverlapAlert.objects.filter(Q(visit__author=request.user) | Q(other_visit__author=request.user),
+                                    created_at__gte=since)
+        .select_related("contact", "visit__author", "other_visit__author").order_by("-created_at")[:5]
+    )
+    return render(request, "visits/visit_list.html", {
+        "page_obj": page, "visits": page.object_list, "overlaps": overlaps,
+        "month": request.GET.get("month", ""), "channel": channel, "q": q, "mine": mine,
+        "channels": Visit.Channel.choices, "months": month_choices(12),
+    })
+
+
+def visit_create(request):
+    account = None
+    if account_id := request.GET.get("account"):
+        account = get_object_or_404(loggable_accounts(request.user), pk=account_id)
+    initial = {"account": account, "occurred_at": timezone.localtime().replace(second=0, microsecond=0),
+               "channel": _usual_channel(request.user)}
+    form = VisitForm(request.POST or None, user=request.user, account=account, initial=initial)
+    issues = IssueFormSet(request.POST or None, prefix="issues")
+    if request.method == "POST" and form.is_valid() and issues.is_valid():
+        try:
+            visit = services.visit_log(account=form.cleaned_data["account"], by=request.user,
+                                       issues=issues_from(issues), **form.service_fields())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Visit logged."))
+            for alert in visit.new_overlaps:
+                messages.warning(request, _("%(colleague)s also touched %(contact)s recently; they have been told.")
+                                 % {"colleague": alert.other_visit.author, "contact": alert.contact})
+            return redirect(visit)
+    return render(request, "visits/visit_form.html", {
+        "form": form, "issues": issues, "title": _("Log a visit"),
+        "cancel_url": account.get_absolute_url() if account else reverse("visits:list"),
+        "draft_key": f"visit-new-{account.pk if account else 'any'}",
+    })
+
+
+def contact_options(request):
+    """htmx: the contact checkboxes of the account just chosen."""
+    account = loggable_accounts(request.user).filter(pk=request.GET.get("account") or 0).first()
+    form = VisitForm(user=request.user, account=account)
+    return render(request, "visits/_contact_options.html", {"field": form["contacts"]})
+
+
+def visit_detail(request, pk):
+    visit = _visit(request, pk)
+    issues = visit.issues.prefetch_related(
+        Prefetch("updates", queryset=IssueUpdate.objects.select_related("by"))).select_related("owner")
+    locked = services.is_locked(visit.author_id, visit.log_month)
+    return render(request, "visits/visit_detail.html", {
+        "visit": visit, "contacts": visit.contacts.all(), "issues": issues, "locked": locked,
+        "can_edit": services.can_edit_visit(request.user, visit) and not locked,
+        "comments": VisitComment.objects.filter(visit=visit).select_related("by"),
+        "overlaps": visit.overlaps.select_related("contact", "other_visit__author"),
+        "follow_up_form": FollowUpForm(),
+    })
+
+
+def visit_edit(request, pk):
+    visit = _visit(request, pk)
+    if not services.can_edit_visit(request.user, visit):
+        raise Http404
+    if services.is_locked(visit.author_id, visit.log_month):
+        messages.error(request, _("This visit's month is signed off and locked."))
+        return redirect(visit)
+    form = VisitForm(request.POST or None, instance=visit, user=request.user,
+                     initial={"contacts": list(visit.contacts.all())})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.visit_update(visit=visit, by=request.user, version=form.cleaned_data["version"] or 0,
+                                  contacts=form.cleaned_data["contacts"], **form.service_fields())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Visit saved."))
+            return redirect(visit)
+    return render(request, "visits/visit_form.html", {
+        "form": form, "title": _("Edit visit"), "cancel_url": visit.get_absolute_url(),
+        "draft_key": f"visit-{visit.pk}-v{visit.version}",
+    })
+
+
+def visit_delete(request, pk):
+    visit = _visit(request, pk)
+    if not services.can_edit_visit(request.user, visit):
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.visit_delete(visit=visit, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(visit)
+        messages.success(request, _("Visit deleted."))
+        return redirect("visits:list")
+    return render(request, "partials/confirm.html", {
+        "title": _("Delete this visit?"),
+        "message": _("The visit of %(date)s at %(account)s will be deleted. This cannot be undone.")
+        % {"date": timezone.localtime(visit.occurred_at).strftime("%Y-%m-%d %H:%M"), "account": visit.account},
+        "confirm_label": _("Delete"), "cancel_url": visit.get_absolute_url(),
+    })
+
+
+# --- Customer issues (K-22) -------------------------------------------------------------------
+
+def issue_list(request):
+    issues = CustomerIssue.objects.owned_or_supervised_by(request.user).select_related("account", "owner")
+    show = request.GET.get("show", "attention")
+    now = timezone.now()
+    if show == "overdue":
+        issues = issues.overdue(now)
+    elif show == "due_soon":
+        issues = issues.due_soon(now)
+    elif show == "open":
+        issues = issues.open()
+    elif show == "attention":
+        issues = issues.open().filter(due_at__lt=now + timedelta(hours=24))
+    page = Paginator(issues.order_by("due_at", "pk"), 25).get_page(request.GET.get("page"))
+    return render(request, "visits/issue_list.html", {"page_obj": page, "issues": page.object_list,
+                                                       "show": show, "now": now})
+
+
+@require_POST
+def issue_follow_up(request, pk):
+    issue = get_object_or_404(CustomerIssue.objects.select_related("owner__team", "visit"), pk=pk)
+    if not services.can_follow_up(request.user, issue):
+        raise Http404
+    form = FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            services.issue_follow_up(issue=issue, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Issue updated: %(status)s.") % {"status": issue.get_status_display()})
+    return redirect(issue.visit)
+
+
+# --- Monthly sign-off (K-21) ---------------------------------------------------------------------
+
+def sign_off_home(request):
+    user = request.user
+    months = month_choices(6)
+    counts = dict(Visit.objects.filter(author=user, log_month__in=months).values("log_month")
+                  .annotate(n=Count("pk")).values_list("log_month", "n"))
+    logs = {log.month: log for log in MonthlyLog.objects.filter(author=user, month__in=months)}
+    my_months = [(m, counts.get(m, 0), logs.get(m)) for m in months]
+    pending = MonthlyLog.objects.pending_for(user) if (user.is_supervisor or user.is_admin) else []
+    team_logs = []
+    if user.is_supervisor:
+        team_logs = (MonthlyLog.objects.filter(author__team__supervisor=user, month__in=months[:2])
+                     .select_related("author").order_by("-month", "author__username"))
+    return render(request, "visits/sign_off_home.html", {
+        "my_months": my_months, "pending": pending, "team_logs": team_logs,
+        "deadline": services.submission_deadline(months[1]),
+    })
+
+
+@require_POST
+def sign_off_submit(request):
+    month = _parse_month(request.POST.get("month"))
+    if not month:
+        raise Http404
+    try:
+        log = services.monthly_log_submit(author=request.user, month=month, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if log.is_late:
+            messages.warning(request, _("Submitted after the deadline: it is flagged as late."))
+        messages.success(request, _("%(month)s submitted for sign-off.") % {"month": month.strftime("%Y-%m")})
+    return redirect("visits:sign-off")
+
+
+def _log_for(request, pk):
+    log = get_object_or_404(MonthlyLog.objects.select_related("author__team", "decided_by"), pk=pk)
+    if log.author_id != request.user.pk and not services.can_sign_off(request.user, log.author):
+        raise Http404
+    return log
+
+
+def sign_off_review(request, pk):
+    log = _log_for(request, pk)
+    visits = (
+        Visit.objects.filter(author=log.author, log_month=log.month).select_related("account")
+        .prefetch_related("contacts", Prefetch("issues", queryset=CustomerIssue.objects.order_by("due_at")))
+        .order_by("occurred_at", "pk")
+    )
+    comments = {c.visit_id: c for c in VisitComment.objects.filter(log=log).select_related("by")}
+    return render(request, "visits/sign_off_review.html", {
+        "log": log, "rows": [(v, comments.get(v.pk)) for v in visits],
+        "events": SignOffEvent.objects.filter(log=log).select_related("by"),
+        "can_decide": services.can_sign_off(request.user, log.author),
+        "decision_form": DecisionForm(), "reason_form": ReasonForm(),
+    })
+
+
+@require_POST
+def sign_off_comment(request, pk, visit_pk):
+    log = _log_for(request, pk)
+    visit = get_object_or_404(Visit, pk=visit_pk)
+    text = request.POST.get("text", "").strip()
+    try:
+        if not text:
+            raise ValidationError(_("Write a comment first."))
+        services.monthly_log_comment(log=log, visit=visit, by=request.user, text=text)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Comment saved."))
+    return redirect(f"{reverse('visits:sign-off-review', args=[log.pk])}#visit-{visit.pk}")
+
+
+@require_POST
+def sign_off_decide(request, pk):
+    log = _log_for(request, pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("visits:sign-off-review", log.pk)
+    try:
+        if form.cleaned_data["decision"] == "approve":
+            services.monthly_log_approve(log=log, by=request.user, overall_comment=form.cleaned_data["comment"])
+            messages.success(request, _("Approved: %(month)s of %(author)s is locked.")
+                             % {"month": log.month.strftime("%Y-%m"), "author": log.author})
+        else:
+            services.monthly_log_return(log=log, by=request.user, reason=form.cleaned_data["comment"])
+            messages.success(request, _("Returned to %(author)s.") % {"author": log.author})
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("visits:sign-off-review", log.pk)
+
+
+@require_POST
+def sign_off_reopen(request, pk):
+    log = _log_for(request, pk)
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Say why the month is reopened; the reason is kept."))
+        services.monthly_log_reopen(log=log, by=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Reopened: %(month)s can be corrected and submitted again.")
+                         % {"month": log.month.strftime("%Y-%m")})
+    return redirect("visits:sign-off-review", log.pk)
+
+
