@@ -25,10 +25,4 @@ class AccountFilter(django_filters.FilterSet):
         return queryset.search(value.strip())
 
     def show_archived(self, queryset, name, value):
-        return queryset if value else queryset.active()
-
-    def filter_queryset(self, queryset):
-        # Archived accounts stay hidden unless asked for, even when the box is absent.
-        if not self.form.cleaned_data.get("archived"):
-            queryset = queryset.active()
-        return super().filter_queryset(queryset)
+        return queryset  # applied by AccountListView.get_queryset, which also sees the bare URL

@@ -90,6 +90,7 @@ class AccountChildForm(forms.ModelForm):
 
 
 class CompetitorForm(AccountChildForm):
+    unique_field = "name"
     class Meta:
         model = Competitor
         fields = ["name", "offer", "strengths", "customer_opinion"]
@@ -104,6 +105,7 @@ class OrderForm(AccountChildForm):
 
 
 class ProductPositionForm(AccountChildForm):
+    unique_field = "product"
     class Meta:
         model = ProductPosition
         fields = ["product", "status", "notes"]

@@ -38,7 +38,10 @@ class AccountListView(FilterView):
     paginate_by = 25
 
     def get_queryset(self):
-        return Account.objects.visible_to(self.request.user).with_list_columns().order_by("name", "pk")
+        accounts = Account.objects.visible_to(self.request.user).with_list_columns().order_by("name", "pk")
+        # Archived accounts stay hidden unless asked for, even on the bare URL,
+        # where django-filter does not run the filters at all.
+        return accounts if self.request.GET.get("archived") in ("on", "true", "1") else accounts.active()
 
 
 def account_detail(request, pk):
@@ -146,8 +149,20 @@ class AccountChildMixin:
     def get_queryset(self):
         return self.model.objects.filter(account=self.account)
 
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if "instance" in kwargs and kwargs["instance"] is None:  # a new row (CreateView)
+            kwargs["instance"] = self.model(account=self.account)
+        return kwargs
+
     def form_valid(self, form):
-        form.instance.account = self.account
+        # The form leaves `account` out, so Django skips the per-account unique
+        # rules; check them here and answer at the field instead of with a 500.
+        try:
+            form.instance.validate_constraints()
+        except ValidationError as error:
+            form.add_error(form.unique_field if hasattr(form, "unique_field") else None, error.messages)
+            return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
         return super().form_valid(form)
 
@@ -167,8 +182,9 @@ class AccountChildDeleteView(AccountChildMixin, DeleteView):
     template_name = "partials/confirm.html"
 
     def form_valid(self, form):
+        self.object.delete()
         messages.success(self.request, _("Removed."))
-        return super().form_valid(form)
+        return redirect(self.get_success_url())
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

@@ -133,3 +133,13 @@ def month_choices(count=6):
     return months
 
 
+
+
+class GreenRequestForm(forms.Form):
+    account = forms.ModelChoiceField(label=_("Key account"), queryset=Account.objects.none())
+    title = forms.CharField(label=_("Request"), max_length=200)
+    description = forms.CharField(label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, accounts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = accounts

@@ -286,3 +286,50 @@ class OverlapAlert(models.Model):
 
     def __str__(self):
         return f"{self.contact}: {self.visit_id} / {self.other_visit_id}"
+
+
+class GreenChannelRequest(models.Model):
+    """A key account's service request on the green channel (K-27):
+    request → dispatch → completion, each stage with its time and person."""
+
+    class Stage(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        DISPATCHED = "dispatched", _("Dispatched")
+        COMPLETED = "completed", _("Completed")
+
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT,
+                                related_name="green_requests")
+    title = models.CharField(_("request"), max_length=200)
+    description = models.TextField(_("details"), blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"),
+                                     on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    dispatched_to = models.CharField(_("dispatched to"), max_length=200, blank=True,
+                                     help_text=_("The team or person who does the work."))
+    dispatched_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("dispatched by"),
+                                      on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    dispatched_at = models.DateTimeField(_("dispatched"), null=True, blank=True)
+    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("completed by"),
+                                     on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    completion_note = models.TextField(_("completion report"), blank=True)
+
+    class Meta:
+        verbose_name = _("green-channel request")
+        verbose_name_plural = _("green-channel requests")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(name="green_dispatch_complete",
+                                   condition=Q(dispatched_at__isnull=False) | Q(dispatched_by__isnull=True)),
+            models.CheckConstraint(name="green_complete_after_dispatch",
+                                   condition=Q(completed_at__isnull=True) | Q(dispatched_at__isnull=False)),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def stage(self):
+        if self.completed_at:
+            return self.Stage.COMPLETED
+        return self.Stage.DISPATCHED if self.dispatched_at else self.Stage.REQUESTED

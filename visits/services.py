@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.services import account_touch
 from visits.models import (
     CustomerIssue,
+    GreenChannelRequest,
     IssueUpdate,
     MonthlyLog,
     OverlapAlert,
@@ -299,3 +300,38 @@ def monthly_log_reopen(*, log, by, reason):
     _decide(log, by, MonthlyLog.Status.APPROVED, MonthlyLog.Status.OPEN)
     _event(log, SignOffEvent.Kind.REOPENED, by, reason)
     return log
+
+
+# --- Green channel (K-27) ----------------------------------------------------------------------
+
+@transaction.atomic
+def green_request_create(*, account, by, title, description=""):
+    if not account.is_key_account:
+        raise ValidationError(_("The green channel serves key accounts; %(account)s is a %(kind)s.")
+                              % {"account": account, "kind": account.get_kind_display()})
+    request = GreenChannelRequest(account=account, requested_by=by, title=title, description=description)
+    request.full_clean()
+    request.save()
+    return request
+
+
+def green_request_dispatch(*, request, by, dispatched_to):
+    # Claim-then-act: only an undispatched request moves, so two clicks dispatch once.
+    moved = GreenChannelRequest.objects.filter(pk=request.pk, dispatched_at__isnull=True).update(
+        dispatched_to=dispatched_to, dispatched_by=by, dispatched_at=timezone.now())
+    if not moved:
+        raise ValidationError(_("This request was already dispatched."))
+    request.refresh_from_db()
+    return request
+
+
+def green_request_complete(*, request, by, note):
+    if not note.strip():
+        raise ValidationError(_("Write what was done: the completion report goes to the account team."))
+    moved = GreenChannelRequest.objects.filter(
+        pk=request.pk, dispatched_at__isnull=False, completed_at__isnull=True,
+    ).update(completed_by=by, completed_at=timezone.now(), completion_note=note)
+    if not moved:
+        raise ValidationError(_("Only a dispatched, unfinished request can be completed."))
+    request.refresh_from_db()
+    return request

@@ -13,10 +13,12 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import Account
 from visits import services
 from visits.forms import (
     DecisionForm,
     FollowUpForm,
+    GreenRequestForm,
     IssueFormSet,
     ReasonForm,
     VisitForm,
@@ -24,7 +26,16 @@ from visits.forms import (
     loggable_accounts,
     month_choices,
 )
-from visits.models import CustomerIssue, IssueUpdate, MonthlyLog, OverlapAlert, SignOffEvent, Visit, VisitComment
+from visits.models import (
+    CustomerIssue,
+    GreenChannelRequest,
+    IssueUpdate,
+    MonthlyLog,
+    OverlapAlert,
+    SignOffEvent,
+    Visit,
+    VisitComment,
+)
 
 
 def _visit(request, pk):
@@ -318,3 +329,57 @@ def sign_off_reopen(request, pk):
     return redirect("visits:sign-off-review", log.pk)
 
 
+
+
+# --- Green channel (K-27) ------------------------------------------------------------------------
+
+def green_list(request):
+    requests = (
+        GreenChannelRequest.objects.filter(account__in=Account.objects.visible_to(request.user))
+        .select_related("account", "requested_by", "dispatched_by", "completed_by")
+    )
+    stage = request.GET.get("stage", "open")
+    if stage == "open":
+        requests = requests.filter(completed_at__isnull=True)
+    elif stage == "completed":
+        requests = requests.filter(completed_at__isnull=False)
+    page = Paginator(requests, 25).get_page(request.GET.get("page"))
+    return render(request, "visits/green_list.html", {"page_obj": page, "requests": page.object_list,
+                                                       "stage": stage})
+
+
+def green_create(request):
+    accounts = loggable_accounts(request.user).filter(kind__in=Account.KEY_KINDS)
+    form = GreenRequestForm(request.POST or None, accounts=accounts,
+                            initial={"account": request.GET.get("account")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.green_request_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Request filed on the green channel."))
+            return redirect("visits:green")
+    return render(request, "partials/form_page.html", {
+        "form": form, "title": _("New green-channel request"), "cancel_url": reverse("visits:green"),
+        "intro": _("A key account's service request, tracked from request to dispatch to completion."),
+    })
+
+
+@require_POST
+def green_advance(request, pk):
+    green = get_object_or_404(
+        GreenChannelRequest.objects.filter(account__in=loggable_accounts(request.user)), pk=pk)
+    try:
+        if green.dispatched_at is None:
+            services.green_request_dispatch(request=green, by=request.user,
+                                            dispatched_to=request.POST.get("dispatched_to", "").strip()
+                                            or _("Service team"))
+        else:
+            services.green_request_complete(request=green, by=request.user, note=request.POST.get("note", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        stage = GreenChannelRequest.Stage(green.stage).label
+        messages.success(request, _("“%(title)s”: %(stage)s.") % {"title": green, "stage": stage})
+    return redirect("visits:green")

@@ -1,0 +1,78 @@
+"""K-27: a key account's service request goes request → dispatch → completion,
+each stage with its time and person."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import AccountFactory
+from visits.models import GreenChannelRequest
+from visits.services import green_request_complete, green_request_create, green_request_dispatch
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def key_account(manager):
+    return AccountFactory(name="东方电子", owner=manager, kind="strategic")
+
+
+def test_k27_a_request_moves_through_its_three_stages_with_who_and_when(key_account, manager, supervisor):
+    request = green_request_create(account=key_account, by=manager, title="Urgent spare parts")
+    assert request.stage == "requested"
+    green_request_dispatch(request=request, by=supervisor, dispatched_to="After-sales team")
+    assert (request.stage, request.dispatched_by, request.dispatched_to) == ("dispatched", supervisor,
+                                                                             "After-sales team")
+    green_request_complete(request=request, by=manager, note="Parts delivered on site.")
+    assert request.stage == "completed" and request.completed_by == manager
+    assert request.requested_at <= request.dispatched_at <= request.completed_at
+
+
+def test_k27_only_key_accounts_use_the_green_channel(manager):
+    standard = AccountFactory(owner=manager, kind="standard")
+    with pytest.raises(ValidationError, match="key accounts"):
+        green_request_create(account=standard, by=manager, title="Anything")
+
+
+def test_k27_a_stage_happens_once_and_in_order(key_account, manager):
+    request = green_request_create(account=key_account, by=manager, title="Install")
+    with pytest.raises(ValidationError):
+        green_request_complete(request=request, by=manager, note="done")  # not dispatched yet
+    green_request_dispatch(request=request, by=manager, dispatched_to="Field team")
+    with pytest.raises(ValidationError, match="already dispatched"):
+        green_request_dispatch(request=request, by=manager, dispatched_to="Another team")
+    with pytest.raises(ValidationError, match="Write what was done"):
+        green_request_complete(request=request, by=manager, note="  ")
+
+
+def test_k27_the_database_refuses_completion_before_dispatch(key_account, manager):
+    request = green_request_create(account=key_account, by=manager, title="Install")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        GreenChannelRequest.objects.filter(pk=request.pk).update(completed_at=timezone.now())
+
+
+def test_k27_manager_files_and_advances_a_request_in_the_browser_flow(client, key_account, manager, outsider):
+    client.force_login(manager)
+    response = client.post(reverse("visits:green-create"), {"account": key_account.pk, "title": "Spare parts"})
+    assert response.status_code == 302
+    request = GreenChannelRequest.objects.get()
+    client.post(reverse("visits:green-advance", args=[request.pk]), {"dispatched_to": "Logistics"})
+    client.post(reverse("visits:green-advance", args=[request.pk]), {"note": "Delivered."})
+    request.refresh_from_db()
+    assert request.stage == "completed"
+    page = client.get(reverse("visits:green") + "?stage=completed")
+    assert "Spare parts" in page.content.decode()
+    client.force_login(outsider)
+    assert "Spare parts" not in client.get(reverse("visits:green") + "?stage=all").content.decode()
+    assert client.post(reverse("visits:green-advance", args=[request.pk])).status_code == 404
+
+
+def test_k27_green_channel_list_has_a_fixed_query_count(client, key_account, manager, django_assert_max_num_queries):
+    for n in range(30):
+        green_request_create(account=key_account, by=manager, title=f"Request {n}")
+    client.force_login(manager)
+    # session, user, count, one page with accounts and people, and the session's sliding expiry (3)
+    with django_assert_max_num_queries(7):
+        assert client.get(reverse("visits:green")).status_code == 200
