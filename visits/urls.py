@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.visit_edit, name="edit"),
     path("<int:pk>/delete/", views.visit_delete, name="delete"),
     path("issues/", views.issue_list, name="issues"),
+    path("report/", views.quarterly, name="quarterly"),
     path("issues/<int:pk>/follow-up/", views.issue_follow_up, name="issue-follow-up"),
     path("green-channel/", views.green_list, name="green"),
     path("green-channel/new/", views.green_create, name="green-create"),

@@ -1,0 +1,105 @@
+"""The quarterly visit report to leadership (K-23), computed with SQL aggregates:
+visits by channel and by account kind, customer issues and how they were
+handled, and the supervisors' comments, per manager of the chosen teams."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, F, Q
+from django.utils.translation import gettext as _
+
+from accounts.models import Account
+from users.models import User
+from visits.models import CustomerIssue, MonthlyLog, Visit, VisitComment
+
+
+def quarter_months(year, quarter):
+    first = 3 * (quarter - 1) + 1
+    return [date(year, first + i, 1) for i in range(3)]
+
+
+def current_quarter(today):
+    return today.year, (today.month - 1) // 3 + 1
+
+
+def managers_in_scope(user, team=None):
+    people = User.objects.filter(role__in=[User.Role.MANAGER, User.Role.SUPERVISOR], is_active=True)
+    if user.is_admin:
+        scoped = people
+    elif user.is_supervisor:
+        scoped = people.filter(Q(team__supervisor=user) | Q(pk=user.pk))
+    else:
+        scoped = people.filter(pk=user.pk)
+    if team:
+        scoped = scoped.filter(team=team)
+    return scoped.select_related("team").order_by("team__name", "username")
+
+
+@dataclass
+class ManagerRow:
+    manager: User
+    by_channel: dict = field(default_factory=dict)
+    by_kind: dict = field(default_factory=dict)
+    visits: int = 0
+    issues: int = 0
+    on_time: int = 0
+    late: int = 0
+    open: int = 0
+    comments: int = 0
+    overall_comments: list = field(default_factory=list)
+
+
+def quarterly_report(*, user, year, quarter, team=None):
+    months = quarter_months(year, quarter)
+    managers = list(managers_in_scope(user, team))
+    rows = {m.pk: ManagerRow(m) for m in managers}
+    visits = Visit.objects.filter(author__in=rows, log_month__in=months)
+    for author, channel, n in visits.values_list("author", "channel").annotate(n=Count("pk")).order_by():
+        rows[author].by_channel[channel] = n
+        rows[author].visits += n
+    for author, kind, n in visits.values_list("author", "account__kind").annotate(n=Count("pk")).order_by():
+        rows[author].by_kind[kind] = n
+    issues = (
+        CustomerIssue.objects.filter(owner__in=rows, visit__log_month__in=months).values("owner").order_by()
+        .annotate(total=Count("pk"), on_time=Count("pk", filter=Q(informed_at__lte=F("due_at"))),
+                  late=Count("pk", filter=Q(informed_at__gt=F("due_at"))),
+                  still_open=Count("pk", filter=Q(informed_at__isnull=True)))
+    )
+    for row in issues:
+        target = rows[row["owner"]]
+        target.issues, target.on_time, target.late, target.open = (
+            row["total"], row["on_time"], row["late"], row["still_open"])
+    comments = (VisitComment.objects.filter(log__author__in=rows, log__month__in=months)
+                .values_list("log__author").annotate(n=Count("pk")).order_by())
+    for author, n in comments:
+        rows[author].comments = n
+    for log in (MonthlyLog.objects.filter(author__in=rows, month__in=months).exclude(overall_comment="")
+                .select_related("decided_by").order_by("month")):
+        rows[log.author_id].overall_comments.append(log)
+    return list(rows.values())
+
+
+def totals(rows):
+    total = ManagerRow(manager=None)
+    for row in rows:
+        for key, n in row.by_channel.items():
+            total.by_channel[key] = total.by_channel.get(key, 0) + n
+        for key, n in row.by_kind.items():
+            total.by_kind[key] = total.by_kind.get(key, 0) + n
+        for name in ("visits", "issues", "on_time", "late", "open", "comments"):
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+    return total
+
+
+def table(rows):
+    """Header and rows for CSV/XLSX: one line per manager, then the total."""
+    header = ([_("Manager"), _("Team"), _("Visits")] + [str(label) for _v, label in Visit.Channel.choices]
+              + [str(label) for _v, label in Account.Kind.choices]
+              + [_("Issues"), _("Handled on time"), _("Handled late"), _("Still open"), _("Supervisor comments")])
+    body = []
+    for row in [*rows, totals(rows)]:
+        who = [str(row.manager), str(row.manager.team or "")] if row.manager else [_("Total"), ""]
+        body.append(who + [row.visits] + [row.by_channel.get(v, 0) for v in Visit.Channel.values]
+                    + [row.by_kind.get(v, 0) for v in Account.Kind.values]
+                    + [row.issues, row.on_time, row.late, row.open, row.comments])
+    return header, body
