@@ -26,6 +26,13 @@ app.conf.beat_schedule = {
         "schedule": crontab(),
         "options": {"expires": MINUTE},
     },
+    # K-26: after-sales follow-ups for new orders (start letter 24 h, guidance 72 h) and the
+    # monthly value review of running contracts. Idempotent, so a frequent run costs little.
+    "after-sales-schedule": {
+        "task": "visits.tasks.after_sales_schedule",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 15 * MINUTE},
+    },
     # Idle sessions expire after 30 minutes; their rows are removed hourly.
     "clear-expired-sessions": {
         "task": "users.tasks.sessions_clear_expired",

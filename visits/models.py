@@ -333,3 +333,40 @@ class GreenChannelRequest(models.Model):
         if self.completed_at:
             return self.Stage.COMPLETED
         return self.Stage.DISPATCHED if self.dispatched_at else self.Stage.REQUESTED
+
+
+class AfterSalesStep(models.Model):
+    """K-26, after a deal: a service-start letter within 24 h, usage guidance
+    within 72 h, and a value review every month of a running contract. Made by
+    the after_sales_schedule job; the care engine turns open ones into tasks."""
+
+    class Kind(models.TextChoices):
+        START_LETTER = "start_letter", _("Service-start letter")
+        USAGE_GUIDANCE = "usage_guidance", _("Usage guidance")
+        VALUE_REVIEW = "value_review", _("Monthly value review")
+
+    order = models.ForeignKey("accounts.Order", on_delete=models.CASCADE, related_name="after_sales")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="after_sales")
+    kind = models.CharField(_("follow-up"), max_length=20, choices=Kind.choices)
+    due_at = models.DateTimeField(_("due"))
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+")
+
+    class Meta:
+        verbose_name = _("after-sales follow-up")
+        verbose_name_plural = _("after-sales follow-ups")
+        ordering = ["due_at"]
+        constraints = [
+            # The schedule job inserts with ON CONFLICT DO NOTHING on this key: re-runs make nothing new.
+            models.UniqueConstraint(fields=["order", "kind", "due_at"], name="after_sales_step_unique"),
+        ]
+        indexes = [models.Index(fields=["account", "due_at"], condition=Q(done_at__isnull=True),
+                                name="after_sales_open_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.order}"
+
+    @property
+    def is_overdue(self):
+        return self.done_at is None and self.due_at < timezone.now()

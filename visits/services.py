@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.services import account_touch
 from visits.models import (
+    AfterSalesStep,
     CustomerIssue,
     GreenChannelRequest,
     IssueUpdate,
@@ -89,6 +90,7 @@ def visit_update(*, visit, by, version, contacts=None, **fields):
     if not can_edit_visit(by, visit):
         raise PermissionDenied(_("Only the author edits a visit."))
     current = Visit.objects.select_for_update().get(pk=visit.pk)
+    contacts_before = set(current.contacts.values_list("pk", flat=True))
     if current.version != version:
         raise ValidationError(_(
             "Someone saved this visit after you opened it (at %(time)s). Reload it to see their changes; "
@@ -107,7 +109,9 @@ def visit_update(*, visit, by, version, contacts=None, **fields):
         if contacts is not None:
             _check_contacts(visit.account, contacts)
             visit.contacts.set(contacts)
-    contacts_refresh_silence([c.pk for c in (contacts or visit.contacts.all())])
+    # A contact taken off the visit may leave (or enter) a silent period too.
+    contacts_refresh_silence(contacts_before | {c.pk for c in (contacts if contacts is not None
+                                                                else visit.contacts.all())})
     return visit
 
 
@@ -211,7 +215,7 @@ def issue_follow_up(*, issue, by, status, note="", resolution=""):
             raise ValidationError({"resolution": _("Say how the issue was resolved.")})
         issue.resolved_at = issue.resolved_at or now
     if status == CustomerIssue.Status.INFORMED:
-        issue.informed_at = now
+        issue.informed_at = issue.informed_at or now  # the first time they were told is what counts
     issue.status = status
     issue.resolution = resolution or issue.resolution
     issue.save(update_fields=["status", "resolution", "resolved_at", "informed_at"])
@@ -269,6 +273,8 @@ def monthly_log_comment(*, log, visit, by, text):
         raise PermissionDenied(_("Only the manager's supervisor comments during sign-off."))
     if visit.author_id != log.author_id or visit.log_month != log.month:
         raise ValidationError(_("That visit is not part of this log."))
+    if log.status != MonthlyLog.Status.SUBMITTED:
+        raise ValidationError(_("Comments are written while the log waits for sign-off."))
     comment, _created = VisitComment.objects.update_or_create(log=log, visit=visit,
                                                               defaults={"by": by, "text": text})
     return comment
@@ -335,3 +341,45 @@ def green_request_complete(*, request, by, note):
         raise ValidationError(_("Only a dispatched, unfinished request can be completed."))
     request.refresh_from_db()
     return request
+
+
+# --- After-sales follow-ups (K-26) -----------------------------------------------------------------
+
+AFTER_SALES_SQL = """
+WITH recent AS (
+    SELECT id, account_id, created_at FROM accounts_order WHERE created_at >= %(since)s
+), running AS (
+    -- contracts still running this month, and their review day (the signing day, or the month's end)
+    SELECT id, account_id,
+           make_date(%(year)s, %(month)s, least(extract(day FROM signed_on)::int, %(last_day)s)) AS review_on
+    FROM accounts_order
+    WHERE contract_months IS NOT NULL
+      AND signed_on < %(month_start)s
+      AND signed_on + make_interval(months => contract_months) > %(month_start)s
+)
+INSERT INTO visits_aftersalesstep (order_id, account_id, kind, due_at)
+SELECT id, account_id, 'start_letter', created_at + interval '24 hours' FROM recent
+UNION ALL
+SELECT id, account_id, 'usage_guidance', created_at + interval '72 hours' FROM recent
+UNION ALL
+SELECT id, account_id, 'value_review', (review_on + time '10:00') AT TIME ZONE %(tz)s FROM running
+ON CONFLICT (order_id, kind, due_at) DO NOTHING
+"""
+
+
+def after_sales_schedule(*, today=None):
+    """Make the follow-ups due for recent orders and running contracts, in one
+    INSERT … SELECT. Safe to run any number of times; returns the rows made."""
+    today = today or timezone.localdate()
+    month_start = today.replace(day=1)
+    with connection.cursor() as cursor:
+        cursor.execute(AFTER_SALES_SQL, {
+            "since": timezone.now() - timedelta(days=7), "year": today.year, "month": today.month,
+            "last_day": calendar.monthrange(today.year, today.month)[1], "month_start": month_start,
+            "tz": settings.TIME_ZONE,
+        })
+        return cursor.rowcount
+
+
+def after_sales_done(*, step, by):
+    AfterSalesStep.objects.filter(pk=step.pk, done_at__isnull=True).update(done_at=timezone.now(), done_by=by)

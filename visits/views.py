@@ -30,6 +30,7 @@ from visits.forms import (
     month_choices,
 )
 from visits.models import (
+    AfterSalesStep,
     CustomerIssue,
     GreenChannelRequest,
     IssueUpdate,
@@ -100,6 +101,8 @@ def visit_list(request):
 def visit_create(request):
     account = None
     if account_id := request.GET.get("account"):
+        if not account_id.isdigit():
+            raise Http404
         account = get_object_or_404(loggable_accounts(request.user), pk=account_id)
     initial = {"account": account, "occurred_at": timezone.localtime().replace(second=0, microsecond=0),
                "channel": _usual_channel(request.user)}
@@ -126,7 +129,8 @@ def visit_create(request):
 
 def contact_options(request):
     """htmx: the contact checkboxes of the account just chosen."""
-    account = loggable_accounts(request.user).filter(pk=request.GET.get("account") or 0).first()
+    raw = request.GET.get("account", "")
+    account = loggable_accounts(request.user).filter(pk=raw).first() if raw.isdigit() else None
     form = VisitForm(user=request.user, account=account)
     return render(request, "visits/_contact_options.html", {"field": form["contacts"]})
 
@@ -157,7 +161,7 @@ def visit_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.visit_update(visit=visit, by=request.user, version=form.cleaned_data["version"] or 0,
-                                  contacts=form.cleaned_data["contacts"], **form.service_fields())
+                                  **form.service_fields())
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -271,7 +275,8 @@ def sign_off_review(request, pk):
     log = _log_for(request, pk)
     visits = (
         Visit.objects.filter(author=log.author, log_month=log.month).select_related("account")
-        .prefetch_related("contacts", Prefetch("issues", queryset=CustomerIssue.objects.order_by("due_at")))
+        .prefetch_related("contacts", Prefetch("issues", queryset=CustomerIssue.objects.select_related("owner")
+                                                .order_by("due_at")))
         .order_by("occurred_at", "pk")
     )
     comments = {c.visit_id: c for c in VisitComment.objects.filter(log=log).select_related("by")}
@@ -411,3 +416,11 @@ def quarterly(request):
         "rows": rows, "total": report_totals(rows), "label": label, "quarters": quarters,
         "teams": teams, "team": team, "channels": Visit.Channel.choices, "kinds": Account.Kind.choices,
     })
+
+
+@require_POST
+def after_sales_done(request, pk):
+    step = get_object_or_404(AfterSalesStep.objects.filter(account__in=loggable_accounts(request.user)), pk=pk)
+    services.after_sales_done(step=step, by=request.user)
+    messages.success(request, _("%(step)s done.") % {"step": step.get_kind_display()})
+    return redirect(step.account)

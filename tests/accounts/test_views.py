@@ -432,8 +432,8 @@ QUERY_BOUNDS = {
     # account, its team, active claim, group figures, can-edit; buying centre: roles,
     # contacts, last self-review and its author, open personnel changes; subsidiaries,
     # orders, competitors, product map, who last reviewed the profile; visits panel:
-    # recent visits with their authors, open customer issues
-    "accounts:detail": 22,
+    # recent visits with their authors, open customer issues, open after-sales follow-ups
+    "accounts:detail": 23,
     # account, count, one page of records with their users, the record before the page
     "accounts:history": 9,
     # (as the supervisor) claims waiting with account and claimant, my own claims
@@ -462,21 +462,21 @@ def fill(account, manager, teammate, n):
     account_update(account=account, by=manager, owner=manager)
 
 
-@pytest.mark.parametrize("page", QUERY_BOUNDS)
-def test_account_pages_cost_a_fixed_number_of_queries(client, manager, teammate, supervisor, page,
+@pytest.mark.parametrize("url_name", QUERY_BOUNDS)
+def test_account_pages_cost_a_fixed_number_of_queries(client, manager, teammate, supervisor, url_name,
                                                       django_assert_max_num_queries):
     account = AccountFactory(name="Haier", owner=manager, kind="group")
     account_profile_review(account=account, by=manager)
     fill(account, manager, teammate, 1)
-    client.force_login(supervisor if page == "accounts:claims" else manager)
-    url = reverse(page, args=[] if page in ("accounts:list", "accounts:claims") else [account.pk])
+    client.force_login(supervisor if url_name == "accounts:claims" else manager)
+    url = reverse(url_name, args=[] if url_name in ("accounts:list", "accounts:claims") else [account.pk])
 
-    with django_assert_max_num_queries(QUERY_BOUNDS[page]):
+    with django_assert_max_num_queries(QUERY_BOUNDS[url_name]):
         small = client.get(url)
     fill(account, manager, teammate, 30)
-    with django_assert_max_num_queries(QUERY_BOUNDS[page]):
+    with django_assert_max_num_queries(QUERY_BOUNDS[url_name]):
         large = client.get(url)
 
     assert small.status_code == large.status_code == 200
-    if page == "accounts:list":
+    if url_name == "accounts:list":
         assert large.context["page_obj"].paginator.count > 25

@@ -281,18 +281,18 @@ def fill(account, boss, manager, teammate, n):
         BuyerRoleFactory(contact=ContactFactory(account=other), role=ALL_ROLES[i % 4], influence=5, contact_level=1)
 
 
-@pytest.mark.parametrize("page", QUERY_BOUNDS)
-def test_contact_pages_cost_a_fixed_number_of_queries(client, manager, teammate, account, boss, page,
+@pytest.mark.parametrize("url_name", QUERY_BOUNDS)
+def test_contact_pages_cost_a_fixed_number_of_queries(client, manager, teammate, account, boss, url_name,
                                                       django_assert_max_num_queries):
     fill(account, boss, manager, teammate, 1)
     client.force_login(manager)
-    args = {"contacts:list": [], "contacts:dangers": [], "contacts:detail": [boss.pk]}.get(page, [account.pk])
-    url = reverse(page, args=args)
+    args = {"contacts:list": [], "contacts:dangers": [], "contacts:detail": [boss.pk]}.get(url_name, [account.pk])
+    url = reverse(url_name, args=args)
 
-    with django_assert_max_num_queries(QUERY_BOUNDS[page]):
+    with django_assert_max_num_queries(QUERY_BOUNDS[url_name]):
         small = client.get(url)
     fill(account, boss, manager, teammate, 30)
-    with django_assert_max_num_queries(QUERY_BOUNDS[page]):
+    with django_assert_max_num_queries(QUERY_BOUNDS[url_name]):
         large = client.get(url)
 
     assert small.status_code == large.status_code == 200

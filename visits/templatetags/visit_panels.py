@@ -3,7 +3,7 @@ template composes them, as contacts' buying-centre panel does)."""
 
 from django import template
 
-from visits.models import CustomerIssue, Visit
+from visits.models import AfterSalesStep, CustomerIssue, Visit
 
 register = template.Library()
 
@@ -15,4 +15,6 @@ def account_visits(account, can_edit):
         "can_edit": can_edit,
         "visits": Visit.objects.filter(account=account).select_related("author").order_by("-occurred_at")[:5],
         "open_issues": CustomerIssue.objects.filter(account=account).open().order_by("due_at")[:5],
+        "after_sales": AfterSalesStep.objects.filter(account=account, done_at__isnull=True)
+        .select_related("order").order_by("due_at")[:5],
     }
