@@ -76,3 +76,22 @@ def history_page(records, page_number, per_page=20):
                 fields.append((model._meta.get_field(change.field).verbose_name, change.old, change.new))
         changes.append((newer, fields))
     return page, changes
+
+
+CHAIN_SQL = """
+WITH RECURSIVE chain(id, up) AS (
+    SELECT id, {up} FROM {table} WHERE id = %s
+    UNION  -- not UNION ALL: ends even on a loop that slipped in
+    SELECT t.id, t.{up} FROM {table} t JOIN chain ON t.id = chain.up
+)
+SELECT id FROM chain
+"""
+
+
+def chain_up(model, up_field, start_id):
+    """Ids of `start_id` and every row above it along `up_field`, in one query:
+    a group's parents (K-07), a contact's managers (K-12). Callers refuse loops with it."""
+    column = model._meta.get_field(up_field).column
+    with connection.cursor() as cursor:
+        cursor.execute(CHAIN_SQL.format(table=model._meta.db_table, up=column), [start_id])
+        return {row[0] for row in cursor.fetchall()}

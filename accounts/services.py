@@ -1,29 +1,18 @@
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Account, AccountTeamMember, ProspectClaim
-
-PARENTS_SQL = """
-WITH RECURSIVE chain(id, parent_id) AS (
-    SELECT id, parent_id FROM accounts_account WHERE id = %s
-    UNION
-    SELECT a.id, a.parent_id FROM accounts_account a JOIN chain ON a.id = chain.parent_id
-)
-SELECT id FROM chain
-"""
+from accounts.selectors import chain_up
 
 
 def _check_parent(account):
     """K-07: a group tree has no loops; the parent must not sit below the account."""
     if account.parent_id is None or account.pk is None:
         return
-    with connection.cursor() as cursor:
-        cursor.execute(PARENTS_SQL, [account.parent_id])
-        above = {row[0] for row in cursor.fetchall()}
-    if account.pk in above:
+    if account.pk in chain_up(Account, "parent", account.parent_id):
         raise ValidationError({"parent": _(
             "%(parent)s already belongs to %(account)s's group: that would be a circle."
         ) % {"parent": account.parent, "account": account}})

@@ -1,25 +1,10 @@
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.selectors import chain_up
 from contacts.models import BuyerRole, Contact, PersonnelChange, Relationship, SelfQuestionReview
-
-MANAGERS_SQL = """
-WITH RECURSIVE chain(id, reports_to_id) AS (
-    SELECT id, reports_to_id FROM contacts_contact WHERE id = %s
-    UNION
-    SELECT c.id, c.reports_to_id FROM contacts_contact c JOIN chain ON c.id = chain.reports_to_id
-)
-SELECT id FROM chain
-"""
-
-
-def _managers_of(contact_id):
-    """The contact and everyone above it on the reports-to chain, in one query."""
-    with connection.cursor() as cursor:
-        cursor.execute(MANAGERS_SQL, [contact_id])
-        return {row[0] for row in cursor.fetchall()}
 
 
 def _check_reports_to(contact):
@@ -28,7 +13,7 @@ def _check_reports_to(contact):
         return
     if manager.account_id != contact.account_id:
         raise ValidationError({"reports_to": _("%(manager)s works at another account.") % {"manager": manager}})
-    if contact.pk and contact.pk in _managers_of(manager.pk):
+    if contact.pk and contact.pk in chain_up(Contact, "reports_to", manager.pk):
         raise ValidationError({"reports_to": _(
             "%(manager)s already reports to %(contact)s, directly or through others: that would be a circle."
         ) % {"manager": manager, "contact": contact}})
