@@ -30,6 +30,7 @@ class AccountForm(forms.ModelForm):
             "name", "kind", "status", "industry", "size", "region", "founded_on", "business_scope", "parent",
             "explicit_needs", "implicit_needs",
             "purchase_history", "competitor_opinion", "sentiment", "sentiment_notes", "relationship_style", "potential",
+            "has_open_tender",
             "owner", "team_members", "responsible_department", "executive_sponsor",
         ]
         widgets = {
@@ -60,7 +61,7 @@ class AccountForm(forms.ModelForm):
                      "founded_on", "business_scope", "parent"),
             Fieldset(_("Needs"), "explicit_needs", "implicit_needs"),
             Fieldset(_("Behaviour"), "purchase_history", "competitor_opinion", "sentiment", "sentiment_notes",
-                     "relationship_style", "potential"),
+                     "relationship_style", "potential", "has_open_tender"),
             Fieldset(_("Responsibility"), "owner", "team_members", "responsible_department", "executive_sponsor"),
         )
 

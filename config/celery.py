@@ -33,6 +33,18 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 15 * MINUTE},
     },
+    # K-32: measure every account at night; new accounts get a first tier, the rest proposals.
+    "tier-evaluate": {
+        "task": "tiering.tasks.tier_evaluate",
+        "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 6 * HOUR},
+    },
+    # K-32: each quarter's review opens on its first morning, per team.
+    "tier-reviews-open": {
+        "task": "tiering.tasks.tier_reviews_open",
+        "schedule": crontab(day_of_month=1, month_of_year="1,4,7,10", hour=6, minute=0),
+        "options": {"expires": 12 * HOUR},
+    },
     # Idle sessions expire after 30 minutes; their rows are removed hourly.
     "clear-expired-sessions": {
         "task": "users.tasks.sessions_clear_expired",

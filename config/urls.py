@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("contacts.urls")),
     path("visits/", include("visits.urls")),
+    path("tiering/", include("tiering.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -188,3 +188,35 @@ def seed_visits(*, rng, users, accounts):
                 elif state == "returned":
                     visit_services.monthly_log_return(log=log, by=supervisor,
                                                       reason="请补充客户意见 Add the customer's opinions.")
+
+
+# --- Tiers (K-30..K-32): first tiers, an override, and a review waiting for the supervisor ----------
+
+def seed_tiers(*, users, accounts):
+    from django.utils import timezone
+
+    from tiering.defaults import ensure_default_tiers
+    from tiering.models import AccountTier, Tier, TierReview
+    from tiering.services import account_tier_override, tier_evaluate, tier_review_open
+    from users.models import Team
+
+    if TierReview.objects.exists():
+        return  # seeded already
+    ensure_default_tiers()
+    tier_evaluate()
+    # Since then, Huaxia Manufacturing opened a tender (C → B) and Yangtze Pharma signed a big
+    # contract with more to come (→ A): the next evaluation proposes both for the quarterly review.
+    Account.objects.filter(name__startswith="华夏制造").update(has_open_tender=True)
+    Account.objects.filter(name__startswith="长江医药").update(potential=5)
+    yangtze = _account(accounts, "长江医药")
+    Order.objects.get_or_create(account=yangtze, reference="HT-BIG-2026", defaults={
+        "signed_on": date.today() - timedelta(days=3), "amount": Decimal(8_000_000), "product": "MES 制造执行",
+        "contract_months": 36})
+    oriental = _account(accounts, "东方电子")
+    if not AccountTier.objects.filter(account=oriental, source="override").exists():
+        account_tier_override(account=oriental, tier=Tier.objects.get(code="A"), by=users["supervisor"],
+                              reason="集团战略合作伙伴 Strategic partner of the group; treat as A.")
+    tier_evaluate()
+    today = timezone.localdate()
+    for team in Team.objects.all():
+        tier_review_open(team=team, year=today.year, quarter=(today.month - 1) // 3 + 1, by=users["admin"])

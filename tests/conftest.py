@@ -39,3 +39,11 @@ def outsider(other_team):
 @pytest.fixture
 def admin(db):
     return AdminFactory(username="root")
+
+
+@pytest.fixture
+def default_tiers(db):
+    """The default A/B/C tiers and rules (a flush by a transactional test removes them)."""
+    from tiering.defaults import ensure_default_tiers
+
+    ensure_default_tiers()

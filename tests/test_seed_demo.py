@@ -30,3 +30,13 @@ def test_seeding_twice_creates_nothing_new():
 def test_if_empty_leaves_an_existing_database_alone(admin):
     seed("--if-empty")
     assert User.objects.count() == 1
+
+
+def test_demo_has_tier_rules_history_and_a_pending_review():
+    from tiering.models import AccountTier, TierChange, TierProposal, TierReview
+
+    seed()
+    assert AccountTier.objects.filter(source="override").exists()
+    assert TierChange.objects.exists()
+    pending = TierProposal.objects.filter(status="pending", review__in=TierReview.objects.all())
+    assert {p.account.name.split()[0] for p in pending} >= {"长江医药", "华夏制造上海公司"}

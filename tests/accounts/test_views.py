@@ -432,8 +432,9 @@ QUERY_BOUNDS = {
     # account, its team, active claim, group figures, can-edit; buying centre: roles,
     # contacts, last self-review and its author, open personnel changes; subsidiaries,
     # orders, competitors, product map, who last reviewed the profile; visits panel:
-    # recent visits with their authors, open customer issues, open after-sales follow-ups
-    "accounts:detail": 23,
+    # recent visits with their authors, open customer issues, open after-sales follow-ups;
+    # tier panel: tier state, cadence (one SQL statement), tier history, pending proposal
+    "accounts:detail": 27,
     # account, count, one page of records with their users, the record before the page
     "accounts:history": 9,
     # (as the supervisor) claims waiting with account and claimant, my own claims

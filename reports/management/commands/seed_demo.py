@@ -10,7 +10,7 @@ import random
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from reports.demo import seed_portfolio, seed_visits
+from reports.demo import seed_portfolio, seed_tiers, seed_visits
 from users.models import Team, User
 
 DEFAULT_PASSWORD = "demo-pass-2026"
@@ -61,6 +61,7 @@ class Command(BaseCommand):
             user.refresh_from_db()  # teams were set in bulk above
         accounts = seed_portfolio(rng=rng, users=users)
         seed_visits(rng=rng, users=users, accounts=accounts)
+        seed_tiers(users=users, accounts=accounts)
 
     def seed_user(self, username, display_name, role, password):
         user, _ = User.objects.get_or_create(username=username)

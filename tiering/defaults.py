@@ -1,0 +1,45 @@
+"""The default tiers of K-30 and a first rule set; admins change all of it (K-31).
+
+Used by migration 0002 (with historical models) and by seed_demo, which puts
+them back on a database that has none (e.g. after tests flushed it).
+"""
+
+from decimal import Decimal
+
+TIERS = [
+    # code, name, rank, description, benefits, default, (channel group, touches, period, days)
+    ("A", "Strategic 战略级", 1, "High spend, high repeat potential.",
+     "Dedicated manager; tailored solutions; an on-site visit every month.", False,
+     ("on_site", 1, "calendar_month", None)),
+    ("B", "Growth 成长级", 2, "Medium spend, clear growth signals.",
+     "Online contact every two weeks; white papers and case studies.", False,
+     ("online", 1, "days", 14)),
+    ("C", "Opportunity 机会级", 3, "Low spend, vague needs.",
+     "E-mail or SMS once a month; standard material.", True,
+     ("email_sms", 1, "calendar_month", None)),
+]
+
+
+def install_default_tiers(Tier, Requirement, RuleSet, Rule):  # noqa: N803 (model classes)
+    """Create the defaults unless tiers exist already; returns whether it did."""
+    if Tier.objects.exists():
+        return False
+    tiers = {}
+    for code, name, rank, description, benefits, default, (group, touches, period, days) in TIERS:
+        tiers[code] = Tier.objects.create(code=code, name=name, rank=rank, description=description,
+                                          benefits=benefits, is_default=default)
+        Requirement.objects.create(tier=tiers[code], channel_group=group, touches=touches, period=period, days=days)
+    version = (RuleSet.objects.order_by("-version").values_list("version", flat=True).first() or 0) + 1
+    RuleSet.objects.filter(is_active=True).update(is_active=False)
+    rules = RuleSet.objects.create(version=version, note="Default rules (K-30)", is_active=True)
+    Rule.objects.create(rule_set=rules, position=1, tier=tiers["A"], top_revenue_percent=Decimal(20), min_potential=4)
+    Rule.objects.create(rule_set=rules, position=2, tier=tiers["B"], open_tender=True)
+    Rule.objects.create(rule_set=rules, position=3, tier=tiers["B"], min_growth=Decimal(10))
+    Rule.objects.create(rule_set=rules, position=4, tier=tiers["B"], min_order_value=Decimal(1_000_000))
+    return True
+
+
+def ensure_default_tiers():
+    from tiering.models import CadenceRequirement, Rule, RuleSet, Tier
+
+    return install_default_tiers(Tier, CadenceRequirement, RuleSet, Rule)

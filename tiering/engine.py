@@ -1,0 +1,137 @@
+"""Tier rules as SQL (K-31, K-32): every account is measured and matched in one
+statement, whether for the live preview of unsaved rules or for the evaluation
+job over 100,000 accounts.
+
+A rule is anything with the Rule fields (a saved Rule or an unsaved form's
+instance); conditions left empty do not constrain. The first matching rule, by
+position, wins; an account no rule matches goes to the default tier.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import connection
+from django.utils import timezone
+
+# Trailing-12-month order value, the 12 months before, growth, and revenue rank,
+# for every customer (active or at risk; prospects and lost accounts have no tier).
+MEASURES = """
+measures AS (
+    SELECT a.id AS account_id, a.kind, a.potential, a.has_open_tender AS open_tender, a.owner_id,
+           coalesce(o.last12, 0) AS order_12m, coalesce(o.prev12, 0) AS order_prev_12m,
+           CASE WHEN coalesce(o.prev12, 0) > 0
+                THEN round((coalesce(o.last12, 0) - o.prev12) * 100 / o.prev12, 2) END AS growth,
+           round((cume_dist() OVER (ORDER BY coalesce(o.last12, 0) DESC) * 100)::numeric, 2) AS revenue_pct,
+           t.tier_id AS current_tier, t.source AS current_source
+    FROM accounts_account a
+    LEFT JOIN (
+        SELECT account_id,
+               sum(amount) FILTER (WHERE signed_on > %(year_ago)s) AS last12,
+               sum(amount) FILTER (WHERE signed_on <= %(year_ago)s AND signed_on > %(two_years_ago)s) AS prev12
+        FROM accounts_order WHERE signed_on > %(two_years_ago)s GROUP BY account_id
+    ) o ON o.account_id = a.id
+    LEFT JOIN tiering_accounttier t ON t.account_id = a.id
+    WHERE a.archived_at IS NULL AND a.status IN ('active', 'at_risk')
+)
+"""
+
+CONDITIONS = [
+    # (attribute, SQL with one placeholder)
+    ("min_order_value", "m.order_12m >= {}"),
+    ("max_order_value", "m.order_12m < {}"),
+    ("min_growth", "m.growth >= {}"),
+    ("max_growth", "m.growth < {}"),
+    ("min_potential", "coalesce(m.potential, 0) >= {}"),
+    ("open_tender", "m.open_tender = {}"),
+    ("top_revenue_percent", "(m.order_12m > 0 AND m.revenue_pct <= {})"),
+]
+
+
+class _Params:
+    def __init__(self, base):
+        self.values = dict(base)
+
+    def add(self, value):
+        name = f"p{len(self.values)}"
+        self.values[name] = value
+        return f"%({name})s"
+
+
+def rule_condition(rule, params):
+    parts = [sql.format(params.add(getattr(rule, attr))) for attr, sql in CONDITIONS
+             if getattr(rule, attr) is not None]
+    if rule.kinds:
+        parts.append(f"m.kind = ANY({params.add(list(rule.kinds))})")
+    return " AND ".join(parts) or "TRUE"
+
+
+def matched_sql(rules, default_tier_id, params):
+    """SELECT of every account's measures, proposed tier and the rule that placed it."""
+    tier_case = ["CASE"]
+    position_case = ["CASE"]
+    for rule in sorted(rules, key=lambda r: r.position):
+        condition = rule_condition(rule, params)
+        tier_case.append(f"WHEN {condition} THEN {params.add(rule.tier_id)}::bigint")
+        position_case.append(f"WHEN {condition} THEN {params.add(rule.position)}::int")
+    default = f"{params.add(default_tier_id)}::bigint"
+    if len(tier_case) == 1:  # no rules at all: every account goes to the default tier
+        tier_sql, position_sql = default, "NULL::int"
+    else:
+        tier_sql = " ".join([*tier_case, f"ELSE {default} END"])
+        position_sql = " ".join([*position_case, "END"])
+    return (f"WITH {MEASURES}, matched AS (SELECT m.*, {tier_sql} AS proposed, "
+            f"{position_sql} AS rule_position FROM measures m)")
+
+
+def base_params(today=None):
+    today = today or timezone.localdate()
+    return {"year_ago": today - timedelta(days=365), "two_years_ago": today - timedelta(days=730)}
+
+
+@dataclass
+class Preview:
+    per_tier: dict          # tier id -> accounts it would hold
+    current_per_tier: dict  # tier id -> accounts it holds now
+    movers: list            # (account id, name, from tier id, to tier id) — a sample
+    mover_count: int
+    unmatched: int          # accounts no rule matched (they go to the default tier)
+    first_matches: dict     # rule position -> accounts it places
+    raw_matches: dict       # rule position -> accounts it would match on its own
+    overrides: int
+
+
+def preview(rules, default_tier_id, *, sample=50):
+    """What the rules would do now, without saving anything (the live preview)."""
+    params = _Params(base_params())
+    matched = matched_sql(rules, default_tier_id, params)
+    raw = ", ".join(
+        f"count(*) FILTER (WHERE {rule_condition(rule, params)}) AS r{rule.position}" for rule in rules
+    ) or "0 AS none"
+    with connection.cursor() as cursor:
+        cursor.execute(f"""{matched}
+            SELECT proposed, current_tier, rule_position, count(*),
+                   count(*) FILTER (WHERE current_source = 'override')
+            FROM matched GROUP BY proposed, current_tier, rule_position""", params.values)
+        groups = cursor.fetchall()
+        cursor.execute(f"WITH {MEASURES} SELECT {raw} FROM measures m", params.values)
+        raw_row = cursor.fetchone()
+        cursor.execute(f"""{matched}
+            SELECT m.account_id, a.name, m.current_tier, m.proposed FROM matched m
+            JOIN accounts_account a ON a.id = m.account_id
+            WHERE m.current_tier IS DISTINCT FROM m.proposed AND m.current_source IS DISTINCT FROM 'override'
+            ORDER BY m.order_12m DESC, a.id LIMIT {int(sample)}""", params.values)
+        movers = cursor.fetchall()
+    result = Preview({}, {}, movers, 0, 0, {}, {}, 0)
+    for proposed, current, position, count, overrides in groups:
+        result.per_tier[proposed] = result.per_tier.get(proposed, 0) + count
+        if current is not None:
+            result.current_per_tier[current] = result.current_per_tier.get(current, 0) + count
+        if position is None:
+            result.unmatched += count
+        else:
+            result.first_matches[position] = result.first_matches.get(position, 0) + count
+        if proposed != current:
+            result.mover_count += count - overrides
+        result.overrides += overrides
+    result.raw_matches = {rule.position: raw_row[i] for i, rule in enumerate(rules)} if rules else {}
+    return result

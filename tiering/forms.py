@@ -1,0 +1,61 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Account
+from tiering.models import Rule, Tier
+
+
+class RuleForm(forms.ModelForm):
+    kinds = forms.MultipleChoiceField(label=_("Key-account kinds"), required=False, choices=Account.Kind.choices,
+                                      widget=forms.CheckboxSelectMultiple, help_text=_("None ticked: any kind."))
+    open_tender = forms.NullBooleanField(label=_("Open tender or opportunity"), required=False,
+                                         widget=forms.NullBooleanSelect)
+
+    class Meta:
+        model = Rule
+        fields = ["position", "tier", "min_order_value", "max_order_value", "min_growth", "max_growth",
+                  "min_potential", "kinds", "open_tender", "top_revenue_percent"]
+        widgets = {"position": forms.NumberInput(attrs={"min": 1, "class": "rule-position"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["open_tender"].widget.choices = [("unknown", _("Either")), ("true", _("Yes")), ("false", _("No"))]
+
+    def clean(self):
+        data = super().clean()
+        for low, high, label in (("min_order_value", "max_order_value", _("order value")),
+                                 ("min_growth", "max_growth", _("growth"))):
+            if data.get(low) is not None and data.get(high) is not None and data[low] >= data[high]:
+                self.add_error(high, _("The upper bound of %(what)s must be above the lower one (%(low)s).")
+                               % {"what": label, "low": data[low]})
+        return data
+
+
+class BaseRuleFormSet(forms.BaseModelFormSet):
+    def clean(self):
+        super().clean()
+        positions = [f.cleaned_data.get("position") for f in self.forms
+                     if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        if len(positions) != len(set(positions)):
+            raise forms.ValidationError(_("Two rules share an order number; give each rule its own place."))
+
+    def rules(self):
+        """Unsaved Rule instances, in order: for the preview and for saving a new version."""
+        return sorted((f.instance for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")
+                       and f.cleaned_data.get("tier")), key=lambda r: r.position)
+
+
+RuleFormSet = forms.modelformset_factory(Rule, form=RuleForm, formset=BaseRuleFormSet, extra=1, can_delete=True)
+
+
+class OverrideForm(forms.Form):
+    tier = forms.ModelChoiceField(label=_("Tier"), queryset=Tier.objects.all())
+    reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReviewOpenForm(forms.Form):
+    team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False, empty_label=_("Every team"))
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams

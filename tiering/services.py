@@ -1,0 +1,158 @@
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tiering.engine import _Params, base_params, matched_sql
+from tiering.models import AccountTier, RuleSet, Tier, TierChange, TierProposal, TierReview
+
+EVIDENCE = """jsonb_build_object('order_12m', m.order_12m, 'order_prev_12m', m.order_prev_12m,
+    'growth', m.growth, 'potential', m.potential, 'open_tender', m.open_tender,
+    'revenue_pct', m.revenue_pct, 'kind', m.kind)"""
+
+
+def active_rule_set():
+    return RuleSet.objects.prefetch_related("rules").get(is_active=True)
+
+
+def default_tier():
+    return Tier.objects.get(is_default=True)
+
+
+@transaction.atomic
+def tier_evaluate(*, rule_set=None):
+    """K-32: measure every account and propose changes — never change a tier silently.
+
+    An account without a tier gets its first one directly (there is nothing to
+    protect). Otherwise a differing result becomes (or updates) the account's one
+    pending proposal; overrides are left alone; proposals the numbers no longer
+    support are superseded. Set-based; running it twice makes nothing new.
+    Returns the number of proposals made or changed.
+    """
+    rule_set = rule_set or active_rule_set()
+    params = _Params({**base_params(), "rule_set": rule_set.pk})
+    matched = matched_sql(list(rule_set.rules.all()), default_tier().pk, params)
+    with connection.cursor() as cursor:
+        cursor.execute(f"""{matched}, first_tiers AS (
+                INSERT INTO tiering_accounttier (account_id, tier_id, source, override_reason, set_at)
+                SELECT account_id, proposed, 'initial', '', now() FROM matched WHERE current_tier IS NULL
+                ON CONFLICT (account_id) DO NOTHING
+                RETURNING account_id, tier_id)
+            INSERT INTO tiering_tierchange (account_id, to_tier_id, source, reason, at)
+            SELECT account_id, tier_id, 'initial', 'First evaluation', now() FROM first_tiers""", params.values)
+        cursor.execute(f"""{matched}
+            INSERT INTO tiering_tierproposal (account_id, from_tier_id, to_tier_id, rule_set_id, rule_position,
+                                              evidence, status, created_at, note)
+            SELECT m.account_id, m.current_tier, m.proposed, %(rule_set)s, m.rule_position, {EVIDENCE},
+                   'pending', now(), ''
+            FROM matched m
+            WHERE m.current_tier IS NOT NULL AND m.current_tier <> m.proposed
+              AND m.current_source <> 'override'
+            ON CONFLICT (account_id) WHERE status = 'pending' DO UPDATE
+                SET to_tier_id = EXCLUDED.to_tier_id, evidence = EXCLUDED.evidence,
+                    rule_set_id = EXCLUDED.rule_set_id, rule_position = EXCLUDED.rule_position
+                WHERE tiering_tierproposal.to_tier_id <> EXCLUDED.to_tier_id""", params.values)
+        proposed = cursor.rowcount
+        cursor.execute(f"""{matched}
+            UPDATE tiering_tierproposal p SET status = 'superseded', decided_at = now()
+            FROM matched m
+            WHERE p.account_id = m.account_id AND p.status = 'pending'
+              AND (m.proposed = m.current_tier OR m.current_source = 'override')""", params.values)
+    return proposed
+
+
+def _set_tier(account, tier, *, by, source, reason, override_reason=""):
+    state = AccountTier.objects.select_for_update().filter(account=account).first()
+    before = state.tier if state else None
+    AccountTier.objects.update_or_create(account=account, defaults={
+        "tier": tier, "source": source, "override_reason": override_reason, "set_by": by, "set_at": timezone.now(),
+    })
+    TierChange.objects.create(account=account, from_tier=before, to_tier=tier, source=source, reason=reason, by=by)
+
+
+def can_set_tier(user, account):
+    return user.is_admin or (user.is_supervisor and account.owner is not None
+                             and account.owner.team_id is not None and account.owner.team.supervisor_id == user.pk)
+
+
+@transaction.atomic
+def account_tier_override(*, account, tier, by, reason):
+    """A manual tier with its reason; shown as an override, left alone by the rules."""
+    if not can_set_tier(by, account):
+        raise PermissionDenied(_("Only the account's supervisor or an admin sets a tier by hand."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why: an override without a reason cannot be reviewed.")})
+    _set_tier(account, tier, by=by, source=AccountTier.Source.OVERRIDE, reason=reason, override_reason=reason)
+    TierProposal.objects.filter(account=account, status=TierProposal.Status.PENDING).update(
+        status=TierProposal.Status.SUPERSEDED, decided_at=timezone.now())
+
+
+@transaction.atomic
+def account_tier_override_clear(*, account, by):
+    """Hand the account back to the rules; its tier stays until a review changes it."""
+    if not can_set_tier(by, account):
+        raise PermissionDenied(_("Only the account's supervisor or an admin sets a tier by hand."))
+    AccountTier.objects.filter(account=account, source=AccountTier.Source.OVERRIDE).update(
+        source=AccountTier.Source.REVIEW, override_reason="", set_by=by)
+
+
+def can_decide(user, proposal):
+    return can_set_tier(user, proposal.account)
+
+
+@transaction.atomic
+def tier_proposal_decide(*, proposal, by, approve, note=""):
+    if not can_decide(by, proposal):
+        raise PermissionDenied(_("Only the account's supervisor or an admin decides this proposal."))
+    status = TierProposal.Status.APPROVED if approve else TierProposal.Status.REJECTED
+    # Claim-then-act: only a pending proposal is decided, once.
+    decided = TierProposal.objects.filter(pk=proposal.pk, status=TierProposal.Status.PENDING).update(
+        status=status, decided_by=by, decided_at=timezone.now(), note=note)
+    if not decided:
+        raise ValidationError(_("This proposal was already decided or superseded."))
+    proposal.refresh_from_db()
+    if approve:
+        reason = note or _("Quarterly review: %(evidence)s") % {"evidence": evidence_text(proposal.evidence)}
+        _set_tier(proposal.account, proposal.to_tier, by=by, source=AccountTier.Source.REVIEW, reason=reason)
+    return proposal
+
+
+def evidence_text(evidence):
+    parts = [_("orders 12 months %(v)s") % {"v": evidence.get("order_12m")}]
+    if evidence.get("growth") is not None:
+        parts.append(_("growth %(v)s%%") % {"v": evidence["growth"]})
+    if evidence.get("potential"):
+        parts.append(_("potential %(v)s") % {"v": evidence["potential"]})
+    if evidence.get("open_tender"):
+        parts.append(_("open tender"))
+    return ", ".join(parts)
+
+
+@transaction.atomic
+def tier_review_open(*, team, year, quarter, by=None):
+    """Open (or refresh) a team's quarterly review and gather its pending proposals."""
+    review, _created = TierReview.objects.get_or_create(team=team, year=year, quarter=quarter,
+                                                        defaults={"opened_by": by})
+    TierProposal.objects.filter(status=TierProposal.Status.PENDING, review__isnull=True,
+                                account__owner__team=team).update(review=review)
+    return review
+
+
+@transaction.atomic
+def rule_set_save(*, rules, by, note=""):
+    """Save edited rules as a new version and make it the active one (versions never change)."""
+    if not by.is_admin:
+        raise PermissionDenied(_("Only admins change the tier rules."))
+    latest = RuleSet.objects.select_for_update().order_by("-version").first()
+    RuleSet.objects.filter(is_active=True).update(is_active=False)
+    rule_set = RuleSet.objects.create(version=(latest.version + 1) if latest else 1, note=note, created_by=by,
+                                      is_active=True)
+    for position, rule in enumerate(sorted(rules, key=lambda r: r.position), start=1):
+        rule.pk = None
+        rule.rule_set = rule_set
+        rule.position = position
+        rule.full_clean(exclude=["rule_set"])
+        rule.save()
+    return rule_set
+
+

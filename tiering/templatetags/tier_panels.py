@@ -1,0 +1,27 @@
+"""The tier panel of the account page (accounts may not import tiering)."""
+
+from django import template
+
+from tiering.cadence import cadence_for
+from tiering.forms import OverrideForm
+from tiering.models import AccountTier, TierChange, TierProposal
+from tiering.services import can_set_tier
+
+register = template.Library()
+
+
+@register.inclusion_tag("tiering/_account_panel.html", takes_context=True)
+def account_tier(context, account):
+    user = context["request"].user
+    state = AccountTier.objects.filter(account=account).select_related("tier", "set_by").first()
+    return {
+        "account": account,
+        "state": state,
+        "needs": cadence_for([account.pk]).get(account.pk, []),
+        "changes": TierChange.objects.filter(account=account).select_related("from_tier", "to_tier", "by")[:5],
+        "proposal": TierProposal.objects.filter(account=account, status=TierProposal.Status.PENDING)
+        .select_related("to_tier").first(),
+        "can_set": can_set_tier(user, account),
+        "override_form": OverrideForm(initial={"tier": state.tier_id if state else None}),
+        "csrf_token": context.get("csrf_token"),
+    }

@@ -1,0 +1,145 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Account
+from tiering import services
+from tiering.cadence import cadence_for, overdue_account_ids_sql
+from tiering.engine import preview
+from tiering.forms import OverrideForm, ReviewOpenForm, RuleFormSet
+from tiering.models import RuleSet, Tier, TierProposal, TierReview
+from users.models import Team
+
+
+def rules(request):
+    """The tiers, their cadence, and the rules that place accounts (K-31), with a live preview."""
+    active = services.active_rule_set()
+    formset = RuleFormSet(request.POST or None, queryset=active.rules.select_related("tier"), prefix="rules")
+    result = None
+    if request.method == "POST" and formset.is_valid():
+        if "save" in request.POST:
+            if not request.user.is_admin:
+                raise PermissionDenied
+            new = services.rule_set_save(rules=formset.rules(), by=request.user, note=request.POST.get("note", ""))
+            messages.success(request, _("Rules saved as version %(v)s. The next evaluation proposes changes "
+                                        "for review; no tier changes by itself.") % {"v": new.version})
+            return redirect("tiering:rules")
+        result = preview(formset.rules(), services.default_tier().pk)
+    tiers = list(Tier.objects.prefetch_related("requirements"))
+    context = {
+        "tiers": tiers, "tier_names": {t.pk: t.code for t in tiers},
+        "formset": formset, "active": active, "preview": result,
+        "versions": RuleSet.objects.select_related("created_by")[:10],
+    }
+    # htmx swaps in just the #preview section (hx-select); without JavaScript the page reloads.
+    return render(request, "tiering/rules.html", context)
+
+
+def _reviews_for(user):
+    reviews = TierReview.objects.select_related("team")
+    return reviews if user.is_admin else reviews.filter(team__supervisor=user)
+
+
+def review(request):
+    """Quarterly review (K-32): the proposals with their evidence, to approve or reject."""
+    reviews = list(_reviews_for(request.user)[:8])
+    chosen = next((r for r in reviews if str(r.pk) == request.GET.get("review")), reviews[0] if reviews else None)
+    proposals = []
+    if chosen:
+        proposals = (TierProposal.objects.filter(review=chosen)
+                     .select_related("account__owner", "from_tier", "to_tier", "decided_by")
+                     .order_by("status", "account__name"))
+    teams = Team.objects.visible_to(request.user)
+    return render(request, "tiering/review.html", {
+        "reviews": reviews, "chosen": chosen, "proposals": proposals,
+        "open_form": ReviewOpenForm(teams=teams) if request.user.is_admin else None,
+    })
+
+
+@require_POST
+def review_open(request):
+    if not request.user.is_admin:
+        raise PermissionDenied
+    form = ReviewOpenForm(request.POST, teams=Team.objects.all())
+    if not form.is_valid():
+        raise Http404
+    made = services.tier_evaluate()
+    today = timezone.localdate()
+    teams = [form.cleaned_data["team"]] if form.cleaned_data["team"] else list(Team.objects.all())
+    opened = [services.tier_review_open(team=team, year=today.year, quarter=(today.month - 1) // 3 + 1,
+                                        by=request.user) for team in teams]
+    messages.success(request, _("Accounts evaluated (%(n)s new or changed proposals); review opened.") % {"n": made})
+    return redirect(f"{reverse('tiering:review')}?review={opened[0].pk}" if opened else "tiering:review")
+
+
+@require_POST
+def proposal_decide(request, pk):
+    proposal = get_object_or_404(TierProposal.objects.select_related("account__owner__team", "review"), pk=pk)
+    if not services.can_decide(request.user, proposal):
+        raise Http404
+    try:
+        services.tier_proposal_decide(proposal=proposal, by=request.user,
+                                      approve=request.POST.get("decision") == "approve",
+                                      note=request.POST.get("note", "").strip())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(account)s: %(status)s.") % {
+            "account": proposal.account, "status": proposal.get_status_display()})
+    target = f"?review={proposal.review_id}" if proposal.review_id else ""
+    return redirect(f"{reverse('tiering:review')}{target}")
+
+
+@require_POST
+def override(request, account_pk):
+    account = get_object_or_404(Account.objects.visible_to(request.user).select_related("owner__team"),
+                                pk=account_pk)
+    if not services.can_set_tier(request.user, account):
+        raise Http404
+    if "clear" in request.POST:
+        services.account_tier_override_clear(account=account, by=request.user)
+        messages.success(request, _("Override removed: the rules and reviews decide this tier again."))
+        return redirect(account)
+    form = OverrideForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Choose a tier and say why."))
+        services.account_tier_override(account=account, by=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Tier set by hand to %(tier)s.") % {"tier": form.cleaned_data["tier"]})
+    return redirect(account)
+
+
+def cadence_board(request):
+    """My accounts by tier with their next touch due; filter by tier and overdue (K-30)."""
+    accounts = (Account.objects.visible_to(request.user).active().exclude(status=Account.Status.LOST)
+                .select_related("owner", "tier_state__tier").order_by("name", "pk"))
+    tier = request.GET.get("tier", "")
+    if tier:
+        accounts = accounts.filter(tier_state__tier__code=tier)
+    overdue_only = request.GET.get("overdue") == "1"
+    if overdue_only:
+        sql, params = overdue_account_ids_sql()
+        accounts = accounts.filter(pk__in=RawSQL(sql, params))
+    mine = request.GET.get("mine") == "1"
+    if mine:
+        accounts = accounts.filter(Q(owner=request.user) | Q(memberships__user=request.user)).distinct()
+    page = Paginator(accounts, 25).get_page(request.GET.get("page"))
+    needs = cadence_for([a.pk for a in page.object_list])
+    rows = [(a, needs.get(a.pk, [])) for a in page.object_list]
+    return render(request, "tiering/cadence.html", {
+        "page_obj": page, "rows": rows, "tiers": Tier.objects.all(), "tier": tier, "overdue_only": overdue_only,
+        "mine": mine,
+    })
+
+
