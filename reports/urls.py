@@ -4,4 +4,5 @@ from reports import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("reports/visits/quarterly/", views.visit_quarterly, name="visit-quarterly"),
 ]

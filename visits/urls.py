@@ -11,7 +11,6 @@ urlpatterns = [
     path("<int:pk>/edit/", views.visit_edit, name="edit"),
     path("<int:pk>/delete/", views.visit_delete, name="delete"),
     path("issues/", views.issue_list, name="issues"),
-    path("report/", views.quarterly, name="quarterly"),
     path("after-sales/<int:pk>/done/", views.after_sales_done, name="after-sales-done"),
     path("issues/<int:pk>/follow-up/", views.issue_follow_up, name="issue-follow-up"),
     path("green-channel/", views.green_list, name="green"),

@@ -1,4 +1,3 @@
-import re
 from collections import Counter
 from datetime import timedelta
 
@@ -15,8 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Account
-from config.exports import csv_response, xlsx_response
-from users.models import Team
 from visits import services
 from visits.forms import (
     DecisionForm,
@@ -40,9 +37,6 @@ from visits.models import (
     Visit,
     VisitComment,
 )
-from visits.report import current_quarter, quarterly_report
-from visits.report import table as report_table
-from visits.report import totals as report_totals
 
 
 def _visit(request, pk):
@@ -394,28 +388,6 @@ def green_advance(request, pk):
         stage = GreenChannelRequest.Stage(green.stage).label
         messages.success(request, _("“%(title)s”: %(stage)s.") % {"title": green, "stage": stage})
     return redirect("visits:green")
-
-
-# --- Quarterly visit report (K-23) ---------------------------------------------------------------
-
-def quarterly(request):
-    year, quarter = current_quarter(timezone.localdate())
-    if match := re.fullmatch(r"(\d{4})-Q([1-4])", request.GET.get("quarter", "")):
-        year, quarter = int(match[1]), int(match[2])
-    teams = Team.objects.visible_to(request.user).order_by("name")
-    team = teams.filter(pk=request.GET.get("team") or 0).first()
-    rows = quarterly_report(user=request.user, year=year, quarter=quarter, team=team)
-    label = f"{year}-Q{quarter}"
-    export = request.GET.get("format")
-    if export in ("csv", "xlsx"):
-        header, body = report_table(rows)
-        respond = csv_response if export == "csv" else xlsx_response
-        return respond(f"visits-{label}", header, body)
-    quarters = [f"{y}-Q{q}" for y in (year, year - 1) for q in (4, 3, 2, 1)]
-    return render(request, "visits/quarterly.html", {
-        "rows": rows, "total": report_totals(rows), "label": label, "quarters": quarters,
-        "teams": teams, "team": team, "channels": Visit.Channel.choices, "kinds": Account.Kind.choices,
-    })
 
 
 @require_POST

@@ -48,7 +48,7 @@ def rows_by_name(page):
 
 def test_k23_supervisor_sees_each_managers_visits_by_channel_and_kind(client, supervisor, quarter_data):
     client.force_login(supervisor)
-    page = client.get(reverse("visits:quarterly"), {"quarter": "2026-Q4"})
+    page = client.get(reverse("visit-quarterly"), {"quarter": "2026-Q4"})
     rows = rows_by_name(page)
     assert rows["li"].visits == 3 and rows["li"].by_channel == {"on_site": 1, "wechat": 1, "phone": 1}
     assert rows["li"].by_kind == {"strategic": 3}
@@ -58,32 +58,32 @@ def test_k23_supervisor_sees_each_managers_visits_by_channel_and_kind(client, su
 
 def test_k23_issues_are_counted_as_on_time_late_or_open(client, supervisor, quarter_data):
     client.force_login(supervisor)
-    rows = rows_by_name(client.get(reverse("visits:quarterly"), {"quarter": "2026-Q4"}))
+    rows = rows_by_name(client.get(reverse("visit-quarterly"), {"quarter": "2026-Q4"}))
     assert (rows["li"].issues, rows["li"].on_time, rows["li"].late, rows["li"].open) == (1, 1, 0, 0)
     assert (rows["chen"].issues, rows["chen"].open) == (1, 1)
 
 
 def test_k23_the_supervisors_overall_comment_is_in_the_report(client, supervisor, quarter_data):
     client.force_login(supervisor)
-    page = client.get(reverse("visits:quarterly"), {"quarter": "2026-Q4"})
+    page = client.get(reverse("visit-quarterly"), {"quarter": "2026-Q4"})
     assert "Solid month." in page.content.decode()
 
 
 def test_k23_a_manager_sees_only_their_own_row_and_an_outsider_none_of_ours(client, manager, outsider,
                                                                               quarter_data):
     client.force_login(manager)
-    assert list(rows_by_name(client.get(reverse("visits:quarterly"), {"quarter": "2026-Q4"}))) == ["li"]
+    assert list(rows_by_name(client.get(reverse("visit-quarterly"), {"quarter": "2026-Q4"}))) == ["li"]
     client.force_login(outsider)
-    assert "li" not in rows_by_name(client.get(reverse("visits:quarterly"), {"quarter": "2026-Q4"}))
+    assert "li" not in rows_by_name(client.get(reverse("visit-quarterly"), {"quarter": "2026-Q4"}))
 
 
 def test_k23_csv_and_xlsx_exports_carry_the_same_table(client, supervisor, quarter_data):
     client.force_login(supervisor)
-    response = client.get(reverse("visits:quarterly"), {"quarter": "2026-Q4", "format": "csv"})
+    response = client.get(reverse("visit-quarterly"), {"quarter": "2026-Q4", "format": "csv"})
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     table = list(csv.reader(io.StringIO(text)))
     assert table[0][:3] == ["Manager", "Team", "Visits"] and table[-1][0] == "Total" and table[-1][2] == "4"
-    response = client.get(reverse("visits:quarterly"), {"quarter": "2026-Q4", "format": "xlsx"})
+    response = client.get(reverse("visit-quarterly"), {"quarter": "2026-Q4", "format": "xlsx"})
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [cell.value for cell in next(sheet.iter_rows(max_row=1))][:3] == ["Manager", "Team", "Visits"]
 
@@ -99,7 +99,21 @@ def test_k23_report_costs_a_fixed_number_of_queries(client, supervisor, quarter_
     for n in range(20):
         log(manager, account, timezone.make_aware(datetime(2026, 11, 3, 9, 0)) + timedelta(hours=n))
     client.force_login(supervisor)
-    # session, user, teams, team choice, managers, channels, kinds, issues, comments, overall
-    # comments, and the session's sliding expiry (3)
-    with django_assert_max_num_queries(14):
-        client.get(reverse("visits:quarterly"), {"quarter": "2026-Q4"})
+    # session, user, teams, team choice, managers, by channel, by kind, by tier, issues,
+    # comments, overall comments, the tiers for the columns, and the session's sliding expiry (3)
+    with django_assert_max_num_queries(16):
+        client.get(reverse("visit-quarterly"), {"quarter": "2026-Q4"})
+
+
+def test_k23_visits_are_counted_by_their_accounts_tier(client, supervisor, quarter_data, default_tiers):
+    from tiering.models import AccountTier, Tier
+
+    AccountTier.objects.create(account=quarter_data, tier=Tier.objects.get(code="A"), set_at=timezone.now())
+    client.force_login(supervisor)
+    page = client.get(reverse("visit-quarterly"), {"quarter": "2026-Q4"})
+    rows = rows_by_name(page)
+    assert rows["li"].by_tier == {"A": 3}
+    assert rows["chen"].by_tier == {"": 1}  # chen's account has no tier yet
+    response = client.get(reverse("visit-quarterly"), {"quarter": "2026-Q4", "format": "csv"})
+    header = next(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert "A · Strategic 战略级" in header

@@ -1,6 +1,9 @@
 """The quarterly visit report to leadership (K-23), computed with SQL aggregates:
-visits by channel and by account kind, customer issues and how they were
-handled, and the supervisors' comments, per manager of the chosen teams."""
+visits by channel, by tier and by account kind, customer issues and how they
+were handled, and the supervisors' comments, per manager of the chosen teams.
+
+It lives in `reports` because it reads visits and tiering together. Visits count
+under the account's current tier."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -40,6 +43,7 @@ class ManagerRow:
     manager: User
     by_channel: dict = field(default_factory=dict)
     by_kind: dict = field(default_factory=dict)
+    by_tier: dict = field(default_factory=dict)
     visits: int = 0
     issues: int = 0
     on_time: int = 0
@@ -59,6 +63,9 @@ def quarterly_report(*, user, year, quarter, team=None):
         rows[author].visits += n
     for author, kind, n in visits.values_list("author", "account__kind").annotate(n=Count("pk")).order_by():
         rows[author].by_kind[kind] = n
+    by_tier = visits.values_list("author", "account__tier_state__tier__code").annotate(n=Count("pk")).order_by()
+    for author, tier, n in by_tier:
+        rows[author].by_tier[tier or ""] = n
     issues = (
         CustomerIssue.objects.filter(owner__in=rows, visit__log_month__in=months).values("owner").order_by()
         .annotate(total=Count("pk"), on_time=Count("pk", filter=Q(informed_at__lte=F("due_at"))),
@@ -86,20 +93,24 @@ def totals(rows):
             total.by_channel[key] = total.by_channel.get(key, 0) + n
         for key, n in row.by_kind.items():
             total.by_kind[key] = total.by_kind.get(key, 0) + n
+        for key, n in row.by_tier.items():
+            total.by_tier[key] = total.by_tier.get(key, 0) + n
         for name in ("visits", "issues", "on_time", "late", "open", "comments"):
             setattr(total, name, getattr(total, name) + getattr(row, name))
     return total
 
 
-def table(rows):
+def table(rows, tiers):
     """Header and rows for CSV/XLSX: one line per manager, then the total."""
     header = ([_("Manager"), _("Team"), _("Visits")] + [str(label) for _v, label in Visit.Channel.choices]
+              + [str(tier) for tier in tiers]
               + [str(label) for _v, label in Account.Kind.choices]
               + [_("Issues"), _("Handled on time"), _("Handled late"), _("Still open"), _("Supervisor comments")])
     body = []
     for row in [*rows, totals(rows)]:
         who = [str(row.manager), str(row.manager.team or "")] if row.manager else [_("Total"), ""]
         body.append(who + [row.visits] + [row.by_channel.get(v, 0) for v in Visit.Channel.values]
+                    + [row.by_tier.get(tier.code, 0) for tier in tiers]
                     + [row.by_kind.get(v, 0) for v in Account.Kind.values]
                     + [row.issues, row.on_time, row.late, row.open, row.comments])
     return header, body
