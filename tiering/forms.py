@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
-from tiering.models import Rule, Tier
+from tiering.models import CadenceRequirement, Rule, Tier
 
 
 class RuleForm(forms.ModelForm):
@@ -59,3 +59,33 @@ class ReviewOpenForm(forms.Form):
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
+
+
+class TierForm(forms.ModelForm):
+    class Meta:
+        model = Tier
+        fields = ["code", "name", "rank", "description", "benefits", "is_default"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2}), "benefits": forms.Textarea(attrs={"rows": 2})}
+
+    def _get_validation_exclusions(self):
+        # tier_save moves the default flag from the old default tier, so the
+        # "one default" constraint is not a reason to refuse the form.
+        return super()._get_validation_exclusions() | {"is_default"}
+
+
+class RequirementForm(forms.ModelForm):
+    class Meta:
+        model = CadenceRequirement
+        fields = ["channel_group", "touches", "period", "days"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("period") == CadenceRequirement.Period.DAYS and not data.get("days"):
+            self.add_error("days", _("Say how many days."))
+        if data.get("period") == CadenceRequirement.Period.CALENDAR_MONTH:
+            data["days"] = None  # a calendar month needs no day count
+        return data
+
+
+RequirementFormSet = forms.inlineformset_factory(Tier, CadenceRequirement, form=RequirementForm, extra=1,
+                                                 can_delete=True)

@@ -217,7 +217,7 @@ class TierProposal(models.Model):
     review = models.ForeignKey(TierReview, on_delete=models.SET_NULL, null=True, blank=True,
                                related_name="proposals")
     from_tier = models.ForeignKey(Tier, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    to_tier = models.ForeignKey(Tier, on_delete=models.PROTECT, related_name="+")
+    to_tier = models.ForeignKey(Tier, on_delete=models.PROTECT, related_name="proposals_to")
     rule_set = models.ForeignKey(RuleSet, on_delete=models.PROTECT, related_name="proposals")
     rule_position = models.PositiveSmallIntegerField(null=True, blank=True)
     evidence = models.JSONField(_("evidence"), default=dict)

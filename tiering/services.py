@@ -156,3 +156,26 @@ def rule_set_save(*, rules, by, note=""):
     return rule_set
 
 
+
+
+@transaction.atomic
+def tier_save(*, form, requirements, by):
+    """Save a tier and its cadence (K-31). One default tier: choosing a new one moves the flag."""
+    if not by.is_admin:
+        raise PermissionDenied(_("Only admins define tiers."))
+    if form.cleaned_data.get("is_default"):
+        Tier.objects.exclude(pk=form.instance.pk).filter(is_default=True).update(is_default=False)
+    tier = form.save()
+    requirements.instance = tier
+    requirements.save()
+    return tier
+
+
+@transaction.atomic
+def tier_delete(*, tier, by):
+    if not by.is_admin:
+        raise PermissionDenied(_("Only admins define tiers."))
+    if tier.is_default or tier.accounts.exists() or tier.proposals_to.exists():
+        raise ValidationError(_("%(tier)s still holds accounts or is the default tier; move them first.")
+                              % {"tier": tier})
+    tier.delete()

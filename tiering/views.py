@@ -14,7 +14,7 @@ from accounts.models import Account
 from tiering import services
 from tiering.cadence import cadence_for, overdue_account_ids_sql
 from tiering.engine import preview
-from tiering.forms import OverrideForm, ReviewOpenForm, RuleFormSet
+from tiering.forms import OverrideForm, RequirementFormSet, ReviewOpenForm, RuleFormSet, TierForm
 from tiering.models import RuleSet, Tier, TierProposal, TierReview
 from users.models import Team
 
@@ -143,3 +143,46 @@ def cadence_board(request):
     })
 
 
+
+
+def _admin_only(request):
+    if not request.user.is_admin:
+        raise Http404
+
+
+def tier_edit(request, pk=None):
+    """Admins define the tiers and their cadence (K-31): names, number and order are data."""
+    _admin_only(request)
+    tier = get_object_or_404(Tier, pk=pk) if pk else Tier()
+    form = TierForm(request.POST or None, instance=tier)
+    requirements = RequirementFormSet(request.POST or None, instance=tier, prefix="needs")
+    if request.method == "POST" and form.is_valid() and requirements.is_valid():
+        try:
+            saved = services.tier_save(form=form, requirements=requirements, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Tier %(tier)s saved.") % {"tier": saved})
+            return redirect("tiering:rules")
+    return render(request, "tiering/tier_form.html", {
+        "form": form, "requirements": requirements, "tier": tier if pk else None,
+        "title": _("Edit tier %(tier)s") % {"tier": tier} if pk else _("New tier"),
+    })
+
+
+def tier_delete(request, pk):
+    _admin_only(request)
+    tier = get_object_or_404(Tier, pk=pk)
+    if request.method == "POST":
+        try:
+            services.tier_delete(tier=tier, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Tier deleted."))
+        return redirect("tiering:rules")
+    return render(request, "partials/confirm.html", {
+        "title": _("Delete tier %(tier)s?") % {"tier": tier},
+        "message": _("Only a tier that holds no account and is not the default can go."),
+        "confirm_label": _("Delete"), "cancel_url": reverse("tiering:rules"),
+    })
