@@ -122,7 +122,8 @@ def override(request, account_pk):
 
 def cadence_board(request):
     """My accounts by tier with their next touch due; filter by tier and overdue (K-30)."""
-    accounts = (Account.objects.visible_to(request.user).active().exclude(status=Account.Status.LOST)
+    accounts = (Account.objects.visible_to(request.user).active()
+                .filter(status__in=[Account.Status.ACTIVE, Account.Status.AT_RISK])
                 .select_related("owner", "tier_state__tier").order_by("name", "pk"))
     tier = request.GET.get("tier", "")
     if tier:

@@ -70,3 +70,13 @@ def test_k31_only_admins_edit_tiers(client, who, request):
     assert client.post(reverse("tiering:tier-edit", args=[a.pk]), tier_post(code="Z")).status_code == 404
     assert client.post(reverse("tiering:tier-delete", args=[a.pk])).status_code == 404
     assert Tier.objects.filter(code="A").exists()
+
+
+def test_k30_the_cadence_board_lists_customers_not_prospects(client, manager):
+    from tests.factories import ProspectFactory
+
+    AccountFactory(name="Customer Co.", owner=manager)
+    ProspectFactory(name="Prospect Co.", owner=manager)
+    client.force_login(manager)
+    names = [account.name for account, _needs in client.get(reverse("tiering:cadence")).context["rows"]]
+    assert names == ["Customer Co."]
