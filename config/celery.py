@@ -45,6 +45,40 @@ app.conf.beat_schedule = {
         "schedule": crontab(day_of_month=1, month_of_year="1,4,7,10", hour=6, minute=0),
         "options": {"expires": 12 * HOUR},
     },
+    # K-40: the day-of birthday calls; the month's list (made on the 1st) and the week's
+    # re-check (made on Monday). Daily, so that a missed day is made up the next.
+    "care-birthday-tasks": {
+        "task": "care.tasks.birthday_tasks_generate",
+        "schedule": crontab(hour=6, minute=0),
+        "options": {"expires": 12 * HOUR},
+    },
+    "care-birthday-month-list": {
+        "task": "care.tasks.birthday_month_list",
+        "schedule": crontab(hour=6, minute=5),
+        "options": {"expires": 12 * HOUR},
+    },
+    "care-birthday-week-list": {
+        "task": "care.tasks.birthday_week_list",
+        "schedule": crontab(hour=6, minute=10),
+        "options": {"expires": 12 * HOUR},
+    },
+    # K-41, K-42, K-17: holiday greetings, anniversaries, events and personnel changes.
+    "care-holiday-tasks": {
+        "task": "care.tasks.holiday_tasks_generate",
+        "schedule": crontab(hour=6, minute=15),
+        "options": {"expires": 12 * HOUR},
+    },
+    "care-event-tasks": {
+        "task": "care.tasks.event_tasks_generate",
+        "schedule": crontab(hour=6, minute=20),
+        "options": {"expires": 12 * HOUR},
+    },
+    # Cadence reminders (tiering) and after-sales tasks; they close themselves, so hourly.
+    "care-cadence-tasks": {
+        "task": "care.tasks.cadence_tasks_generate",
+        "schedule": crontab(minute=40),
+        "options": {"expires": HOUR},
+    },
     # Idle sessions expire after 30 minutes; their rows are removed hourly.
     "clear-expired-sessions": {
         "task": "users.tasks.sessions_clear_expired",

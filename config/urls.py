@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("contacts.urls")),
     path("visits/", include("visits.urls")),
     path("tiering/", include("tiering.urls")),
+    path("care/", include("care.urls")),
     path("admin/", admin.site.urls),
 ]
 

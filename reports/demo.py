@@ -220,3 +220,44 @@ def seed_tiers(*, users, accounts):
     today = timezone.localdate()
     for team in Team.objects.all():
         tier_review_open(team=team, year=today.year, quarter=(today.month - 1) // 3 + 1, by=users["admin"])
+
+
+# --- Care (K-40..K-44): birthdays today and in the coming weeks, an occasion, events, gifts -----------
+
+def seed_care(*, users, accounts):
+    from django.utils import timezone
+    from lunar_python import Solar
+
+    from care import services as care
+    from care.defaults import ensure_care_defaults
+    from care.models import Event, Gift, MessageTemplate, Occasion
+
+    ensure_care_defaults()
+    today = timezone.localdate()
+    oriental = _account(accounts, "东方电子")
+    zhou = Contact.objects.get(account=oriental, name="周总 Zhou")
+    wu = Contact.objects.get(account=oriental, name="吴工 Wu")
+    # 郑经理's solar birthday is today; 孙助理's lunar birthday falls ten days from now.
+    Contact.objects.filter(account=oriental, name="郑经理 Zheng").update(
+        birthday_calendar="solar", birth_month=today.month, birth_day=today.day, birth_leap_month=False)
+    in_ten = Solar.fromYmd(*(today + timedelta(days=10)).timetuple()[:3]).getLunar()
+    Contact.objects.filter(account=oriental, name="孙助理 Sun").update(
+        birthday_calendar="lunar", birth_month=abs(in_ten.getMonth()), birth_day=in_ten.getDay(),
+        birth_leap_month=in_ten.getMonth() < 0)
+    Gift.objects.get_or_create(contact=zhou, occasion="中秋节 Mid-Autumn", defaults={
+        "given_on": today - timedelta(days=60), "gift": "定制月饼礼盒 Custom mooncake box", "value": Decimal(388),
+        "story": "He mentioned his daughter loves the lotus-paste kind.", "given_by": users["manager"]})
+    Occasion.objects.get_or_create(name="客户答谢日 Customer Day", defaults={
+        "date": today + timedelta(days=2), "days_ahead": 2, "template": MessageTemplate.objects.first()})
+    Event.objects.get_or_create(title="新工厂投产 New plant opens", defaults={
+        "kind": "major_event", "date": today + timedelta(days=5), "account": oriental, "created_by": users["manager"]})
+    Event.objects.get_or_create(title="台风预警 Typhoon warning", defaults={
+        "kind": "regional_event", "date": today, "region": "广东", "created_by": users["admin"]})
+    Event.objects.get_or_create(title="婚礼 Wedding", defaults={
+        "kind": "personal_event", "date": today + timedelta(days=6), "contact": wu, "created_by": users["manager"]})
+    care.birthday_tasks_generate()
+    care.holiday_tasks_generate()
+    care.anniversary_tasks_generate()
+    care.event_tasks_generate()
+    care.personnel_change_tasks_generate()
+    care.cadence_tasks_generate()

@@ -252,8 +252,9 @@ QUERY_BOUNDS = {
     # count, one page of contacts with their accounts
     "contacts:list": 7,
     # contact with account and manager, can-edit, roles with counterparts, direct
-    # reports, relationships from and to, personnel changes with who recorded them
-    "contacts:detail": 12,
+    # reports, relationships from and to, personnel changes with who recorded them;
+    # care panel: gifts with who gave them, open care tasks
+    "contacts:detail": 14,
     # account, contacts, their roles and relationships (prefetched), can-edit,
     # decision steps with their responsible contacts
     "contacts:org-chart": 11,

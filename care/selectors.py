@@ -1,0 +1,38 @@
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Prefetch
+
+from care.birthdays import birthdays_between
+from care.models import Gift
+from contacts.models import Contact
+from users.models import User
+
+
+@dataclass
+class BirthdayRow:
+    contact: Contact
+    birthday_on: date
+
+    @property
+    def last_gift(self):
+        gifts = self.contact.recent_gifts
+        return gifts[0] if gifts else None
+
+
+def people_served_by(user):
+    """Whose accounts' birthdays a person sees: their own, their team's (supervisors), or all (admins)."""
+    if user.is_admin:
+        return None
+    if user.is_supervisor:
+        return list(User.objects.filter(team__supervisor=user)) + [user]
+    return [user]
+
+
+def birthday_rows(user, start, end):
+    """The birthday list (K-40) for a period: contacts, their solar birthday and their last gift (K-43)."""
+    found = birthdays_between(start, end, owners=people_served_by(user))
+    contacts = Contact.objects.select_related("account__owner").prefetch_related(
+        Prefetch("gifts", queryset=Gift.objects.order_by("-given_on"), to_attr="recent_gifts"))
+    by_id = contacts.in_bulk([contact_id for contact_id, _account, _day in found])
+    return [BirthdayRow(by_id[contact_id], day) for contact_id, _account, day in found if contact_id in by_id]

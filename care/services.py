@@ -1,0 +1,364 @@
+"""The care engine (K-40..K-44): jobs that generate tasks, and the task lifecycle.
+
+Every job is one INSERT … SELECT … ON CONFLICT DO NOTHING on the task's unique
+key (kind, account, contact, occasion), looking back over a window, so it is
+idempotent, safe to run twice at once and safe to miss: a day it did not run is
+caught up the next day. Each returns the number of rows it made.
+"""
+
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Account
+from care.birthdays import BIRTHDAYS_SQL, window_params
+from care.models import CareDigest, CareTask
+
+CATCH_UP_DAYS = 7  # how far back a job looks for occasions it may have missed
+KEY_KINDS = list(Account.KEY_KINDS)
+
+INSERT_TASKS = """
+INSERT INTO care_caretask (kind, account_id, contact_id, occasion, title, message, owner_id, due_on, channel,
+                           status, outcome, snooze_reason, created_at)
+SELECT %(kind)s, s.account_id, s.contact_id, s.occasion, '', coalesce(s.message, ''), s.owner_id, s.due_on,
+       %(channel)s, 'open', '', '', now()
+FROM ({select}) s
+ON CONFLICT ON CONSTRAINT care_task_once_per_occasion DO NOTHING
+"""
+
+
+def _insert(select, params, *, kind, channel):
+    with connection.cursor() as cursor:
+        cursor.execute(INSERT_TASKS.format(select=select), {**params, "kind": kind, "channel": channel})
+        return cursor.rowcount
+
+
+def birthday_tasks_generate(*, today=None):
+    """K-40, on the day: a one-to-one call for each birthday contact of a key account."""
+    today = today or timezone.localdate()
+    params = window_params(today - timedelta(days=CATCH_UP_DAYS), today)
+    select = BIRTHDAYS_SQL + """
+        SELECT b.account_id, b.contact_id, b.birthday_on::text AS occasion, NULL AS message,
+               a.owner_id, b.birthday_on AS due_on
+        FROM birthdays b JOIN accounts_account a ON a.id = b.account_id
+        WHERE a.kind = ANY(%(key_kinds)s)"""
+    return _insert(select, {**params, "key_kinds": KEY_KINDS}, kind=CareTask.Kind.BIRTHDAY,
+                   channel=CareTask.Channel.CALL)
+
+
+DIGEST_SQL = """
+, recipients AS (
+    SELECT a.owner_id AS user_id, count(*) AS n FROM birthdays b JOIN accounts_account a ON a.id = b.account_id
+    GROUP BY a.owner_id
+    UNION ALL
+    SELECT t.supervisor_id, count(*) FROM birthdays b
+    JOIN accounts_account a ON a.id = b.account_id
+    JOIN users_user u ON u.id = a.owner_id JOIN users_team t ON t.id = u.team_id
+    GROUP BY t.supervisor_id
+)
+INSERT INTO care_caredigest (recipient_id, period, starts_on, birthdays, created_at)
+SELECT user_id, %(period)s, %(start)s, sum(n), now() FROM recipients GROUP BY user_id
+ON CONFLICT ON CONSTRAINT care_digest_once DO NOTHING
+RETURNING id
+"""
+
+
+def birthday_digests_generate(*, period, today=None):
+    """K-40: on the 1st the month's birthday list, on Monday the week's re-check, for each
+    manager and supervisor with birthdays in it. Made once per period (a missed day is
+    made up the next); e-mailed after commit. Returns the number of lists made."""
+    today = today or timezone.localdate()
+    if period == CareDigest.Period.MONTH:
+        start = today.replace(day=1)
+        end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    else:
+        start = today - timedelta(days=today.weekday())
+        end = start + timedelta(days=6)
+    params = {**window_params(start, end), "period": period}
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(BIRTHDAYS_SQL + DIGEST_SQL, params)
+        made = [row[0] for row in cursor.fetchall()]
+        if made:
+            from care.tasks import birthday_digest_send
+
+            transaction.on_commit(lambda: birthday_digest_send.delay(made))
+    return len(made)
+
+
+# --- Task lifecycle ------------------------------------------------------------------------
+
+def can_work_on(user, task):
+    return user.is_admin or task.owner_id == user.pk or (
+        task.owner.team_id is not None and task.owner.team.supervisor_id == user.pk)
+
+
+TOUCH_CHANNELS = {"call": "phone", "visit": "on_site", "sms": "sms", "email": "email", "wechat": "wechat"}
+
+
+@transaction.atomic
+def care_task_done(*, task, by, outcome, channel=None):
+    """Done, with what happened. A call, visit or message also counts as a touch (K-44)."""
+    if not can_work_on(by, task):
+        raise PermissionDenied(_("Only the task's owner or their supervisor works on it."))
+    if not outcome.strip():
+        raise ValidationError({"outcome": _("Write what happened: the outcome is the point of the task.")})
+    channel = channel or task.channel
+    claimed = CareTask.objects.filter(pk=task.pk, status=CareTask.Status.OPEN).update(
+        status=CareTask.Status.DONE, outcome=outcome, channel=channel, done_at=timezone.now(), done_by=by)
+    if not claimed:
+        raise ValidationError(_("This task is already closed."))
+    task.refresh_from_db()
+    if task.kind == CareTask.Kind.AFTER_SALES and task.occasion.startswith("step:"):
+        from visits.models import AfterSalesStep
+        from visits.services import after_sales_done
+
+        step = AfterSalesStep.objects.filter(pk=task.occasion.split(":")[1].split("|")[0]).first()
+        if step:
+            after_sales_done(step=step, by=by)
+    if channel in TOUCH_CHANNELS:
+        from visits.services import visit_log
+
+        visit_log(account=task.account, by=by, contacts=[task.contact] if task.contact else [],
+                  channel=TOUCH_CHANNELS[channel], purpose=task.display_title[:200], summary=outcome,
+                  customer_replied=True if channel in ("call", "visit") else None)
+    return task
+
+
+@transaction.atomic
+def care_task_skip(*, task, by, reason):
+    if not can_work_on(by, task):
+        raise PermissionDenied(_("Only the task's owner or their supervisor works on it."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the task is skipped.")})
+    claimed = CareTask.objects.filter(pk=task.pk, status=CareTask.Status.OPEN).update(
+        status=CareTask.Status.SKIPPED, outcome=reason, done_at=timezone.now(), done_by=by)
+    if not claimed:
+        raise ValidationError(_("This task is already closed."))
+    task.refresh_from_db()
+    return task
+
+
+@transaction.atomic
+def care_task_snooze(*, task, by, until, reason):
+    if not can_work_on(by, task):
+        raise PermissionDenied(_("Only the task's owner or their supervisor works on it."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the task moves.")})
+    if until <= timezone.localdate():
+        raise ValidationError({"until": _("Move it to a day after today.")})
+    CareTask.objects.filter(pk=task.pk, status=CareTask.Status.OPEN).update(due_on=until, snooze_reason=reason)
+    task.refresh_from_db()
+    return task
+
+
+# --- Holidays and occasions (K-41) -----------------------------------------------------------------
+
+HOLIDAY_LANGUAGES = {"en": "en_US", "zh-hans": "zh_CN", "zh-hant": "zh_TW"}
+
+
+def holidays_between(calendar, start, end):
+    """[(date, {language: name})] of a calendar's holidays, the first day of each, without days off."""
+    import holidays as holiday_lib
+
+    names = {}
+    for language, code in HOLIDAY_LANGUAGES.items():
+        try:
+            found = holiday_lib.country_holidays(calendar.country, subdiv=calendar.subdivision or None,
+                                                 years=range(start.year, end.year + 1), language=code)
+        except (NotImplementedError, KeyError):
+            found = holiday_lib.country_holidays(calendar.country, subdiv=calendar.subdivision or None,
+                                                 years=range(start.year, end.year + 1))
+        for day, name in sorted(found.items()):
+            names.setdefault(day, {})[language] = name
+    first_days, seen = [], set()
+    for day, by_language in sorted(names.items()):
+        english = by_language.get("en", "")
+        if english.startswith("Day off") or (english, day.year) in seen:
+            continue
+        seen.add((english, day.year))
+        if start <= day <= end:
+            first_days.append((day, by_language))
+    return first_days
+
+
+GREETING_SQL = """
+SELECT c.account_id, c.id AS contact_id, %(occasion)s AS occasion, a.owner_id, %(due_on)s::date AS due_on,
+       replace(replace(replace(
+           CASE u.language WHEN 'zh-hans' THEN t.body_zh_hans WHEN 'zh-hant' THEN t.body_zh_hant ELSE t.body_en END,
+           '{name}', c.name),
+           '{occasion}', CASE u.language WHEN 'zh-hans' THEN %(name_hans)s WHEN 'zh-hant' THEN %(name_hant)s
+                                         ELSE %(name_en)s END),
+           '{sender}', coalesce(nullif(u.display_name, ''), u.username)) AS message
+FROM contacts_contact c
+JOIN accounts_account a ON a.id = c.account_id
+JOIN users_user u ON u.id = a.owner_id
+JOIN care_messagetemplate t ON t.id = %(template)s
+WHERE c.status = 'active' AND c.archived_at IS NULL
+  AND a.archived_at IS NULL AND a.status IN ('active', 'at_risk') AND a.kind = ANY(%(key_kinds)s)
+"""
+
+
+def _greetings(*, day, names, template, days_ahead, today, channel):
+    due_on = day - timedelta(days=days_ahead)
+    if not (today - timedelta(days=CATCH_UP_DAYS) <= due_on <= today and day >= today):
+        return 0
+    params = {"occasion": f"{day.isoformat()}|{names.get('en', '')}", "due_on": due_on, "template": template.pk,
+              "name_en": names.get("en", ""), "name_hans": names.get("zh-hans", names.get("en", "")),
+              "name_hant": names.get("zh-hant", names.get("en", "")), "key_kinds": KEY_KINDS}
+    return _insert(GREETING_SQL, params, kind=CareTask.Kind.HOLIDAY, channel=channel)
+
+
+def holiday_tasks_generate(*, today=None):
+    """K-41: N days before each holiday (lunar festivals on their solar day), a greeting task per
+    key-account contact, with the calendar's message in the owner's language."""
+    from care.models import HolidayCalendar, Occasion
+
+    today = today or timezone.localdate()
+    made = 0
+    for calendar in HolidayCalendar.objects.filter(is_active=True).select_related("template"):
+        horizon = today + timedelta(days=calendar.days_ahead)
+        for day, names in holidays_between(calendar, today, horizon):
+            made += _greetings(day=day, names=names, template=calendar.template, days_ahead=calendar.days_ahead,
+                               today=today, channel=calendar.template.channel)
+    for occasion in Occasion.objects.select_related("template"):
+        day = occasion.date.replace(year=today.year) if occasion.yearly else occasion.date
+        made += _greetings(day=day, names={"en": occasion.name, "zh-hans": occasion.name, "zh-hant": occasion.name},
+                           template=occasion.template, days_ahead=occasion.days_ahead, today=today,
+                           channel=occasion.template.channel)
+    return made
+
+
+# --- Anniversaries, events, personnel changes (K-42, K-17) --------------------------------------------
+
+ANNIVERSARY_SELECT = """
+SELECT a.id AS account_id, NULL::bigint AS contact_id, d.day::text AS occasion, NULL AS message, a.owner_id,
+       d.day AS due_on
+FROM accounts_account a
+CROSS JOIN LATERAL (SELECT make_date(%(year)s, extract(month FROM a.founded_on)::int,
+    CASE WHEN extract(month FROM a.founded_on) = 2 AND extract(day FROM a.founded_on) = 29
+              AND NOT (%(year)s %% 4 = 0 AND (%(year)s %% 100 <> 0 OR %(year)s %% 400 = 0))
+         THEN 28 ELSE extract(day FROM a.founded_on)::int END) AS day) d
+WHERE a.founded_on IS NOT NULL AND extract(year FROM a.founded_on) < %(year)s
+  AND a.owner_id IS NOT NULL AND a.archived_at IS NULL AND a.status IN ('active', 'at_risk')
+  AND a.kind = ANY(%(key_kinds)s) AND d.day BETWEEN %(start)s AND %(end)s
+"""
+
+EVENT_SELECT = """
+SELECT coalesce(e.account_id, c.account_id) AS account_id, e.contact_id,
+       'event:' || e.id || '|' || e.title AS occasion, NULL AS message, a.owner_id, e.date AS due_on,
+       e.kind AS event_kind
+FROM care_event e
+LEFT JOIN contacts_contact c ON c.id = e.contact_id
+JOIN accounts_account a ON a.id = coalesce(e.account_id, c.account_id)
+WHERE e.kind <> 'regional_event' AND e.date BETWEEN %(start)s AND %(end)s AND a.owner_id IS NOT NULL
+UNION ALL
+SELECT c.account_id, c.id, 'event:' || e.id || '|' || e.title, NULL, a.owner_id, greatest(e.date, %(today)s),
+       e.kind
+FROM care_event e
+JOIN accounts_account a ON a.region ILIKE '%%' || e.region || '%%'
+JOIN contacts_contact c ON c.account_id = a.id AND c.status = 'active' AND c.archived_at IS NULL
+WHERE e.kind = 'regional_event' AND e.date BETWEEN %(start)s AND %(end)s
+  AND a.owner_id IS NOT NULL AND a.archived_at IS NULL AND a.status IN ('active', 'at_risk')
+"""
+
+PERSONNEL_SELECT = """
+SELECT p.account_id, p.contact_id, 'change:' || p.id || '|' || p.kind AS occasion, NULL AS message, a.owner_id,
+       (p.recorded_at AT TIME ZONE %(tz)s)::date + 1 AS due_on
+FROM contacts_personnelchange p JOIN accounts_account a ON a.id = p.account_id
+WHERE p.handled_at IS NULL AND p.recorded_at >= %(since)s AND a.owner_id IS NOT NULL AND a.archived_at IS NULL
+"""
+
+
+def anniversary_tasks_generate(*, today=None, days_ahead=7):
+    """K-42: each key account's founding anniversary, a week ahead."""
+    today = today or timezone.localdate()
+    return _insert(ANNIVERSARY_SELECT, {"year": today.year, "start": today - timedelta(days=CATCH_UP_DAYS),
+                                        "end": today + timedelta(days=days_ahead), "key_kinds": KEY_KINDS},
+                   kind=CareTask.Kind.ANNIVERSARY, channel=CareTask.Channel.CALL)
+
+
+def event_tasks_generate(*, today=None, days_ahead=7):
+    """K-42: major and personal events for their owner; a regional event a check-in call for every
+    contact of the accounts in that region."""
+    today = today or timezone.localdate()
+    params = {"start": today - timedelta(days=CATCH_UP_DAYS), "end": today + timedelta(days=days_ahead),
+              "today": today}
+    made = 0
+    for kind in (CareTask.Kind.MAJOR_EVENT, CareTask.Kind.PERSONAL_EVENT, CareTask.Kind.REGIONAL_EVENT):
+        select = f"SELECT * FROM ({EVENT_SELECT}) s WHERE s.event_kind = %(event_kind)s"
+        made += _insert(select, {**params, "event_kind": kind.value}, kind=kind, channel=CareTask.Channel.CALL)
+    return made
+
+
+def personnel_change_tasks_generate(*, today=None):
+    """K-17: a personnel change asks the owner to find the role's new holder."""
+    from django.conf import settings
+
+    since = timezone.now() - timedelta(days=30)
+    return _insert(PERSONNEL_SELECT, {"since": since, "tz": settings.TIME_ZONE},
+                   kind=CareTask.Kind.PERSONNEL_CHANGE, channel=CareTask.Channel.CALL)
+
+
+@transaction.atomic
+def event_record(*, by, account=None, contact=None, kind, title, date, region=""):
+    from care.models import Event
+
+    event = Event(kind=kind, title=title, date=date, region=region, account=account if not contact else None,
+                  contact=contact, created_by=by)
+    event.full_clean()
+    event.save()
+    transaction.on_commit(lambda: event_tasks_generate())
+    return event
+
+
+# --- Cadence reminders and after-sales follow-ups (tiering, K-26) --------------------------------------
+
+def cadence_tasks_generate(*, today=None):
+    """Overdue cadence (tiering) becomes a reminder; a reminder closes itself once a
+    qualifying touch has been logged. Returns the reminders made."""
+    from django.conf import settings
+
+    from tiering.cadence import _sql as cadence_sql
+
+    today = today or timezone.localdate()
+    select = cadence_sql("TRUE") + """
+        SELECT d.account_id, NULL::bigint AS contact_id, min(d.due_on)::text AS occasion, NULL AS message,
+               a.owner_id, %(today)s::date AS due_on
+        FROM dues d JOIN accounts_account a ON a.id = d.account_id
+        WHERE d.due_on < %(today)s AND a.owner_id IS NOT NULL GROUP BY d.account_id, a.owner_id"""
+    made = _insert(select, {"tz": settings.TIME_ZONE, "today": today}, kind=CareTask.Kind.CADENCE,
+                   channel=CareTask.Channel.CALL)
+    with connection.cursor() as cursor:
+        cursor.execute(cadence_sql("TRUE") + """
+            UPDATE care_caretask t SET status = 'done', done_at = now(), outcome = %(outcome)s
+            WHERE t.kind = 'cadence' AND t.status = 'open'
+              AND NOT EXISTS (SELECT 1 FROM dues d WHERE d.account_id = t.account_id AND d.due_on < %(today)s)""",
+                       {"tz": settings.TIME_ZONE, "today": today,
+                        "outcome": _("Closed by itself: a qualifying touch was logged.")})
+    return made
+
+
+def after_sales_tasks_generate(*, today=None):
+    """K-26: each open after-sales follow-up due by tomorrow becomes a task; done steps close theirs."""
+    today = today or timezone.localdate()
+    select = """
+        SELECT s.account_id, NULL::bigint AS contact_id, 'step:' || s.id || '|' || s.kind AS occasion,
+               NULL AS message, a.owner_id, (s.due_at AT TIME ZONE %(tz)s)::date AS due_on
+        FROM visits_aftersalesstep s JOIN accounts_account a ON a.id = s.account_id
+        WHERE s.done_at IS NULL AND s.due_at < %(horizon)s AND a.owner_id IS NOT NULL AND a.archived_at IS NULL"""
+    from django.conf import settings
+
+    made = _insert(select, {"tz": settings.TIME_ZONE, "horizon": today + timedelta(days=2)},
+                   kind=CareTask.Kind.AFTER_SALES, channel=CareTask.Channel.EMAIL)
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            UPDATE care_caretask t SET status = 'done', done_at = s.done_at, done_by_id = s.done_by_id,
+                   outcome = %(outcome)s
+            FROM visits_aftersalesstep s
+            WHERE t.kind = 'after_sales' AND t.status = 'open' AND s.done_at IS NOT NULL
+              AND t.occasion = 'step:' || s.id || '|' || s.kind""",
+                       {"outcome": _("Done on the account page.")})
+    return made

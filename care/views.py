@@ -1,0 +1,196 @@
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import CreateView, UpdateView
+
+from accounts.models import Account
+from care import services
+from care.forms import DATE as DATE_WIDGET
+from care.forms import DoneForm, EventForm, GiftForm, SkipForm, SnoozeForm
+from care.models import CareTask, Event, HolidayCalendar, MessageTemplate, Occasion
+from care.selectors import birthday_rows
+from contacts.models import Contact
+
+SECTION_LIMIT = 50
+
+
+def care_home(request):
+    """My care work (K-44): overdue, today and this week, each a click from done."""
+    today = timezone.localdate()
+    tasks = (CareTask.objects.for_user(request.user).open()
+             .select_related("account", "contact", "owner").order_by("due_on", "pk"))
+    sections = [
+        ("overdue", _("Overdue"), tasks.filter(due_on__lt=today)),
+        ("today", _("Today"), tasks.filter(due_on=today)),
+        ("week", _("This week"), tasks.filter(due_on__gt=today, due_on__lte=today + timedelta(days=6))),
+    ]
+    return render(request, "care/home.html", {
+        "sections": [(key, label, list(qs[:SECTION_LIMIT])) for key, label, qs in sections],
+        "limit": SECTION_LIMIT, "done_form": DoneForm(), "channels": CareTask.Channel.choices,
+        "tomorrow": today + timedelta(days=1),
+    })
+
+
+def _task(request, pk):
+    task = get_object_or_404(CareTask.objects.select_related("owner__team", "account", "contact"), pk=pk)
+    if not services.can_work_on(request.user, task):
+        raise Http404
+    return task
+
+
+def _run(request, action, success):
+    try:
+        action()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success)
+    return redirect(request.POST.get("next") or reverse("care:home"))
+
+
+@require_POST
+def task_done(request, pk):
+    task = _task(request, pk)
+    form = DoneForm(request.POST)
+    outcome = request.POST.get("outcome", "")
+    channel = form.data.get("channel") if form.data.get("channel") in CareTask.Channel.values else None
+    return _run(request, lambda: services.care_task_done(task=task, by=request.user, outcome=outcome, channel=channel),
+                _("Done: %(task)s.") % {"task": task.display_title})
+
+
+@require_POST
+def task_skip(request, pk):
+    task = _task(request, pk)
+    form = SkipForm(request.POST)
+    reason = form.data.get("reason", "")
+    return _run(request, lambda: services.care_task_skip(task=task, by=request.user, reason=reason),
+                _("Skipped: %(task)s.") % {"task": task.display_title})
+
+
+@require_POST
+def task_snooze(request, pk):
+    task = _task(request, pk)
+    form = SnoozeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a day and say why."))
+        return redirect(request.POST.get("next") or reverse("care:home"))
+    return _run(request, lambda: services.care_task_snooze(task=task, by=request.user, **form.cleaned_data),
+                _("Moved to %(day)s.") % {"day": form.cleaned_data["until"]})
+
+
+def birthdays(request):
+    """The birthday lists (K-40): this month's, or this week's re-check."""
+    today = timezone.localdate()
+    period = request.GET.get("period", "month")
+    if period == "week":
+        start = today - timedelta(days=today.weekday())
+        end = start + timedelta(days=6)
+    else:
+        period = "month"
+        start = parse_date(f"{request.GET.get('month', '')}-01") or today.replace(day=1)
+        end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return render(request, "care/birthdays.html", {
+        "rows": birthday_rows(request.user, start, end), "period": period, "start": start, "end": end,
+        "previous": (start - timedelta(days=1)).replace(day=1), "next": end + timedelta(days=1),
+    })
+
+
+def gift_add(request, contact_pk):
+    contact = get_object_or_404(Contact.objects.visible_to(request.user).select_related("account"), pk=contact_pk)
+    if not Account.objects.editable_by(request.user).filter(pk=contact.account_id).exists():
+        raise Http404
+    form = GiftForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        gift = form.save(commit=False)
+        gift.contact, gift.given_by = contact, request.user
+        gift.save()
+        messages.success(request, _("Gift recorded."))
+        return redirect(contact)
+    return render(request, "partials/form_page.html", {
+        "form": form, "title": _("Gift for %(name)s") % {"name": contact}, "cancel_url": contact.get_absolute_url(),
+        "intro": _("Modest, with a story: what did you give, and why this gift for this person?"),
+    })
+
+
+def event_add(request):
+    """A customer's event that calls for care (K-42), on an account or a contact."""
+    account = contact = None
+    if request.GET.get("contact", "").isdigit():
+        contact = get_object_or_404(Contact.objects.visible_to(request.user), pk=request.GET["contact"])
+        account = contact.account
+    elif request.GET.get("account", "").isdigit():
+        account = get_object_or_404(Account.objects.visible_to(request.user), pk=request.GET["account"])
+    elif not request.user.is_admin:
+        raise Http404  # only admins declare regional events without an account
+    if account and not Account.objects.editable_by(request.user).filter(pk=account.pk).exists():
+        raise Http404
+    form = EventForm(request.POST or None, regional_allowed=request.user.is_admin and not account)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.event_record(by=request.user, account=account, contact=contact, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Event recorded: %(event)s.") % {"event": event})
+            return redirect(contact or account or reverse("care:home"))
+    cancel = (contact or account).get_absolute_url() if (contact or account) else reverse("care:home")
+    return render(request, "partials/form_page.html", {
+        "form": form, "title": _("New event"), "cancel_url": cancel,
+        "intro": _("A store opening, a wedding, a storm: the owner gets a care task for it."),
+    })
+
+
+# --- Admin pages: message templates, holiday calendars, occasions (K-41) ---------------------------
+
+class AdminOnlyMixin:
+    template_name = "care/admin_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_admin:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_success_url(self):
+        return reverse("care:settings")
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Saved."))
+        return super().form_valid(form)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.model._meta.verbose_name, cancel_url=reverse("care:settings"),
+                                        **kwargs)
+
+
+def care_settings(request):
+    if not request.user.is_admin:
+        raise Http404
+    return render(request, "care/settings.html", {
+        "templates": MessageTemplate.objects.all(),
+        "calendars": HolidayCalendar.objects.select_related("template"),
+        "occasions": Occasion.objects.select_related("template"),
+        "events": Event.objects.filter(kind=Event.Kind.REGIONAL).order_by("-date")[:20],
+    })
+
+
+def _crud(model, fields, widgets=None):
+    from django.forms import modelform_factory
+
+    form = modelform_factory(model, fields=fields, widgets=widgets or {})
+    create = type(f"{model.__name__}Create", (AdminOnlyMixin, CreateView), {"model": model, "form_class": form})
+    update = type(f"{model.__name__}Update", (AdminOnlyMixin, UpdateView), {"model": model, "form_class": form})
+    return create.as_view(), update.as_view()
+
+
+template_add, template_edit = _crud(MessageTemplate, ["name", "channel", "body_en", "body_zh_hans", "body_zh_hant"])
+calendar_add, calendar_edit = _crud(HolidayCalendar, ["country", "subdivision", "days_ahead", "template", "is_active"])
+occasion_add, occasion_edit = _crud(Occasion, ["name", "date", "yearly", "days_ahead", "template"],
+                                    {"date": DATE_WIDGET})
