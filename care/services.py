@@ -6,6 +6,7 @@ idempotent, safe to run twice at once and safe to miss: a day it did not run is
 caught up the next day. Each returns the number of rows it made.
 """
 
+import calendar
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -149,7 +150,10 @@ def care_task_snooze(*, task, by, until, reason):
         raise ValidationError({"reason": _("Say why the task moves.")})
     if until <= timezone.localdate():
         raise ValidationError({"until": _("Move it to a day after today.")})
-    CareTask.objects.filter(pk=task.pk, status=CareTask.Status.OPEN).update(due_on=until, snooze_reason=reason)
+    moved = CareTask.objects.filter(pk=task.pk, status=CareTask.Status.OPEN).update(
+        due_on=until, snooze_reason=reason)
+    if not moved:
+        raise ValidationError(_("This task is already closed."))
     task.refresh_from_db()
     return task
 
@@ -159,18 +163,21 @@ def care_task_snooze(*, task, by, until, reason):
 HOLIDAY_LANGUAGES = {"en": "en_US", "zh-hans": "zh_CN", "zh-hant": "zh_TW"}
 
 
-def holidays_between(calendar, start, end):
+def holidays_between(holiday_calendar, start, end):
     """[(date, {language: name})] of a calendar's holidays, the first day of each, without days off."""
     import holidays as holiday_lib
 
     names = {}
     for language, code in HOLIDAY_LANGUAGES.items():
         try:
-            found = holiday_lib.country_holidays(calendar.country, subdiv=calendar.subdivision or None,
-                                                 years=range(start.year, end.year + 1), language=code)
+            found = holiday_lib.country_holidays(holiday_calendar.country,
+                                                 subdiv=holiday_calendar.subdivision or None,
+                                                 years=range(start.year, end.year + 1), language=code,
+                                                 observed=False)
         except (NotImplementedError, KeyError):
-            found = holiday_lib.country_holidays(calendar.country, subdiv=calendar.subdivision or None,
-                                                 years=range(start.year, end.year + 1))
+            found = holiday_lib.country_holidays(holiday_calendar.country,
+                                                 subdiv=holiday_calendar.subdivision or None,
+                                                 years=range(start.year, end.year + 1), observed=False)
         for day, name in sorted(found.items()):
             names.setdefault(day, {})[language] = name
     first_days, seen = [], set()
@@ -218,17 +225,27 @@ def holiday_tasks_generate(*, today=None):
 
     today = today or timezone.localdate()
     made = 0
-    for calendar in HolidayCalendar.objects.filter(is_active=True).select_related("template"):
-        horizon = today + timedelta(days=calendar.days_ahead)
-        for day, names in holidays_between(calendar, today, horizon):
-            made += _greetings(day=day, names=names, template=calendar.template, days_ahead=calendar.days_ahead,
-                               today=today, channel=calendar.template.channel)
+    for holiday_calendar in HolidayCalendar.objects.filter(is_active=True).select_related("template"):
+        horizon = today + timedelta(days=holiday_calendar.days_ahead)
+        for day, names in holidays_between(holiday_calendar, today, horizon):
+            made += _greetings(day=day, names=names, template=holiday_calendar.template,
+                               days_ahead=holiday_calendar.days_ahead, today=today,
+                               channel=holiday_calendar.template.channel)
     for occasion in Occasion.objects.select_related("template"):
-        day = occasion.date.replace(year=today.year) if occasion.yearly else occasion.date
-        made += _greetings(day=day, names={"en": occasion.name, "zh-hans": occasion.name, "zh-hant": occasion.name},
-                           template=occasion.template, days_ahead=occasion.days_ahead, today=today,
-                           channel=occasion.template.channel)
+        days = [in_year(occasion.date, year) for year in (today.year, today.year + 1)] if occasion.yearly \
+            else [occasion.date]
+        for day in days:  # next year's too: an occasion on Jan 2 is greeted from December
+            made += _greetings(day=day, names={"en": occasion.name, "zh-hans": occasion.name,
+                                               "zh-hant": occasion.name},
+                               template=occasion.template, days_ahead=occasion.days_ahead, today=today,
+                               channel=occasion.template.channel)
     return made
+
+
+def in_year(day, year):
+    """The same month and day in another year; Feb 29 falls on Feb 28 in common years."""
+    return day.replace(year=year) if not (day.month == 2 and day.day == 29 and not calendar.isleap(year)) \
+        else day.replace(year=year, day=28)
 
 
 # --- Anniversaries, events, personnel changes (K-42, K-17) --------------------------------------------
@@ -254,11 +271,13 @@ FROM care_event e
 LEFT JOIN contacts_contact c ON c.id = e.contact_id
 JOIN accounts_account a ON a.id = coalesce(e.account_id, c.account_id)
 WHERE e.kind <> 'regional_event' AND e.date BETWEEN %(start)s AND %(end)s AND a.owner_id IS NOT NULL
+  AND a.archived_at IS NULL AND a.status IN ('active', 'at_risk')
 UNION ALL
 SELECT c.account_id, c.id, 'event:' || e.id || '|' || e.title, NULL, a.owner_id, greatest(e.date, %(today)s),
        e.kind
 FROM care_event e
-JOIN accounts_account a ON a.region ILIKE '%%' || e.region || '%%'
+-- the region is matched as plain text, not as a LIKE pattern
+JOIN accounts_account a ON strpos(lower(a.region), lower(e.region)) > 0
 JOIN contacts_contact c ON c.account_id = a.id AND c.status = 'active' AND c.archived_at IS NULL
 WHERE e.kind = 'regional_event' AND e.date BETWEEN %(start)s AND %(end)s
   AND a.owner_id IS NOT NULL AND a.archived_at IS NULL AND a.status IN ('active', 'at_risk')
@@ -275,9 +294,11 @@ WHERE p.handled_at IS NULL AND p.recorded_at >= %(since)s AND a.owner_id IS NOT 
 def anniversary_tasks_generate(*, today=None, days_ahead=7):
     """K-42: each key account's founding anniversary, a week ahead."""
     today = today or timezone.localdate()
-    return _insert(ANNIVERSARY_SELECT, {"year": today.year, "start": today - timedelta(days=CATCH_UP_DAYS),
-                                        "end": today + timedelta(days=days_ahead), "key_kinds": KEY_KINDS},
-                   kind=CareTask.Kind.ANNIVERSARY, channel=CareTask.Channel.CALL)
+    window = {"start": today - timedelta(days=CATCH_UP_DAYS), "end": today + timedelta(days=days_ahead),
+              "key_kinds": KEY_KINDS}
+    # This year's and next year's: a Jan 3 anniversary is prepared in late December.
+    return sum(_insert(ANNIVERSARY_SELECT, {**window, "year": year}, kind=CareTask.Kind.ANNIVERSARY,
+                       channel=CareTask.Channel.CALL) for year in (today.year, today.year + 1))
 
 
 def event_tasks_generate(*, today=None, days_ahead=7):

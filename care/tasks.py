@@ -39,7 +39,10 @@ def birthday_digest_send(digest_ids):
         user = digest.recipient
         if not user.email:
             continue
-        end = digest.starts_on + timedelta(days=6 if digest.period == "week" else 30)
+        if digest.period == "week":
+            end = digest.starts_on + timedelta(days=6)
+        else:  # the month's last day, whatever its length
+            end = (digest.starts_on + timedelta(days=32)).replace(day=1) - timedelta(days=1)
         rows = birthday_rows(user, digest.starts_on, end)
         with translation.override(user.language):
             subject = (_("Birthdays this month") if digest.period == "month" else _("Birthdays this week"))

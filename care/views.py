@@ -95,7 +95,10 @@ def birthdays(request):
         end = start + timedelta(days=6)
     else:
         period = "month"
-        start = parse_date(f"{request.GET.get('month', '')}-01") or today.replace(day=1)
+        try:
+            start = parse_date(f"{request.GET.get('month', '')}-01") or today.replace(day=1)
+        except ValueError:  # a well-formed but impossible month, e.g. 2026-13
+            start = today.replace(day=1)
         end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     return render(request, "care/birthdays.html", {
         "rows": birthday_rows(request.user, start, end), "period": period, "start": start, "end": end,
