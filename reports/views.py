@@ -5,22 +5,23 @@ from django.utils import timezone
 
 from accounts.models import Account
 from config.exports import csv_response, xlsx_response
+from reports import dashboards
 from reports.visit_report import current_quarter, quarterly_report
 from reports.visit_report import table as report_table
 from reports.visit_report import totals as report_totals
 from tiering.models import Tier
-from users.models import Team, User
+from users.models import Team
 from visits.models import Visit
 
 
 def home(request):
-    """The start page. Grows into the manager/supervisor/admin dashboards."""
+    """The start page is the dashboard of the person's role (K-50): a to-do list first."""
     user = request.user
-    teams = Team.objects.visible_to(user).select_related("supervisor").order_by("name")[:10]
-    colleagues = (
-        User.objects.visible_to(user).exclude(pk=user.pk).select_related("team").order_by("username")[:20]
-    )
-    return render(request, "reports/home.html", {"teams": teams, "colleagues": colleagues})
+    if user.is_admin:
+        return render(request, "reports/dashboard_admin.html", dashboards.admin_dashboard())
+    if user.is_supervisor:
+        return render(request, "reports/dashboard_supervisor.html", dashboards.supervisor_dashboard(user))
+    return render(request, "reports/dashboard_manager.html", dashboards.manager_dashboard(user))
 
 
 def visit_quarterly(request):

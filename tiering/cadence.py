@@ -110,3 +110,8 @@ def overdue_account_ids_sql():
     values = {"tz": settings.TIME_ZONE, "today": timezone.localdate()}
     names = re.findall(r"%\((\w+)\)s", sql)  # RawSQL takes positional parameters only
     return re.sub(r"%\(\w+\)s", "%s", sql), [values[name] for name in names]
+
+
+def overdue_among(account_ids):
+    """The overdue accounts among these (one query): for dashboards, bounded by a portfolio."""
+    return {pk for pk, needs in cadence_for(account_ids).items() if any(need.overdue for need in needs)}

@@ -10,7 +10,7 @@ def test_manager_logs_in_and_sees_home(page, live_server, log_in, screenshot):
     UserFactory(username="li", display_name="李经理", team=team)
     log_in("li", PASSWORD)
     page.wait_for_url(f"{live_server.url}/")
-    assert page.get_by_role("heading", name="Welcome, 李经理").is_visible()
+    assert page.get_by_role("heading", name="Good day, 李经理").is_visible()
     assert screenshot("home").stat().st_size > 10_000
 
 
@@ -22,7 +22,7 @@ def test_home_works_on_a_phone_and_in_chinese(page, live_server, log_in, screens
     page.get_by_role("button", name="Toggle navigation").click()
     page.get_by_label("Language").select_option("zh-hans")
     page.wait_for_load_state("networkidle")
-    assert page.get_by_role("heading", name="欢迎，李经理").is_visible()
+    assert page.get_by_role("heading", name="您好，李经理").is_visible()
     # Nothing overflows the phone's width.
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot("home-phone-zh-hans")

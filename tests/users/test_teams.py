@@ -93,16 +93,7 @@ def test_team_list_paginates_with_a_fixed_query_count(client, admin, django_asse
     assert page.context["page_obj"].paginator.count == Team.objects.count() == 30
 
 
-def test_home_shows_my_team_and_colleagues(client, manager, teammate, outsider, django_assert_max_num_queries):
-    client.force_login(manager)
-    # session, user, my teams, colleagues, and the session's sliding expiry (3)
-    with django_assert_max_num_queries(7):
-        page = client.get(reverse("home"))
-    assert list(page.context["teams"]) == [manager.team]
-    assert list(page.context["colleagues"]) == [teammate]
-
-
 def test_a_user_without_a_team_sees_a_clear_empty_state(client, db):
     loner = UserFactory(username="loner")
     client.force_login(loner)
-    assert "You are not in a team yet" in client.get(reverse("home")).content.decode()
+    assert "You are not in a team yet" in client.get(reverse("users:team-list")).content.decode()

@@ -1,0 +1,95 @@
+"""What each person must do today (K-50): the dashboards' reads, each a fixed
+number of queries whatever the size of the portfolio."""
+
+from collections import Counter
+from datetime import timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from accounts.models import Account
+from care.models import CareTask
+from contacts.dangers import with_danger_score
+from reports.models import JobRun
+from tiering.cadence import overdue_among
+from tiering.models import AccountTier, RuleSet, Tier, TierProposal
+from users.models import User
+from visits.models import CustomerIssue, MonthlyLog, Visit
+
+LIMIT = 8
+
+
+def _mine(user):
+    return Account.objects.active().filter(Q(owner=user) | Q(memberships__user=user)).distinct()
+
+
+def manager_dashboard(user):
+    today = timezone.localdate()
+    month = today.replace(day=1)
+    tasks = CareTask.objects.filter(owner=user).open()
+    mine = _mine(user)
+    overdue_ids = overdue_among(list(mine.values_list("pk", flat=True)))
+    overdue = (Account.objects.filter(pk__in=overdue_ids).select_related("tier_state__tier")
+               .order_by("tier_state__tier__rank", "name"))
+    issues = CustomerIssue.objects.filter(owner=user).open().filter(due_at__lt=timezone.now() + timedelta(hours=24))
+    logs = {log.month: log for log in MonthlyLog.objects.filter(author=user, month__in=[month, _previous(month)])}
+    return {
+        "care_today": list(tasks.filter(due_on__lte=today).select_related("account", "contact")
+                           .order_by("due_on")[:LIMIT]),
+        "care_overdue": tasks.filter(due_on__lt=today).count(),
+        "cadence_overdue": list(overdue[:LIMIT]),
+        "cadence_by_tier": dict(AccountTier.objects.filter(account_id__in=overdue_ids)
+                                .values_list("tier__code").annotate(n=Count("pk")).order_by("tier__rank")),
+        "cadence_overdue_count": len(overdue_ids),
+        "issues": list(issues.select_related("account").order_by("due_at")[:LIMIT]),
+        "dangers": list(with_danger_score(Account.objects.filter(pk__in=mine.values("pk"))
+                                          .exclude(status=Account.Status.PROSPECT))
+                        .filter(danger_score__gt=0).order_by("-danger_score", "name")[:5]),
+        "reviews_due": list(mine.filter(touches_since_review__gte=Account.PROFILE_REVIEW_EVERY)
+                            .order_by("-touches_since_review")[:5]),
+        "this_month": logs.get(month), "last_month": logs.get(_previous(month)),
+        "month": month, "previous_month": _previous(month),
+        "visits_this_month": Visit.objects.filter(author=user, log_month=month).count(),
+    }
+
+
+def _previous(month):
+    return (month - timedelta(days=1)).replace(day=1)
+
+
+def supervisor_dashboard(user):
+    today = timezone.localdate()
+    month = today.replace(day=1)
+    team = User.objects.filter(team__supervisor=user, is_active=True).order_by("username")
+    team_accounts = Account.objects.active().filter(owner__team__supervisor=user)
+    visits = dict(Visit.objects.filter(author__in=team, log_month=month).values("author")
+                  .annotate(n=Count("pk")).values_list("author", "n"))
+    owners = dict(team_accounts.values_list("pk", "owner"))
+    overdue = Counter(owners[pk] for pk in overdue_among(list(owners)))
+    care = (CareTask.objects.filter(owner__in=team, due_on__gte=month, due_on__lte=today)
+            .aggregate(due=Count("pk"), done=Count("pk", filter=Q(status=CareTask.Status.DONE))))
+    return {
+        "sign_off_queue": list(MonthlyLog.objects.pending_for(user)[:LIMIT]),
+        "people": [(person, visits.get(person.pk, 0), overdue.get(person.pk, 0)) for person in team],
+        "overdue_issues": list(CustomerIssue.objects.filter(owner__in=team).overdue()
+                               .select_related("account", "owner").order_by("due_at")[:LIMIT]),
+        "pending_proposals": TierProposal.objects.filter(status=TierProposal.Status.PENDING,
+                                                         account__owner__team__supervisor=user).count(),
+        "dangers": list(with_danger_score(team_accounts.exclude(status=Account.Status.PROSPECT)
+                                          .select_related("owner"))
+                        .filter(danger_score__gt=0).order_by("-danger_score", "name")[:LIMIT]),
+        "care": care, "month": month,
+    }
+
+
+def admin_dashboard():
+    since = timezone.now() - timedelta(days=7)
+    failures = dict(JobRun.objects.filter(status=JobRun.Status.FAILED, started_at__gte=since)
+                    .values("task").annotate(n=Count("pk")).values_list("task", "n"))
+    return {
+        "tiers": list(Tier.objects.annotate(n=Count("accounts")).order_by("rank")),
+        "untiered": Account.objects.active().filter(status__in=["active", "at_risk"], tier_state__isnull=True).count(),
+        "rules": RuleSet.objects.filter(is_active=True).select_related("created_by").first(),
+        "jobs": [(run, failures.get(run.task, 0)) for run in JobRun.objects.latest_per_task()],
+        "overrides": AccountTier.objects.filter(source=AccountTier.Source.OVERRIDE).count(),
+    }
