@@ -1,8 +1,16 @@
-from django.urls import path
+from django.urls import include, path
 
 from reports import views
 
+report_patterns = [
+    path("", views.report_index, name="index"),
+    path("concentration/", views.concentration, name="concentration"),
+    path("conversion/", views.conversion, name="conversion"),
+    path("evaluation/", views.evaluation, name="evaluation"),
+]
+
 urlpatterns = [
+    path("reports/", include((report_patterns, "reports"))),
     path("", views.home, name="home"),
     path("reports/visits/quarterly/", views.visit_quarterly, name="visit-quarterly"),
 ]

@@ -2,10 +2,13 @@ import re
 
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Account
 from config.exports import csv_response, xlsx_response
-from reports import dashboards
+from reports import analytics, charts, dashboards
+from reports.forms import ReportFilterForm
 from reports.visit_report import current_quarter, quarterly_report
 from reports.visit_report import table as report_table
 from reports.visit_report import totals as report_totals
@@ -43,4 +46,90 @@ def visit_quarterly(request):
         "quarters": [f"{y}-Q{q}" for y in (year, year - 1) for q in (4, 3, 2, 1)],
         "teams": teams, "team": team, "tiers": tiers,
         "channels": Visit.Channel.choices, "kinds": Account.Kind.choices,
+    })
+
+
+# --- Reports (K-51, K-54, K-55) ---------------------------------------------------------------------
+
+REPORTS = [
+    ("reports:concentration", gettext_lazy("Revenue concentration"),
+     gettext_lazy("The Pareto curve: how much revenue the top accounts bring.")),
+    ("reports:conversion", gettext_lazy("Conversion by tier and channel"),
+     gettext_lazy("Which touches are followed by an order.")),
+    ("reports:evaluation", gettext_lazy("Monthly evaluation per manager"),
+     gettext_lazy("Cadence, care, issues and sign-off, month by month.")),
+    ("visit-quarterly", gettext_lazy("Quarterly visit report"),
+     gettext_lazy("Visits, issues and comments per quarter.")),
+]
+
+
+def report_index(request):
+    return render(request, "reports/index.html", {"reports": REPORTS})
+
+
+def _filters(request):
+    form = ReportFilterForm(request.GET or None, user=request.user)
+    values = form.values()
+    return form, values, analytics.scope(request.user, team=values["team"], manager=values["manager"],
+                                         tier=values["tier"])
+
+
+def _export(request, name, header, rows):
+    respond = {"csv": csv_response, "xlsx": xlsx_response}.get(request.GET.get("format"))
+    return respond(name, header, rows) if respond else None
+
+
+def concentration(request):
+    """K-54: revenue concentration over the period."""
+    form, values, scope = _filters(request)
+    try:
+        top_percent = min(max(int(request.GET.get("top", 20)), 1), 100)
+    except ValueError:
+        top_percent = 20
+    result = analytics.revenue_concentration(scope, start=values["start"], end=values["end"],
+                                             top_percent=top_percent)
+    header = [_("Rank"), _("Account"), _("Revenue"), _("Cumulative share (%)")]
+    rows = [(n, name, amount, round(share, 1)) for n, name, _pk, amount, share in result.top]
+    if export := _export(request, "revenue-concentration", header, rows):
+        return export
+    return render(request, "reports/concentration.html", {
+        "form": form, "result": result, "top_percent": top_percent, "line": charts.polyline(result.curve),
+        "title": _("Revenue concentration"),
+    })
+
+
+def conversion(request):
+    """K-51: touches followed by an order within N days, by tier and channel."""
+    form, values, scope = _filters(request)
+    try:
+        within = min(max(int(request.GET.get("within", 30)), 1), 365)
+    except ValueError:
+        within = 30
+    rows = analytics.conversion(scope, start=values["start"], end=values["end"], within_days=within)
+    channels = dict(Visit.Channel.choices)
+    table = [(tier or _("Not tiered"), channels.get(channel, channel), touches, converted,
+              round(converted * 100 / touches, 1) if touches else 0) for tier, channel, touches, converted in rows]
+    header = [_("Tier"), _("Channel"), _("Touches"), _("Followed by an order"), _("Conversion (%)")]
+    if export := _export(request, "conversion", header, table):
+        return export
+    return render(request, "reports/conversion.html", {
+        "form": form, "table": table, "within": within, "title": _("Conversion by tier and channel"),
+        "bars": charts.bars((f"{tier} · {channel}", rate) for tier, channel, _t, _c, rate in table),
+    })
+
+
+def evaluation(request):
+    """K-55: each manager's month — cadence kept, care and issues on time, sign-off."""
+    form, values, scope = _filters(request)
+    months = list(analytics.months_back(timezone.localdate(), 12))
+    month = next((m for m in months if m.strftime("%Y-%m") == request.GET.get("month")), months[0])
+    rows = analytics.evaluation(scope, month=month)
+    header = [_("Manager"), _("Cadence kept (%)"), _("Care on time (%)"), _("Issues on time (%)"),
+              _("Sign-off"), _("Late")]
+    table = [(r.manager, r.cadence_rate, r.care_rate, r.issue_rate, r.sign_off or "", bool(r.late)) for r in rows]
+    if export := _export(request, f"evaluation-{month:%Y-%m}", header, table):
+        return export
+    return render(request, "reports/evaluation.html", {
+        "form": form, "rows": rows, "month": month, "months": months, "title": _("Monthly evaluation per manager"),
+        "bars": charts.bars((r.manager, r.cadence_rate or 0) for r in rows),
     })

@@ -1,0 +1,199 @@
+"""The reports' figures (K-51, K-54, K-55), each a few SQL aggregates, scoped to
+what the user may see and to the filters (team, manager, tier, period)."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import connection
+
+from accounts.models import Account
+
+
+@dataclass
+class Scope:
+    """Which accounts a report covers: visible to the user, narrowed by the filters."""
+
+    account_ids_sql: str
+    params: list
+
+
+def scope(user, *, team=None, manager=None, tier=None):
+    accounts = Account.objects.visible_to(user).active()
+    if team:
+        accounts = accounts.filter(owner__team=team)
+    if manager:
+        accounts = accounts.filter(owner=manager)
+    if tier:
+        accounts = accounts.filter(tier_state__tier=tier)
+    sql, params = accounts.values("pk").query.sql_with_params()
+    return Scope(sql, list(params))
+
+
+def _rows(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+# --- Revenue concentration (K-54) ------------------------------------------------------------
+
+RANKED_SQL = """
+WITH revenue AS (
+    SELECT a.id, a.name, a.kind IN ('economic', 'important', 'group', 'strategic') AS is_key,
+           coalesce(sum(o.amount), 0) AS amount
+    FROM accounts_account a
+    LEFT JOIN accounts_order o ON o.account_id = a.id AND o.signed_on BETWEEN %s AND %s
+    WHERE a.id IN ({scope})
+    GROUP BY a.id
+), ranked AS (
+    SELECT *, row_number() OVER (ORDER BY amount DESC, id) AS n, count(*) OVER () AS total_n,
+           sum(amount) OVER () AS total, sum(amount) OVER (ORDER BY amount DESC, id) AS running
+    FROM revenue
+)
+"""
+
+# The curve, sampled to about a hundred points, and the largest accounts.
+CURVE_SQL = RANKED_SQL + """
+SELECT n, total_n, running, amount, name, id FROM ranked
+WHERE n = total_n OR n %% greatest(total_n / 100, 1) = 0 OR n <= %s
+ORDER BY n
+"""
+
+SUMMARY_SQL = RANKED_SQL + """
+SELECT max(total), count(*),
+       sum(amount) FILTER (WHERE n <= greatest(round(total_n * %s / 100.0), 1)),
+       sum(amount) FILTER (WHERE is_key)
+FROM ranked
+"""
+
+
+@dataclass
+class Concentration:
+    curve: list          # (% of accounts, % of revenue), at most ~100 points
+    top: list            # (rank, name, id, amount, cumulative %) for the largest accounts
+    total: Decimal
+    accounts: int
+    top_share: Decimal   # share of revenue from the top `top_percent` of accounts
+    key_share: Decimal   # share of revenue from key accounts
+
+
+def revenue_concentration(scope, *, start, end, top_percent=20, top_rows=20):
+    """K-54: the Pareto curve of revenue over accounts, the top X%'s share and the key accounts' share."""
+    base = [start, end, *scope.params]
+    total, count, top_sum, key_sum = _rows(SUMMARY_SQL.format(scope=scope.account_ids_sql),
+                                           [*base, top_percent])[0]
+    if not total:
+        return Concentration([], [], Decimal(0), count, Decimal(0), Decimal(0))
+    rows = _rows(CURVE_SQL.format(scope=scope.account_ids_sql), [*base, top_rows])
+    curve = [(Decimal(0), Decimal(0))] + [(Decimal(n * 100) / count, running * 100 / total)
+                                          for n, _c, running, *_rest in rows]
+    top = [(n, name, pk, amount, running * 100 / total) for n, _c, running, amount, name, pk in rows
+           if n <= top_rows]
+    return Concentration(curve, top, total, count, top_sum * 100 / total, (key_sum or 0) * 100 / total)
+
+
+# --- Conversion by tier and channel (K-51) -------------------------------------------------------
+
+CONVERSION_SQL = """
+SELECT coalesce(t.code, '') AS tier, v.channel, count(*) AS touches,
+       count(*) FILTER (WHERE EXISTS (
+           SELECT 1 FROM accounts_order o WHERE o.account_id = v.account_id
+             AND o.signed_on BETWEEN (v.occurred_at AT TIME ZONE %s)::date
+                                 AND (v.occurred_at AT TIME ZONE %s)::date + %s)) AS converted
+FROM visits_visit v
+LEFT JOIN tiering_accounttier at ON at.account_id = v.account_id
+LEFT JOIN tiering_tier t ON t.id = at.tier_id
+WHERE v.account_id IN ({scope}) AND v.log_month BETWEEN %s AND %s
+GROUP BY 1, 2 ORDER BY 1, 2
+"""
+
+
+def conversion(scope, *, start, end, within_days=30, tz="Asia/Shanghai"):
+    """[(tier code, channel, touches, converted)]: touches followed by an order within N days."""
+    return _rows(CONVERSION_SQL.format(scope=scope.account_ids_sql),
+                 [tz, tz, within_days, *scope.params, start.replace(day=1), end])
+
+
+# --- Per-manager monthly evaluation (K-55) --------------------------------------------------------
+
+EVALUATION_SQL = """
+WITH people AS (SELECT DISTINCT a.owner_id AS id FROM accounts_account a
+                WHERE a.id IN ({scope}) AND a.owner_id IS NOT NULL),
+cadence AS (
+    -- a tiered account counts as kept when the month holds a touch of its tier's kind
+    SELECT a.owner_id AS id, count(DISTINCT a.id) AS accounts,
+           count(DISTINCT a.id) FILTER (WHERE EXISTS (
+               SELECT 1 FROM visits_visit v JOIN tiering_cadencerequirement r ON r.tier_id = at.tier_id
+               WHERE v.account_id = a.id AND v.log_month = %s AND (
+                   r.channel_group = 'any'
+                   OR (r.channel_group = 'on_site' AND v.channel = 'on_site')
+                   OR (r.channel_group = 'online' AND v.channel IN ('phone', 'video', 'email', 'sms', 'wechat'))
+                   OR (r.channel_group = 'email_sms' AND v.channel IN ('email', 'sms'))))) AS kept
+    FROM accounts_account a JOIN tiering_accounttier at ON at.account_id = a.id
+    WHERE a.id IN ({scope}) GROUP BY a.owner_id
+),
+care AS (
+    SELECT owner_id AS id, count(*) AS due,
+           count(*) FILTER (WHERE status = 'done' AND (done_at AT TIME ZONE %s)::date <= due_on) AS on_time
+    FROM care_caretask WHERE due_on BETWEEN %s AND %s GROUP BY owner_id
+),
+issues AS (
+    SELECT owner_id AS id, count(*) AS due, count(*) FILTER (WHERE informed_at <= due_at) AS on_time
+    FROM visits_customerissue WHERE (due_at AT TIME ZONE %s)::date BETWEEN %s AND %s GROUP BY owner_id
+)
+SELECT u.id, coalesce(nullif(u.display_name, ''), u.username), coalesce(c.accounts, 0), coalesce(c.kept, 0),
+       coalesce(cr.due, 0), coalesce(cr.on_time, 0), coalesce(i.due, 0), coalesce(i.on_time, 0),
+       l.status, l.is_late, l.submitted_at
+FROM people p JOIN users_user u ON u.id = p.id
+LEFT JOIN cadence c ON c.id = p.id LEFT JOIN care cr ON cr.id = p.id LEFT JOIN issues i ON i.id = p.id
+LEFT JOIN visits_monthlylog l ON l.author_id = p.id AND l.month = %s
+ORDER BY 2
+"""
+
+
+@dataclass
+class Evaluation:
+    manager_id: int
+    manager: str
+    accounts: int
+    kept: int
+    care_due: int
+    care_on_time: int
+    issues_due: int
+    issues_on_time: int
+    sign_off: str | None
+    late: bool | None
+    submitted_at: object
+
+    @staticmethod
+    def rate(part, whole):
+        return round(part * 100 / whole) if whole else None
+
+    @property
+    def cadence_rate(self):
+        return self.rate(self.kept, self.accounts)
+
+    @property
+    def care_rate(self):
+        return self.rate(self.care_on_time, self.care_due)
+
+    @property
+    def issue_rate(self):
+        return self.rate(self.issues_on_time, self.issues_due)
+
+
+def evaluation(scope, *, month, tz="Asia/Shanghai"):
+    end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    sql = EVALUATION_SQL.format(scope=scope.account_ids_sql)
+    params = [*scope.params, month, *scope.params, tz, month, end, tz, month, end, month]
+    return [Evaluation(*row) for row in _rows(sql, params)]
+
+
+def months_back(today, count):
+    month = today.replace(day=1)
+    for _ in range(count):
+        yield month
+        month = (month - timedelta(days=1)).replace(day=1)
+
+
