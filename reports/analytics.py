@@ -197,3 +197,151 @@ def months_back(today, count):
         month = (month - timedelta(days=1)).replace(day=1)
 
 
+
+
+# --- Customer lifetime value, churn and accounts at risk (K-52) -------------------------------------
+
+VALUE_SQL = """
+SELECT a.id, a.name, coalesce(t.code, '') AS tier, a.status,
+       coalesce(sum(o.amount), 0) AS to_date,
+       coalesce(sum(o.amount) FILTER (WHERE o.signed_on > %s), 0) AS last12,
+       coalesce(sum(o.amount) FILTER (WHERE o.signed_on <= %s AND o.signed_on > %s), 0) AS prev12
+FROM accounts_account a
+LEFT JOIN accounts_order o ON o.account_id = a.id
+LEFT JOIN tiering_accounttier at ON at.account_id = a.id LEFT JOIN tiering_tier t ON t.id = at.tier_id
+WHERE a.id IN ({scope})
+GROUP BY a.id, t.code
+"""
+
+
+@dataclass
+class AccountValue:
+    id: int
+    name: str
+    tier: str
+    status: str
+    to_date: Decimal
+    last12: Decimal
+    prev12: Decimal
+
+    def clv(self, years):
+        """Value to date plus the last year's value for the years still expected."""
+        return self.to_date + self.last12 * years
+
+    @property
+    def change(self):
+        return round((self.last12 - self.prev12) * 100 / self.prev12, 1) if self.prev12 else None
+
+
+def account_values(scope, *, today):
+    year_ago, two_years_ago = today - timedelta(days=365), today - timedelta(days=730)
+    rows = _rows(VALUE_SQL.format(scope=scope.account_ids_sql), [year_ago, year_ago, two_years_ago, *scope.params])
+    return [AccountValue(*row) for row in rows]
+
+
+CHURN_SQL = """
+WITH quarters AS (
+    SELECT generate_series(date_trunc('quarter', %s::date), date_trunc('quarter', %s::date),
+                           interval '3 months')::date AS q
+), lost AS (
+    -- the first time each account was recorded as lost
+    SELECT h.id, min(h.history_date) AS lost_at FROM accounts_historicalaccount h
+    WHERE h.status = 'lost' AND h.id IN ({scope}) GROUP BY h.id
+)
+SELECT q.q,
+       (SELECT count(*) FROM accounts_account a WHERE a.id IN ({scope}) AND a.created_at < q.q
+          AND a.status <> 'prospect'
+          AND NOT EXISTS (SELECT 1 FROM lost l WHERE l.id = a.id AND l.lost_at < q.q)) AS at_start,
+       (SELECT count(*) FROM lost l WHERE l.lost_at >= q.q AND l.lost_at < q.q + interval '3 months') AS churned
+FROM quarters q ORDER BY q.q
+"""
+
+
+def churn_by_quarter(scope, *, start, end):
+    """[(quarter start, accounts at its start, accounts lost in it)]."""
+    sql = CHURN_SQL.format(scope=scope.account_ids_sql)
+    return _rows(sql, [start, end, *scope.params, *scope.params])
+
+
+RISK_SQL = """
+SELECT a.id,
+       EXISTS (SELECT 1 FROM contacts_contact c WHERE c.account_id = a.id AND c.status = 'active'
+                 AND c.archived_at IS NULL)
+       AND NOT EXISTS (SELECT 1 FROM contacts_contact c WHERE c.account_id = a.id AND c.status = 'active'
+                 AND c.archived_at IS NULL AND c.silent_since IS NULL) AS silent,
+       EXISTS (SELECT 1 FROM contacts_buyerrole r JOIN contacts_contact c ON c.id = r.contact_id
+               WHERE r.account_id = a.id AND c.status = 'left'
+                 AND NOT EXISTS (SELECT 1 FROM contacts_buyerrole r2 JOIN contacts_contact c2 ON c2.id = r2.contact_id
+                                 WHERE r2.account_id = a.id AND r2.role = r.role AND c2.status = 'active')) AS role_left
+FROM accounts_account a WHERE a.id = ANY(%s)
+"""
+
+
+def at_risk(values, *, falling_below=-20):
+    """Accounts at risk (K-52) with their reasons: falling order value, cadence overdue,
+    a silent period on every contact, a buyer role whose holder left."""
+    from tiering.cadence import overdue_among
+
+    live = [v for v in values if v.status in ("active", "at_risk")]
+    ids = [v.id for v in live]
+    overdue = overdue_among(ids)
+    flags = {pk: (silent, role_left) for pk, silent, role_left in _rows(RISK_SQL, [ids])} if ids else {}
+    risky = []
+    for value in live:
+        reasons = []
+        if value.change is not None and value.change <= falling_below:
+            reasons.append(("falling", value.change))
+        if value.id in overdue:
+            reasons.append(("overdue", None))
+        silent, role_left = flags.get(value.id, (False, False))
+        if silent:
+            reasons.append(("silent", None))
+        if role_left:
+            reasons.append(("role_left", None))
+        if reasons:
+            risky.append((value, reasons))
+    return sorted(risky, key=lambda item: (-len(item[1]), -item[0].last12))
+
+
+# --- Account operating analysis (K-54) ---------------------------------------------------------------
+
+OPERATING_SQL = """
+SELECT a.id, a.name, coalesce(t.code, '') AS tier, a.potential, a.kind,
+       coalesce((SELECT sum(amount) FROM accounts_order o WHERE o.account_id = a.id AND o.signed_on > %s), 0),
+       coalesce((SELECT sum(amount) FROM accounts_order o WHERE o.account_id = a.id
+                 AND o.signed_on <= %s AND o.signed_on > %s), 0),
+       (SELECT count(*) FROM accounts_competitor c WHERE c.account_id = a.id),
+       (SELECT count(*) FROM visits_customerissue i WHERE i.account_id = a.id AND i.status <> 'informed'),
+       (SELECT count(*) FROM visits_customerissue i WHERE i.account_id = a.id AND i.status <> 'informed'
+          AND i.due_at < now())
+FROM accounts_account a
+LEFT JOIN tiering_accounttier at ON at.account_id = a.id LEFT JOIN tiering_tier t ON t.id = at.tier_id
+WHERE a.id IN ({scope})
+ORDER BY 6 DESC, a.name
+LIMIT %s OFFSET %s
+"""
+
+
+@dataclass
+class OperatingRow:
+    id: int
+    name: str
+    tier: str
+    potential: int | None
+    kind: str
+    last12: Decimal
+    prev12: Decimal
+    competitors: int
+    open_issues: int
+    overdue_issues: int
+
+    @property
+    def change(self):
+        return round((self.last12 - self.prev12) * 100 / self.prev12, 1) if self.prev12 else None
+
+
+def operating(scope, *, today, limit=50, offset=0):
+    year_ago, two_years_ago = today - timedelta(days=365), today - timedelta(days=730)
+    sql = OPERATING_SQL.format(scope=scope.account_ids_sql)
+    return [OperatingRow(*row) for row in _rows(sql, [year_ago, year_ago, two_years_ago, *scope.params,
+                                                      limit, offset])]

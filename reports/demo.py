@@ -261,3 +261,31 @@ def seed_care(*, users, accounts):
     care.event_tasks_generate()
     care.personnel_change_tasks_generate()
     care.cadence_tasks_generate()
+
+
+# --- History for the reports (K-51, K-52): customers since two years, one lost, orders after visits ---
+
+def seed_report_history(*, users, accounts):
+    from django.utils import timezone
+
+    from visits.models import Visit
+
+    now = timezone.now()
+    Account.objects.filter(pk__in=[a.pk for a in accounts.values()]).update(created_at=now - timedelta(days=730))
+    former, created = Account.objects.get_or_create(name="旧时客户 Former Customer", defaults={
+        "kind": "economic", "status": "active", "owner": users["manager2"], "region": "广东",
+        "industry": "Retail"})
+    if created:
+        Account.objects.filter(pk=former.pk).update(created_at=now - timedelta(days=700))
+        Order.objects.create(account=former, signed_on=date.today() - timedelta(days=500),
+                             amount=Decimal(1_200_000), product="ERP 企业版", reference="HT-FORMER")
+        former.refresh_from_db()
+        former.status = "lost"
+        former.save()
+        # Lost two months ago: move the history record of that change back in time.
+        Account.history.filter(id=former.pk, status="lost").update(history_date=now - timedelta(days=60))
+    # An order a fortnight after some of the on-site visits: the conversion report has something to show.
+    for visit in Visit.objects.filter(channel="on_site").order_by("occurred_at")[::3]:
+        Order.objects.get_or_create(account=visit.account, reference=f"HT-V{visit.pk}", defaults={
+            "signed_on": visit.occurred_at.date() + timedelta(days=14), "amount": Decimal(150_000),
+            "product": "维保服务 Maintenance"})

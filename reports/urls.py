@@ -7,6 +7,8 @@ report_patterns = [
     path("concentration/", views.concentration, name="concentration"),
     path("conversion/", views.conversion, name="conversion"),
     path("evaluation/", views.evaluation, name="evaluation"),
+    path("value/", views.value, name="value"),
+    path("operating/", views.operating, name="operating"),
 ]
 
 urlpatterns = [

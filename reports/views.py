@@ -58,6 +58,10 @@ REPORTS = [
      gettext_lazy("Which touches are followed by an order.")),
     ("reports:evaluation", gettext_lazy("Monthly evaluation per manager"),
      gettext_lazy("Cadence, care, issues and sign-off, month by month.")),
+    ("reports:value", gettext_lazy("Customer value and churn"),
+     gettext_lazy("Lifetime value per account and tier, churn per quarter, accounts at risk and why.")),
+    ("reports:operating", gettext_lazy("Account operating analysis"),
+     gettext_lazy("Revenue and its change, potential, competitors and issues, account by account.")),
     ("visit-quarterly", gettext_lazy("Quarterly visit report"),
      gettext_lazy("Visits, issues and comments per quarter.")),
 ]
@@ -132,4 +136,70 @@ def evaluation(request):
     return render(request, "reports/evaluation.html", {
         "form": form, "rows": rows, "month": month, "months": months, "title": _("Monthly evaluation per manager"),
         "bars": charts.bars((r.manager, r.cadence_rate or 0) for r in rows),
+    })
+
+
+RISK_LABELS = {
+    "falling": gettext_lazy("Order value falling"),
+    "overdue": gettext_lazy("Cadence overdue"),
+    "silent": gettext_lazy("Every contact silent"),
+    "role_left": gettext_lazy("A role holder left"),
+}
+
+
+def value(request):
+    """K-52: lifetime value per account and tier, churn per quarter, accounts at risk and why."""
+    form, values, scope = _filters(request)
+    today = timezone.localdate()
+    try:
+        years = min(max(int(request.GET.get("years", 3)), 0), 20)
+    except ValueError:
+        years = 3
+    accounts = analytics.account_values(scope, today=today)
+    by_tier = {}
+    for account in accounts:
+        by_tier.setdefault(account.tier or "—", []).append(account.clv(years))
+    tiers = sorted((tier, sum(v) / len(v), len(v)) for tier, v in by_tier.items())
+    churn = [(f"{quarter:%Y}-Q{(quarter.month - 1) // 3 + 1}", start_n, lost,
+              round(lost * 100 / start_n, 1) if start_n else 0)
+             for quarter, start_n, lost in analytics.churn_by_quarter(scope, start=values["start"], end=today)]
+    risky = analytics.at_risk(accounts)
+    header = [_("Account"), _("Tier"), _("Orders to date"), _("Last 12 months"), _("Change (%)"),
+              _("Lifetime value"), _("At risk because")]
+    reasons = {a.id: ", ".join(str(RISK_LABELS[code]) for code, _v in why) for a, why in risky}
+    rows = [(a.name, a.tier, a.to_date, a.last12, a.change, a.clv(years), reasons.get(a.id, ""))
+            for a in sorted(accounts, key=lambda a: -a.clv(years))]
+    if export := _export(request, "customer-value", header, rows):
+        return export
+    return render(request, "reports/value.html", {
+        "form": form, "title": _("Customer value and churn"), "years": years, "tiers": tiers,
+        "churn": churn, "risky": risky[:50], "risk_labels": RISK_LABELS,
+        "top": sorted(accounts, key=lambda a: -a.clv(years))[:20],
+        "clv_bars": charts.bars((tier, float(avg)) for tier, avg, _n in tiers),
+        "churn_bars": charts.bars((label, rate) for label, _s, _l, rate in churn),
+    })
+
+
+OPERATING_PAGE = 50
+
+
+def operating(request):
+    """K-54: each account's revenue and its change, potential, competitors and open issues."""
+    form, values, scope = _filters(request)
+    try:
+        page = max(int(request.GET.get("page", 1)), 1)
+    except ValueError:
+        page = 1
+    export = request.GET.get("format") in ("csv", "xlsx")
+    limit, offset = (100_000, 0) if export else (OPERATING_PAGE + 1, (page - 1) * OPERATING_PAGE)
+    rows = analytics.operating(scope, today=timezone.localdate(), limit=limit, offset=offset)
+    header = [_("Account"), _("Tier"), _("Potential"), _("Last 12 months"), _("The 12 before"), _("Change (%)"),
+              _("Competitors"), _("Open issues"), _("Overdue issues")]
+    table = [(r.name, r.tier, r.potential, r.last12, r.prev12, r.change, r.competitors, r.open_issues,
+              r.overdue_issues) for r in rows]
+    if response := _export(request, "account-operations", header, table):
+        return response
+    return render(request, "reports/operating.html", {
+        "form": form, "title": _("Account operating analysis"), "rows": rows[:OPERATING_PAGE], "page": page,
+        "has_next": len(rows) > OPERATING_PAGE,
     })

@@ -131,3 +131,74 @@ def test_a_report_with_an_impossible_period_says_so_and_keeps_working(client, ma
     assert page.status_code == 200 and "start" in page.context["form"].errors
 
 
+
+
+def test_k52_lifetime_value_adds_the_expected_years_of_the_last_years_orders(client, manager):
+    account = AccountFactory(name="Steady", owner=manager)
+    OrderFactory(account=account, amount=Decimal(100), signed_on=TODAY - timedelta(days=500))
+    OrderFactory(account=account, amount=Decimal(60), signed_on=TODAY - timedelta(days=30))
+    client.force_login(manager)
+    page = client.get(reverse("reports:value"), {"years": 2})
+    steady = page.context["top"][0]
+    assert (steady.to_date, steady.last12, steady.clv(2), steady.change) == (160, 60, 280, -40.0)
+
+
+def test_k52_accounts_at_risk_carry_their_reasons(client, manager, default_tiers):
+    from contacts.services import contact_mark_left
+    from tests.factories import BuyerRoleFactory, ContactFactory
+
+    shrinking = AccountFactory(name="Shrinking", owner=manager)
+    OrderFactory(account=shrinking, amount=Decimal(100), signed_on=TODAY - timedelta(days=400))
+    OrderFactory(account=shrinking, amount=Decimal(50), signed_on=TODAY - timedelta(days=10))
+    quiet = AccountFactory(name="Quiet", owner=manager)
+    ContactFactory(account=quiet, silent_since=timezone.now())
+    orphaned = AccountFactory(name="Orphaned", owner=manager)
+    boss = BuyerRoleFactory(contact=ContactFactory(account=orphaned), role="decision_maker").contact
+    contact_mark_left(contact=boss, by=manager, left_on=TODAY)
+    AccountTier.objects.create(account=quiet, tier=Tier.objects.get(code="A"),
+                               set_at=timezone.now() - timedelta(days=90))
+    client.force_login(manager)
+    risky = {a.name: [code for code, _d in why] for a, why in client.get(reverse("reports:value")).context["risky"]}
+    assert risky == {"Shrinking": ["falling"], "Quiet": ["overdue", "silent"], "Orphaned": ["role_left"]}
+
+
+def test_k52_churn_counts_accounts_lost_in_each_quarter(client, admin, manager):
+    from accounts.models import Account
+
+    kept, lost = AccountFactory(owner=manager), AccountFactory(owner=manager)
+    Account.objects.filter(pk__in=[kept.pk, lost.pk]).update(created_at=timezone.now() - timedelta(days=400))
+    lost.refresh_from_db()
+    lost.status = "lost"
+    lost.save()
+    client.force_login(admin)
+    churn = client.get(reverse("reports:value"), {"start": str(TODAY - timedelta(days=100))}).context["churn"]
+    label, at_start, lost_n, rate = churn[-1]
+    assert (at_start, lost_n, rate) == (2, 1, 50.0)
+
+
+def test_k54_operating_analysis_shows_revenue_change_competitors_and_issues(client, manager):
+    from accounts.models import Competitor
+
+    account = AccountFactory(name="Busy", owner=manager, potential=4)
+    OrderFactory(account=account, amount=Decimal(200), signed_on=TODAY - timedelta(days=400))
+    OrderFactory(account=account, amount=Decimal(300), signed_on=TODAY - timedelta(days=5))
+    Competitor.objects.create(account=account, name="Rival")
+    visit_log(account=account, by=manager, channel="on_site", purpose="x", summary="x",
+              issues=[{"kind": "complaint", "description": "Late", "department": "Logistics"}])
+    client.force_login(manager)
+    row = client.get(reverse("reports:operating")).context["rows"][0]
+    assert (row.name, row.last12, row.prev12, row.change, row.potential, row.competitors, row.open_issues) == (
+        "Busy", 300, 200, 50.0, 4, 1, 1)
+
+
+@pytest.mark.parametrize("name", ["reports:value", "reports:operating"])
+def test_value_and_operating_reports_cost_a_fixed_number_of_queries(client, manager, revenues, name,
+                                                                   django_assert_max_num_queries):
+    client.force_login(manager)
+    with django_assert_max_num_queries(14):
+        client.get(reverse(name))
+    for n in range(20):
+        OrderFactory(account=AccountFactory(owner=manager), signed_on=TODAY - timedelta(days=n))
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse(name)).status_code == 200
+    assert client.get(reverse(name), {"format": "xlsx"}).status_code == 200
