@@ -345,3 +345,77 @@ def operating(scope, *, today, limit=50, offset=0):
     sql = OPERATING_SQL.format(scope=scope.account_ids_sql)
     return [OperatingRow(*row) for row in _rows(sql, [year_ago, year_ago, two_years_ago, *scope.params,
                                                       limit, offset])]
+
+
+# --- Targets and weekly progress (K-53) -----------------------------------------------------------------
+
+DAY_OF_VISIT = "(extract(day FROM (v.occurred_at AT TIME ZONE %s))::int - 1) / 7 + 1"
+WEEKLY_SQL = {
+    # (team, tier, week of the month, amount) for one month; week 1 is days 1–7, week 5 days 29–31.
+    # Each entry: the SQL and the order of its parameters ("scope" stands for the scope's own).
+    "visits": (f"""
+        SELECT u.team_id, at.tier_id, {DAY_OF_VISIT}, count(*)
+        FROM visits_visit v JOIN users_user u ON u.id = v.author_id
+        LEFT JOIN tiering_accounttier at ON at.account_id = v.account_id
+        WHERE v.log_month = %s AND v.account_id IN ({{scope}}) GROUP BY 1, 2, 3""",
+               ["tz", "month", "scope"]),
+    "conversions": (f"""
+        SELECT u.team_id, at.tier_id, {DAY_OF_VISIT}, count(*)
+        FROM visits_visit v JOIN users_user u ON u.id = v.author_id
+        LEFT JOIN tiering_accounttier at ON at.account_id = v.account_id
+        WHERE v.log_month = %s AND v.account_id IN ({{scope}}) AND EXISTS (
+            SELECT 1 FROM accounts_order o WHERE o.account_id = v.account_id
+              AND o.signed_on BETWEEN (v.occurred_at AT TIME ZONE %s)::date
+                                  AND (v.occurred_at AT TIME ZONE %s)::date + 30)
+        GROUP BY 1, 2, 3""", ["tz", "month", "scope", "tz", "tz"]),
+    "revenue": ("""
+        SELECT u.team_id, at.tier_id, (extract(day FROM o.signed_on)::int - 1) / 7 + 1, sum(o.amount)
+        FROM accounts_order o JOIN accounts_account a ON a.id = o.account_id
+        LEFT JOIN users_user u ON u.id = a.owner_id
+        LEFT JOIN tiering_accounttier at ON at.account_id = o.account_id
+        WHERE o.signed_on >= %s AND o.signed_on < %s AND o.account_id IN ({scope})
+        GROUP BY 1, 2, 3""", ["month", "next_month", "scope"]),
+}
+
+
+@dataclass
+class TargetProgress:
+    target: object
+    weeks: list      # cumulative actual at the end of each week of the month
+    expected: list   # the target, pro rata to the end of each week
+
+    @property
+    def actual(self):
+        return self.weeks[-1] if self.weeks else 0
+
+    @property
+    def percent(self):
+        return round(self.actual * 100 / self.target.value) if self.target.value else None
+
+
+def target_progress(targets, scope, *, month, tz="Asia/Shanghai"):
+    """Weekly progress of each target of the month: one query per measure, however many targets."""
+    import calendar
+
+    days = calendar.monthrange(month.year, month.month)[1]
+    week_ends = [min(7 * w, days) for w in range(1, (days + 6) // 7 + 1)]
+    values = {"tz": tz, "month": month, "next_month": (month + timedelta(days=32)).replace(day=1)}
+    found = {}
+    for metric in {t.metric for t in targets}:
+        sql, order = WEEKLY_SQL[metric]
+        params = [p for name in order for p in (scope.params if name == "scope" else [values[name]])]
+        found[metric] = _rows(sql.format(scope=scope.account_ids_sql), params)
+    result = []
+    for target in targets:
+        per_week = [Decimal(0)] * len(week_ends)
+        for team_id, tier_id, week, amount in found[target.metric]:
+            if (target.team_id is None or target.team_id == team_id) and (
+                    target.tier_id is None or target.tier_id == tier_id):
+                per_week[min(week, len(week_ends)) - 1] += Decimal(amount)
+        running, cumulative = Decimal(0), []
+        for amount in per_week:
+            running += amount
+            cumulative.append(running)
+        expected = [target.value * end / days for end in week_ends]
+        result.append(TargetProgress(target, cumulative, expected))
+    return result

@@ -34,3 +34,14 @@ def bars(items, *, gap=2.0):
     width = (100 - gap * (len(items) + 1)) / len(items)
     return [Bar(str(label), float(value), gap + i * (width + gap), float(value) * BAR_HEIGHT / top, width)
             for i, (label, value) in enumerate(items)]
+
+
+def progress_lines(actual, expected):
+    """Two polylines (actual, expected) across the weeks of a month, scaled to the larger of the two."""
+    top = float(max([*actual, *expected, 1]))
+    step = 100 / max(len(expected), 1)
+
+    def line(values):
+        return polyline([(0, 0)] + [(step * (i + 1), float(v) * 100 / top) for i, v in enumerate(values)])
+
+    return line(actual), line(expected)

@@ -289,3 +289,17 @@ def seed_report_history(*, users, accounts):
         Order.objects.get_or_create(account=visit.account, reference=f"HT-V{visit.pk}", defaults={
             "signed_on": visit.occurred_at.date() + timedelta(days=14), "amount": Decimal(150_000),
             "product": "维保服务 Maintenance"})
+
+
+def seed_targets(*, users):
+    """K-53: this month's targets for the east team, so the targets page has progress to show."""
+    from django.utils import timezone
+
+    from reports.models import Target
+    from users.models import Team
+
+    month = timezone.localdate().replace(day=1)
+    east = Team.objects.filter(supervisor=users["supervisor"]).first()
+    for metric, value in [("visits", 20), ("conversions", 4), ("revenue", 2_000_000)]:
+        Target.objects.get_or_create(month=month, metric=metric, team=east, tier=None,
+                                     defaults={"value": value, "set_by": users["supervisor"]})

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from reports.models import Target
 from tiering.models import Tier
 from users.models import Team, User
 
@@ -43,3 +44,16 @@ class ReportFilterForm(forms.Form):
             return self.cleaned_data
         today = timezone.localdate()
         return {"team": None, "manager": None, "tier": None, "start": today - timedelta(days=365), "end": today}
+
+
+class TargetForm(forms.ModelForm):
+    class Meta:
+        model = Target
+        fields = ["metric", "team", "tier", "value"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.visible_to(user).order_by("name")
+        if not user.is_admin:  # a supervisor sets targets for their own teams
+            self.fields["team"].required = True
+            self.fields["team"].help_text = ""

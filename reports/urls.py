@@ -9,6 +9,8 @@ report_patterns = [
     path("evaluation/", views.evaluation, name="evaluation"),
     path("value/", views.value, name="value"),
     path("operating/", views.operating, name="operating"),
+    path("targets/", views.targets, name="targets"),
+    path("targets/<int:pk>/delete/", views.target_delete, name="target-delete"),
 ]
 
 urlpatterns = [

@@ -1,14 +1,22 @@
 import re
+from datetime import timedelta
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from accounts.models import Account
 from config.exports import csv_response, xlsx_response
 from reports import analytics, charts, dashboards
-from reports.forms import ReportFilterForm
+from reports.forms import ReportFilterForm, TargetForm
+from reports.models import Target
 from reports.visit_report import current_quarter, quarterly_report
 from reports.visit_report import table as report_table
 from reports.visit_report import totals as report_totals
@@ -58,6 +66,8 @@ REPORTS = [
      gettext_lazy("Which touches are followed by an order.")),
     ("reports:evaluation", gettext_lazy("Monthly evaluation per manager"),
      gettext_lazy("Cadence, care, issues and sign-off, month by month.")),
+    ("reports:targets", gettext_lazy("Targets (plan–do–check–act)"),
+     gettext_lazy("Monthly targets for visits, conversions and revenue, and how each week went.")),
     ("reports:value", gettext_lazy("Customer value and churn"),
      gettext_lazy("Lifetime value per account and tier, churn per quarter, accounts at risk and why.")),
     ("reports:operating", gettext_lazy("Account operating analysis"),
@@ -203,3 +213,46 @@ def operating(request):
         "form": form, "title": _("Account operating analysis"), "rows": rows[:OPERATING_PAGE], "page": page,
         "has_next": len(rows) > OPERATING_PAGE,
     })
+
+
+def can_set_targets(user):
+    return user.is_admin or user.is_supervisor
+
+
+def targets(request):
+    """K-53: the month's targets and their weekly progress; supervisors and admins set them."""
+    months = list(analytics.months_back(timezone.localdate() + timedelta(days=31), 13))
+    month = next((m for m in months if m.strftime("%Y-%m") == request.GET.get("month")), months[1])
+    form = TargetForm(request.POST or None, user=request.user, instance=Target(month=month, set_by=request.user))
+    if request.method == "POST":
+        if not can_set_targets(request.user):
+            raise Http404
+        if form.is_valid():
+            try:
+                form.instance.validate_constraints()
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                form.save()
+                messages.success(request, _("Target saved."))
+                return redirect(f"{reverse('reports:targets')}?month={month:%Y-%m}")
+    visible = Target.objects.filter(month=month).select_related("team", "tier")
+    if not request.user.is_admin:
+        visible = visible.filter(Q(team__in=Team.objects.visible_to(request.user)) | Q(team__isnull=True))
+    progress = analytics.target_progress(list(visible), analytics.scope(request.user), month=month)
+    return render(request, "reports/targets.html", {
+        "title": _("Targets (plan–do–check–act)"), "month": month, "months": months, "form": form,
+        "can_set": can_set_targets(request.user),
+        "rows": [(p, *charts.progress_lines(p.weeks, p.expected)) for p in progress],
+    })
+
+
+@require_POST
+def target_delete(request, pk):
+    target = get_object_or_404(Target, pk=pk)
+    if not (request.user.is_admin or (request.user.is_supervisor and target.team
+                                      and target.team.supervisor_id == request.user.pk)):
+        raise Http404
+    target.delete()
+    messages.success(request, _("Target removed."))
+    return redirect(f"{reverse('reports:targets')}?month={target.month:%Y-%m}")

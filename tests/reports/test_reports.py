@@ -202,3 +202,38 @@ def test_value_and_operating_reports_cost_a_fixed_number_of_queries(client, mana
     with django_assert_max_num_queries(14):
         assert client.get(reverse(name)).status_code == 200
     assert client.get(reverse(name), {"format": "xlsx"}).status_code == 200
+
+
+def test_k53_a_supervisor_sets_a_target_and_sees_weekly_progress(client, supervisor, manager, team):
+    from reports.models import Target
+
+    account = AccountFactory(owner=manager)
+    month = TODAY.replace(day=1)
+    first_day = timezone.make_aware(datetime.combine(month, datetime.min.time())) + timedelta(hours=10)
+    for days in (0, 1, 8):  # two visits in week 1, one in week 2
+        visit_log(account=account, by=manager, occurred_at=first_day + timedelta(days=days), channel="on_site",
+                  purpose="x", summary="x")
+    client.force_login(supervisor)
+    response = client.post(reverse("reports:targets") + f"?month={month:%Y-%m}",
+                           {"metric": "visits", "team": team.pk, "value": "10"})
+    assert response.status_code == 302
+    progress = client.get(reverse("reports:targets"), {"month": f"{month:%Y-%m}"}).context["rows"][0][0]
+    assert progress.weeks[:2] == [2, 3] and progress.actual == 3 and progress.percent == 30
+    assert progress.expected[-1] == 10
+    # the same target twice is refused, at the form
+    again = client.post(reverse("reports:targets") + f"?month={month:%Y-%m}",
+                        {"metric": "visits", "team": team.pk, "value": "12"})
+    assert again.status_code == 200 and again.context["form"].errors
+    assert Target.objects.count() == 1
+
+
+def test_k53_managers_read_targets_but_do_not_set_them(client, manager, team, supervisor):
+    from reports.models import Target
+
+    Target.objects.create(month=TODAY.replace(day=1), metric="revenue", team=team, value=100, set_by=supervisor)
+    client.force_login(manager)
+    page = client.get(reverse("reports:targets"), {"month": TODAY.strftime("%Y-%m")})
+    assert len(page.context["rows"]) == 1 and not page.context["can_set"]
+    assert client.post(reverse("reports:targets"), {"metric": "visits", "value": "5"}).status_code == 404
+    target = Target.objects.get()
+    assert client.post(reverse("reports:target-delete", args=[target.pk])).status_code == 404
