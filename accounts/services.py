@@ -107,8 +107,7 @@ def prospect_claim_file(*, account, by, reason=""):
 
 
 def can_decide_claim(user, claim):
-    return user.is_admin or (user.is_supervisor and claim.claimant.team_id is not None
-                             and claim.claimant.team.supervisor_id == user.pk)
+    return user.is_admin or user.supervises(claim.claimant)
 
 
 @transaction.atomic

@@ -92,8 +92,7 @@ def birthday_digests_generate(*, period, today=None):
 # --- Task lifecycle ------------------------------------------------------------------------
 
 def can_work_on(user, task):
-    return user.is_admin or task.owner_id == user.pk or (
-        task.owner.team_id is not None and task.owner.team.supervisor_id == user.pk)
+    return user.is_admin or task.owner_id == user.pk or user.supervises(task.owner)
 
 
 TOUCH_CHANNELS = {"call": "phone", "visit": "on_site", "sms": "sms", "email": "email", "wechat": "wechat"}

@@ -71,8 +71,7 @@ def _set_tier(account, tier, *, by, source, reason, override_reason=""):
 
 
 def can_set_tier(user, account):
-    return user.is_admin or (user.is_supervisor and account.owner is not None
-                             and account.owner.team_id is not None and account.owner.team.supervisor_id == user.pk)
+    return user.is_admin or user.supervises(account.owner)
 
 
 @transaction.atomic

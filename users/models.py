@@ -63,6 +63,13 @@ class User(AbstractUser):
     def is_supervisor(self):
         return self.role == self.Role.SUPERVISOR
 
+    def supervises(self, person):
+        """Whether this user leads `person`'s team: the permission behind every sign-off,
+        approval and follow-up a supervisor does for their people."""
+        if self.role == self.Role.MANAGER:  # only supervisors and admins lead teams: no query needed
+            return False
+        return person is not None and person.team_id is not None and person.team.supervisor_id == self.pk
+
 
 class TeamQuerySet(models.QuerySet):
     def visible_to(self, user):

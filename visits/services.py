@@ -194,8 +194,7 @@ def issue_add(*, visit, by, kind, description, department):
 
 
 def can_follow_up(user, issue):
-    return user.is_admin or issue.owner_id == user.pk or (
-        issue.owner.team_id is not None and issue.owner.team.supervisor_id == user.pk)
+    return user.is_admin or issue.owner_id == user.pk or user.supervises(issue.owner)
 
 
 STATUS_ORDER = list(CustomerIssue.Status.values)
@@ -231,7 +230,7 @@ def submission_deadline(month):
 
 
 def can_sign_off(user, author):
-    return user.is_admin or (author.team_id is not None and author.team.supervisor_id == user.pk)
+    return user.is_admin or user.supervises(author)
 
 
 def _event(log, kind, by, reason=""):
