@@ -1,0 +1,107 @@
+"""IDOR matrix for visits, care, tiering and reports objects (issue 8): the other
+team's manager and supervisor reach none of li's objects, by GET or by POST, and
+nothing changes. (Accounts and contacts: tests/test_outsider_walk.py.)"""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from care.models import CareTask
+from reports.models import Target
+from tests.factories import AccountFactory, ContactFactory, OrderFactory
+from tiering.models import AccountTier, RuleSet, Tier, TierProposal
+from visits.models import AfterSalesStep, CustomerIssue, GreenChannelRequest, MonthlyLog, Visit
+from visits.services import after_sales_schedule, green_request_create, monthly_log_submit, visit_log
+
+pytestmark = pytest.mark.django_db
+
+POST = {"outcome": "x", "status": "informed", "resolution": "x", "decision": "approve", "comment": "x",
+        "reason": "x", "text": "x", "note": "x", "until": "2099-01-01", "dispatched_to": "x", "purpose": "x",
+        "summary": "x", "tier": "1", "given_on": "2026-01-01", "occasion": "x", "gift": "x"}
+
+
+@pytest.fixture
+def objects(manager, team, default_tiers):
+    account = AccountFactory(owner=manager, kind="strategic")
+    contact = ContactFactory(account=account)
+    visit = visit_log(account=account, by=manager, contacts=[contact], channel="on_site", purpose="p", summary="s",
+                      issues=[{"kind": "complaint", "description": "d", "department": "x"}])
+    log = monthly_log_submit(author=manager, month=timezone.localdate().replace(day=1), by=manager)
+    OrderFactory(account=account)
+    after_sales_schedule()
+    AccountTier.objects.create(account=account, tier=Tier.objects.get(code="C"), set_at=timezone.now())
+    proposal = TierProposal.objects.create(account=account, from_tier=Tier.objects.get(code="C"),
+                                           to_tier=Tier.objects.get(code="A"),
+                                           rule_set=RuleSet.objects.get(is_active=True))
+    return {
+        "visit": visit, "issue": visit.issues.get(), "log": log, "account": account, "contact": contact,
+        "green": green_request_create(account=account, by=manager, title="Parts"),
+        "step": AfterSalesStep.objects.filter(account=account).first(),
+        "task": CareTask.objects.create(kind="custom", account=account, contact=contact, owner=manager,
+                                        occasion="o", title="Call", due_on=timezone.localdate()),
+        "proposal": proposal,
+        "target": Target.objects.create(month=timezone.localdate().replace(day=1), metric="visits", team=team,
+                                        value=5, set_by=team.supervisor),
+    }
+
+
+def urls(o):
+    return [
+        ("visits:detail", [o["visit"].pk]), ("visits:edit", [o["visit"].pk]), ("visits:delete", [o["visit"].pk]),
+        ("visits:issue-follow-up", [o["issue"].pk]), ("visits:sign-off-review", [o["log"].pk]),
+        ("visits:sign-off-comment", [o["log"].pk, o["visit"].pk]), ("visits:sign-off-decide", [o["log"].pk]),
+        ("visits:sign-off-reopen", [o["log"].pk]), ("visits:green-advance", [o["green"].pk]),
+        ("visits:after-sales-done", [o["step"].pk]),
+        ("care:task-done", [o["task"].pk]), ("care:task-skip", [o["task"].pk]), ("care:task-snooze", [o["task"].pk]),
+        ("care:gift-add", [o["contact"].pk]),
+        ("tiering:proposal-decide", [o["proposal"].pk]), ("tiering:override", [o["account"].pk]),
+        ("reports:target-delete", [o["target"].pk]),
+    ]
+
+
+def snapshot(o):
+    return (
+        list(Visit.objects.values_list("pk", "purpose", "version")),
+        list(CustomerIssue.objects.values_list("pk", "status")),
+        list(MonthlyLog.objects.values_list("pk", "status")),
+        list(GreenChannelRequest.objects.values_list("pk", "dispatched_at")),
+        list(AfterSalesStep.objects.values_list("pk", "done_at")),
+        list(CareTask.objects.values_list("pk", "status", "due_on")),
+        list(TierProposal.objects.values_list("pk", "status")),
+        list(AccountTier.objects.values_list("account", "tier", "source")),
+        Target.objects.count(), o["contact"].gifts.count(),
+    )
+
+
+@pytest.fixture(params=["outsider", "their_supervisor"])
+def stranger(request, outsider, other_team):
+    return outsider if request.param == "outsider" else other_team.supervisor
+
+
+def test_strangers_reach_none_of_our_objects(client, objects, stranger):
+    before = snapshot(objects)
+    client.force_login(stranger)
+    for name, args in urls(objects):
+        url = reverse(name, args=args)
+        assert client.get(url).status_code in (404, 405), (name, "GET")
+        assert client.post(url, POST).status_code == 404, (name, "POST")
+    assert snapshot(objects) == before
+
+
+def test_the_owner_reaches_them(client, objects, manager):
+    client.force_login(manager)
+    for name in ("visits:detail", "visits:edit", "visits:sign-off-review", "care:gift-add"):
+        args = dict(urls(objects))[name]
+        assert client.get(reverse(name, args=args)).status_code == 200, name
+
+
+def test_a_teammate_reads_but_does_not_act(client, objects, teammate):
+    before = snapshot(objects)
+    client.force_login(teammate)
+    assert client.get(reverse("visits:detail", args=[objects["visit"].pk])).status_code == 200
+    for name in ("visits:edit", "visits:delete", "visits:issue-follow-up", "visits:sign-off-decide",
+                 "care:task-done", "tiering:proposal-decide", "tiering:override", "reports:target-delete"):
+        args = dict(urls(objects))[name]
+        assert client.post(reverse(name, args=args), POST).status_code == 404, name
+    assert snapshot(objects) == before
+
