@@ -1,0 +1,77 @@
+"""Hypothesis throws odd input at the main forms (issue 8, a small budget for
+`make test`): no form answers with a server error, and a rejected form saves nothing."""
+
+import pytest
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from accounts.models import Account
+from care.models import Gift
+from contacts.models import Contact
+from tests.factories import AccountFactory, ContactFactory
+from visits.models import Visit
+
+pytestmark = pytest.mark.django_db
+
+FUZZ = settings(max_examples=25, deadline=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+# Text a user could paste: markup, formulas, Chinese, control characters, very long strings.
+odd_text = st.one_of(st.text(max_size=60), st.sampled_from(
+    ["", " ", "<script>x</script>", "=1+1", "2024年5月26日", "农历八月十五", "𠮷" * 300, "a" * 5000, "\x00", "-1",
+     "1e308", "NaN", "2024-02-30", "13800138000", "'; DROP TABLE x; --"]))
+odd_number = st.one_of(st.integers(min_value=-10**12, max_value=10**12).map(str), odd_text)
+
+
+def posted(client, url, data, model):
+    before = model.objects.count()
+    response = client.post(url, data)
+    assert response.status_code in (200, 302), (response.status_code, data)
+    if response.status_code == 200:  # rejected: the form came back, nothing was saved
+        assert model.objects.count() == before, data
+    return response
+
+
+@FUZZ
+@given(name=odd_text, potential=odd_number, founded_on=odd_text, kind=odd_text, status=odd_text)
+def test_the_account_form_survives_odd_input(client, manager, name, potential, founded_on, kind, status):
+    client.force_login(manager)
+    posted(client, reverse("accounts:create"), {"name": name, "potential": potential, "founded_on": founded_on,
+                                                 "kind": kind, "status": status}, Account)
+
+
+@FUZZ
+@given(name=odd_text, mobile=odd_text, email=odd_text, month=odd_number, day=odd_number, calendar=odd_text,
+       leap=st.sampled_from(["", "on", "x"]))
+def test_the_contact_form_survives_odd_input(client, manager, name, mobile, email, month, day, calendar, leap):
+    account = Account.objects.filter(owner=manager).first() or AccountFactory(owner=manager)
+    client.force_login(manager)
+    posted(client, reverse("contacts:create", args=[account.pk]), {
+        "name": name, "mobile": mobile, "email": email, "birth_month": month, "birth_day": day,
+        "birthday_calendar": calendar, "birth_leap_month": leap}, Contact)
+
+
+@FUZZ
+@given(purpose=odd_text, summary=odd_text, occurred_at=odd_text, channel=odd_text, replied=odd_text,
+       issue_kind=odd_text, issue_text=odd_text)
+def test_the_visit_form_survives_odd_input(client, manager, purpose, summary, occurred_at, channel, replied,
+                                           issue_kind, issue_text):
+    account = Account.objects.filter(owner=manager).first() or AccountFactory(owner=manager)
+    contact = Contact.objects.filter(account=account).first() or ContactFactory(account=account)
+    client.force_login(manager)
+    posted(client, reverse("visits:create"), {
+        "account": account.pk, "occurred_at": occurred_at, "channel": channel, "contacts": [contact.pk],
+        "purpose": purpose, "summary": summary, "customer_replied": replied,
+        "issues-TOTAL_FORMS": "1", "issues-INITIAL_FORMS": "0", "issues-MIN_NUM_FORMS": "0",
+        "issues-MAX_NUM_FORMS": "5", "issues-0-kind": issue_kind, "issues-0-description": issue_text,
+        "issues-0-department": issue_text}, Visit)
+
+
+@FUZZ
+@given(given_on=odd_text, gift=odd_text, value=odd_number, story=odd_text)
+def test_the_gift_form_survives_odd_input(client, manager, given_on, gift, value, story):
+    account = Account.objects.filter(owner=manager).first() or AccountFactory(owner=manager)
+    contact = Contact.objects.filter(account=account).first() or ContactFactory(account=account)
+    client.force_login(manager)
+    posted(client, reverse("care:gift-add", args=[contact.pk]), {
+        "given_on": given_on, "occasion": gift, "gift": gift, "value": value, "story": story}, Gift)
