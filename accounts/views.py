@@ -20,6 +20,7 @@ from accounts.forms import (
 )
 from accounts.models import Account, AccountTeamMember, Competitor, Order, ProductPosition, ProspectClaim
 from accounts.selectors import account_warnings, group_figures, history_page
+from config.forms import add_service_error
 
 
 def _visible(request, pk):
@@ -72,7 +73,7 @@ def account_create(request):
         try:
             account = services.account_create(by=request.user, **form.service_fields())
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Account “%(name)s” created.") % {"name": account})
             return redirect(account)
@@ -87,7 +88,7 @@ def account_edit(request, pk):
         try:
             services.account_update(account=account, by=request.user, **form.service_fields())
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Account saved."))
             return redirect(account)

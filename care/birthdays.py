@@ -1,8 +1,9 @@
 """Which contacts have a birthday in a window of solar dates (K-40), in SQL.
 
-Solar birthdays are placed in each year of the window (Feb 29 on Feb 28 in
-common years); lunar ones are joined against LunarBirthday (care.lunar), which
-holds the solar date of every lunar month and day per lunar year.
+Solar birthdays are placed in each year of the window by care_day_in_year
+(migration 0003: Feb 29 on Feb 28 in common years); lunar ones are joined
+against LunarBirthday (care.lunar), which holds the solar date of every lunar
+month and day per lunar year.
 """
 
 from django.db import connection
@@ -13,10 +14,7 @@ BIRTHDAYS_SQL = """
 WITH years AS (SELECT generate_series(%(first_year)s, %(last_year)s) AS y),
 solar AS (
     SELECT c.id AS contact_id, c.account_id,
-           make_date(y.y, c.birth_month,
-                     CASE WHEN c.birth_month = 2 AND c.birth_day = 29
-                               AND NOT (y.y %% 4 = 0 AND (y.y %% 100 <> 0 OR y.y %% 400 = 0))
-                          THEN 28 ELSE c.birth_day END) AS birthday_on
+           care_day_in_year(y.y, c.birth_month, c.birth_day) AS birthday_on
     FROM contacts_contact c, years y
     WHERE c.birthday_calendar = 'solar' AND c.birth_month = ANY(%(months)s)
 ),

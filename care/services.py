@@ -253,10 +253,8 @@ ANNIVERSARY_SELECT = """
 SELECT a.id AS account_id, NULL::bigint AS contact_id, d.day::text AS occasion, NULL AS message, a.owner_id,
        d.day AS due_on
 FROM accounts_account a
-CROSS JOIN LATERAL (SELECT make_date(%(year)s, extract(month FROM a.founded_on)::int,
-    CASE WHEN extract(month FROM a.founded_on) = 2 AND extract(day FROM a.founded_on) = 29
-              AND NOT (%(year)s %% 4 = 0 AND (%(year)s %% 100 <> 0 OR %(year)s %% 400 = 0))
-         THEN 28 ELSE extract(day FROM a.founded_on)::int END) AS day) d
+CROSS JOIN LATERAL (SELECT care_day_in_year(%(year)s, extract(month FROM a.founded_on)::int,
+                                           extract(day FROM a.founded_on)::int) AS day) d
 WHERE a.founded_on IS NOT NULL AND extract(year FROM a.founded_on) < %(year)s
   AND a.owner_id IS NOT NULL AND a.archived_at IS NULL AND a.status IN ('active', 'at_risk')
   AND a.kind = ANY(%(key_kinds)s) AND d.day BETWEEN %(start)s AND %(end)s

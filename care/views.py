@@ -17,6 +17,7 @@ from care.forms import DATE as DATE_WIDGET
 from care.forms import DoneForm, EventForm, GiftForm, SkipForm, SnoozeForm
 from care.models import CareTask, Event, HolidayCalendar, MessageTemplate, Occasion
 from care.selectors import birthday_rows
+from config.forms import add_service_error
 from contacts.models import Contact
 
 SECTION_LIMIT = 50
@@ -140,7 +141,7 @@ def event_add(request):
         try:
             event = services.event_record(by=request.user, account=account, contact=contact, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Event recorded: %(event)s.") % {"event": event})
             return redirect(contact or account or reverse("care:home"))

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Account
 from accounts.selectors import history_page
+from config.forms import add_service_error
 from contacts import services
 from contacts.dangers import account_dangers, with_danger_score
 from contacts.forms import (
@@ -44,18 +45,10 @@ def _save(form, request, action, success):
     try:
         result = action(form.cleaned_data)
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            _add_field_errors(form, error)
-        else:
-            form.add_error(None, error)
+        add_service_error(form, error)
         return None
     messages.success(request, success)
     return result
-
-
-def _add_field_errors(form, error):
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _form_page(request, form, *, title, cancel_url, account=None, intro=""):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Account
 from config.exports import csv_response, xlsx_response
+from config.forms import add_service_error
 from reports import analytics, charts, dashboards
 from reports.forms import ReportFilterForm, TargetForm
 from reports.models import Target
@@ -231,7 +232,7 @@ def targets(request):
             try:
                 form.instance.validate_constraints()
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_error(form, error)
             else:
                 form.save()
                 messages.success(request, _("Target saved."))

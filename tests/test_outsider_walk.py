@@ -7,27 +7,21 @@ Inside the team the line is finer: a same-team colleague may look at li's
 account but not change it; the team's supervisor may change it."""
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from accounts.models import Account, AccountTeamMember, Competitor, Order, ProductPosition, ProspectClaim
 from contacts.models import BuyerRole, Contact, DecisionStep, PersonnelChange, Relationship, SelfQuestionReview
 from tests.factories import AccountFactory, BuyerRoleFactory, ContactFactory, OrderFactory, ProspectFactory
+from tests.urlwalk import routes
 
 pytestmark = pytest.mark.django_db
 
 NAMESPACES = ("accounts", "contacts")
 
 
-def walk(patterns, namespace=None):
-    """(url name, its parameter names) of every route in the two namespaces."""
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            yield from walk(pattern.url_patterns, pattern.namespace or namespace)
-        elif isinstance(pattern, URLPattern) and namespace in NAMESPACES:
-            yield f"{namespace}:{pattern.name}", tuple(sorted(pattern.pattern.converters))
-
-
-ROUTES = dict(walk(get_resolver().url_patterns))
+# (url name, its parameter names) of every route in the two namespaces.
+ROUTES = {f"{namespace}:{pattern.name}": tuple(sorted(pattern.pattern.converters))
+          for _route, pattern, namespace in routes() if namespace in NAMESPACES}
 
 # Pages about no object in particular: each user sees their own slice.
 LIST_PAGES = ["accounts:list", "accounts:claims", "contacts:list", "contacts:dangers"]

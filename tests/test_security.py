@@ -5,25 +5,17 @@ import re
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.factories import AccountFactory, ContactFactory
+from tests.urlwalk import routes
 from visits.services import visit_log
 
 pytestmark = pytest.mark.django_db
 
 
-def walk(patterns, prefix=""):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
-        elif isinstance(pattern, URLPattern):
-            yield prefix + str(pattern.pattern)
-
-
 def paths():
     found = set()
-    for route in walk(get_resolver().url_patterns):
+    for route, _pattern, _namespace in routes():
         path = "/" + re.sub(r"<(?:int:)?\w+>", "1", route)
         if "(" not in path and "?" not in path and "^" not in path and not path.startswith("/admin/"):
             found.add(path)

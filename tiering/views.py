@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Account
+from config.forms import add_service_error
 from tiering import services
 from tiering.cadence import cadence_for, overdue_account_ids_sql
 from tiering.engine import preview
@@ -161,7 +162,7 @@ def tier_edit(request, pk=None):
         try:
             saved = services.tier_save(form=form, requirements=requirements, by=request.user)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Tier %(tier)s saved.") % {"tier": saved})
             return redirect("tiering:rules")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Account
+from config.forms import add_service_error
 from visits import services
 from visits.forms import (
     DecisionForm,
@@ -47,14 +48,6 @@ def _visit(request, pk):
 def _parse_month(value):
     parsed = parse_date(f"{value}-01") if value else None
     return parsed
-
-
-def _add_errors(form, error):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _usual_channel(user):
@@ -107,7 +100,7 @@ def visit_create(request):
             visit = services.visit_log(account=form.cleaned_data["account"], by=request.user,
                                        issues=issues_from(issues), **form.service_fields())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Visit logged."))
             for alert in visit.new_overlaps:
@@ -157,7 +150,7 @@ def visit_edit(request, pk):
             services.visit_update(visit=visit, by=request.user, version=form.cleaned_data["version"] or 0,
                                   **form.service_fields())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Visit saved."))
             return redirect(visit)
@@ -361,7 +354,7 @@ def green_create(request):
         try:
             services.green_request_create(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Request filed on the green channel."))
             return redirect("visits:green")
