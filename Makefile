@@ -1,9 +1,9 @@
-# The two commands of the README: `make run` and `make test`. `make bench` comes later.
+# The commands of the README: `make run`, `make test` and `make bench` (docs/PERFORMANCE.md).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install run test lint messages stop-db clean
+.PHONY: install run test lint messages stop-db clean bench
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ run: install
 
 test: install
 	$(PY) -m pytest
+
+# Seeds kam_bench_small and kam_bench_large on the PostgreSQL of BENCH_PG (default the local
+# server, user postgres), serves them with gunicorn on loopback and measures; see docs/PERFORMANCE.md.
+bench: install
+	$(PY) -m bench.run
 
 lint: install
 	$(VENV)/bin/ruff check .

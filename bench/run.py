@@ -1,0 +1,123 @@
+"""`make bench`: seed both data sets, serve each with gunicorn, measure every page, its floor and
+every beat job, then print the table and write var/bench/results.json.
+
+Environment: BENCH_REQUESTS (per page, default 40), BENCH_CONCURRENCY (clients at once, default 2,
+one per gunicorn worker), BENCH_REUSE=1 to keep already seeded databases, BENCH_LARGE / BENCH_SMALL
+(account counts, default 100000 / 1000).
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench import measure, report, seed
+from bench import pages as bench_pages
+from bench.server import VAR, Gunicorn, app_env, collectstatic
+
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", 40))
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", 2))
+SIZES = {"small": int(os.environ.get("BENCH_SMALL", 1000)), "large": int(os.environ.get("BENCH_LARGE", 100000))}
+
+
+def database_exists(name):
+    import psycopg2
+
+    conn = psycopg2.connect(seed.database_url("postgres"))
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            return cur.fetchone() is not None
+    finally:
+        conn.close()
+
+
+def prepare(size, accounts):
+    name = f"kam_bench_{size}"
+    if not (os.environ.get("BENCH_REUSE") and database_exists(name)):
+        subprocess.run([sys.executable, "-m", "bench.seed", name, str(accounts)], check=True)
+    return name
+
+
+def measure_pages(name):
+    env = app_env(name)
+    floors = VAR / f"floors-{name}.json"
+    subprocess.run([sys.executable, "-m", "bench.capture", name, str(floors)], check=True, env=env)
+    ids = bench_pages.ids(env["DATABASE_URL"])
+    page_list = bench_pages.pages(ids)
+    rng = bench_pages.rng()
+    results = []
+    with Gunicorn(app_env(name, BENCH_COUNT_QUERIES=1, BENCH_FLOORS=floors), workers=CONCURRENCY) as server:
+        sessions = {persona: measure.logged_in(server.port, user, seed.PASSWORD, CONCURRENCY)
+                    for persona, user in bench_pages.PERSONAS.items()}
+        anonymous = [measure.Session("127.0.0.1", server.port) for _ in range(CONCURRENCY)]
+        for key, page in enumerate(page_list):
+            row = {"page": page.name, "path": page.path, "method": page.method,
+                   "floor_statements": len(json.load(open(floors))[str(key)])}
+            # Page and floor alternate in halves, so that a burst of load from the machine's other
+            # tenants lands on both rather than on one.
+            half = REQUESTS // 2
+            runs = {"page": [], "floor": []}
+            for _ in range(2):
+                runs["page"].append(measure.run(sessions[page.persona], measure.page_request(page, ids, rng), half))
+                runs["floor"].append(measure.run(anonymous, measure.floor_request(key), half))
+            row["page_result"] = merge(runs["page"])
+            row["floor_result"] = merge(runs["floor"])
+            results.append(row)
+            print(f"  {name} {page.name}: p50 {row['page_result']['p50_ms']} ms "
+                  f"(floor {row['floor_result']['p50_ms']} ms), {row['page_result']['queries']} queries, "
+                  f"errors {row['page_result']['errors']}", flush=True)
+    return results
+
+
+def merge(parts):
+    """Two half runs as one: pooled samples are not kept, so percentiles are the halves' mean."""
+    def mean(field):
+        values = [p[field] for p in parts if p[field] is not None]
+        return round(sum(values) / len(values), 1) if values else None
+    return {"n": sum(p["n"] for p in parts), "errors": sum(p["errors"] for p in parts),
+            "p50_ms": mean("p50_ms"), "p95_ms": mean("p95_ms"), "rps": mean("rps"),
+            "queries": max((p["queries"] or 0) for p in parts) or None,
+            "error_samples": sum((p["error_samples"] for p in parts), [])[:3]}
+
+
+def measure_jobs(name):
+    out = VAR / f"jobs-{name}.json"
+    env = app_env(name, CELERY_BROKER_URL="memory://")
+    subprocess.run([sys.executable, "-m", "bench.jobs", name, str(out)], check=True, env=env)
+    return json.load(open(out))
+
+
+def machine():
+    load = os.getloadavg()
+    return {"cpus": os.cpu_count(), "loadavg_1_5_15": [round(x, 2) for x in load]}
+
+
+def main():
+    started = time.monotonic()
+    VAR.mkdir(parents=True, exist_ok=True)
+    results = {"started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "requests_per_page": REQUESTS,
+               "concurrency": CONCURRENCY, "machine_before": machine(), "sizes": SIZES, "pages": {}, "jobs": {}}
+    databases = {size: prepare(size, accounts) for size, accounts in SIZES.items()}
+    results["seconds_seeding"] = round(time.monotonic() - started, 1)
+    collectstatic(app_env(databases["small"]))
+    for size, name in databases.items():
+        results["pages"][size] = measure_pages(name)
+    # Jobs last: they write tasks and proposals the pages would otherwise show.
+    for size, name in databases.items():
+        print(f"beat jobs on {name}", flush=True)
+        results["jobs"][size] = measure_jobs(name)
+    results["machine_after"] = machine()
+    results["seconds_total"] = round(time.monotonic() - started, 1)
+    report.add_ratios(results)
+    out = VAR / "results.json"
+    out.write_text(json.dumps(results, indent=1))
+    print(report.table(results))
+    print(f"\nwritten {out}; whole run {results['seconds_total']:.0f} s")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    main()
