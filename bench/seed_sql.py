@@ -2,8 +2,8 @@
 
 Shape per account (both sizes): 10 contacts (one reports to the first), 4 buyer roles, 3 decision
 steps, 1 relationship, 30 visits over two years with one contact each, 3 orders, one customer issue
-per 100 visits. Every manager has ~222 accounts, teams have 9 managers and a supervisor, so the
-small set is one team and the large one 51 teams: per-person work is the same and only the totals
+per 100 visits. Every manager has ~222 accounts, teams have 5 managers and a supervisor, so the
+small set is one team and the large one 91 teams (543 users): per-person work is the same and only the totals
 grow — which is what the large ÷ small ratio is meant to expose.
 
 Rows are written with `session_replication_role = replica`, which skips the triggers: the month-lock
@@ -14,7 +14,7 @@ derived from its id: contact c belongs to account (c-1)/10+1), and `check_integr
 """
 
 ACCOUNTS_PER_MANAGER = 222
-MANAGERS_PER_TEAM = 9
+MANAGERS_PER_TEAM = 5
 CONTACTS_PER_ACCOUNT = 10
 VISITS_PER_ACCOUNT = 30
 
@@ -22,12 +22,12 @@ VISITS_PER_ACCOUNT = 30
 def shape(accounts):
     managers = -(-accounts // ACCOUNTS_PER_MANAGER)
     teams = -(-managers // MANAGERS_PER_TEAM)
-    return {"accounts": accounts, "managers": managers, "teams": teams,
+    return {"accounts": accounts, "managers": managers, "teams": teams, "per_team": MANAGERS_PER_TEAM,
             "contacts": accounts * CONTACTS_PER_ACCOUNT, "visits": accounts * VISITS_PER_ACCOUNT}
 
 
 # User ids: 1 = admin "bench_admin", 2..teams+1 = supervisors, then managers. Manager m (0-based)
-# is user teams+2+m, in team m / 9 + 1. Account a (1-based) belongs to manager (a-1) % managers,
+# is user teams+2+m, in team m / 5 + 1. Account a (1-based) belongs to manager (a-1) % managers,
 # except every 100th, an unowned prospect (the open pool every manager sees, K-06).
 STEPS = [
     ("teams and users", """
@@ -46,7 +46,7 @@ UPDATE users_user SET team_id = id - 1 WHERE role = 'supervisor';
 INSERT INTO users_user (id, password, is_superuser, username, first_name, last_name, email, is_staff, is_active,
                         date_joined, display_name, role, team_id, language)
 SELECT %(teams)s + 2 + m, %(password)s, false, 'bench_mgr' || m, '', '', 'mgr' || m || '@bench.invalid', false,
-       true, now(), 'Manager ' || m, 'manager', m / 9 + 1, 'en'
+       true, now(), 'Manager ' || m, 'manager', m / %(per_team)s + 1, 'en'
 FROM generate_series(0, %(managers)s - 1) m;
 """),
     ("accounts", """
@@ -74,12 +74,13 @@ SELECT a,
 FROM generate_series(1, %(accounts)s) a;
 -- K-05: every key account has a second manager, a teammate of the owner.
 INSERT INTO accounts_accountteammember (added_at, account_id, user_id)
-SELECT now(), a.id, %(teams)s + 2 + ((a.owner_id - %(teams)s - 2) / 9 * 9
-                                    + ((a.owner_id - %(teams)s - 2) %% 9 + 1) %% 9) %% %(managers)s
+SELECT now(), a.id, %(teams)s + 2 + ((a.owner_id - %(teams)s - 2) / %(per_team)s * %(per_team)s
+                      + ((a.owner_id - %(teams)s - 2) %% %(per_team)s + 1) %% %(per_team)s) %% %(managers)s
 FROM accounts_account a
 WHERE a.kind <> 'standard' AND a.owner_id IS NOT NULL
-  AND %(teams)s + 2 + ((a.owner_id - %(teams)s - 2) / 9 * 9
-                       + ((a.owner_id - %(teams)s - 2) %% 9 + 1) %% 9) %% %(managers)s <> a.owner_id;
+  AND %(teams)s + 2 + ((a.owner_id - %(teams)s - 2) / %(per_team)s * %(per_team)s
+                       + ((a.owner_id - %(teams)s - 2) %% %(per_team)s + 1) %% %(per_team)s) %% %(managers)s
+      <> a.owner_id;
 INSERT INTO accounts_competitor (name, offer, strengths, customer_opinion, account_id)
 SELECT 'Rival ' || (a %% 7), 'Cheaper', 'Local service', '', a FROM generate_series(1, %(accounts)s) a;
 INSERT INTO accounts_productposition (product, status, notes, account_id)

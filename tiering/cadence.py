@@ -28,24 +28,26 @@ CHANNELS = {
 
 CADENCE_SQL = """
 WITH channel_groups(name, channels) AS (VALUES {groups}),
-silent AS (
-    -- accounts whose every active contact is silent fall back to one e-mail or SMS a month
-    SELECT account_id FROM contacts_contact
-    WHERE status = 'active' AND archived_at IS NULL
-    GROUP BY account_id HAVING bool_and(silent_since IS NOT NULL)
-),
 needs AS (
     -- DISTINCT: a silent account's fallback appears once, however many requirements its tier has
     SELECT DISTINCT t.account_id, t.set_at,
-           CASE WHEN s.account_id IS NULL THEN r.channel_group ELSE 'email_sms' END AS channel_group,
-           CASE WHEN s.account_id IS NULL THEN r.touches ELSE 1 END AS touches,
-           CASE WHEN s.account_id IS NULL THEN r.period ELSE 'calendar_month' END AS period,
-           CASE WHEN s.account_id IS NULL THEN r.days END AS days,
-           s.account_id IS NOT NULL AS silent
+           CASE WHEN NOT s.silent THEN r.channel_group ELSE 'email_sms' END AS channel_group,
+           CASE WHEN NOT s.silent THEN r.touches ELSE 1 END AS touches,
+           CASE WHEN NOT s.silent THEN r.period ELSE 'calendar_month' END AS period,
+           CASE WHEN NOT s.silent THEN r.days END AS days,
+           s.silent
     FROM tiering_accounttier t
     JOIN accounts_account a ON a.id = t.account_id
     JOIN tiering_cadencerequirement r ON r.tier_id = t.tier_id
-    LEFT JOIN silent s ON s.account_id = t.account_id
+    -- accounts whose every active contact is silent fall back to one e-mail or SMS a month;
+    -- asked per account in scope, so a page costs its own accounts' contacts, not every contact
+    CROSS JOIN LATERAL (
+        SELECT EXISTS (SELECT 1 FROM contacts_contact c WHERE c.account_id = t.account_id
+                       AND c.status = 'active' AND c.archived_at IS NULL)
+               AND NOT EXISTS (SELECT 1 FROM contacts_contact c WHERE c.account_id = t.account_id
+                               AND c.status = 'active' AND c.archived_at IS NULL AND c.silent_since IS NULL)
+               AS silent
+    ) s
     -- only customers are kept to a cadence: not archived, lost or prospects
     WHERE a.archived_at IS NULL AND a.status IN ('active', 'at_risk') AND {scope}
 ),
