@@ -30,8 +30,10 @@ def summary(latencies, wall, errors, query_counts=()):
     }
 
 
-def run(sessions, make_request, total, warmup=2):
-    """`make_request(session, i)` -> (status, headers, body, seconds, ok). Returns the summary."""
+def run(sessions, make_request, total, warmup=1, budget=None, minimum=4):
+    """`make_request(session, i)` -> (status, headers, body, seconds, ok). Returns the summary.
+    With `budget` (seconds), stops early once that much time has passed and `minimum` requests
+    are done: a five-second page gets fewer samples rather than stretching the run to an hour."""
     for session in sessions:
         for i in range(warmup):
             make_request(session, -1 - i)
@@ -42,7 +44,9 @@ def run(sessions, make_request, total, warmup=2):
     def worker(session):
         while True:
             with lock:
-                i = next(counter, None)
+                done = len(latencies) + len(errors)
+                over = budget is not None and time.perf_counter() - started > budget and done >= minimum
+                i = None if over else next(counter, None)
             if i is None:
                 return
             try:

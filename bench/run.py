@@ -1,9 +1,9 @@
 """`make bench`: seed both data sets, serve each with gunicorn, measure every page, its floor and
 every beat job, then print the table and write var/bench/results.json.
 
-Environment: BENCH_REQUESTS (per page, default 40), BENCH_CONCURRENCY (clients at once, default 2,
-one per gunicorn worker), BENCH_REUSE=1 to keep already seeded databases, BENCH_LARGE / BENCH_SMALL
-(account counts, default 100000 / 1000).
+Environment: BENCH_REQUESTS (per page, default 40), BENCH_BUDGET (seconds per half run, default 12),
+BENCH_CONCURRENCY (clients at once, default 2, one per gunicorn worker), BENCH_REUSE=1 to keep
+already seeded databases, BENCH_LARGE / BENCH_SMALL (account counts, default 100000 / 1000).
 """
 
 import json
@@ -18,6 +18,8 @@ from bench import pages as bench_pages
 from bench.server import VAR, Gunicorn, app_env, collectstatic
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", 40))
+# Seconds per half run of a page or a floor (four halves per page and size).
+BUDGET = float(os.environ.get("BENCH_BUDGET", 12))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", 2))
 SIZES = {"small": int(os.environ.get("BENCH_SMALL", 1000)), "large": int(os.environ.get("BENCH_LARGE", 100000))}
 
@@ -61,8 +63,9 @@ def measure_pages(name):
             half = REQUESTS // 2
             runs = {"page": [], "floor": []}
             for _ in range(2):
-                runs["page"].append(measure.run(sessions[page.persona], measure.page_request(page, ids, rng), half))
-                runs["floor"].append(measure.run(anonymous, measure.floor_request(key), half))
+                runs["page"].append(measure.run(sessions[page.persona], measure.page_request(page, ids, rng), half,
+                                                budget=BUDGET))
+                runs["floor"].append(measure.run(anonymous, measure.floor_request(key), half, budget=BUDGET))
             row["page_result"] = merge(runs["page"])
             row["floor_result"] = merge(runs["floor"])
             results.append(row)

@@ -33,6 +33,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 15 * MINUTE},
     },
+    # K-24: overlap alerts whose e-mail was never queued (broker down when the visit was logged).
+    "overlap-notify-sweep": {
+        "task": "visits.tasks.overlap_notify_sweep",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 5 * MINUTE},
+    },
     # K-32: measure every account at night; new accounts get a first tier, the rest proposals.
     "tier-evaluate": {
         "task": "tiering.tasks.tier_evaluate",

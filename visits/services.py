@@ -175,7 +175,9 @@ def _record_overlaps(visit, contacts):
         from visits.tasks import overlap_notify
 
         ids = [visit.pk]
-        transaction.on_commit(lambda: overlap_notify.delay(ids[0]))
+        # robust: a broker outage must not turn a saved visit into an error page (the user would
+        # log it again); the alert stays unsent and overlap_notify_sweep sends it later.
+        transaction.on_commit(lambda: overlap_notify.delay(ids[0]), robust=True)
     return created
 
 

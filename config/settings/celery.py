@@ -23,8 +23,16 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    # Redis: a task not acknowledged within this time goes back to the queue.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Redis: a task not acknowledged within this time goes back to the queue. A web request that
+    # queues a task gives up on an unreachable Redis within seconds (the work it queues is found
+    # again by a sweeper job), instead of hanging until gunicorn kills the worker.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+    }
+# Publishing: a few quick retries, then the error (logged by the robust on_commit callers).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
