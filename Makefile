@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install run test lint messages stop-db clean bench
+.PHONY: install run test lint messages stop-db clean bench load faults
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,15 @@ test: install
 # server, user postgres), serves them with gunicorn on loopback and measures; see docs/PERFORMANCE.md.
 bench: install
 	$(PY) -m bench.run
+
+# 20 logged-in users for 5 minutes on kam_bench_large (seeded if missing); zero errors or it fails.
+load: install
+	$(PY) -m bench.load
+
+# Redis stopped, PostgreSQL restarted, a worker SIGKILLed, two beats, a short visibility timeout:
+# private Redis on 6390 and a private PostgreSQL cluster on 5499 (docs/RELIABILITY.md).
+faults: install
+	$(PY) -m bench.faults
 
 lint: install
 	$(VENV)/bin/ruff check .

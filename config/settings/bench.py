@@ -22,6 +22,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AXES_ENABLED = env.bool("AXES_ENABLED", default=False)
 SESSION_COOKIE_AGE = 8 * 60 * 60
 EMAIL_BACKEND = env("BENCH_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
+# The fault scripts count the e-mails every process sent (file backend: one message per block).
+EMAIL_FILE_PATH = env("BENCH_EMAIL_DIR", default="var/bench/mail")
 LOGGING = {"version": 1, "disable_existing_loggers": False,
            "handlers": {"console": {"class": "logging.StreamHandler"}},
            "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="WARNING")}}
@@ -29,3 +31,11 @@ LOGGING = {"version": 1, "disable_existing_loggers": False,
 if env.bool("BENCH_COUNT_QUERIES", default=False):
     MIDDLEWARE = ["bench.querycount.QueryCountMiddleware", *MIDDLEWARE]
 ROOT_URLCONF = "bench.urls"
+
+from config.settings.celery import CELERY_BROKER_TRANSPORT_OPTIONS  # noqa: E402
+
+if "visibility_timeout" in CELERY_BROKER_TRANSPORT_OPTIONS:
+    # The fault scripts wait seconds, not kombu's default of about 100 s, for an unacknowledged
+    # task to be handed back once its visibility timeout has passed.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS,
+                                       "unacked_restore_interval": 1, "unacked_restore_throttle": 1}

@@ -1,0 +1,439 @@
+"""`make faults`: five faults injected under load, each asserting that nothing was lost or
+duplicated. Loopback only, bounded in time (about five minutes in all); see docs/RELIABILITY.md.
+
+  redis     the broker stops while users log visits: pages answer within 5 s, visits are saved,
+            and the overlap e-mails queued meanwhile are sent once Redis is back (sweeper)
+  postgres  a private PostgreSQL cluster restarts under load: errors only around the restart,
+            the app recovers without a restart of its own
+  sigkill   a worker is SIGKILLed mid-job: the job is redelivered and re-run, rows made once
+  beats     two beat processes at once, and every job dispatched twice at the same moment
+  visibility  Redis' visibility timeout shorter than a job: redelivered while running, harmless
+
+`python -m bench.faults [scenario …]` runs some; results in var/bench/faults.json.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime
+
+import psycopg2
+
+from bench import seed
+from bench.client import Session
+from bench.measure import TIME_ZONE
+from bench.server import VAR, Gunicorn, app_env
+from bench.services import Celery, PrivatePostgres, Redis
+
+DB = "kam_bench_faults"
+ACCOUNTS = 5000
+OUT = VAR / "faults"
+MAIL = OUT / "mail"
+ANSWER_WITHIN = 5.0
+
+
+class Failed(AssertionError):
+    pass
+
+
+def check(condition, message):
+    if not condition:
+        raise Failed(message)
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+def env_for(database, broker, **extra):
+    return app_env(database, CELERY_BROKER_URL=broker, BENCH_EMAIL_BACKEND="django.core.mail.backends.filebased."
+                   "EmailBackend", BENCH_EMAIL_DIR=MAIL, DJANGO_LOG_LEVEL="WARNING", **extra)
+
+
+def sql(url, query, params=()):
+    conn = psycopg2.connect(url)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute(query, params)
+            return cur.fetchall() if cur.description else cur.rowcount
+    finally:
+        conn.close()
+
+
+def pair(url):
+    """A key account with its owner and a teammate who serves it (K-05): both may log visits there,
+    and each one's visit overlaps the other's (K-24), so every visit queues an e-mail."""
+    return sql(url, """SELECT a.id, o.username, t.username FROM accounts_account a
+                       JOIN accounts_accountteammember m ON m.account_id = a.id
+                       JOIN users_user o ON o.id = a.owner_id JOIN users_user t ON t.id = m.user_id
+                       ORDER BY a.id LIMIT 1""")[0]
+
+
+def mails_sent():
+    if not MAIL.exists():
+        return 0
+    return sum(path.read_text(errors="replace").count("\nSubject: ") + path.read_text(errors="replace")
+               .startswith("Subject: ") for path in MAIL.iterdir())
+
+
+class Load:
+    """Logged-in users logging visits (each with a unique purpose) and reading the dashboard,
+    until stopped; every request's time, status and purpose is kept."""
+
+    def __init__(self, port, account, usernames, readers=1, pause=0.05, tag="fault"):
+        self.port, self.account, self.usernames, self.readers = port, account, usernames, readers
+        self.pause, self.tag = pause, tag
+        self.records, self.lock, self.stopping = [], threading.Lock(), threading.Event()
+        self.counter = iter(range(10**9))
+
+    def _post(self, username):
+        session = Session("127.0.0.1", self.port, timeout=30).log_in(username, seed.PASSWORD)
+        while not self.stopping.is_set():
+            with self.lock:
+                n = next(self.counter)
+            purpose = f"{self.tag}-{n}"
+            data = {"account": self.account, "occurred_at": datetime.now(TIME_ZONE).strftime("%Y-%m-%dT%H:%M"),
+                    "channel": "phone", "contacts": [(self.account - 1) * 10 + 1 + n % 3], "purpose": purpose,
+                    "summary": "Fault drill.", "customer_replied": "true", "issues-TOTAL_FORMS": "0",
+                    "issues-INITIAL_FORMS": "0"}
+            self._record("POST", purpose, lambda data=data: session.request("POST", "/visits/new/", data))
+            time.sleep(self.pause)
+
+    def _get(self, username):
+        session = Session("127.0.0.1", self.port, timeout=30).log_in(username, seed.PASSWORD)
+        while not self.stopping.is_set():
+            self._record("GET", None, lambda: session.request("GET", "/"))
+            time.sleep(self.pause)
+
+    def _record(self, method, purpose, call):
+        started = time.monotonic()
+        try:
+            status = call()[0]
+        except Exception as exc:  # refused, reset or timed out: an error, timed like any answer
+            status = type(exc).__name__
+        with self.lock:
+            self.records.append({"at": started, "seconds": time.monotonic() - started, "method": method,
+                                 "purpose": purpose, "status": status})
+
+    def __enter__(self):
+        self.threads = [threading.Thread(target=self._post, args=(u,)) for u in self.usernames]
+        self.threads += [threading.Thread(target=self._get, args=(self.usernames[0],)) for _ in range(self.readers)]
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopping.set()
+        for thread in self.threads:
+            thread.join()
+
+    def ok(self, record):
+        return record["status"] == (302 if record["method"] == "POST" else 200)
+
+    def saved_purposes(self):
+        return {r["purpose"] for r in self.records if r["method"] == "POST" and r["status"] == 302}
+
+
+def visits_check(url, load, result):
+    """Every answered POST is one visit; nothing answered with an error was saved twice."""
+    rows = sql(url, "SELECT purpose, count(*) FROM visits_visit WHERE purpose LIKE %s GROUP BY purpose",
+               [f"{load.tag}-%"])
+    in_db = dict(rows)
+    answered = load.saved_purposes()
+    result["visits_answered_302"] = len(answered)
+    result["visits_in_db"] = len(in_db)
+    result["duplicates"] = sum(1 for n in in_db.values() if n > 1)
+    check(result["duplicates"] == 0, "a visit was saved twice")
+    check(answered <= set(in_db), f"{len(answered - set(in_db))} answered visits are missing")
+    result["saved_after_an_error"] = len(set(in_db) - answered)
+
+
+def django_setup(database, broker):
+    os.environ.update(env_for(database, broker))
+    import django
+
+    django.setup()
+
+
+# --- scenarios -----------------------------------------------------------------------------------
+
+def scenario_redis(redis, result):
+    url = f"{seed.SERVER}/{DB}"
+    account, owner, teammate = pair(url)
+    env = env_for(DB, redis.url)
+    worker = Celery(env, name="redis-w").start().wait_ready()
+    try:
+        with Gunicorn(env, workers=2, log=OUT / "gunicorn-redis.log") as server, \
+                Load(server.port, account, [owner, teammate], tag="redis") as load:
+            time.sleep(5)
+            down = time.monotonic()
+            redis.stop()
+            time.sleep(10)
+            redis.start()
+            up = time.monotonic()
+            time.sleep(8)
+        worst = max(r["seconds"] for r in load.records)
+        failed = [r for r in load.records if not load.ok(r)]
+        during = [r for r in load.records if down <= r["at"] < up]
+        result.update(requests=len(load.records), during_outage=len(during), errors=len(failed),
+                      slowest_seconds=round(worst, 2), error_samples=[r["status"] for r in failed[:3]])
+        check(len(during) >= 10, "too few requests while Redis was down to judge")
+        check(worst < ANSWER_WITHIN, f"a request took {worst:.1f} s (limit {ANSWER_WITHIN} s)")
+        check(not failed, f"{len(failed)} requests failed: {result['error_samples']}")
+        visits_check(url, load, result)
+        # The worker drains what was queued before and after; the sweeper sends the rest.
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and _unsent(url) and _queued(redis):
+            time.sleep(1)
+        time.sleep(2)
+        result["unsent_before_sweep"] = _unsent(url)
+        swept = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c",
+             "from datetime import timedelta; from visits import tasks; tasks.SWEEP_GRACE = timedelta(0); "
+             "print(tasks.overlap_notify_sweep())"], env=env, capture_output=True, text=True, check=True)
+        result["sent_by_sweeper"] = int(swept.stdout.strip().splitlines()[-1])
+        time.sleep(2)
+    finally:
+        worker.stop()
+    alerts = sql(url, "SELECT count(*), count(notified_at) FROM visits_overlapalert a JOIN visits_visit v "
+                      "ON v.id = a.visit_id WHERE v.purpose LIKE 'redis-%%'")[0]
+    result.update(alerts=alerts[0], alerts_notified=alerts[1], mails=mails_sent())
+    check(result["sent_by_sweeper"] > 0, "nothing was left to the sweeper: Redis was not down when it mattered?")
+    check(alerts[0] == alerts[1], f"{alerts[0] - alerts[1]} overlap alerts never sent")
+    check(result["mails"] == alerts[0], f"{result['mails']} e-mails for {alerts[0]} alerts")
+
+
+def _unsent(url):
+    return sql(url, "SELECT count(*) FROM visits_overlapalert WHERE notified_at IS NULL")[0][0]
+
+
+def _queued(redis):
+    out = subprocess.run(["redis-cli", "-p", str(redis.port), "llen", "celery"], capture_output=True, text=True)
+    return int(out.stdout.strip() or 0)
+
+
+def scenario_postgres(redis, result):
+    pg = PrivatePostgres().start()
+    try:
+        subprocess.run([sys.executable, "-m", "bench.seed", DB, "1000"], check=True, stdout=subprocess.DEVNULL,
+                       env={**os.environ, "BENCH_PG": pg.server})
+        url = f"{pg.server}/{DB}"
+        account, owner, teammate = pair(url)
+        env = env_for(url, redis.url)
+        with Gunicorn(env, workers=2, log=OUT / "gunicorn-postgres.log") as server, \
+                Load(server.port, account, [owner, teammate], readers=2, tag="pg") as load:
+            time.sleep(6)
+            began = time.monotonic()
+            pg.restart()
+            ended = time.monotonic()
+            time.sleep(10)
+        failed = [r for r in load.records if not load.ok(r)]
+        late = [r for r in failed if r["at"] > ended + 3]
+        result.update(requests=len(load.records), errors=len(failed), restart_seconds=round(ended - began, 2),
+                      errors_after_restart_plus_3s=len(late), error_samples=sorted({str(r["status"]) for r in failed}),
+                      slowest_seconds=round(max(r["seconds"] for r in load.records), 2))
+        after = [r for r in load.records if r["at"] > ended + 3]
+        check(len(after) >= 10, "too few requests after the restart to judge")
+        check(not late, f"{len(late)} errors more than 3 s after the restart: the app did not recover")
+        check(len(failed) <= 20, f"{len(failed)} errors around one restart")
+        visits_check(url, load, result)
+    finally:
+        pg.stop()
+
+
+def _job_rows(env, job, rollback):
+    """Run one job in this process' Django; returns what it wrote (rows of pg_stat_xact)."""
+    from django.db import connection, transaction
+
+    from bench.jobs import STATS, task
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(STATS)
+            before = cursor.fetchone()
+        task(job)()
+        with connection.cursor() as cursor:
+            cursor.execute(STATS)
+            after = cursor.fetchone()
+        if rollback:
+            transaction.set_rollback(True)
+    return int(after[0] - before[0])
+
+
+COUNT_STEPS = "SELECT count(*) FROM visits_aftersalesstep"
+SLOW_JOB = "visits.tasks.after_sales_schedule"
+
+
+def _fresh_after_sales(url):
+    """The slow job's work undone, so that it has seconds of work to be interrupted in."""
+    sql(url, "DELETE FROM visits_aftersalesstep")
+    sql(url, "UPDATE accounts_order SET created_at = now()")
+
+
+def _wait_for(predicate, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def _busy(url, text):
+    return bool(sql(url, "SELECT 1 FROM pg_stat_activity WHERE datname = %s AND state = 'active' "
+                         "AND query LIKE %s AND pid <> pg_backend_pid()", [DB, f"%{text}%"]))
+
+
+def scenario_sigkill(redis, result):
+    url = f"{seed.SERVER}/{DB}"
+    _fresh_after_sales(url)
+    expected = _job_rows(None, SLOW_JOB, rollback=True)
+    env = env_for(DB, redis.url, CELERY_VISIBILITY_TIMEOUT=5)
+    from config.celery import app
+
+    first = Celery(env, name="kill-w1").start().wait_ready()
+    try:
+        task_id = app.send_task(SLOW_JOB).id
+        check(_wait_for(lambda: _busy(url, "visits_aftersalesstep"), 60), "the job never started")
+        time.sleep(0.5)
+        first.kill()
+        # The killed worker's statement may still finish on the server (PostgreSQL notices a vanished
+        # client only when it answers): then it commits as one statement, and the re-run adds nothing.
+        result["rows_right_after_kill"] = sql(url, COUNT_STEPS)[0][0]
+        # A SIGKILLed worker acknowledged nothing: Redis hands the job to the next worker once the
+        # visibility timeout (5 s here, an hour in production) has passed.
+        second = Celery(env, name="kill-w2").start().wait_ready()
+        try:
+            done = _wait_for(lambda: sql(url, "SELECT 1 FROM reports_jobrun WHERE task_id = %s AND status = "
+                                              "'succeeded'", [task_id]), 90)
+        finally:
+            second.stop()
+    finally:
+        first.stop()
+    made = sql(url, COUNT_STEPS)[0][0]
+    again = _job_rows(None, SLOW_JOB, rollback=False)
+    result.update(expected_rows=expected, rows_after_rerun=made, rows_made_by_another_run=again, re_ran=done)
+    check(done, "the job was not re-run after the kill")
+    check(made == expected, f"{made} rows, expected {expected}")
+    check(again == 0, "a further run made rows: duplicates")
+
+
+def scenario_beats(redis, result):
+    url = f"{seed.SERVER}/{DB}"
+    env = env_for(DB, redis.url)
+    from django.db import connection
+
+    from bench.jobs import SKIP
+    from config.celery import app
+
+    jobs = [e["task"] for e in app.conf.beat_schedule.values() if e["task"] not in SKIP]
+    _fresh_after_sales(url)
+    tables = ["care_caretask", "care_caredigest", "visits_aftersalesstep", "tiering_tierproposal",
+              "tiering_accounttier", "tiering_tierchange", "tiering_tierreview"]
+
+    def counts():
+        return {t: sql(url, f"SELECT count(*) FROM {t}")[0][0] for t in tables}
+
+    # What one beat would make: every job once, in a transaction rolled back.
+    before = counts()
+    from django.db import transaction
+    with transaction.atomic():
+        for job in jobs:
+            _job_rows(None, job, rollback=False)
+        with connection.cursor() as cursor:
+            expected = {}
+            for t in tables:
+                cursor.execute(f"SELECT count(*) FROM {t}")
+                expected[t] = cursor.fetchone()[0]
+        transaction.set_rollback(True)
+    sql(url, "DELETE FROM reports_jobrun")
+    worker = Celery(env, name="beats-w", concurrency=2).start().wait_ready()
+    beats = [Celery(env, kind="beat", name=f"beat{i}").start() for i in (1, 2)]
+    try:
+        # What two beats do at 06:00: every job sent twice at the same moment.
+        for job in jobs:
+            app.send_task(job)
+            app.send_task(job)
+        finished = _wait_for(lambda: sql(url, "SELECT count(*) FROM reports_jobrun WHERE status = 'succeeded' "
+                                              "AND task <> 'reports.tasks.heartbeat'")[0][0] >= 2 * len(jobs), 120)
+        # And both beats really running: each sends the every-minute heartbeat.
+        now = time.time()
+        time.sleep(max(0, 62 - now % 60 + 8) if now % 60 > 50 else 70 - now % 60)
+    finally:
+        for beat in beats:
+            beat.stop()
+        worker.stop()
+    after = counts()
+    heartbeats = sql(url, "SELECT count(*) FROM reports_jobrun WHERE task = 'reports.tasks.heartbeat'")[0][0]
+    result.update(jobs=len(jobs), all_ran_twice=finished, heartbeats_in_the_minute=heartbeats,
+                  made={t: after[t] - before[t] for t in tables},
+                  expected={t: expected[t] - before[t] for t in tables})
+    check(finished, "not every job ran twice")
+    check(heartbeats >= 2, "the two beats did not both send the heartbeat")
+    check(after == expected, f"two beats made {result['made']}, one makes {result['expected']}")
+
+
+def scenario_visibility(redis, result):
+    url = f"{seed.SERVER}/{DB}"
+    _fresh_after_sales(url)
+    expected = _job_rows(None, SLOW_JOB, rollback=True)
+    env = env_for(DB, redis.url, CELERY_VISIBILITY_TIMEOUT=1)
+    from config.celery import app
+
+    workers = [Celery(env, name=f"vis-w{i}").start().wait_ready() for i in (1, 2)]
+    try:
+        task_id = app.send_task(SLOW_JOB).id
+        done = _wait_for(lambda: sql(url, "SELECT 1 FROM reports_jobrun WHERE task_id = %s AND status = "
+                                          "'succeeded'", [task_id]), 90)
+        time.sleep(5)  # any redelivery finishes too
+    finally:
+        for worker in workers:
+            worker.stop()
+    deliveries = sum(w.log.read_text(errors="replace").count(f"[{task_id}] received") for w in workers)
+    made = sql(url, COUNT_STEPS)[0][0]
+    again = _job_rows(None, SLOW_JOB, rollback=False)
+    result.update(expected_rows=expected, rows=made, deliveries=deliveries, rows_made_by_another_run=again)
+    check(done, "the job never finished")
+    check(made == expected and again == 0, f"{made} rows, expected {expected}; another run made {again}")
+
+
+SCENARIOS = {"redis": scenario_redis, "postgres": scenario_postgres, "sigkill": scenario_sigkill,
+             "beats": scenario_beats, "visibility": scenario_visibility}
+
+
+def main(argv):
+    names = argv or list(SCENARIOS)
+    shutil.rmtree(OUT, ignore_errors=True)
+    MAIL.mkdir(parents=True)
+    print(f"seeding {DB} ({ACCOUNTS} accounts)", flush=True)
+    subprocess.run([sys.executable, "-m", "bench.seed", DB, str(ACCOUNTS)], check=True, stdout=subprocess.DEVNULL)
+    redis = Redis().start()
+    django_setup(DB, redis.url)
+    results, failed = {}, []
+    try:
+        for name in names:
+            result = {}
+            started = time.monotonic()
+            print(f"--- {name}", flush=True)
+            try:
+                if not redis.process or redis.process.poll() is not None:
+                    redis.start()
+                SCENARIOS[name](redis, result)
+                result["passed"] = True
+            except Failed as exc:
+                result.update(passed=False, failure=str(exc))
+                failed.append(name)
+            result["seconds"] = round(time.monotonic() - started, 1)
+            results[name] = result
+            print(json.dumps(result, default=str), flush=True)
+    finally:
+        redis.stop()
+    (VAR / "faults.json").write_text(json.dumps(results, indent=1, default=str))
+    print(f"\n{len(names) - len(failed)}/{len(names)} fault scenarios passed"
+          + (f"; failed: {', '.join(failed)}" if failed else ""))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
