@@ -26,6 +26,7 @@ import psycopg2
 from bench import seed
 from bench.client import Session
 from bench.measure import TIME_ZONE
+from bench.pages import active_contact
 from bench.server import VAR, Gunicorn, app_env
 from bench.services import Celery, PrivatePostgres, Redis
 
@@ -95,7 +96,7 @@ class Load:
                 n = next(self.counter)
             purpose = f"{self.tag}-{n}"
             data = {"account": self.account, "occurred_at": datetime.now(TIME_ZONE).strftime("%Y-%m-%dT%H:%M"),
-                    "channel": "phone", "contacts": [(self.account - 1) * 10 + 1 + n % 3], "purpose": purpose,
+                    "channel": "phone", "contacts": [active_contact(self.account, n % 3)], "purpose": purpose,
                     "summary": "Fault drill.", "customer_replied": "true", "issues-TOTAL_FORMS": "0",
                     "issues-INITIAL_FORMS": "0"}
             self._record("POST", purpose, lambda data=data: session.request("POST", "/visits/new/", data))

@@ -22,6 +22,7 @@ import psycopg2
 from bench import seed
 from bench.client import Session
 from bench.measure import TIME_ZONE, percentile
+from bench.pages import active_contact
 from bench.server import VAR, Gunicorn, app_env, collectstatic
 
 DB = os.environ.get("BENCH_LOAD_DB", "kam_bench_large")
@@ -57,7 +58,7 @@ def user_day(port, username, accounts, records, lock, stop, rng):
             ("visit form", "GET", f"/visits/new/?account={account}", None),
             ("visit creation (POST)", "POST", "/visits/new/", {
                 "account": account, "occurred_at": datetime.now(TIME_ZONE).strftime("%Y-%m-%dT%H:%M"),
-                "channel": "phone", "contacts": [(account - 1) * 10 + 1 + n % 10], "purpose": f"load-{username}-{n}",
+                "channel": "phone", "contacts": [active_contact(account, n)], "purpose": f"load-{username}-{n}",
                 "summary": "Load test.", "customer_replied": "true", "issues-TOTAL_FORMS": "0",
                 "issues-INITIAL_FORMS": "0"}),
         ]

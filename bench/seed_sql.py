@@ -140,11 +140,12 @@ SELECT v, t, date_trunc('month', t AT TIME ZONE %(tz)s)::date,
        (ARRAY['on_site','phone','video','email','wechat','sms'])[v %% 6 + 1],
        'Quarterly check-in', 'Discussed the roll-out and next quarter''s volume.', '', 'neutral', '', NULL, '',
        CASE WHEN v %% 6 IN (1, 3, 4, 5) THEN true END, 1, t, t, a,
-       coalesce(%(teams)s + 2 + (a - 1) %% %(managers)s, %(teams)s + 2)
+       %(teams)s + 2 + (a - 1) %% %(managers)s
 FROM (SELECT v, (v - 1) / 30 + 1 AS a,
              now() - ((v * 7919) %% 720) * interval '1 day' - ((v * 31) %% 600) * interval '1 minute' AS t
       FROM generate_series(1::bigint, %(visits)s) v) s;
-UPDATE visits_visit SET author_id = %(teams)s + 2 WHERE account_id %% 100 = 0;
+-- The open pool's visits are spread over the managers, as its claims are.
+UPDATE visits_visit SET author_id = %(teams)s + 2 + (account_id / 100) %% %(managers)s WHERE account_id %% 100 = 0;
 INSERT INTO visits_visit_contacts (visit_id, contact_id)
 SELECT v, ((v - 1) / 30) * 10 + 1 + v %% 10 FROM generate_series(1, %(visits)s) v;
 INSERT INTO visits_customerissue (kind, description, department, due_at, created_at, status, resolution,
@@ -188,9 +189,10 @@ INSERT INTO care_caretask (kind, occasion, title, message, due_on, channel, stat
     done_at, created_at, account_id, contact_id, done_by_id, owner_id)
 SELECT 'custom', 'bench-' || a, 'Send the case study', '', current_date + (a %% 21) - 7, 'email',
        CASE WHEN a %% 3 = 0 THEN 'done' ELSE 'open' END, '', '', CASE WHEN a %% 3 = 0 THEN now() END, now(),
-       a, NULL, CASE WHEN a %% 3 = 0 THEN coalesce(%(teams)s + 2 + (a - 1) %% %(managers)s, %(teams)s + 2) END,
-       coalesce(%(teams)s + 2 + (a - 1) %% %(managers)s, %(teams)s + 2)
-FROM generate_series(1, %(accounts)s, 2) a;
+       a, NULL, CASE WHEN a %% 3 = 0 THEN o END, o
+FROM (SELECT a, %(teams)s + 2 + CASE WHEN a %% 100 = 0 THEN (a / 100) %% %(managers)s
+                                     ELSE (a - 1) %% %(managers)s END AS o
+      FROM generate_series(1, %(accounts)s, 2) a) s;
 INSERT INTO care_gift (given_on, occasion, gift, value, story, contact_id, given_by_id)
 SELECT current_date - (c %% 300), 'Spring Festival', 'Tea', 300, '', c,
        %(teams)s + 2 + ((c - 1) / 10) %% %(managers)s
