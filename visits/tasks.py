@@ -3,7 +3,6 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -33,31 +32,33 @@ def overlap_notify_sweep():
 
 
 def _notify(alert_id):
-    """Send one alert at most once: the row is locked and marked in the transaction that sends, so
-    the task and the sweeper (or a redelivered task) racing for it send it once; a failed send
-    rolls the mark back and the sweeper tries again."""
-    with transaction.atomic():
-        alert = (OverlapAlert.objects.select_for_update(of=("self",))
-                 .select_related("contact", "visit__author", "other_visit__author")
-                 .filter(pk=alert_id, notified_at__isnull=True).first())
-        if alert is None:
-            return 0
-        recipient = alert.other_visit.author
-        if recipient.email:
-            with translation.override(recipient.language):
-                send_mail(
-                    _("%(colleague)s also met %(contact)s") % {
-                        "colleague": alert.visit.author, "contact": alert.contact},
-                    _("%(colleague)s logged a visit with %(contact)s on %(date)s; you did on %(yours)s. "
-                      "Talk before you both call again.\n%(link)s") % {
-                        "colleague": alert.visit.author, "contact": alert.contact,
-                        "date": timezone.localdate(alert.visit.occurred_at),
-                        "yours": timezone.localdate(alert.other_visit.occurred_at),
-                        "link": settings.SITE_URL + reverse("visits:detail", args=[alert.visit_id])},
-                    None, [recipient.email],
-                )
-        OverlapAlert.objects.filter(pk=alert.pk).update(notified_at=timezone.now())
-        return 1 if recipient.email else 0
+    """Send one alert at most once. Claim-then-act: the conditional UPDATE claims the alert before
+    the mail goes, so the task, a redelivered copy and the sweeper never both send it, and no
+    transaction stays open around SMTP. A failed send hands the claim back for the next sweep."""
+    claimed = OverlapAlert.objects.filter(pk=alert_id, notified_at__isnull=True).update(notified_at=timezone.now())
+    if not claimed:
+        return 0
+    alert = OverlapAlert.objects.select_related("contact", "visit__author", "other_visit__author").get(pk=alert_id)
+    recipient = alert.other_visit.author
+    if not recipient.email:
+        return 0
+    try:
+        with translation.override(recipient.language):
+            send_mail(
+                _("%(colleague)s also met %(contact)s") % {
+                    "colleague": alert.visit.author, "contact": alert.contact},
+                _("%(colleague)s logged a visit with %(contact)s on %(date)s; you did on %(yours)s. "
+                  "Talk before you both call again.\n%(link)s") % {
+                    "colleague": alert.visit.author, "contact": alert.contact,
+                    "date": timezone.localdate(alert.visit.occurred_at),
+                    "yours": timezone.localdate(alert.other_visit.occurred_at),
+                    "link": settings.SITE_URL + reverse("visits:detail", args=[alert.visit_id])},
+                None, [recipient.email],
+            )
+    except Exception:
+        OverlapAlert.objects.filter(pk=alert_id).update(notified_at=None)
+        raise
+    return 1
 
 
 @shared_task
