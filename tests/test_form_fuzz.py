@@ -75,3 +75,76 @@ def test_the_gift_form_survives_odd_input(client, manager, given_on, gift, value
     client.force_login(manager)
     posted(client, reverse("care:gift-add", args=[contact.pk]), {
         "given_on": given_on, "occasion": gift, "gift": gift, "value": value, "story": story}, Gift)
+
+
+@FUZZ
+@given(signed_on=odd_text, product=odd_text, amount=odd_number, months=odd_number, reference=odd_text)
+def test_the_order_form_survives_odd_input(client, manager, signed_on, product, amount, months, reference):
+    from accounts.models import Order
+
+    account = Account.objects.filter(owner=manager).first() or AccountFactory(owner=manager)
+    client.force_login(manager)
+    posted(client, reverse("accounts:order-add", args=[account.pk]), {
+        "signed_on": signed_on, "product": product, "amount": amount, "contract_months": months,
+        "reference": reference}, Order)
+
+
+@FUZZ
+@given(metric=odd_text, value=odd_number, team=odd_number, tier=odd_number)
+def test_the_target_form_survives_odd_input(client, supervisor, metric, value, team, tier):
+    from reports.models import Target
+
+    client.force_login(supervisor)
+    posted(client, reverse("reports:targets"), {"metric": metric, "value": value, "team": team, "tier": tier},
+           Target)
+
+
+@FUZZ
+@given(account=st.one_of(st.just("their key account"), odd_number), title=odd_text, description=odd_text)
+def test_the_green_channel_form_survives_odd_input(client, manager, account, title, description):
+    from visits.models import GreenChannelRequest
+
+    key = Account.objects.filter(owner=manager, kind="strategic").first() or AccountFactory(
+        owner=manager, kind="strategic")
+    client.force_login(manager)
+    posted(client, reverse("visits:green-create"), {"account": key.pk if account == "their key account" else account,
+                                                    "title": title, "description": description},
+           GreenChannelRequest)
+
+
+# The app takes no file uploads; what a client can still send is an oversized or malformed body.
+
+def test_an_oversized_form_is_refused_not_a_server_error(client, manager, settings):
+    client.force_login(manager)
+    too_big = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+
+    response = client.post(reverse("visits:create"), {"purpose": "p", "summary": too_big})
+
+    assert response.status_code == 400
+    assert not Visit.objects.exists()
+
+
+def test_a_form_with_thousands_of_fields_is_refused(client, manager, settings):
+    client.force_login(manager)
+    fields = {f"f{i}": "1" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
+
+    response = client.post(reverse("accounts:create"), fields)
+
+    assert response.status_code == 400
+    assert not Account.objects.exists()
+
+
+@pytest.mark.parametrize("content_type, body", [
+    ("multipart/form-data; boundary=zz", b"--zz\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nunterminated"),
+    ("multipart/form-data", b"no boundary at all"),
+    ("multipart/form-data; boundary=zz", b"--zz\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.csv\"\r\n"
+                                         b"Content-Type: text/csv\r\n\r\n=cmd|' /C calc'!A0\r\n--zz--\r\n"),
+    ("application/x-www-form-urlencoded", b"name=%ZZ%%&&=&" + b"\xff\xfe" * 10),
+])
+def test_malformed_or_unexpected_bodies_get_no_server_error(client, manager, content_type, body):
+    client.force_login(manager)
+
+    response = client.generic("POST", reverse("accounts:create"), body, content_type=content_type)
+
+    assert response.status_code in (200, 400)
+    assert not Account.objects.exists()
