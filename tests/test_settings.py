@@ -44,3 +44,11 @@ def test_the_database_is_postgresql_with_trigram_search_available():
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_available_extensions WHERE name = 'pg_trgm'")
         assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.django_db
+def test_the_apps_database_sessions_run_without_jit():
+    # JIT compiling cost the value report about a second on 1,000 accounts (docs/PERFORMANCE.md).
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

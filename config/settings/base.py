@@ -97,6 +97,12 @@ else:
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL's JIT compiles any query the planner costs high, e.g. a report whose generate_series
+# it over-estimates: 0.3-1 s of compiling for queries that run in milliseconds (make bench,
+# docs/PERFORMANCE.md). Off for the app's sessions; DJANGO_DB_JIT=true turns it back on (leave it
+# on behind a transaction-pooling PgBouncer, which does not pass startup options).
+if not env.bool("DJANGO_DB_JIT", default=False):
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Users and login ------------------------------------------------------------
