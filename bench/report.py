@@ -55,3 +55,32 @@ def table(results):
                   f"after {m1.get('loadavg_1_5_15')} (shared with other tenants: absolute times are noisy, "
                   f"ratios measured in the same run are what counts)"]
     return "\n".join(lines)
+
+
+def markdown(results):
+    """The same figures as Markdown tables, for docs/PERFORMANCE.md."""
+    out = ["| page | size | p50 ms | p95 ms | req/s | queries | floor p50 ms | page ÷ floor | large ÷ small |",
+           "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for size, rows in results["pages"].items():
+        for row in rows:
+            r, f = row["page_result"], row["floor_result"]
+            ratio = row.get("large_over_small") if size == "large" else None
+            out.append(f"| {row['page']} | {size} | {r['p50_ms']} | {r['p95_ms']} | {r['rps']} | {r['queries']} | "
+                       f"{f['p50_ms']} | {row['page_over_floor']} | {ratio if ratio is not None else ''} |")
+    out += ["", "| job | size | s | rows written | re-run s | re-run rows | floor s | ÷ floor | statements |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for size, jobs in results["jobs"].items():
+        for job in jobs:
+            out.append(f"| {job['job']} | {size} | {job['seconds']} | {sum(job['rows'].values())} | "
+                       f"{job['rerun_seconds']} | {sum(job['rerun_rows'].values())} | {job['floor_seconds']} | "
+                       f"{job['ratio_floor']} | {job['statements']} |")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    paths = [a for a in sys.argv[1:] if not a.startswith("--")] or ["var/bench/results.json"]
+    results = json.load(open(paths[0]))
+    print(markdown(results) if "--markdown" in sys.argv else table(results))
