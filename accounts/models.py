@@ -19,15 +19,19 @@ class AccountQuerySet(models.QuerySet):
         serve on, their sales team's, the teams they lead, and the open prospect pool."""
         if user.is_admin:
             return self
-        served = AccountTeamMember.objects.filter(account=OuterRef("pk"), user=user)
-        scope = (
-            Q(owner=user) | Exists(served)
-            | Q(owner__team__supervisor=user)
-            | Q(owner__isnull=True, status=Account.Status.PROSPECT)
-        )
+        # A UNION of indexed branches, not an OR across joins: PostgreSQL can neither index nor
+        # estimate the OR (51k rows guessed for 2k) and then scans every visit for a report
+        # (make bench, docs/PERFORMANCE.md PERF-1). Each branch is an index lookup.
+        accounts = Account.objects.order_by().values("pk")
+        branches = [
+            accounts.filter(owner=user),
+            AccountTeamMember.objects.filter(user=user).order_by().values("account_id"),
+            accounts.filter(owner__team__supervisor=user),
+            accounts.filter(owner__isnull=True, status=Account.Status.PROSPECT),
+        ]
         if user.team_id:
-            scope |= Q(owner__team_id=user.team_id)
-        return self.filter(scope)
+            branches.append(accounts.filter(owner__team_id=user.team_id))
+        return self.filter(pk__in=branches[0].union(*branches[1:]))
 
     def editable_by(self, user):
         """Accounts `user` may change: what they own or serve on, and their teams' for supervisors."""
