@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "tiering",
     "care",
     "reports",
+    "feeds",
 ]
 
 MIDDLEWARE = [
