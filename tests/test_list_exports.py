@@ -282,3 +282,46 @@ def test_visits_export_lists_the_contacts_met_without_a_query_each(client, manag
 
     assert rows[1][1:6] == ["Haier", "On-site visit", "Demo", str(manager), "Zhou"]
     assert Visit.objects.count() == 1
+
+
+# The sign-off page lists months and people, no free text: its own story.
+
+def test_k21_the_sign_off_export_has_my_months_and_the_logs_waiting_for_my_supervisor(
+        client, manager, teammate, supervisor, outsider, world):
+    manager.display_name = MARK
+    manager.save()
+    _visit(world, "Demo")
+    monthly_log_submit(author=manager, month=world.log_month, by=manager)
+
+    def rows_for(person):
+        client.force_login(person)
+        return download(client, reverse("visits:sign-off"), {})[1]
+
+    mine = rows_for(manager)
+    assert len(mine) == 1 + 6  # the header and my last six months
+    assert mine[1][:4] == ["'" + MARK, f"{world.log_month:%Y-%m}", "1", "Submitted"]
+    assert ["'" + MARK, f"{world.log_month:%Y-%m}", "1", "Submitted"] in [row[:4] for row in rows_for(supervisor)]
+    for person in (teammate, outsider):
+        assert not shows(rows_for(person), MARK)
+
+
+def test_the_sign_off_export_does_not_grow_in_queries_with_the_team(client, team, supervisor, world):
+    from tests.factories import UserFactory
+
+    def submit(n):
+        author = UserFactory(username=f"m{n}", team=team)
+        visit_log(account=AccountFactory(owner=author), by=author, channel="phone", purpose="p", summary="s")
+        log = monthly_log_submit(author=author, month=world.log_month, by=author)
+        MonthlyLog.objects.filter(pk=log.pk).update(decided_by=supervisor)
+
+    client.force_login(supervisor)
+    submit(0)
+    download(client, reverse("visits:sign-off"), {})
+    with CaptureQueriesContext(connection) as few:
+        download(client, reverse("visits:sign-off"), {})
+    for n in range(1, 8):
+        submit(n)
+    with CaptureQueriesContext(connection) as many:
+        _response, rows = download(client, reverse("visits:sign-off"), {})
+    assert len(rows) == 1 + 6 + 8  # my months, then the team's logs (the queue is among them: once each)
+    assert len(many) == len(few)

@@ -1,9 +1,14 @@
 """Columns of the visit lists' CSV/XLSX downloads (config.exports)."""
 
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from config.exports import Column
-from visits.models import GreenChannelRequest
+from visits.models import GreenChannelRequest, MonthlyLog, Visit
 
 
 def _contacts(visit):
@@ -65,3 +70,44 @@ def month_log(comments):
 
     return [*VISITS[:4], VISITS[5], *VISITS[6:9],
             Column(_("Customer issues"), issues), Column(_("Supervisor's comment"), comment)]
+
+
+@dataclass(frozen=True)
+class SignOffRow:
+    author: object
+    month: date
+    visits: int
+    log: MonthlyLog | None
+
+
+def sign_off_rows(user, my_months, others):
+    """The sign-off page's rows (K-21): my months, then the logs waiting for me and my team's.
+    `my_months`: (month, visit count, log or None); `others`: logs with their authors."""
+    others = list({log.pk: log for log in others}.values())
+    logs = [log for _month, _count, log in my_months if log] + others
+    signers = get_user_model().objects.in_bulk({log.decided_by_id for log in logs if log.decided_by_id})
+    for log in logs:  # one query for every log's signer, not one each
+        log.signer = signers.get(log.decided_by_id)
+    counts = dict(((author, month), n) for author, month, n in
+                  Visit.objects.filter(author__in={log.author_id for log in others},
+                                       log_month__in={log.month for log in others})
+                  .values("author", "log_month").annotate(n=Count("pk")).values_list("author", "log_month", "n"))
+    return ([SignOffRow(user, month, count, log) for month, count, log in my_months]
+            + [SignOffRow(log.author, log.month, counts.get((log.author_id, log.month), 0), log) for log in others])
+
+
+def _log(field):
+    return lambda row: getattr(row.log, field) if row.log else None
+
+
+SIGN_OFF = [
+    Column(_("Manager"), "author"),
+    Column(_("Month"), lambda row: f"{row.month:%Y-%m}"),
+    Column(_("Visits"), "visits"),
+    Column(_("Status"), lambda row: row.log.get_status_display() if row.log else MonthlyLog.Status.OPEN.label),
+    Column(_("Submitted"), _log("submitted_at")),
+    Column(_("Submitted late"), _log("is_late")),
+    Column(_("Signed off by"), _log("signer")),
+    Column(_("Decided"), _log("decided_at")),
+    Column(_("Overall comment"), _log("overall_comment")),
+]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Account
-from config.exports import list_export
+from config.exports import export_format, list_export
 from config.forms import add_service_error
 from visits import exports, services
 from visits.forms import (
@@ -234,6 +234,9 @@ def sign_off_home(request):
     if user.is_supervisor:
         team_logs = (MonthlyLog.objects.filter(author__team__supervisor=user, month__in=months[:2])
                      .select_related("author").order_by("-month", "author__username"))
+    if export_format(request):
+        return list_export(request, exports.sign_off_rows(user, my_months, [*pending, *team_logs]),
+                           exports.SIGN_OFF, filename="sign-off")
     return render(request, "visits/sign_off_home.html", {
         "my_months": my_months, "pending": pending, "team_logs": team_logs,
         "deadline": services.submission_deadline(months[1]),
