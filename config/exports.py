@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db.models import Model, QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 
@@ -126,11 +126,19 @@ def list_export(request, rows, columns, *, filename, title=""):
     if isinstance(rows, QuerySet):
         rows = rows.iterator(chunk_size=CHUNK_SIZE)
     header = [str(column.label) for column in columns]
-    body = ([plain(column.read(row)) for column in columns] for row in rows)
+    body = _cells(rows, columns, translation.get_language())
     name = f"{filename}-{timezone.localdate():%Y-%m-%d}"
     if wanted == "csv":
         return csv_response(name, header, body)
     return xlsx_response(name, header, body, title=str(title or filename))
+
+
+def _cells(rows, columns, language):
+    # A CSV is written while the response streams, after the view has returned:
+    # keep the reader's language for choice labels and the like.
+    with translation.override(language):
+        for row in rows:
+            yield [plain(column.read(row)) for column in columns]
 
 
 class ExportMixin:

@@ -246,6 +246,20 @@ def test_the_xlsx_opens_with_headers_in_the_readers_language(client, manager, wo
     assert haier[2] == "战略客户" and haier[6] == str(manager)
 
 
+def test_the_streamed_csv_stays_in_the_readers_language(client, manager, world):
+    from django.utils import translation
+
+    _account(world, MARK)
+    client.force_login(manager)
+    response = client.get(reverse("accounts:list"), {"format": "csv"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    translation.activate("en")  # whatever the thread does before the rows stream out
+
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+
+    assert rows[0][0] == "名称"
+    assert next(row for row in rows if row[0] == "'" + MARK)[2] == "战略客户"
+
+
 def test_the_export_has_every_row_not_just_the_first_page(client, manager, world):
     for n in range(30):
         _account(world, f"Account {n:02}")
