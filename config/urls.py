@@ -21,6 +21,7 @@ urlpatterns = [
     path("tiering/", include("tiering.urls")),
     path("care/", include("care.urls")),
     path("imports/", include("imports.urls")),
+    path("calendar/", include("feeds.urls")),
     path("admin/", admin.site.urls),
 ]
 

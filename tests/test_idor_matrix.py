@@ -112,3 +112,16 @@ def test_a_teammate_reads_but_does_not_act(client, objects, teammate):
         assert client.post(reverse(name, args=args), POST).status_code == 404, name
     assert snapshot(objects) == before
 
+
+
+def test_strangers_and_teammates_cannot_see_or_revoke_li_s_calendar_link(client, manager, teammate, stranger):
+    from feeds.models import CalendarFeedToken
+    from feeds.services import calendar_feed_token_issue
+
+    token = calendar_feed_token_issue(user=manager)
+    for person in (stranger, teammate):
+        client.force_login(person)
+        assert token.secret not in client.get(reverse("feeds:page")).content.decode()
+        for name in ("feeds:regenerate", "feeds:revoke"):
+            client.post(reverse(name))  # acts on their own link only
+    assert CalendarFeedToken.objects.get(user=manager).secret == token.secret

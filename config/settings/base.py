@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "care",
     "reports",
     "imports",
+    "feeds",
 ]
 
 MIDDLEWARE = [

@@ -39,3 +39,15 @@ document.querySelectorAll("form[data-draft-key]").forEach((form) => {
     window.location.reload();
   });
 });
+
+// "Copy link": the calendar-feed URL goes to the clipboard; where the clipboard API
+// is not allowed (plain http), the text is selected so that Ctrl-C copies it.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest(".js-copy");
+  if (!button) return;
+  const field = document.getElementById(button.dataset.copyTarget);
+  const done = () => document.querySelector(".js-copied")?.classList.remove("d-none");
+  field.select();
+  if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(field.value).then(done, done);
+  else { document.execCommand("copy"); done(); }
+});
