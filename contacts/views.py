@@ -264,8 +264,8 @@ def danger_map(request):
         Account.objects.visible_to(request.user).active().exclude(status=Account.Status.PROSPECT)
         .select_related("owner")
     ).order_by("-danger_score", "name", "pk")
-    roles = Prefetch("buyer_roles", queryset=BuyerRole.objects.select_related("contact"))
-    if export := list_export(request, accounts.prefetch_related(roles), exports.DANGERS, filename="danger-map"):
+    holders = Prefetch("buyer_roles", queryset=BuyerRole.objects.select_related("contact"))
+    if export := list_export(request, accounts.prefetch_related(holders), exports.DANGERS, filename="danger-map"):
         return export
     page = Paginator(accounts, 20).get_page(request.GET.get("page"))
     roles = defaultdict(list)

@@ -339,3 +339,30 @@ def test_the_sign_off_export_does_not_grow_in_queries_with_the_team(client, team
         _response, rows = download(client, reverse("visits:sign-off"), {})
     assert len(rows) == 1 + 6 + 8  # my months, then the team's logs (the queue is among them: once each)
     assert len(many) == len(few)
+
+
+# What some columns say (the generic tests above check who sees which row).
+
+def test_k13_the_danger_map_export_explains_each_account_s_dangers(client, manager, world):
+    client.force_login(manager)
+
+    _response, rows = download(client, reverse("contacts:dangers"), {})
+
+    haier = next(row for row in rows if row[0] == "Haier")
+    assert haier[1] == str(manager) and int(haier[2]) > 0
+    assert "Decision-maker unknown." in haier[3] and "No coach" in haier[3]
+
+
+def test_k30_the_cadence_export_shows_the_tier_and_the_next_touch_due(client, manager, world):
+    from tiering.models import AccountTier
+
+    AccountTier.objects.create(account=world.account, tier=Tier.objects.get(code="A"), set_at=timezone.now())
+    _visit(world, "Touch")
+    client.force_login(manager)
+
+    _response, rows = download(client, reverse("tiering:cadence"), {}, "xlsx")
+
+    assert rows[0] == ["Account", "Tier", "Responsible manager", "Next touch due", "Overdue", "Last touch"]
+    haier = next(row for row in rows if row[0] == "Haier")
+    assert haier[1] == "A" and haier[4] == "No"
+    assert haier[3].date() >= timezone.localdate() and haier[5].date() == timezone.localdate()
