@@ -20,6 +20,7 @@ urlpatterns = [
     path("visits/", include("visits.urls")),
     path("tiering/", include("tiering.urls")),
     path("care/", include("care.urls")),
+    path("", include("plans.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -39,3 +39,6 @@ document.querySelectorAll("form[data-draft-key]").forEach((form) => {
     window.location.reload();
   });
 });
+
+// The plan's print view: a button instead of an inline onclick (CSP).
+document.querySelectorAll(".js-print").forEach((button) => button.addEventListener("click", () => window.print()));
