@@ -172,7 +172,7 @@ class OutlineAddForm(forms.Form):
 
     def __init__(self, *args, account, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["bank"].queryset = BankQuestion.objects.for_industry(account.industry)
+        self.fields["bank"].queryset = BankQuestion.objects.for_industry(account.industry).in_spin_order()
 
     def clean(self):
         data = super().clean()
@@ -217,6 +217,13 @@ class ReferralForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["brought_account"].queryset = (
             Account.objects.visible_to(user).active().exclude(pk=self.instance.account_id).order_by("name"))
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("status") == Referral.Status.RECEIVED and not data.get("referred_name", "").strip()
+                and not data.get("brought_account")):
+            self.add_error("referred_name", _("Name whom they referred, or choose the account it brought."))
+        return data
 
 
 class ReviewForm(forms.Form):

@@ -14,6 +14,15 @@ from contacts.models import BuyerRole, Contact
 from visits.models import CustomerIssue, Visit
 
 
+class SpinCategory(models.TextChoices):
+    """SPIN selling's four kinds of question (K-28)."""
+
+    SITUATION = "situation", _("Situation")
+    PROBLEM = "problem", _("Problem")
+    IMPLICATION = "implication", _("Implication")
+    NEED_PAYOFF = "need_payoff", _("Need-payoff")
+
+
 class PlanQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Only the account's team, their supervisor and admins see a plan (issue 10):
@@ -258,18 +267,14 @@ class PlannedVisit(models.Model):
         return self.prepared_at is not None
 
 
-class SpinCategory(models.TextChoices):
-    """SPIN selling's four kinds of question (K-28)."""
-
-    SITUATION = "situation", _("Situation")
-    PROBLEM = "problem", _("Problem")
-    IMPLICATION = "implication", _("Implication")
-    NEED_PAYOFF = "need_payoff", _("Need-payoff")
-
-
 class BankQuestionQuerySet(models.QuerySet):
     def active(self):
         return self.filter(archived_at__isnull=True)
+
+    def in_spin_order(self):
+        """Situation, problem, implication, need-payoff: the order a conversation takes."""
+        order = models.Case(*(models.When(category=c, then=i) for i, c in enumerate(SpinCategory.values)))
+        return self.order_by(order, "industry", "text")
 
     def for_industry(self, industry):
         """Questions for every industry, and the account's own industry's."""

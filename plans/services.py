@@ -287,6 +287,7 @@ def outline_add(*, planned, by, bank_questions=(), text="", category=""):
     """Add questions from the bank, and one of the user's own, to the visit's outline."""
     _require_planner(by, planned.account)
     start = planned.questions.count()
+    bank_questions = sorted(bank_questions, key=lambda q: SpinCategory.values.index(q.category))
     rows = [PreparationQuestion(planned=planned, category=q.category, text=q.text, source=q, position=start + i)
             for i, q in enumerate(bank_questions)]
     if text.strip():
