@@ -95,15 +95,11 @@ def account_plan(request, account_pk):
 def plan_detail(request, pk):
     plan = _plan(request, pk)
     months = selectors.plan_months(plan)
-    current = next((m.month for m in months if m.is_current), months[-1].month if months[0].is_past else
-                   months[0].month)
     return render(request, "plans/plan_detail.html", {
         "plan": plan, "account": plan.account, "months": months,
         "goals": selectors.goal_rows(plan, months), "summary": selectors.plan_summary(months),
         "other_years": plan.account.plans.exclude(pk=plan.pk).values("pk", "year"),
         "can_approve": not plan.is_approved and services.can_approve(request.user, plan),
-        "review_form": ReviewForm(initial={"month": current}), "review_month": current,
-        "today": timezone.localdate(),
     })
 
 
