@@ -157,6 +157,8 @@ def goal_delete(*, goal, by):
     _back_to_draft(goal.plan)
 
 
+# Actions, like planned visits' preparations, are the plan being done: changing them does not
+# send an approved plan back for approval; changing its vision, goals or visit rhythm does.
 @transaction.atomic
 def action_save(*, plan, by, action=None, title, owner, due_on, for_satisfaction=False):
     _require_planner(by, plan.account)
@@ -411,10 +413,12 @@ def _parse_row(number, row):
 def read_survey_csv(data):
     """Rows of a survey CSV (columns date, respondent, score, comments), all checked before any is saved."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+        return _read_rows(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    except (UnicodeDecodeError, csv.Error):
         raise ValidationError(_("Save the file as CSV in UTF-8.")) from None
-    reader = csv.DictReader(io.StringIO(text))
+
+
+def _read_rows(reader):
     headers = {(h or "").strip().lower() for h in reader.fieldnames or ()}
     if not {"date", "respondent", "score"} <= headers:
         raise ValidationError(_("The first line must name the columns: date, respondent, score, comments."))
