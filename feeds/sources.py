@@ -2,7 +2,7 @@
 
 A source takes the feed's owner and returns FeedItems, in one query whatever
 the number of rows (the feed's query count is pinned by a test). Adding a
-source — e.g. planned visits — is one function appended to SOURCES. Summaries
+source is one function appended to SOURCES. Summaries
 are built while the owner's language is active (feeds.views.feed)."""
 
 from dataclasses import dataclass
@@ -56,7 +56,18 @@ def after_sales_steps(user):
             for step in steps.order_by("due_at", "pk")]
 
 
-SOURCES = [care_tasks, customer_issues, after_sales_steps]
+def planned_visits(user):
+    """The visits I planned with a date (K-09, K-28) and have not yet logged."""
+    from plans.models import PlannedVisit
+
+    return [FeedItem(uid=f"planned-visit-{planned.pk}", day=planned.planned_on,
+                     summary=_("Visit: %(account)s") % {"account": planned.account},
+                     path=planned.get_absolute_url(),
+                     description="\n".join(filter(None, [planned.topics, planned.objective])))
+            for planned in PlannedVisit.objects.for_user(user)]
+
+
+SOURCES = [care_tasks, customer_issues, after_sales_steps, planned_visits]
 
 
 def feed_items(user, sources=SOURCES):

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.db.models.functions import Upper
 from django.utils import translation
-from django.utils.functional import Promise
+from django.utils.functional import Promise, cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -129,8 +129,10 @@ class Row:
     def error(self, message):
         self.errors.append(message)
 
-    def validate(self, instance, exclude):
-        """The model's own field checks (lengths, choices, phone and e-mail formats)."""
+    def validate(self, instance, fields):
+        """The model's own field checks (lengths, choices, phone and e-mail formats)
+        on the fields the row gives; the others keep their defaults."""
+        exclude = [f.name for f in instance._meta.fields if f.name not in fields]
         try:
             instance.clean_fields(exclude=exclude)
         except ValidationError as error:
@@ -149,7 +151,7 @@ class Importer:
     def column(self, key):
         return self._columns[key]
 
-    @property
+    @cached_property
     def _columns(self):
         return {column.key: column for column in self.columns}
 
@@ -170,18 +172,31 @@ class Importer:
         return index
 
     # Assignment scope: who the importing user may name as owner or author.
-    def assignable_users(self, usernames):
-        users = User.objects.filter(username__in=set(usernames) | {self.by.username})
+    def assignable_users(self, names):
+        """People named in the file, by username or, as our own exports write them,
+        by display name (when no two people share it); and whom the importer may
+        assign work to."""
+        names = set(names)
+        users = list(User.objects.filter(Q(username__in=names | {self.by.username}) | Q(display_name__in=names)))
+        by_name = {}
+        for user in users:
+            if user.display_name in names:
+                by_name[user.display_name] = None if user.display_name in by_name else user
+        by_name.update({u.username: u for u in users})
         if self.by.is_admin:
-            allowed = users
+            allowed = {u.pk for u in users}
         elif self.by.is_supervisor:
-            allowed = users.filter(Q(pk=self.by.pk) | Q(team__supervisor=self.by))
+            led = self._led_teams()
+            allowed = {u.pk for u in users if u.pk == self.by.pk or u.team_id in led}
         else:
-            allowed = users.filter(pk=self.by.pk)
-        return {u.username: u for u in users}, set(allowed.values_list("pk", flat=True))
+            allowed = {self.by.pk}
+        return {name: user for name, user in by_name.items() if user}, allowed
+
+    def _led_teams(self):
+        return set(self.by.supervised_teams.values_list("pk", flat=True))
 
     def person(self, row, key):
-        """The user named in `key` (by username), the importer when the cell is empty."""
+        """The user named in `key`, the importer when the cell is empty."""
         username = row.get(key)
         if not username:
             return self.by
@@ -304,9 +319,8 @@ class AccountImporter(Importer):
         elif matches and matches[0].pk not in self.editable:
             row.error(_("An account named “%(name)s” exists and is not yours to change.") % {"name": name})
         target = matches[0] if len(matches) == 1 else None
-        instance = Account(name=name or "x", owner=owner or self.by,
-                           **{k: v for k, v in values.items() if v is not None})
-        row.validate(instance, exclude=["parent", "owner", "team_members"])
+        given = {k: v for k, v in values.items() if v is not None}
+        row.validate(Account(name=name or "x", **given), fields={"name", *given})
         if row.errors:
             return Outcome(line, "error", name or "", "; ".join(row.errors), key)
         payload = {**values, "owner": owner, "parent": parent}
@@ -430,8 +444,8 @@ class ContactImporter(Importer):
         if len(matches) > 1:
             row.error(_("%(count)s contacts of this account are already named “%(name)s”.")
                       % {"count": len(matches), "name": name})
-        row.validate(Contact(name=name or "x", **{k: v for k, v in values.items() if v is not None}),
-                     exclude=["account", "reports_to"])
+        given = {k: v for k, v in values.items() if v is not None}
+        row.validate(Contact(name=name or "x", **given), fields={"name", *given})
         if row.errors:
             return Outcome(line, "error", label, "; ".join(row.errors), key)
         payload = {"values": values, "roles": roles}
@@ -519,7 +533,8 @@ class OrderImporter(Importer):
         if values["amount"] is not None and values["amount"] <= 0:
             row.error(_("Amount: must be more than zero."))
         label = f"{account} · {values['product'] or ''} · {values['signed_on'] or ''}" if account else ""
-        row.validate(Order(**{k: v for k, v in values.items() if v is not None}), exclude=["account"])
+        given = {k: v for k, v in values.items() if v is not None}
+        row.validate(Order(**given), fields=set(given))
         key = self._key(account.pk if account else None, values["reference"], values["signed_on"],
                         values["product"], values["amount"])
         if row.errors:
@@ -609,8 +624,8 @@ class VisitImporter(Importer):
         if author and occurred_at and (author.pk, month_of(occurred_at)) in self.locked:
             row.error(_("%(month)s is signed off and locked for %(name)s.")
                       % {"month": month_of(occurred_at).strftime("%Y-%m"), "name": author})
-        row.validate(Visit(**{k: v for k, v in values.items() if v is not None}),
-                     exclude=["account", "author", "log_month", "occurred_at", "contacts"])
+        given = {k: v for k, v in values.items() if v is not None}
+        row.validate(Visit(**given), fields=set(given))
         key = (account.pk if account else None, author.pk if author else None, occurred_at)
         if row.errors:
             return Outcome(line, "error", label, "; ".join(row.errors), key)

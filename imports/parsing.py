@@ -117,7 +117,8 @@ def text(value):
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # Excel hands phone numbers back as 13812345678.0
-    return str(value).strip()
+    # PostgreSQL stores no NUL character, in text or in JSON.
+    return str(value).replace("\x00", "").strip()
 
 
 def _narrow(value):

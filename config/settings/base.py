@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "visits",
     "tiering",
     "care",
+    "plans",
     "reports",
     "imports",
     "feeds",
@@ -218,3 +219,7 @@ VISITS_ISSUE_DUE_HOURS = {
 VISITS_SIGNOFF_GRACE_DAYS = env.int("VISITS_SIGNOFF_GRACE_DAYS", default=5)
 # K-24: another manager's touch of the same contact within this many days overlaps.
 VISITS_OVERLAP_DAYS = env.int("VISITS_OVERLAP_DAYS", default=30)
+
+# --- Plans and satisfaction (K-56) -------------------------------------------------------------
+# The share of surveys scoring "satisfied" (4 or 5 of 5) that an account and a team aim for.
+PLANS_SATISFACTION_TARGET_PERCENT = env.int("PLANS_SATISFACTION_TARGET_PERCENT", default=90)

@@ -1,6 +1,6 @@
 """My calendar feed (issue 9, part 5): a secret, revocable iCal link to my open care
 tasks (K-44), the customer issues I follow through (K-22) and the after-sales
-follow-ups of my accounts (K-26), each an all-day event on its due day, in my
+follow-ups of my accounts (K-26) and the visits I planned (K-09), each an all-day event on its due day, in my
 language, readable by a calendar app that cannot log in."""
 
 from datetime import date, timedelta
@@ -41,6 +41,13 @@ def step(account, kind="start_letter"):
                                          due_at=timezone.now() + timedelta(days=1))
 
 
+def planned(account, on, **fields):
+    from plans.models import PlannedVisit
+
+    return PlannedVisit.objects.create(account=account, owner=account.owner, created_by=account.owner,
+                                       month=on.replace(day=1), planned_on=on, topics="Next year's volumes", **fields)
+
+
 def fetch(client, token):
     response = client.get(reverse("feeds:feed", args=[token.secret]))
     assert response.status_code == 200
@@ -77,6 +84,25 @@ def test_my_feed_lists_my_open_care_tasks_issues_and_after_sales_steps(client, m
     assert str(reply["URL"]).endswith(f"{reverse('visits:detail', args=[issue.visit_id])}#issue-{issue.pk}")
     assert "The invoice is wrong" in str(reply["DESCRIPTION"])
     assert str(found[f"after-sales-{letter.pk}@kam-crm"]["SUMMARY"]) == "Service-start letter: Haier"
+
+
+def test_my_planned_visits_are_in_the_feed_until_they_are_logged(client, manager, teammate, haier):
+    soon = timezone.localdate() + timedelta(days=3)
+    upcoming = planned(haier, soon, objective="Agree the pilot")
+    held = planned(haier, soon, visit=visit_log(account=haier, by=manager, channel="on_site", purpose="p",
+                                                summary="s"))
+    planned(haier, timezone.localdate() - timedelta(days=1))  # in the past
+    planned(AccountFactory(owner=teammate), soon)  # someone else's
+    token = calendar_feed_token_issue(user=manager)
+
+    found = events(fetch(client, token))
+
+    assert set(found) == {f"planned-visit-{upcoming.pk}@kam-crm"}
+    event = found[f"planned-visit-{upcoming.pk}@kam-crm"]
+    assert str(event["SUMMARY"]) == "Visit: Haier" and event.decoded("DTSTART") == soon
+    assert "Agree the pilot" in str(event["DESCRIPTION"])
+    assert str(event["URL"]).endswith(upcoming.get_absolute_url())
+    assert held.visit_id
 
 
 def test_the_uids_stay_the_same_from_one_fetch_to_the_next(client, manager, haier):
@@ -135,15 +161,16 @@ def test_the_feed_costs_the_same_queries_however_many_items(client, manager, hai
     task(haier, "Call 0")
     complaint(haier)
     step(haier)
-    # The token with its person, then one query per source: care tasks, issues, after-sales steps.
-    with django_assert_num_queries(4):
+    # The token with its person, then one query per source: care tasks, issues, after-sales steps, planned visits.
+    with django_assert_num_queries(5):
         fetch(client, token)
     for n in range(1, 11):
         task(haier, f"Call {n}")
         complaint(haier)
         step(haier, kind="value_review" if n % 2 else "usage_guidance")
-    with django_assert_num_queries(4):
-        assert len(fetch(client, token).walk("VEVENT")) == 33
+        planned(haier, timezone.localdate() + timedelta(days=n))
+    with django_assert_num_queries(5):
+        assert len(fetch(client, token).walk("VEVENT")) == 43
 
 
 # --- The page -----------------------------------------------------------------------------------------

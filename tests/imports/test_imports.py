@@ -431,3 +431,21 @@ def test_no_rows_outcome_filter_shows_an_empty_state(client, manager):
     page = client.get(job.get_absolute_url() + "?outcome=update")
     assert "No rows with this outcome." in page.content.decode()
     assert ImportRow.objects.filter(job=job).count() == 1
+
+
+def test_an_exported_account_list_comes_back_in_unchanged(client, manager):
+    """Export → edit in Excel → import: the list's own download maps itself, and
+    its owners, written by display name, are found."""
+    manager.display_name = "李经理"
+    manager.save()
+    AccountFactory(name="Acme", owner=manager, industry="Tools")
+    AccountFactory(name="Bolt", owner=manager, industry="Food")
+    client.force_login(manager)
+    exported = client.get(reverse("accounts:list") + "?format=xlsx")
+    book = load_workbook(io.BytesIO(exported.content))
+    book.worksheets[0]["F2"] = "Machine tools"  # the industry of Acme
+    buffer = io.BytesIO()
+    book.save(buffer)
+    job = import_file(client, "accounts", SimpleUploadedFile("accounts.xlsx", buffer.getvalue()))
+    assert outcomes(job) == [(2, "update"), (3, "skip")]
+    assert "Industry" in job.rows.get(line=2).message

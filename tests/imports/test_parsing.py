@@ -18,6 +18,7 @@ from imports.parsing import (
     parse_int,
     read_table,
     split_list,
+    text,
 )
 
 
@@ -53,6 +54,11 @@ def test_csv_rows_keep_the_files_own_line_numbers_and_drop_empty_rows():
     headers, body, used = read_table(b"name;owner\nA;li\n;\nB;chen\n", "x.csv")
     assert headers == ["name", "owner"]
     assert body == [(2, ["A", "li"]), (4, ["B", "chen"])]
+
+
+def test_nul_characters_are_dropped_from_headers_and_cells():
+    headers, body, _used = read_table(b"na\x00me\nA\x00 Co\n", "x.csv")
+    assert headers == ["name"] and text(body[0][1][0]) == "A Co"
 
 
 def test_an_old_xls_workbook_is_refused_with_what_to_do():
