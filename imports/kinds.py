@@ -36,6 +36,7 @@ from visits.models import MonthlyLog, Visit
 from visits.services import month_of
 
 LOOKUP_CHUNK = 5000
+BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -219,6 +220,28 @@ class Importer:
     def apply(self, outcomes, by):
         raise NotImplementedError
 
+    @staticmethod
+    def write(model, outcomes, by, new):
+        """Create the rows the dry run said to create (`new` builds each from its
+        outcome) and update the ones it said to update, with their history, in batches."""
+        from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+        created, updated, fields = [], [], set()
+        for o in outcomes:
+            if o.action == "create":
+                o.target = new(o)
+                created.append(o.target)
+            elif o.action == "update":
+                for name, value in o.payload["values"].items():
+                    if value is not None:
+                        setattr(o.target, name, value)
+                        fields.add(name)
+                updated.append(o.target)
+        bulk_create_with_history(created, model, batch_size=BATCH, default_user=by)
+        if updated and fields:
+            bulk_update_with_history(updated, model, sorted(fields), batch_size=BATCH, default_user=by)
+        return created + updated
+
     def finish(self, outcomes):
         """Checks that need every row (parent loops)."""
 
@@ -290,6 +313,7 @@ class AccountImporter(Importer):
     def load(self, records):
         names = [r.get("name") for r in records] + [r.get("parent") for r in records]
         self.existing = _account_lookup(names, Account.objects.all())
+        self.folded_names = {a.pk: folded for folded, accounts in self.existing.items() for a in accounts}
         self.editable = set(Account.objects.editable_by(self.by).filter(
             pk__in=[a.pk for accounts in self.existing.values() for a in accounts]).values_list("pk", flat=True))
         self.users, self.assignable = self.assignable_users(text(r.get("owner")) for r in records if r.get("owner"))
@@ -323,18 +347,15 @@ class AccountImporter(Importer):
         row.validate(Account(name=name or "x", **given), fields={"name", *given})
         if row.errors:
             return Outcome(line, "error", name or "", "; ".join(row.errors), key)
-        payload = {**values, "owner": owner, "parent": parent}
+        payload = {"values": {**values, "owner": owner}, "parent": parent, "name": name}
         if target is None:
-            return Outcome(line, "create", name, "", key, {**payload, "name": name, "owner": owner or self.by})
+            return Outcome(line, "create", name, "", key, payload)
         changes = self.changed(target, {**values, "owner_id": owner.pk if owner else None})
-        if parent is not None and (target.parent_id is None or _fold(parent) not in self._parent_names(target)):
+        if parent is not None and self.folded_names.get(target.parent_id) != _fold(parent):
             changes.append("parent")
         if not changes:
             return Outcome(line, "skip", name, _("Unchanged."), key)
         return Outcome(line, "update", name, _changes_message(self, changes), key, payload, target)
-
-    def _parent_names(self, account):
-        return {n for n, accounts in self.existing.items() if any(a.pk == account.parent_id for a in accounts)}
 
     def finish(self, outcomes):
         parents = {o.key[0]: _fold(o.payload["parent"]) for o in outcomes if o.payload.get("parent")}
@@ -347,21 +368,11 @@ class AccountImporter(Importer):
                 outcome.action, outcome.message = "error", _("Parent group: these rows make a loop of groups.")
 
     def apply(self, outcomes, by):
-        from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+        def new(o):
+            values = {k: v for k, v in o.payload["values"].items() if v is not None}
+            return Account(**{"owner": by, **values, "name": o.payload["name"]})
 
-        created = [Account(**{k: v for k, v in o.payload.items() if k != "parent" and v is not None})
-                   for o in outcomes if o.action == "create"]
-        bulk_create_with_history(created, Account, batch_size=1000, default_user=by)
-        updated = []
-        for o in outcomes:
-            if o.action == "update":
-                for name, value in o.payload.items():
-                    if name != "parent" and value is not None:
-                        setattr(o.target, name, value)
-                updated.append(o.target)
-        if updated:
-            bulk_update_with_history(updated, Account, ["owner", *self.FIELDS], batch_size=1000, default_user=by)
-        self._set_parents(outcomes, created + updated)
+        self._set_parents(outcomes, self.write(Account, outcomes, by, new))
 
     def _set_parents(self, outcomes, accounts):
         by_name = {_fold(a.name): a for a in accounts}
@@ -372,7 +383,7 @@ class AccountImporter(Importer):
                 account = by_name[o.key[0]]
                 account.parent_id = lookup[_fold(o.payload["parent"])].pk
                 linked.append(account)
-        Account.objects.bulk_update(linked, ["parent"], batch_size=1000)
+        Account.objects.bulk_update(linked, ["parent"], batch_size=BATCH)
 
 
 def _changes_message(importer, names):
@@ -448,9 +459,9 @@ class ContactImporter(Importer):
         row.validate(Contact(name=name or "x", **given), fields={"name", *given})
         if row.errors:
             return Outcome(line, "error", label, "; ".join(row.errors), key)
-        payload = {"values": values, "roles": roles}
+        payload = {"values": values, "roles": roles, "account": account, "name": name}
         if not matches:
-            return Outcome(line, "create", label, "", key, {**payload, "account": account, "name": name})
+            return Outcome(line, "create", label, "", key, payload)
         target = matches[0]
         changes = self.changed(target, values)
         have = {r.role for r in target.roles.all()}
@@ -466,29 +477,13 @@ class ContactImporter(Importer):
         return super().label_for_field(name)
 
     def apply(self, outcomes, by):
-        from simple_history.utils import bulk_create_with_history, bulk_update_with_history
-
-        created = []
-        for o in outcomes:
-            if o.action == "create":
-                values = {k: v for k, v in o.payload["values"].items() if v is not None}
-                o.target = Contact(account=o.payload["account"], name=o.payload["name"], **values)
-                created.append(o.target)
-        bulk_create_with_history(created, Contact, batch_size=1000, default_user=by)
-        updated, fields = [], set()
-        for o in outcomes:
-            if o.action == "update":
-                for name, value in o.payload["values"].items():
-                    if value is not None:
-                        setattr(o.target, name, value)
-                        fields.add(name)
-                updated.append(o.target)
-        if updated and fields:
-            bulk_update_with_history(updated, Contact, sorted(fields), batch_size=1000, default_user=by)
+        self.write(Contact, outcomes, by, lambda o: Contact(
+            account=o.payload["account"], name=o.payload["name"],
+            **{k: v for k, v in o.payload["values"].items() if v is not None}))
         roles = [BuyerRole(account_id=o.target.account_id, contact=o.target, role=role)
                  for o in outcomes if o.action in ("create", "update") for role in o.payload["roles"]]
         # The unique (contact, role) key keeps roles a contact already has.
-        BuyerRole.objects.bulk_create(roles, batch_size=1000, ignore_conflicts=True)
+        BuyerRole.objects.bulk_create(roles, batch_size=BATCH, ignore_conflicts=True)
 
 
 # --- Orders --------------------------------------------------------------------------------
@@ -540,29 +535,17 @@ class OrderImporter(Importer):
         if row.errors:
             return Outcome(line, "error", label, "; ".join(row.errors), key)
         target = self.existing.get(key)
+        payload = {"values": values, "account": account}
         if target is None:
-            return Outcome(line, "create", label, "", key, {**values, "account": account})
+            return Outcome(line, "create", label, "", key, payload)
         changes = self.changed(target, values)
         if not changes:
             return Outcome(line, "skip", label, _("Unchanged."), key)
-        return Outcome(line, "update", label, _changes_message(self, changes), key, values, target)
+        return Outcome(line, "update", label, _changes_message(self, changes), key, payload, target)
 
     def apply(self, outcomes, by):
-        from simple_history.utils import bulk_create_with_history, bulk_update_with_history
-
-        created = [Order(**{k: v for k, v in o.payload.items() if v is not None})
-                   for o in outcomes if o.action == "create"]
-        bulk_create_with_history(created, Order, batch_size=1000, default_user=by)
-        updated = []
-        for o in outcomes:
-            if o.action == "update":
-                for name, value in o.payload.items():
-                    if value is not None:
-                        setattr(o.target, name, value)
-                updated.append(o.target)
-        if updated:
-            bulk_update_with_history(updated, Order, ["signed_on", "amount", "product", "contract_months"],
-                                     batch_size=1000, default_user=by)
+        self.write(Order, outcomes, by, lambda o: Order(
+            account=o.payload["account"], **{k: v for k, v in o.payload["values"].items() if v is not None}))
 
 
 # --- Visits --------------------------------------------------------------------------------
@@ -640,32 +623,20 @@ class VisitImporter(Importer):
         return Outcome(line, "update", label, _changes_message(self, changes), key, payload, target)
 
     def apply(self, outcomes, by):
-        from simple_history.utils import bulk_create_with_history, bulk_update_with_history
-
         from visits.services import contacts_refresh_silence
 
-        created, links, updated, fields = [], [], [], set()
-        for o in outcomes:
-            values = {k: v for k, v in o.payload.get("values", {}).items() if v is not None}
-            if o.action == "create":
-                o.target = Visit(account=o.payload["account"], author=o.payload["author"],
-                                 occurred_at=o.payload["occurred_at"], log_month=month_of(o.payload["occurred_at"]),
-                                 **values)
-                created.append(o.target)
-            elif o.action == "update":
-                for name, value in values.items():
-                    setattr(o.target, name, value)
-                    fields.add(name)
-                updated.append(o.target)
-        bulk_create_with_history(created, Visit, batch_size=1000, default_user=by)
-        if updated and fields:
-            bulk_update_with_history(updated, Visit, sorted(fields), batch_size=1000, default_user=by)
+        def new(o):
+            moment = o.payload["occurred_at"]
+            return Visit(account=o.payload["account"], author=o.payload["author"], occurred_at=moment,
+                         log_month=month_of(moment), **{k: v for k, v in o.payload["values"].items() if v is not None})
+
+        written = self.write(Visit, outcomes, by, new)
         Through = Visit.contacts.through
-        for o in outcomes:
-            if o.action in ("create", "update"):
-                links += [Through(visit_id=o.target.pk, contact_id=pk) for pk in o.payload["contacts"]]
-        Through.objects.bulk_create(links, batch_size=5000, ignore_conflicts=True)
-        contacts_refresh_silence({link.contact_id for link in links})
+        links = [Through(visit_id=o.target.pk, contact_id=pk)
+                 for o in outcomes if o.action in ("create", "update") for pk in o.payload["contacts"]]
+        Through.objects.bulk_create(links, batch_size=5 * BATCH, ignore_conflicts=True)
+        if written:
+            contacts_refresh_silence({link.contact_id for link in links})
 
 
 IMPORTERS = {cls.kind: cls for cls in (AccountImporter, ContactImporter, OrderImporter, VisitImporter)}

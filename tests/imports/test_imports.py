@@ -449,3 +449,15 @@ def test_an_exported_account_list_comes_back_in_unchanged(client, manager):
     job = import_file(client, "accounts", SimpleUploadedFile("accounts.xlsx", buffer.getvalue()))
     assert outcomes(job) == [(2, "update"), (3, "skip")]
     assert "Industry" in job.rows.get(line=2).message
+
+
+def test_groups_and_their_companies_in_one_file_and_loops_refused(client, manager):
+    client.force_login(manager)
+    job = import_file(client, "accounts", csv_file("name,parent\nChild Co,Group Co\nGroup Co,\n"))
+    client.post(reverse("imports:apply", args=[job.pk]))
+    assert Account.objects.get(name="Child Co").parent == Account.objects.get(name="Group Co")
+    again = import_file(client, "accounts", csv_file("name,parent\nChild Co,Group Co\nGroup Co,\n"))
+    assert outcomes(again) == [(2, "skip"), (3, "skip")]
+
+    loop = import_file(client, "accounts", csv_file("name,parent\nA Co,B Co\nB Co,A Co\n"))
+    assert [row.message for row in loop.rows.all()] == ["Parent group: these rows make a loop of groups."] * 2
