@@ -211,3 +211,9 @@ def test_k09_the_plan_page_and_print_view_have_fixed_query_counts(client, manage
         assert client.get(plan.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(16):
         assert client.get(reverse("plans:print", args=[plan.pk])).status_code == 200
+
+
+def test_k09_annual_plans_are_for_key_accounts(manager):
+    with pytest.raises(ValidationError, match="for key accounts"):
+        services.plan_create(account=AccountFactory(owner=manager, kind="standard"), by=manager, year=YEAR,
+                             vision="v")
