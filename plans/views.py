@@ -296,12 +296,13 @@ def planned_add(request, account_pk):
 
 def planned_edit(request, pk):
     planned = _planned(request, pk)
+    owner = planned.owner  # the form writes an empty choice onto the instance; empty means "keep"
     form = PlannedVisitForm(request.POST or None, instance=planned, account=planned.account,
                             initial={"roles": planned.roles})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.planned_visit_update(planned=planned, by=request.user, owner=data["owner"] or planned.owner,
+            services.planned_visit_update(planned=planned, by=request.user, owner=data["owner"] or owner,
                                           planned_on=data["planned_on"], month=data["month"], topics=data["topics"],
                                           roles=data["roles"])
         except ValidationError as error:
