@@ -217,3 +217,16 @@ def test_k09_annual_plans_are_for_key_accounts(manager):
     with pytest.raises(ValidationError, match="for key accounts"):
         services.plan_create(account=AccountFactory(owner=manager, kind="standard"), by=manager, year=YEAR,
                              vision="v")
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_k09_the_plan_list_shows_drafts_to_approve_at_a_fixed_query_count(client, supervisor, manager, n,
+                                                                        django_assert_max_num_queries):
+    for _i in range(n):
+        plan = services.plan_create(account=AccountFactory(owner=manager), by=manager, year=YEAR, vision="v")
+        services.plan_schedule(plan=plan, by=manager, rows=twelve_months(plan)[:2])
+    client.force_login(supervisor)
+    # session, user, count, one page of plans with account, owner and approver, savepoints
+    with django_assert_max_num_queries(8):
+        page = client.get(reverse("plans:list") + "?status=draft")
+    assert len(page.context["plans"]) == n and page.context["plans"][0].planned == 2
