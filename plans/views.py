@@ -361,7 +361,7 @@ def planned_detail(request, pk):
         "planned": planned, "account": planned.account, "questions": questions,
         "contacts": planned.contacts.all(), "candidates": candidates,
         "self_check": [(label, planned.self_check.get(key, "")) for key, label in SelfQuestionReview.QUESTIONS],
-        "outline_form": OutlineAddForm(account=planned.account),
+        "outline_form": OutlineAddForm(account=planned.account, planned=planned),
         "categories": SpinCategory.choices,
     })
 

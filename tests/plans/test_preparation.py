@@ -184,3 +184,10 @@ def test_k28_an_ad_hoc_visit_is_planned_by_date_or_month_and_goes_on_to_its_prep
     planned.refresh_from_db()
     assert (str(planned.month), str(planned.planned_on), planned.roles) == ("2027-04-01", "2027-04-09",
                                                                              ["coach", "user"])
+
+
+def test_k28_a_bank_question_already_in_the_outline_is_not_offered_again(client, manager, planned, bank):
+    services.outline_add(planned=planned, by=manager, bank_questions=[bank[0]], text="Own", category="problem")
+    client.force_login(manager)
+    page = client.get(planned.get_absolute_url())
+    assert set(page.context["outline_form"].fields["bank"].queryset) == {bank[1]}
