@@ -170,9 +170,12 @@ class OutlineAddForm(forms.Form):
     text = forms.CharField(label=_("Your own question"), required=False, max_length=300)
     category = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *SpinCategory.choices], required=False)
 
-    def __init__(self, *args, account, **kwargs):
+    def __init__(self, *args, account, planned=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["bank"].queryset = BankQuestion.objects.for_industry(account.industry).in_spin_order()
+        bank = BankQuestion.objects.for_industry(account.industry).in_spin_order()
+        if planned is not None:  # not offered twice; the NULL filter keeps NOT IN from matching nothing
+            bank = bank.exclude(pk__in=planned.questions.filter(source__isnull=False).values("source"))
+        self.fields["bank"].queryset = bank
 
     def clean(self):
         data = super().clean()

@@ -63,6 +63,9 @@ PLAN_FIELDS = ("vision", "strategy", "risks", "satisfaction_actions")
 @transaction.atomic
 def plan_create(*, account, by, year, vision, strategy="", risks="", satisfaction_actions=""):
     _require_planner(by, account)
+    if not account.is_key_account:
+        raise ValidationError(_("Annual plans are for key accounts; %(account)s is a %(kind)s.")
+                              % {"account": account, "kind": account.get_kind_display()})
     if AccountPlan.objects.filter(account=account, year=year).exists():
         raise ValidationError({"year": _("%(account)s already has a plan for %(year)s.")
                                % {"account": account, "year": year}})

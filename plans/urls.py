@@ -5,6 +5,7 @@ from plans import views
 app_name = "plans"
 urlpatterns = [
     # The plan (K-09)
+    path("plans/", views.plan_list, name="list"),
     path("accounts/<int:account_pk>/plan/", views.account_plan, name="account-plan"),
     path("plans/<int:pk>/", views.plan_detail, name="detail"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="edit"),

@@ -3,6 +3,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -70,6 +71,26 @@ def _confirm(request, title, message, label, cancel_url):
 
 
 # --- The plan (K-09) -------------------------------------------------------------------------------
+
+def plan_list(request):
+    """The plans a person works on or approves; drafts first, so a supervisor sees what waits."""
+    plans = (AccountPlan.objects.visible_to(request.user).select_related("account__owner", "approved_by")
+             .annotate(planned=Count("planned_visits", distinct=True),
+                       held=Count("planned_visits", filter=Q(planned_visits__visit__isnull=False), distinct=True))
+             .order_by("-year", "status", "account__name", "pk"))
+    year, status, text = (request.GET.get(k, "").strip() for k in ("year", "status", "q"))
+    if year.isdigit():
+        plans = plans.filter(year=int(year))
+    if status in AccountPlan.Status.values:
+        plans = plans.filter(status=status)
+    if text:
+        plans = plans.filter(account__name__icontains=text)
+    page = Paginator(plans, 25).get_page(request.GET.get("page"))
+    return render(request, "plans/plan_list.html", {
+        "page_obj": page, "plans": page.object_list, "statuses": AccountPlan.Status.choices,
+        "filters": {"year": year, "status": status, "q": text},
+    })
+
 
 def account_plan(request, account_pk):
     """This year's plan, or the page that starts one."""
@@ -296,12 +317,13 @@ def planned_add(request, account_pk):
 
 def planned_edit(request, pk):
     planned = _planned(request, pk)
+    owner = planned.owner  # the form writes an empty choice onto the instance; empty means "keep"
     form = PlannedVisitForm(request.POST or None, instance=planned, account=planned.account,
                             initial={"roles": planned.roles})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.planned_visit_update(planned=planned, by=request.user, owner=data["owner"] or planned.owner,
+            services.planned_visit_update(planned=planned, by=request.user, owner=data["owner"] or owner,
                                           planned_on=data["planned_on"], month=data["month"], topics=data["topics"],
                                           roles=data["roles"])
         except ValidationError as error:
@@ -339,7 +361,7 @@ def planned_detail(request, pk):
         "planned": planned, "account": planned.account, "questions": questions,
         "contacts": planned.contacts.all(), "candidates": candidates,
         "self_check": [(label, planned.self_check.get(key, "")) for key, label in SelfQuestionReview.QUESTIONS],
-        "outline_form": OutlineAddForm(account=planned.account),
+        "outline_form": OutlineAddForm(account=planned.account, planned=planned),
         "categories": SpinCategory.choices,
     })
 

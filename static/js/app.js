@@ -53,3 +53,17 @@ document.addEventListener("click", (event) => {
 });
 // The plan's print view: a button instead of an inline onclick (CSP).
 document.querySelectorAll(".js-print").forEach((button) => button.addEventListener("click", () => window.print()));
+
+// The plan's goal form shows only the measure the chosen kind needs; without JS all stay visible.
+const goalKind = document.querySelector("select#id_kind");
+if (goalKind && document.getElementById("id_target_amount")) {
+  const measure = { revenue: "target_amount", product: "target_text", relationship: "target_style",
+                    coverage: "target_count", tier: "target_tier", other: "target_text" };
+  const fields = ["target_amount", "target_count", "target_style", "target_tier", "target_text"];
+  const show = () => fields.forEach((name) => {
+    const wanted = measure[goalKind.value];
+    document.getElementById("div_id_" + name)?.classList.toggle("d-none", Boolean(wanted) && wanted !== name);
+  });
+  goalKind.addEventListener("change", show);
+  show();
+}

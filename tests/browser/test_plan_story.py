@@ -56,6 +56,7 @@ def test_a_plan_is_drafted_a_visit_prepared_and_logged_the_plan_approved_and_a_l
     page.locator("#id_title").fill("Revenue this year")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("A revenue goal needs its target amount.")).to_be_visible()
+    expect(page.locator("#id_target_count")).to_be_hidden()  # only the measure a revenue goal needs
     screenshot("plan-1-goal-needs-a-measure-desktop")
     page.locator("#id_target_amount").fill("2000000")
     page.get_by_role("button", name="Save").click()
@@ -71,6 +72,7 @@ def test_a_plan_is_drafted_a_visit_prepared_and_logged_the_plan_approved_and_a_l
 
     # On a phone: prepare this month's visit with questions from the bank, then log it.
     page.set_viewport_size(PHONE)
+    screenshot("plan-2-drafted-phone")
     page.locator(f"#month-{this_month}").get_by_role("link").first.click()
     page.get_by_role("link", name="Prepare").click()
     page.locator("#id_objective").fill("Agree the pilot's success criteria")

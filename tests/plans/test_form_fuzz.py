@@ -78,3 +78,25 @@ def test_the_survey_import_survives_odd_files(client, manager, body):
     client.force_login(manager)
     posted(client, reverse("plans:satisfaction-import", args=[account.pk]),
            {"file": SimpleUploadedFile("s.csv", body, content_type="text/csv")}, SatisfactionSurvey)
+
+
+@FUZZ
+@given(planned_on=odd_text, month=odd_text, owner=odd_number, topics=odd_text, role=odd_text)
+def test_the_planned_visit_forms_survive_odd_input(client, manager, planned_on, month, owner, topics, role):
+    account = AccountFactory(owner=manager)
+    planned = services.planned_visit_create(account=account, by=manager, month=timezone.localdate(), topics="t")
+    client.force_login(manager)
+    data = {"planned_on": planned_on, "month": month, "owner": owner, "topics": topics, "roles": [role]}
+    posted(client, reverse("plans:planned-add", args=[account.pk]), data, PlannedVisit)
+    posted(client, reverse("plans:planned-edit", args=[planned.pk]), data, PlannedVisit)
+
+
+@FUZZ
+@given(objective=odd_text, contact=odd_number, gift=odd_text, note=odd_text)
+def test_the_preparation_form_survives_odd_input(client, manager, objective, contact, gift, note):
+    account = AccountFactory(owner=manager)
+    planned = services.planned_visit_create(account=account, by=manager, month=timezone.localdate(), topics="t")
+    client.force_login(manager)
+    response = client.post(reverse("plans:prepare", args=[planned.pk]), {
+        "objective": objective, "contacts": [contact], "gift": gift, "materials": note, "self_coach": note})
+    assert response.status_code in (200, 302)

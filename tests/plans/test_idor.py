@@ -28,7 +28,7 @@ from visits.services import visit_log
 pytestmark = pytest.mark.django_db
 
 ROUTES = {f"plans:{p.name}": tuple(sorted(p.pattern.converters)) for _r, p, ns in routes() if ns == "plans"}
-UNSCOPED = {"plans:bank", "plans:satisfaction-overview"}
+UNSCOPED = {"plans:list", "plans:bank", "plans:satisfaction-overview"}
 # What `<int:pk>` names on each route; the other parameters say what they are.
 PK_IS = {name: ("planned" if ":planned" in name or name in {"plans:prepare", "plans:outline-add", "plans:answers",
                                                              "plans:link"} else "plan")
@@ -131,9 +131,17 @@ def test_a_teammate_off_the_account_team_sees_no_plan_and_changes_nothing(client
     assert snapshot() == before
 
 
-def test_another_team_s_satisfaction_overview_does_not_show_li_s_account(client, outsider, world):
+@pytest.mark.parametrize("name", ["plans:list", "plans:satisfaction-overview"])
+def test_another_team_s_lists_do_not_show_li_s_account(client, outsider, world, name):
     client.force_login(outsider)
-    assert "Haier Secret Plan" not in client.get(reverse("plans:satisfaction-overview")).content.decode()
+    assert "Haier Secret Plan" not in client.get(reverse(name)).content.decode()
+
+
+def test_a_teammate_off_the_account_team_does_not_find_the_plan_in_the_list(client, teammate, supervisor, world):
+    client.force_login(teammate)
+    assert "Haier Secret Plan" not in client.get(reverse("plans:list")).content.decode()
+    client.force_login(supervisor)
+    assert "Haier Secret Plan" in client.get(reverse("plans:list") + "?status=draft").content.decode()
 
 
 def test_a_teammate_reads_li_s_satisfaction(client, teammate, world):

@@ -205,9 +205,30 @@ def test_k09_the_plan_page_and_print_view_have_fixed_query_counts(client, manage
                                                                  django_assert_max_num_queries):
     filled_plan(plan, manager, n)
     client.force_login(manager)
-    # session, user, plan, planned visits, their questions, logged visits, orders, actions,
-    # reviews, goals, products, roles, other years, can_approve's team, savepoints
-    with django_assert_max_num_queries(18):
-        assert client.get(plan.get_absolute_url()).status_code == 200
+    # 5 per request (session, user, sliding expiry); plan with account, owner's team and approver;
+    # planned visits, their questions, logged visits per month, orders per month, actions, reviews,
+    # goals, product map, covered roles, other years
     with django_assert_max_num_queries(16):
+        assert client.get(plan.get_absolute_url()).status_code == 200
+    # the same without other years
+    with django_assert_max_num_queries(15):
         assert client.get(reverse("plans:print", args=[plan.pk])).status_code == 200
+
+
+def test_k09_annual_plans_are_for_key_accounts(manager):
+    with pytest.raises(ValidationError, match="for key accounts"):
+        services.plan_create(account=AccountFactory(owner=manager, kind="standard"), by=manager, year=YEAR,
+                             vision="v")
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_k09_the_plan_list_shows_drafts_to_approve_at_a_fixed_query_count(client, supervisor, manager, n,
+                                                                        django_assert_max_num_queries):
+    for _i in range(n):
+        plan = services.plan_create(account=AccountFactory(owner=manager), by=manager, year=YEAR, vision="v")
+        services.plan_schedule(plan=plan, by=manager, rows=twelve_months(plan)[:2])
+    client.force_login(supervisor)
+    # 5 per request; count, one page of plans with account, owner and approver
+    with django_assert_max_num_queries(7):
+        page = client.get(reverse("plans:list") + "?status=draft")
+    assert len(page.context["plans"]) == n and page.context["plans"][0].planned == 2

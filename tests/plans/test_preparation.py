@@ -164,6 +164,30 @@ def test_k28_the_preparation_page_has_a_fixed_query_count(client, manager, plann
         planned.contacts.add(ContactFactory(account=account))
         visit_log(account=account, by=manager, channel="phone", purpose="p", summary="s")
     client.force_login(manager)
-    # session, user, planned visit, questions, contacts, candidate visits, bank, savepoints
-    with django_assert_max_num_queries(11):
+    # 5 per request; planned visit with account, plan, owner and visit; questions, contacts,
+    # candidate visits to link, the bank's questions for the industry
+    with django_assert_max_num_queries(10):
         assert client.get(planned.get_absolute_url()).status_code == 200
+
+
+def test_k28_an_ad_hoc_visit_is_planned_by_date_or_month_and_goes_on_to_its_preparation(client, manager, account):
+    client.force_login(manager)
+    url = reverse("plans:planned-add", args=[account.pk])
+    page = client.post(url, {"topics": "Renewal"})
+    assert "Give the date, or at least the month" in str(page.context["form"].errors["planned_on"])
+    response = client.post(url, {"topics": "Renewal", "month": "2027-03", "roles": ["coach"]})
+    planned = PlannedVisit.objects.get()
+    assert response.url == reverse("plans:prepare", args=[planned.pk])
+    assert (str(planned.month), planned.planned_on, planned.owner, planned.plan) == ("2027-03-01", None, manager, None)
+    client.post(reverse("plans:planned-edit", args=[planned.pk]),
+                {"topics": "Renewal", "planned_on": "2027-04-09", "roles": ["coach", "user"]})
+    planned.refresh_from_db()
+    assert (str(planned.month), str(planned.planned_on), planned.roles) == ("2027-04-01", "2027-04-09",
+                                                                             ["coach", "user"])
+
+
+def test_k28_a_bank_question_already_in_the_outline_is_not_offered_again(client, manager, planned, bank):
+    services.outline_add(planned=planned, by=manager, bank_questions=[bank[0]], text="Own", category="problem")
+    client.force_login(manager)
+    page = client.get(planned.get_absolute_url())
+    assert set(page.context["outline_form"].fields["bank"].queryset) == {bank[1]}

@@ -147,9 +147,10 @@ def test_k56_satisfaction_pages_have_fixed_query_counts(client, manager, account
         Referral.objects.create(account=account, asked_on=TODAY, created_by=manager, status="received",
                                 brought_account=other)
     client.force_login(manager)
-    # session, user, account, can_edit, trend, count, surveys, referrals, referred-by, savepoints
+    # 5 per request; account, may li record, the trend, count, one page of surveys with issue and
+    # visit, referrals with the accounts they brought, who referred this account
     with django_assert_max_num_queries(12):
         assert client.get(reverse("plans:satisfaction", args=[account.pk])).status_code == 200
-    # session, user, teams, trend, count, accounts, savepoints
+    # 5 per request; the trend, count, one page of accounts with their shares, the team filter's teams
     with django_assert_max_num_queries(9):
         assert client.get(reverse("plans:satisfaction-overview")).status_code == 200
