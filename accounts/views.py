@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -8,7 +9,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DeleteView, UpdateView
 from django_filters.views import FilterView
 
-from accounts import services
+from accounts import exports, services
 from accounts.filters import AccountFilter
 from accounts.forms import (
     AccountForm,
@@ -20,6 +21,7 @@ from accounts.forms import (
 )
 from accounts.models import Account, AccountTeamMember, Competitor, Order, ProductPosition, ProspectClaim
 from accounts.selectors import account_warnings, group_figures, history_page
+from config.exports import ExportMixin, list_export
 from config.forms import add_service_error
 
 
@@ -32,11 +34,12 @@ def _editable(request, pk):
     return get_object_or_404(Account.objects.editable_by(request.user).select_related("owner", "parent"), pk=pk)
 
 
-class AccountListView(FilterView):
+class AccountListView(ExportMixin, FilterView):
     filterset_class = AccountFilter
     template_name = "accounts/account_list.html"
     context_object_name = "accounts"
     paginate_by = 25
+    export_columns, export_filename = exports.ACCOUNTS, "accounts"
 
     def get_queryset(self):
         accounts = Account.objects.visible_to(self.request.user).with_list_columns().order_by("name", "pk")
@@ -228,6 +231,11 @@ def claim_file(request, pk):
 def claim_queue(request):
     pending = ProspectClaim.objects.pending_for(request.user) if (
         request.user.is_supervisor or request.user.is_admin) else ProspectClaim.objects.none()
+    # The download holds both lists of the page, and all of my claims, not just the last 20.
+    everything = (ProspectClaim.objects.filter(Q(pk__in=pending.values("pk")) | Q(claimant=request.user))
+                  .select_related("account", "claimant", "decided_by").order_by("-created_at", "-pk"))
+    if export := list_export(request, everything, exports.CLAIMS, filename="prospect-claims"):
+        return export
     mine = ProspectClaim.objects.filter(claimant=request.user).select_related("account", "decided_by")[:20]
     return render(request, "accounts/claim_queue.html", {
         "pending": pending, "mine": mine, "form": ClaimDecisionForm(),

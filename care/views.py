@@ -12,11 +12,12 @@ from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, UpdateView
 
 from accounts.models import Account
-from care import services
+from care import exports, services
 from care.forms import DATE as DATE_WIDGET
 from care.forms import DoneForm, EventForm, GiftForm, SkipForm, SnoozeForm
 from care.models import CareTask, Event, HolidayCalendar, MessageTemplate, Occasion
 from care.selectors import birthday_rows
+from config.exports import list_export
 from config.forms import add_service_error
 from contacts.models import Contact
 
@@ -28,6 +29,10 @@ def care_home(request):
     today = timezone.localdate()
     tasks = (CareTask.objects.for_user(request.user).open()
              .select_related("account", "contact", "owner").order_by("due_on", "pk"))
+    # The download has every task of the three sections, not just the first SECTION_LIMIT of each.
+    if export := list_export(request, tasks.filter(due_on__lte=today + timedelta(days=6)), exports.TASKS,
+                             filename="care-tasks"):
+        return export
     sections = [
         ("overdue", _("Overdue"), tasks.filter(due_on__lt=today)),
         ("today", _("Today"), tasks.filter(due_on=today)),
@@ -101,8 +106,11 @@ def birthdays(request):
         except ValueError:  # a well-formed but impossible month, e.g. 2026-13
             start = today.replace(day=1)
         end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    rows = birthday_rows(request.user, start, end)
+    if export := list_export(request, rows, exports.BIRTHDAYS, filename=f"birthdays-{start:%Y-%m-%d}"):
+        return export
     return render(request, "care/birthdays.html", {
-        "rows": birthday_rows(request.user, start, end), "period": period, "start": start, "end": end,
+        "rows": rows, "period": period, "start": start, "end": end,
         "previous": (start - timedelta(days=1)).replace(day=1), "next": end + timedelta(days=1),
     })
 

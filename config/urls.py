@@ -20,6 +20,9 @@ urlpatterns = [
     path("visits/", include("visits.urls")),
     path("tiering/", include("tiering.urls")),
     path("care/", include("care.urls")),
+    path("imports/", include("imports.urls")),
+    path("calendar/", include("feeds.urls")),
+    path("", include("plans.urls")),
     path("admin/", admin.site.urls),
 ]
 

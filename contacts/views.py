@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Account
 from accounts.selectors import history_page
+from config.exports import list_export
 from config.forms import add_service_error
-from contacts import services
+from contacts import exports, services
 from contacts.dangers import account_dangers, with_danger_score
 from contacts.forms import (
     BuyerRoleForm,
@@ -66,6 +67,8 @@ def contact_list(request):
         contacts = contacts.filter(roles__role=role)
     if status in Contact.Status.values:
         contacts = contacts.filter(status=status)
+    if export := list_export(request, contacts, exports.CONTACTS, filename="contacts"):
+        return export
     page = Paginator(contacts, 25).get_page(request.GET.get("page"))
     return render(request, "contacts/contact_list.html", {
         "page_obj": page, "contacts": page.object_list, "q": q, "role": role, "status": status,
@@ -261,6 +264,9 @@ def danger_map(request):
         Account.objects.visible_to(request.user).active().exclude(status=Account.Status.PROSPECT)
         .select_related("owner")
     ).order_by("-danger_score", "name", "pk")
+    holders = Prefetch("buyer_roles", queryset=BuyerRole.objects.select_related("contact"))
+    if export := list_export(request, accounts.prefetch_related(holders), exports.DANGERS, filename="danger-map"):
+        return export
     page = Paginator(accounts, 20).get_page(request.GET.get("page"))
     roles = defaultdict(list)
     for role in BuyerRole.objects.filter(account__in=[a.pk for a in page.object_list]).select_related("contact"):

@@ -303,3 +303,127 @@ def seed_targets(*, users):
     for metric, value in [("visits", 20), ("conversions", 4), ("revenue", 2_000_000)]:
         Target.objects.get_or_create(month=month, metric=metric, team=east, tier=None,
                                      defaults={"value": value, "set_by": users["supervisor"]})
+
+
+# --- Plans, preparation and satisfaction (K-09, K-28, K-56) ----------------------------------------
+
+BANK = [
+    ("situation", "", "How do you plan and approve purchases of this kind today? 目前这类采购如何计划和审批？"),
+    ("situation", "Manufacturing", "Which lines run at full capacity, and for how long? 哪些产线满负荷运转？"),
+    ("problem", "", "Where does the current process cost you time or money? 现有流程在哪里耗时耗钱？"),
+    ("problem", "Electronics", "How often do component shortages stop a line? 元器件短缺多久导致一次停线？"),
+    ("implication", "", "What happens to your delivery promises when that goes wrong? 出问题时对交付承诺有何影响？"),
+    ("implication", "Manufacturing", "What does an hour of unplanned downtime cost? 一小时非计划停机损失多少？"),
+    ("need_payoff", "", "If that were solved, what would it be worth to you this year? 如果解决了，今年价值多少？"),
+    ("need_payoff", "Electronics", "Who else gains if lead times are a week shorter? 交期缩短一周还有谁受益？"),
+]
+MONTH_TOPICS = [
+    "Annual review and this year's goals 年度回顾与新年目标", "Spring Festival greetings, service check 春节慰问",
+    "MES pilot scope with the CTO 与CTO确定MES试点范围", "Quarterly business review 季度业务回顾",
+    "Plant visit with our engineers 工程师现场走访", "Pilot results to the decision-maker 向决策者汇报试点结果",
+    "Mid-year satisfaction check 年中满意度回访", "Budget for next year with finance 与财务讨论明年预算",
+    "Mid-Autumn care, roadmap preview 中秋关怀与路线图", "Proposal for the full rollout 全面推广方案",
+    "Contract negotiation 合同谈判", "Year-end review and next year's plan 年终回顾与明年计划",
+]
+
+
+def seed_plans(*, users, accounts):
+    """An approved plan with its year of visits, actions and reviews; a draft plan; a question
+    bank; a prepared visit; surveys with a low score turned into an issue; a referral."""
+    from django.utils import timezone
+
+    from plans import services as plan_services
+    from plans.models import AccountPlan, BankQuestion
+
+    today = timezone.localdate()
+    bank = []
+    for category, industry, text in BANK:
+        question, _ = BankQuestion.objects.get_or_create(industry=industry, text=text, defaults={
+            "category": category, "created_by": users["admin"]})
+        bank.append(question)
+    oriental, huaxia = _account(accounts, "东方电子"), _account(accounts, "华夏制造")
+    if not AccountPlan.objects.filter(account=oriental, year=today.year).exists():
+        _seed_approved_plan(oriental, users, bank, today)
+    if not AccountPlan.objects.filter(account=huaxia, year=today.year).exists():
+        plan = plan_services.plan_create(
+            account=huaxia, by=users["manager"], year=today.year,
+            vision="Win the second plant's MES 拿下二厂MES项目",
+            strategy="Reference visit to Oriental Electronics 安排东方电子参观")
+        plan_services.goal_save(plan=plan, by=users["manager"], kind="coverage", title="Meet all four roles",
+                                target_count=4)
+        plan_services.plan_schedule(plan=plan, by=users["manager"], rows=[
+            {"month": m, "planned_on": None, "topics": MONTH_TOPICS[m.month - 1], "roles": [DM]}
+            for m in plan.months()[today.month - 1:]])
+    _seed_satisfaction(accounts, users, today)
+
+
+def _seed_approved_plan(account, users, bank, today):
+    from plans import services as plan_services
+    from visits.models import Visit
+
+    manager = users["manager"]
+    plan = plan_services.plan_create(
+        account=account, by=manager, year=today.year,
+        vision="From price-sensitive supplier to their MES partner 从价格敏感型供应商成为MES合作伙伴",
+        strategy="MES pilot on line 3, then the full rollout 先在三号线试点MES，再全面推广",
+        risks="A competitor offers 15% lower prices 竞争对手报价低15%",
+        satisfaction_actions="Quarterly service review with the production manager 每季度与生产经理回顾服务")
+    for kind, title, measure in [
+        ("revenue", "Revenue 营收", {"target_amount": Decimal(3_000_000)}),
+        ("product", "Introduce MES 导入MES", {"target_text": "MES"}),
+        ("relationship", "Personalised relationship 个性化关系", {"target_style": "personalised"}),
+        ("coverage", "All four buyer roles known 四个角色全覆盖", {"target_count": 4}),
+    ]:
+        plan_services.goal_save(plan=plan, by=manager, kind=kind, title=title,
+                                due_on=date(today.year, 12, 31), **measure)
+    plan_services.plan_schedule(plan=plan, by=manager, rows=[
+        {"month": m, "planned_on": m.replace(day=min(15, 28)), "topics": MONTH_TOPICS[m.month - 1],
+         "roles": [DM, CO] if m.month % 3 == 0 else [US]} for m in plan.months()])
+    for month, title, done in [(2, "Send the MES case study 发送MES案例", True),
+                               (max(today.month - 1, 1), "Workshop with the CTO 与CTO开研讨会", False),
+                               (12, "Renewal proposal 续约方案", False)]:
+        action = plan_services.action_save(plan=plan, by=manager, title=title, owner=manager,
+                                           due_on=date(today.year, month, 10))
+        if done:
+            plan_services.action_done(action=action, by=manager, done_on=date(today.year, month, 8))
+    for month in plan.months()[:today.month - 1]:
+        plan_services.plan_review_note(plan=plan, by=manager, month=month,
+                                       note="On plan; the CTO is warming up 按计划推进，CTO态度转暖")
+    plan_services.plan_approve(plan=plan, by=users["supervisor"])
+    planned = plan.planned_visits.get(month=today.replace(day=1))
+    plan_services.planned_visit_prepare(
+        planned=planned, by=manager, objective="Agree the pilot's success criteria 确定试点验收标准",
+        contacts=list(account.contacts.filter(status="active")[:2]), materials="Pilot report 试点报告",
+        gift="Tea from Hangzhou 杭州龙井", self_check={"coach": "孙助理 Sun: how the board sees the budget"})
+    plan_services.outline_add(planned=planned, by=manager, bank_questions=bank[::2])
+    held = Visit.objects.filter(account=account, preparation__isnull=True,
+                                log_month=today.replace(day=1)).first()
+    if held:
+        plan_services.planned_visit_link(planned=planned, visit=held, by=manager)
+        first = planned.questions.first()
+        plan_services.outline_answers(planned=planned, by=manager,
+                                      answers={first.pk: "Purchases over 1M go to the board 超百万需董事会审批"})
+
+
+def _seed_satisfaction(accounts, users, today):
+    from plans import services as plan_services
+    from plans.models import Referral, SatisfactionSurvey
+
+    scores = {"东方电子": [5, 4, 5, 4, 5, 5], "南方分销": [4, 3, 4, 5], "长江医药": [4, 3, 2]}
+    for prefix, account_scores in scores.items():
+        account = _account(accounts, prefix)
+        if SatisfactionSurvey.objects.filter(account=account).exists():
+            continue
+        for months_ago, score in enumerate(reversed(account_scores)):
+            plan_services.survey_record(
+                account=account, by=account.owner, taken_on=today - timedelta(days=30 * months_ago + 3),
+                respondent="采购部 Purchasing", score=score,
+                comments="交付及时 On time" if score >= 4 else "响应慢 Slow to respond")
+    oriental = _account(accounts, "东方电子")
+    if not Referral.objects.filter(account=oriental).exists():
+        survey = oriental.satisfaction_surveys.order_by("-taken_on").first()
+        referral = plan_services.referral_ask(account=oriental, by=users["manager"], survey=survey,
+                                              asked_on=today - timedelta(days=20))
+        plan_services.referral_update(referral=referral, by=users["manager"], status="received",
+                                      brought_account=_account(accounts, "新星科技"),
+                                      note="周总 introduced their CTO 周总介绍了对方CTO")

@@ -112,7 +112,7 @@ def test_the_green_channel_form_survives_odd_input(client, manager, account, tit
            GreenChannelRequest)
 
 
-# The app takes no file uploads; what a client can still send is an oversized or malformed body.
+# Besides the import uploads (below), what a client can send any form is an oversized or malformed body.
 
 def test_an_oversized_form_is_refused_not_a_server_error(client, manager, settings):
     client.force_login(manager)
@@ -148,3 +148,45 @@ def test_malformed_or_unexpected_bodies_get_no_server_error(client, manager, con
 
     assert response.status_code in (200, 400)
     assert not Account.objects.exists()
+
+
+@FUZZ
+@given(cells=st.lists(st.lists(odd_text, min_size=1, max_size=5), min_size=1, max_size=6),
+       encoding=st.sampled_from(["utf-8", "gb18030", "big5", "utf-16"]), kind=st.sampled_from(
+           ["accounts", "contacts", "orders", "visits"]))
+def test_an_import_survives_odd_files_and_its_dry_run_writes_nothing(client, manager, cells, encoding, kind):
+    import csv
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from imports.models import ImportJob
+
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([["name", "account", "amount", "birthday"], *cells])
+    data = buffer.getvalue().encode(encoding, errors="replace")
+    client.force_login(manager)
+    before = (Account.objects.count(), Contact.objects.count(), Visit.objects.count())
+    response = client.post(reverse("imports:list"), {"kind": kind, "file": SimpleUploadedFile("odd.csv", data),
+                                                     "encoding": "auto"})
+    assert response.status_code in (302, 400)
+    if response.status_code == 302:
+        job = ImportJob.objects.latest("pk")
+        response = client.post(reverse("imports:mapping", args=[job.pk]), {k: v for k, v in job.mapping.items()})
+        assert response.status_code in (302, 400)
+        assert client.get(job.get_absolute_url()).status_code == 200
+    assert (Account.objects.count(), Contact.objects.count(), Visit.objects.count()) == before
+
+
+@FUZZ
+@given(data=st.binary(max_size=2000))
+def test_an_upload_of_arbitrary_bytes_is_refused_or_read_never_a_server_error(client, manager, data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(manager)
+    response = client.post(reverse("imports:list"), {"kind": "accounts", "encoding": "auto",
+                                                     "file": SimpleUploadedFile("x.xlsx", b"PK\x03\x04" + data)})
+    assert response.status_code in (302, 400)
+    response = client.post(reverse("imports:list"), {"kind": "accounts", "encoding": "auto",
+                                                     "file": SimpleUploadedFile("x.csv", data)})
+    assert response.status_code in (302, 400)

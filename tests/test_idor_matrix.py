@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from care.models import CareTask
+from imports.models import ImportJob
 from reports.models import Target
 from tests.factories import AccountFactory, ContactFactory, OrderFactory
 from tiering.models import AccountTier, RuleSet, Tier, TierProposal
@@ -42,6 +43,8 @@ def objects(manager, team, default_tiers):
         "proposal": proposal,
         "target": Target.objects.create(month=timezone.localdate().replace(day=1), metric="visits", team=team,
                                         value=5, set_by=team.supervisor),
+        "import": ImportJob.objects.create(owner=manager, kind="accounts", file_name="a.csv", data=b"name\nA\n",
+                                           headers=["name"], total_rows=1, status=ImportJob.Status.CHECKED),
     }
 
 
@@ -56,6 +59,8 @@ def urls(o):
         ("care:gift-add", [o["contact"].pk]),
         ("tiering:proposal-decide", [o["proposal"].pk]), ("tiering:override", [o["account"].pk]),
         ("reports:target-delete", [o["target"].pk]),
+        *[(f"imports:{name}", [o["import"].pk])
+          for name in ("detail", "progress", "mapping", "encoding", "apply", "recheck", "discard")],
     ]
 
 
@@ -70,6 +75,7 @@ def snapshot(o):
         list(TierProposal.objects.values_list("pk", "status")),
         list(AccountTier.objects.values_list("account", "tier", "source")),
         Target.objects.count(), o["contact"].gifts.count(),
+        list(ImportJob.objects.values_list("pk", "status")),
     )
 
 
@@ -100,8 +106,22 @@ def test_a_teammate_reads_but_does_not_act(client, objects, teammate):
     client.force_login(teammate)
     assert client.get(reverse("visits:detail", args=[objects["visit"].pk])).status_code == 200
     for name in ("visits:edit", "visits:delete", "visits:issue-follow-up", "visits:sign-off-decide",
-                 "care:task-done", "tiering:proposal-decide", "tiering:override", "reports:target-delete"):
+                 "care:task-done", "tiering:proposal-decide", "tiering:override", "reports:target-delete",
+                 "imports:apply", "imports:discard"):
         args = dict(urls(objects))[name]
         assert client.post(reverse(name, args=args), POST).status_code == 404, name
     assert snapshot(objects) == before
 
+
+
+def test_strangers_and_teammates_cannot_see_or_revoke_li_s_calendar_link(client, manager, teammate, stranger):
+    from feeds.models import CalendarFeedToken
+    from feeds.services import calendar_feed_token_issue
+
+    token = calendar_feed_token_issue(user=manager)
+    for person in (stranger, teammate):
+        client.force_login(person)
+        assert token.secret not in client.get(reverse("feeds:page")).content.decode()
+        for name in ("feeds:regenerate", "feeds:revoke"):
+            client.post(reverse(name))  # acts on their own link only
+    assert CalendarFeedToken.objects.get(user=manager).secret == token.secret

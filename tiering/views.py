@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Account
+from config.exports import export_format, list_export
 from config.forms import add_service_error
-from tiering import services
+from tiering import exports, services
 from tiering.cadence import cadence_for, overdue_account_ids_sql
 from tiering.engine import preview
 from tiering.forms import OverrideForm, RequirementFormSet, ReviewOpenForm, RuleFormSet, TierForm
@@ -53,11 +54,12 @@ def review(request):
     """Quarterly review (K-32): the proposals with their evidence, to approve or reject."""
     reviews = list(_reviews_for(request.user)[:8])
     chosen = next((r for r in reviews if str(r.pk) == request.GET.get("review")), reviews[0] if reviews else None)
-    proposals = []
-    if chosen:
-        proposals = (TierProposal.objects.filter(review=chosen)
-                     .select_related("account__owner", "from_tier", "to_tier", "decided_by")
-                     .order_by("status", "account__name"))
+    proposals = (TierProposal.objects.filter(review=chosen)
+                 .select_related("account__owner", "from_tier", "to_tier", "decided_by")
+                 .order_by("status", "account__name")) if chosen else TierProposal.objects.none()
+    name = f"tier-review-{chosen.year}-Q{chosen.quarter}-team-{chosen.team_id}" if chosen else "tier-review"
+    if export := list_export(request, proposals, exports.PROPOSALS, filename=name):
+        return export
     teams = Team.objects.visible_to(request.user)
     return render(request, "tiering/review.html", {
         "reviews": reviews, "chosen": chosen, "proposals": proposals,
@@ -136,6 +138,8 @@ def cadence_board(request):
     mine = request.GET.get("mine") == "1"
     if mine:
         accounts = accounts.filter(Q(owner=request.user) | Q(memberships__user=request.user)).distinct()
+    if export := _cadence_export(request, accounts):
+        return export
     page = Paginator(accounts, 25).get_page(request.GET.get("page"))
     needs = cadence_for([a.pk for a in page.object_list])
     rows = [(a, needs.get(a.pk, [])) for a in page.object_list]
@@ -143,6 +147,13 @@ def cadence_board(request):
         "page_obj": page, "rows": rows, "tiers": Tier.objects.all(), "tier": tier, "overdue_only": overdue_only,
         "mine": mine,
     })
+
+
+def _cadence_export(request, accounts):
+    if not export_format(request):
+        return None
+    rows = list(accounts)  # the dues of all of them come in one query
+    return list_export(request, rows, exports.cadence(cadence_for([a.pk for a in rows])), filename="cadence")
 
 
 

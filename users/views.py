@@ -2,13 +2,16 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
+from config.exports import ExportMixin
+from users.exports import TEAMS
 from users.models import Team
 
 
-class TeamListView(ListView):
+class TeamListView(ExportMixin, ListView):
     template_name = "users/team_list.html"
     context_object_name = "teams"
     paginate_by = 25
+    export_columns, export_filename = TEAMS, "teams"
 
     def get_queryset(self):
         teams = (

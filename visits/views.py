@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Account
+from config.exports import export_format, list_export
 from config.forms import add_service_error
-from visits import services
+from visits import exports, services
 from visits.forms import (
     DecisionForm,
     FollowUpForm,
@@ -71,6 +72,8 @@ def visit_list(request):
         visits = visits.filter(account__name__icontains=q)
     if mine:
         visits = visits.filter(author=request.user)
+    if export := list_export(request, visits, exports.VISITS, filename="visits"):
+        return export
     page = Paginator(visits, 25).get_page(request.GET.get("page"))
     since = timezone.now() - timedelta(days=30)
     overlaps = (
@@ -194,6 +197,8 @@ def issue_list(request):
         issues = issues.open()
     elif show == "attention":
         issues = issues.open().filter(due_at__lt=now + timedelta(hours=24))
+    if export := list_export(request, issues.order_by("due_at", "pk"), exports.ISSUES, filename="customer-issues"):
+        return export
     page = Paginator(issues.order_by("due_at", "pk"), 25).get_page(request.GET.get("page"))
     return render(request, "visits/issue_list.html", {"page_obj": page, "issues": page.object_list,
                                                        "show": show, "now": now})
@@ -229,6 +234,9 @@ def sign_off_home(request):
     if user.is_supervisor:
         team_logs = (MonthlyLog.objects.filter(author__team__supervisor=user, month__in=months[:2])
                      .select_related("author").order_by("-month", "author__username"))
+    if export_format(request):
+        return list_export(request, exports.sign_off_rows(user, my_months, [*pending, *team_logs]),
+                           exports.SIGN_OFF, filename="sign-off")
     return render(request, "visits/sign_off_home.html", {
         "my_months": my_months, "pending": pending, "team_logs": team_logs,
         "deadline": services.submission_deadline(months[1]),
@@ -267,6 +275,9 @@ def sign_off_review(request, pk):
         .order_by("occurred_at", "pk")
     )
     comments = {c.visit_id: c for c in VisitComment.objects.filter(log=log).select_related("by")}
+    if export := list_export(request, visits, exports.month_log(comments),
+                             filename=f"visit-log-{log.author.username}-{log.month:%Y-%m}"):
+        return export
     return render(request, "visits/sign_off_review.html", {
         "log": log, "rows": [(v, comments.get(v.pk)) for v in visits],
         "events": SignOffEvent.objects.filter(log=log).select_related("by"),
@@ -341,6 +352,8 @@ def green_list(request):
         requests = requests.filter(completed_at__isnull=True)
     elif stage == "completed":
         requests = requests.filter(completed_at__isnull=False)
+    if export := list_export(request, requests, exports.GREEN, filename="green-channel"):
+        return export
     page = Paginator(requests, 25).get_page(request.GET.get("page"))
     return render(request, "visits/green_list.html", {"page_obj": page, "requests": page.object_list,
                                                        "stage": stage})

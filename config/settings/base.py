@@ -44,7 +44,10 @@ INSTALLED_APPS = [
     "visits",
     "tiering",
     "care",
+    "plans",
     "reports",
+    "imports",
+    "feeds",
 ]
 
 MIDDLEWARE = [
@@ -143,6 +146,13 @@ LANGUAGES = [
     ("zh-hant", "繁體中文"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+
+# --- Imports (issue 9) ------------------------------------------------------------
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 2**20)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
+# Files up to this many rows are checked and imported within the request; larger
+# ones in the Celery worker, with a progress bar.
+IMPORT_INLINE_ROWS = env.int("IMPORT_INLINE_ROWS", default=2000)
 TIME_ZONE = env("DJANGO_TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
@@ -215,3 +225,7 @@ VISITS_ISSUE_DUE_HOURS = {
 VISITS_SIGNOFF_GRACE_DAYS = env.int("VISITS_SIGNOFF_GRACE_DAYS", default=5)
 # K-24: another manager's touch of the same contact within this many days overlaps.
 VISITS_OVERLAP_DAYS = env.int("VISITS_OVERLAP_DAYS", default=30)
+
+# --- Plans and satisfaction (K-56) -------------------------------------------------------------
+# The share of surveys scoring "satisfied" (4 or 5 of 5) that an account and a team aim for.
+PLANS_SATISFACTION_TARGET_PERCENT = env.int("PLANS_SATISFACTION_TARGET_PERCENT", default=90)

@@ -39,3 +39,31 @@ document.querySelectorAll("form[data-draft-key]").forEach((form) => {
     window.location.reload();
   });
 });
+
+// "Copy link": the calendar-feed URL goes to the clipboard; where the clipboard API
+// is not allowed (plain http), the text is selected so that Ctrl-C copies it.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest(".js-copy");
+  if (!button) return;
+  const field = document.getElementById(button.dataset.copyTarget);
+  const done = () => document.querySelector(".js-copied")?.classList.remove("d-none");
+  field.select();
+  if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(field.value).then(done, done);
+  else { document.execCommand("copy"); done(); }
+});
+// The plan's print view: a button instead of an inline onclick (CSP).
+document.querySelectorAll(".js-print").forEach((button) => button.addEventListener("click", () => window.print()));
+
+// The plan's goal form shows only the measure the chosen kind needs; without JS all stay visible.
+const goalKind = document.querySelector("select#id_kind");
+if (goalKind && document.getElementById("id_target_amount")) {
+  const measure = { revenue: "target_amount", product: "target_text", relationship: "target_style",
+                    coverage: "target_count", tier: "target_tier", other: "target_text" };
+  const fields = ["target_amount", "target_count", "target_style", "target_tier", "target_text"];
+  const show = () => fields.forEach((name) => {
+    const wanted = measure[goalKind.value];
+    document.getElementById("div_id_" + name)?.classList.toggle("d-none", Boolean(wanted) && wanted !== name);
+  });
+  goalKind.addEventListener("change", show);
+  show();
+}

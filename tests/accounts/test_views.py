@@ -433,8 +433,9 @@ QUERY_BOUNDS = {
     # contacts, last self-review and its author, open personnel changes; subsidiaries,
     # orders, competitors, product map, who last reviewed the profile; visits panel:
     # recent visits with their authors, open customer issues, open after-sales follow-ups;
-    # tier panel: tier state, cadence (one SQL statement), tier history, pending proposal
-    "accounts:detail": 27,
+    # tier panel: tier state, cadence (one SQL statement), tier history, pending proposal;
+    # plan panel: satisfaction of the last 12 months, this year's plan, next planned visits
+    "accounts:detail": 30,
     # account, count, one page of records with their users, the record before the page
     "accounts:history": 9,
     # (as the supervisor) claims waiting with account and claimant, my own claims

@@ -475,8 +475,9 @@ QUERY_BOUNDS = {
     # visits with account and author, their contacts
     "visits:list": 9,
     # (as li) the visit with account and author's team, is the month locked, its issues
-    # with owners, their updates with authors, contacts, supervisor's comments, overlaps
-    "visits:detail": 12,
+    # with owners, their updates with authors, contacts, supervisor's comments, overlaps;
+    # preparation panel: may li plan here, the linked preparation, its questions or the candidates
+    "visits:detail": 15,
     # (as wang) count, one page of issues with account and owner
     "visits:issues": 7,
     # (as wang) visits per month, my logs, logs waiting for me, my team's logs

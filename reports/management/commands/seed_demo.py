@@ -10,7 +10,15 @@ import random
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from reports.demo import seed_care, seed_portfolio, seed_report_history, seed_targets, seed_tiers, seed_visits
+from reports.demo import (
+    seed_care,
+    seed_plans,
+    seed_portfolio,
+    seed_report_history,
+    seed_targets,
+    seed_tiers,
+    seed_visits,
+)
 from users.models import Team, User
 
 DEFAULT_PASSWORD = "demo-pass-2026"
@@ -65,6 +73,7 @@ class Command(BaseCommand):
         seed_care(users=users, accounts=accounts)
         seed_report_history(users=users, accounts=accounts)
         seed_targets(users=users)
+        seed_plans(users=users, accounts=accounts)
 
     def seed_user(self, username, display_name, role, password):
         user, _ = User.objects.get_or_create(username=username)
