@@ -50,6 +50,11 @@ def table(results):
             lines.append(
                 f"{job['job']:40} {size:5} {job['seconds']:7.2f} {rows:8} {job['rerun_seconds']:7.2f} {again:11} "
                 f"{job['floor_seconds']:7.2f} {_mark(job['ratio_floor'], 2.0):>7} {job['statements']:5}")
+    if imported := results.get("import"):
+        lines += ["", f"Import of {imported['rows']} account rows ({imported['encoding']}): upload "
+                      f"{imported['upload_s']} s, dry run {imported['dry_run_s']} s {imported['dry_run_outcomes']}, "
+                      f"apply {imported['apply_s']} s, same file again {imported['re_run_dry_s']} s "
+                      f"{imported['re_run_outcomes']}"]
     m0, m1 = results["machine_before"], results.get("machine_after", {})
     lines += ["", f"machine: {m0['cpus']} CPUs, load average before {m0['loadavg_1_5_15']}, "
                   f"after {m1.get('loadavg_1_5_15')} (shared with other tenants: absolute times are noisy, "

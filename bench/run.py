@@ -93,6 +93,13 @@ def measure_jobs(name):
     return json.load(open(out))
 
 
+def measure_import(name):
+    """bench/imports.py (issue 9): a 100,000-row GBK account list, dry run, apply, re-run."""
+    out = VAR / "imports.json"
+    subprocess.run([sys.executable, "-m", "bench.imports", name, str(out)], check=True, env=app_env(name))
+    return json.load(open(out))
+
+
 def machine():
     load = os.getloadavg()
     return {"cpus": os.cpu_count(), "loadavg_1_5_15": [round(x, 2) for x in load]}
@@ -112,6 +119,8 @@ def main():
     for size, name in databases.items():
         print(f"beat jobs on {name}", flush=True)
         results["jobs"][size] = measure_jobs(name)
+    print(f"import of {os.environ.get('BENCH_IMPORT_ROWS', 100000)} rows on {databases['large']}", flush=True)
+    results["import"] = measure_import(databases["large"])
     results["machine_after"] = machine()
     results["seconds_total"] = round(time.monotonic() - started, 1)
     report.add_ratios(results)
