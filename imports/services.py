@@ -6,6 +6,7 @@ and refuses if anything would now fail, so a failed import changes nothing.
 """
 
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,6 +19,7 @@ from imports.models import ColumnMapping, ImportJob, ImportRow
 from imports.parsing import ParseError, read_table
 
 PROGRESS_EVERY = 1000
+logger = logging.getLogger(__name__)
 
 
 def inline_limit():
@@ -93,7 +95,17 @@ def import_check_start(*, job):
     if job.total_rows <= inline_limit():
         import_check_run(job_id=job.pk)
     else:
-        transaction.on_commit(lambda: import_check_task.delay(job.pk))
+        transaction.on_commit(lambda: _enqueue(import_check_task, job))
+
+
+def _enqueue(task, job):
+    """Hand the job to the worker; with the broker unreachable, say so on the job
+    (the user can start it again) rather than leave it waiting for ever."""
+    try:
+        task.delay(job.pk)
+    except Exception:  # kombu raises several kinds for an unreachable broker
+        logger.exception("could not queue import %s", job.pk)
+        _fail(job, _("The background worker could not be reached. Nothing was imported; try again in a minute."))
 
 
 def _plan(job, progress=None):
@@ -183,7 +195,7 @@ def import_apply(*, job, by):
         return import_apply_run(job_id=job.pk)
     from imports.tasks import import_apply_task
 
-    import_apply_task.delay(job.pk)
+    _enqueue(import_apply_task, job)
     return job
 
 

@@ -146,13 +146,6 @@ LANGUAGES = [
     ("zh-hant", "繁體中文"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-
-# --- Imports (issue 9) ------------------------------------------------------------
-IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 2**20)
-IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
-# Files up to this many rows are checked and imported within the request; larger
-# ones in the Celery worker, with a progress bar.
-IMPORT_INLINE_ROWS = env.int("IMPORT_INLINE_ROWS", default=2000)
 TIME_ZONE = env("DJANGO_TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
@@ -229,3 +222,10 @@ VISITS_OVERLAP_DAYS = env.int("VISITS_OVERLAP_DAYS", default=30)
 # --- Plans and satisfaction (K-56) -------------------------------------------------------------
 # The share of surveys scoring "satisfied" (4 or 5 of 5) that an account and a team aim for.
 PLANS_SATISFACTION_TARGET_PERCENT = env.int("PLANS_SATISFACTION_TARGET_PERCENT", default=90)
+
+# --- Imports (issue 9) ------------------------------------------------------------
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 2**20)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
+# Files up to this many rows are checked and imported within the request; larger
+# ones in the Celery worker, with a progress bar.
+IMPORT_INLINE_ROWS = env.int("IMPORT_INLINE_ROWS", default=2000)

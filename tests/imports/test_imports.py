@@ -461,3 +461,36 @@ def test_groups_and_their_companies_in_one_file_and_loops_refused(client, manage
 
     loop = import_file(client, "accounts", csv_file("name,parent\nA Co,B Co\nB Co,A Co\n"))
     assert [row.message for row in loop.rows.all()] == ["Parent group: these rows make a loop of groups."] * 2
+
+
+def test_with_the_worker_unreachable_a_large_file_says_so_and_can_be_tried_again(client, manager, settings,
+                                                                                  monkeypatch,
+                                                                                  django_capture_on_commit_callbacks):
+    from kombu.exceptions import OperationalError
+
+    from imports.tasks import import_apply_task, import_check_task
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    settings.IMPORT_INLINE_ROWS = 1
+    monkeypatch.setattr(import_check_task, "delay", broker_down)
+    client.force_login(manager)
+    upload(client, "accounts", csv_file("name\nA Co\nB Co\n"))
+    job = the_job()
+    with django_capture_on_commit_callbacks(execute=True):
+        map_as_guessed(client, job)
+    job.refresh_from_db()
+    assert job.status == "failed" and "could not be reached" in job.message
+
+    settings.IMPORT_INLINE_ROWS = 100  # small enough now to check in the request
+    client.post(reverse("imports:recheck", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == "checked" and job.can_apply
+
+    settings.IMPORT_INLINE_ROWS = 1
+    monkeypatch.setattr(import_apply_task, "delay", broker_down)
+    client.post(reverse("imports:apply", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == "failed" and "could not be reached" in job.message
+    assert not Account.objects.exists()
