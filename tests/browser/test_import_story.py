@@ -74,3 +74,24 @@ def test_a_manager_imports_a_gbk_account_list_and_an_xlsx_of_contacts(page, live
     expect(page.get_by_text("Imported: 0 created, 0 updated, 2 unchanged.")).to_be_visible()
     screenshot("import-6-reimport-desktop")
     assert Account.objects.count() == 2 and Contact.objects.count() == 1
+
+
+def test_the_import_pages_in_chinese_on_a_phone(page, live_server, log_in, screenshot):
+    UserFactory(username="li", team=TeamFactory(name="East China"))
+    log_in("li", PASSWORD)
+    page.context.add_cookies([{"name": "django_language", "value": "zh-hans", "url": live_server.url}])
+    page.set_viewport_size({"width": 375, "height": 800})
+    upload_page = f"{live_server.url}/imports/"
+    page.goto(upload_page)
+    expect(page.get_by_role("heading", name="导入数据")).to_be_visible()
+    page.get_by_label("文件内容").select_option("accounts")
+    page.locator("input[type=file]").set_input_files({"name": "坏的.csv", "mimeType": "text/csv",
+                                                      "buffer": "客户名称,潜力\n好公司,3\n坏公司,很多\n".encode("gbk")})
+    page.get_by_role("button", name="上传并匹配列").click()
+    page.get_by_role("button", name="开始试运行").click()
+    expect(page.get_by_text("“很多”不是数字。")).to_be_visible()  # the bad row, in Chinese
+    expect(page.get_by_role("link", name="上传修正后的文件")).to_be_visible()
+    screenshot("import-7-errors-zh-hans-phone")
+    page.goto(upload_page)
+    screenshot("import-8-list-zh-hans-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
