@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from care.models import CareTask
+from plans.models import PlannedVisit
 from visits.models import AfterSalesStep, CustomerIssue
 
 
@@ -58,8 +59,6 @@ def after_sales_steps(user):
 
 def planned_visits(user):
     """The visits I planned with a date (K-09, K-28) and have not yet logged."""
-    from plans.models import PlannedVisit
-
     return [FeedItem(uid=f"planned-visit-{planned.pk}", day=planned.planned_on,
                      summary=_("Visit: %(account)s") % {"account": planned.account},
                      path=planned.get_absolute_url(),

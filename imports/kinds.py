@@ -250,6 +250,11 @@ class Importer:
         return [name for name, value in values.items() if value is not None and getattr(instance, name) != value]
 
 
+# The first column of the contacts, orders and visits files: which account a row belongs to.
+ACCOUNT = Column("account", gettext_lazy("Account name"), gettext_lazy("An account you can change, by its exact name."),
+                 "上海华东机电有限公司", True, ("客户", "客户名称", "公司"))
+
+
 def _account_lookup(names, queryset):
     found = {}
     for chunk in _chunks({_fold(n) for n in names if text(n)}):
@@ -395,8 +400,7 @@ def _changes_message(importer, names):
 class ContactImporter(Importer):
     kind = "contacts"
     columns = (
-        Column("account", gettext_lazy("Account name"), gettext_lazy("An account you can change, by its exact "
-               "name."), "上海华东机电有限公司", True, ("客户", "客户名称", "公司")),
+        ACCOUNT,
         Column("name", gettext_lazy("Contact name"), gettext_lazy("With the account, identifies the contact on "
                "re-import."), "张伟", True, ("姓名", "联系人")),
         Column("title", gettext_lazy("Title"), gettext_lazy("Free text."), "采购总监",
@@ -491,8 +495,7 @@ class ContactImporter(Importer):
 class OrderImporter(Importer):
     kind = "orders"
     columns = (
-        Column("account", gettext_lazy("Account name"), gettext_lazy("An account you can change, by its exact "
-               "name."), "上海华东机电有限公司", True, ("客户", "客户名称", "公司")),
+        ACCOUNT,
         Column("signed_on", gettext_lazy("Date"), gettext_lazy("The day the order was signed, e.g. 2024-05-26."),
                "2024-05-26", True, ("日期", "签约日期", "簽約日期")),
         Column("amount", gettext_lazy("Amount"), gettext_lazy("A positive number; ¥ and thousands separators are "
@@ -553,8 +556,7 @@ class OrderImporter(Importer):
 class VisitImporter(Importer):
     kind = "visits"
     columns = (
-        Column("account", gettext_lazy("Account name"), gettext_lazy("An account you can change, by its exact "
-               "name."), "上海华东机电有限公司", True, ("客户", "客户名称", "公司")),
+        ACCOUNT,
         Column("occurred_at", gettext_lazy("Date and time"), gettext_lazy("e.g. 2024-05-26 14:30; a date alone "
                "means 09:00."), "2024-05-26 14:30", True, ("日期", "拜访日期", "拜訪日期", "时间")),
         Column("author", gettext_lazy("Logged by"), gettext_lazy("Username of the manager who visited; empty means "

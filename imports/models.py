@@ -63,6 +63,12 @@ class ImportJob(models.Model):
         return reverse("imports:detail", args=[self.pk])
 
     @property
+    def source_encoding(self):
+        """How to read the file again: as detected at upload (detection reads the
+        whole file, so it runs once), or as chosen."""
+        return self.detected_encoding if self.detected_encoding not in ("", "xlsx") else self.encoding
+
+    @property
     def is_running(self):
         return self.status in (self.Status.CHECKING, self.Status.APPLYING)
 

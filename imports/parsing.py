@@ -6,6 +6,7 @@ currency signs. Every reader raises ParseError with a message for the user."""
 import codecs
 import csv
 import io
+import itertools
 import re
 import unicodedata
 from datetime import date, datetime, time
@@ -63,8 +64,9 @@ def _detect_chinese(data):
     return best.encoding
 
 
-def read_table(data, filename, encoding="auto"):
-    """(headers, [(line, cells)], encoding used); empty rows are dropped."""
+def read_table(data, filename, encoding="auto", limit=None):
+    """(headers, [(line, cells)], encoding used); empty rows are dropped. With
+    `limit`, only that many rows of data are read (a preview of a large file)."""
     if data.startswith(OLE_MAGIC) or filename.lower().endswith(".xls"):
         raise ParseError(_("Old .xls workbooks cannot be read. In Excel choose Save As → .xlsx or .csv."))
     if data.startswith(XLSX_MAGIC):
@@ -73,7 +75,8 @@ def read_table(data, filename, encoding="auto"):
         content, used = decode(data, encoding)
         rows = _csv_rows(content)
     # Line numbers are the file's own, as the user sees them in Excel, empty rows included.
-    rows = [(line, row) for line, row in enumerate(rows, start=1) if any(not _blank(cell) for cell in row)]
+    rows = ((line, row) for line, row in enumerate(rows, start=1) if any(not _blank(cell) for cell in row))
+    rows = list(itertools.islice(rows, limit + 1) if limit else rows)
     if len(rows) < 2:
         raise ParseError(_("The file is empty: it needs a header row and at least one row of data."))
     headers = [text(cell) for cell in rows[0][1]]
@@ -92,7 +95,7 @@ def _csv_rows(text):
     except csv.Error:
         dialect = csv.excel
     try:
-        return list(csv.reader(io.StringIO(text), dialect))
+        yield from csv.reader(io.StringIO(text), dialect)
     except csv.Error as error:
         raise ParseError(_("The CSV file is malformed: %(error)s") % {"error": error}) from error
 
@@ -104,8 +107,13 @@ def _xlsx_rows(data):
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         raise ParseError(_("The workbook could not be opened; it may be damaged. Save it again as .xlsx.")) from error
+    return _sheet_rows(book)
+
+
+def _sheet_rows(book):
     try:
-        return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+        for row in book.worksheets[0].iter_rows(values_only=True):
+            yield list(row)
     finally:
         book.close()
 

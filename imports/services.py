@@ -109,7 +109,7 @@ def _enqueue(task, job):
 
 
 def _plan(job, progress=None):
-    headers, body, _used = read_table(bytes(job.data), job.file_name, job.encoding)
+    headers, body, _used = read_table(bytes(job.data), job.file_name, job.source_encoding)
     records = [{key: cells[position] for key, position in job.mapping.items()} for _line, cells in body]
     importer = IMPORTERS[job.kind](by=job.owner)
     importer.load(records)
@@ -246,8 +246,8 @@ def import_reencode(*, job, by, encoding):
 
 
 def preview(job, rows=5):
-    _headers, body, _used = read_table(bytes(job.data), job.file_name, job.encoding)
-    return [cells for _line, cells in body[:rows]]
+    _headers, body, _used = read_table(bytes(job.data), job.file_name, job.source_encoding, limit=rows)
+    return [cells for _line, cells in body]
 
 
 @transaction.atomic

@@ -44,12 +44,16 @@ def import_detail(request, pk):
     job = _job(request, pk)
     context = {"job": job}
     if job.status == ImportJob.Status.MAPPING:
-        job = get_object_or_404(ImportJob.objects.visible_to(request.user), pk=pk)
-        context.update(job=job, form=MappingForm(job=job), encoding_form=EncodingForm(initial={
-            "encoding": job.encoding}), preview=services.preview(job), columns=IMPORTERS[job.kind].columns)
+        context.update(_mapping_context(job, MappingForm(job=job)))
     elif job.status in (ImportJob.Status.CHECKED, ImportJob.Status.APPLIED, ImportJob.Status.FAILED):
         context.update(_rows_context(request, job))
     return render(request, "imports/detail.html", context)
+
+
+def _mapping_context(job, form):
+    # The preview reads the deferred file: only on this step.
+    return {"job": job, "form": form, "encoding_form": EncodingForm(initial={"encoding": job.encoding}),
+            "preview": services.preview(job), "columns": IMPORTERS[job.kind].columns}
 
 
 def _rows_context(request, job):
@@ -72,9 +76,7 @@ def import_mapping(request, pk):
             add_service_error(form, error)
         else:
             return redirect(job)
-    return render(request, "imports/detail.html", {
-        "job": job, "form": form, "encoding_form": EncodingForm(initial={"encoding": job.encoding}),
-        "preview": services.preview(job), "columns": IMPORTERS[job.kind].columns}, status=400)
+    return render(request, "imports/detail.html", _mapping_context(job, form), status=400)
 
 
 @require_POST
