@@ -21,8 +21,8 @@ from accounts.forms import (
 )
 from accounts.models import Account, AccountTeamMember, Competitor, Order, ProductPosition, ProspectClaim
 from accounts.selectors import account_warnings, group_figures, history_page
-from config.exports import ExportMixin, list_export
-from config.forms import add_service_error
+from core.exports import ExportMixin, list_export
+from core.forms import add_service_error
 
 
 def _visible(request, pk):

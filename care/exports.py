@@ -1,8 +1,8 @@
-"""Columns of the care lists' CSV/XLSX downloads (config.exports)."""
+"""Columns of the care lists' CSV/XLSX downloads (core.exports)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from config.exports import Column
+from core.exports import Column
 
 
 def _last_gift(field):

@@ -17,9 +17,9 @@ from care.forms import DATE as DATE_WIDGET
 from care.forms import DoneForm, EventForm, GiftForm, SkipForm, SnoozeForm
 from care.models import CareTask, Event, HolidayCalendar, MessageTemplate, Occasion
 from care.selectors import birthday_rows
-from config.exports import list_export
-from config.forms import add_service_error
 from contacts.models import Contact
+from core.exports import list_export
+from core.forms import add_service_error
 
 SECTION_LIMIT = 50
 

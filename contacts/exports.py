@@ -1,9 +1,9 @@
-"""Columns of the contact lists' CSV/XLSX downloads (config.exports)."""
+"""Columns of the contact lists' CSV/XLSX downloads (core.exports)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from config.exports import Column
 from contacts.dangers import account_dangers
+from core.exports import Column
 
 CONTACTS = [
     Column(_("Name"), "name"),

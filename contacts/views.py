@@ -11,8 +11,6 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Account
 from accounts.selectors import history_page
-from config.exports import list_export
-from config.forms import add_service_error
 from contacts import exports, services
 from contacts.dangers import account_dangers, with_danger_score
 from contacts.forms import (
@@ -24,6 +22,8 @@ from contacts.forms import (
     SelfQuestionReviewForm,
 )
 from contacts.models import BuyerRole, Contact, DecisionStep, Relationship, SelfQuestionReview
+from core.exports import list_export
+from core.forms import add_service_error
 
 
 def _account(request, pk, *, edit=False):

@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from config.exports import XLSX
+from core.exports import XLSX
 from imports.kinds import IMPORTERS
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.forms import add_service_error
+from core.forms import add_service_error
 from imports import services
 from imports.blanks import template_response
 from imports.forms import EncodingForm, MappingForm, UploadForm

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Account
-from config.forms import add_service_error
 from contacts.models import SelfQuestionReview
+from core.forms import add_service_error
 from plans import selectors, services
 from plans.forms import (
     ActionForm,

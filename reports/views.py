@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Account
-from config.exports import csv_response, xlsx_response
-from config.forms import add_service_error
+from core.exports import csv_response, xlsx_response
+from core.forms import add_service_error
 from reports import analytics, charts, dashboards
 from reports.forms import ReportFilterForm, TargetForm
 from reports.models import Target

@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from config.forms import add_service_error
+from core.forms import add_service_error
 
 
 class NameForm(forms.Form):

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from accounts.services import prospect_claim_file
 from care.models import CareTask
-from config.exports import FORMULA_START
+from core.exports import FORMULA_START
 from tests.factories import AccountFactory, ContactFactory, ProspectFactory
 from tiering.models import RuleSet, Tier, TierProposal, TierReview
 from visits.models import MonthlyLog, Visit

@@ -1,8 +1,8 @@
-"""Columns of the tiering lists' CSV/XLSX downloads (config.exports)."""
+"""Columns of the tiering lists' CSV/XLSX downloads (core.exports)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from config.exports import Column
+from core.exports import Column
 
 
 def _tier(account):

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Account
-from config.exports import export_format, list_export
-from config.forms import add_service_error
+from core.exports import export_format, list_export
+from core.forms import add_service_error
 from tiering import exports, services
 from tiering.cadence import cadence_for, overdue_account_ids_sql
 from tiering.engine import preview

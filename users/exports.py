@@ -1,8 +1,8 @@
-"""Columns of the team list's CSV/XLSX download (config.exports)."""
+"""Columns of the team list's CSV/XLSX download (core.exports)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from config.exports import Column
+from core.exports import Column
 
 TEAMS = [
     Column(_("Team"), "name"),

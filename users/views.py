@@ -2,7 +2,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
-from config.exports import ExportMixin
+from core.exports import ExportMixin
 from users.exports import TEAMS
 from users.models import Team
 

@@ -1,4 +1,4 @@
-"""Columns of the visit lists' CSV/XLSX downloads (config.exports)."""
+"""Columns of the visit lists' CSV/XLSX downloads (core.exports)."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from config.exports import Column
+from core.exports import Column
 from visits.models import GreenChannelRequest, MonthlyLog, Visit
 
 

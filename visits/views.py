@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Account
-from config.exports import export_format, list_export
-from config.forms import add_service_error
+from core.exports import export_format, list_export
+from core.forms import add_service_error
+from core.views import run_service
 from visits import exports, services
 from visits.forms import (
     DecisionForm,
@@ -168,13 +169,8 @@ def visit_delete(request, pk):
     if not services.can_edit_visit(request.user, visit):
         raise Http404
     if request.method == "POST":
-        try:
-            services.visit_delete(visit=visit, by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect(visit)
-        messages.success(request, _("Visit deleted."))
-        return redirect("visits:list")
+        return run_service(request, services.visit_delete, visit=visit, by=request.user,
+                           success=_("Visit deleted."), redirect_to="visits:list", on_error=visit)
     return render(request, "partials/confirm.html", {
         "title": _("Delete this visit?"),
         "message": _("The visit of %(date)s at %(account)s will be deleted. This cannot be undone.")

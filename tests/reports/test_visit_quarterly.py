@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from config.exports import safe_cell
+from core.exports import safe_cell
 from tests.factories import AccountFactory
 from visits.models import CustomerIssue
 from visits.services import issue_follow_up, monthly_log_approve, monthly_log_submit, visit_log

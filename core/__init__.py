@@ -1,0 +1,1 @@
+"""The ground floor every app stands on; it imports none of them (tests/test_architecture.py)."""

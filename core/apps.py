@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    """What every app shares: exports, form and view helpers. It imports no app of ours."""
+
+    name = "core"
+    verbose_name = _("Core")
