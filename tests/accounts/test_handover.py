@@ -178,6 +178,7 @@ def test_k05_a_handover_is_asked_for_approved_by_the_receiving_supervisor_and_ke
                        {"decision": "approve"}).status_code == 403
 
     client.force_login(other_supervisor)
+    assert client.get(reverse("home")).context["pending_handovers"] == 1  # on the supervisor's dashboard
     queue = client.get(reverse("accounts:handovers"))
     assert list(queue.context["pending"]) == [handover]
     assert reverse("accounts:handovers") in client.get(reverse("accounts:claims")).content.decode()
