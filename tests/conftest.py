@@ -56,3 +56,13 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """A request in Chinese leaves its language active on the thread (LocaleMiddleware does not
+    reset it): without this, a later test reading English labels fails only in some orders."""
+    yield
+    from django.utils import translation
+
+    translation.activate("en")
