@@ -209,6 +209,9 @@ def account_handover_decide(*, handover, by, approve, note=""):
     if approve and account.owner_id != handover.from_owner_id:
         raise ValidationError(_("%(account)s changed hands since the request; reject it and ask for a new one.")
                               % {"account": account})
+    if approve and not handover.to_owner.is_active:
+        raise ValidationError(_("%(person)s no longer works here; reject the handover.")
+                              % {"person": handover.to_owner})
     # Claim-then-act: only a pending request changes, so two clicks decide once.
     status = Handover.Status.APPROVED if approve else Handover.Status.REJECTED
     if not Handover.objects.filter(pk=handover.pk, status=Handover.Status.PENDING).update(

@@ -234,6 +234,15 @@ def test_k05_a_stale_request_cannot_move_an_account_that_changed_hands(manager, 
     assert Account.objects.get(pk=account.pk).owner == teammate
 
 
+def test_k05_an_account_is_not_handed_to_someone_who_has_left(manager, outsider, other_supervisor, account):
+    handover = account_handover_request(account=account, by=manager, to_owner=outsider, reason="Moved")
+    outsider.is_active = False
+    outsider.save()
+    with pytest.raises(ValidationError, match="no longer works here"):
+        account_handover_decide(handover=handover, by=other_supervisor, approve=True)
+    assert Account.objects.get(pk=account.pk).owner == manager
+
+
 def test_k05_one_pending_handover_per_account_even_in_the_database(client, manager, outsider, other_team, account):
     second = UserFactory(username="lin", team=other_team)
     account_handover_request(account=account, by=manager, to_owner=outsider, reason="Moved")
