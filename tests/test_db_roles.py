@@ -133,12 +133,16 @@ def test_the_command_refuses_a_role_that_could_step_around_the_triggers(owner, d
 
 
 @pytest.mark.parametrize("strength", ["SUPERUSER", "BYPASSRLS", "IN ROLE current_user"])
-def test_the_command_refuses_a_strong_role(owner, django_db_blocker, strength):
+def test_the_command_refuses_a_strong_role(owner, django_db_blocker, monkeypatch, strength):
     role = f"kam_strong_test_{secrets.token_hex(4)}"
     owner.execute("SELECT current_user")
     owner.execute(f'CREATE ROLE "{role}" {strength.replace("current_user", owner.fetchone()[0])}')
     try:
         with django_db_blocker.unblock(), pytest.raises(CommandError, match="may only read and write rows"):
             call_command("db_app_role", role)
+        # Setting its password does not quietly strip the role of its powers either.
+        monkeypatch.setenv("KAM_TEST_APP_PASSWORD", "x")
+        with django_db_blocker.unblock(), pytest.raises(CommandError, match="may only read and write rows"):
+            call_command("db_app_role", role, "--password-env", "KAM_TEST_APP_PASSWORD")
     finally:
         owner.execute(f'DROP OWNED BY "{role}"; DROP ROLE "{role}"')

@@ -172,6 +172,19 @@ def test_k21_a_signed_off_log_does_not_change(approved, change):
     assert MonthlyLog.objects.filter(pk=approved.pk).values().get() == before
 
 
+@pytest.mark.parametrize("column", ["is_late", "submitted_at"])
+def test_k21_a_submitted_log_keeps_when_it_was_submitted_and_whether_late(submitted, column):
+    before = MonthlyLog.objects.filter(pk=submitted.pk).values("submitted_at", "is_late").get()
+    change = {"is_late": not before["is_late"], "submitted_at": None}[column]
+
+    with refused("submission time and lateness change only when it is submitted"), transaction.atomic():
+        MonthlyLog.objects.filter(pk=submitted.pk).update(**{column: change})
+    with refused("submission time and lateness"):
+        execute(f"UPDATE visits_monthlylog SET {column} = %s WHERE id = %s", [change, submitted.pk])
+
+    assert MonthlyLog.objects.filter(pk=submitted.pk).values("submitted_at", "is_late").get() == before
+
+
 def test_k21_a_log_is_not_born_signed_off(manager):
     with refused("a monthly log starts open, not approved"), transaction.atomic():
         MonthlyLog.objects.create(author=manager, month=MARCH, status="approved")

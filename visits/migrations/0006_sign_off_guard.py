@@ -12,8 +12,9 @@ admin or raw SQL can unlock a month without leaving its reason on the trail:
   A move is refused while the previous move still lacks its event; an event is
   refused unless it pairs with the move just made; and a deferred check at commit
   refuses a move whose event never came.
-- An approved log does not change, except by its reopen; a submitted or approved
-  log cannot be deleted.
+- An approved log does not change, except by its reopen; its submission time and
+  lateness change only with a submission; a submitted or approved log cannot be
+  deleted.
 - The audit tables are append-only: sign-off events, the visits' history
   (simple-history) and the issues' follow-up steps (IssueUpdate; an issue's
   original record is locked by 0002, it has no history table of its own). Their
@@ -83,6 +84,11 @@ BEGIN
                                          IS DISTINCT FROM (OLD.decided_by_id, OLD.decided_at))
     ) THEN
         RAISE EXCEPTION 'month locked: log % is signed off; reopen it first', OLD.id;
+    END IF;
+    -- When it was submitted, and whether late (K-21), is written by the submission alone.
+    IF (NEW.submitted_at, NEW.is_late) IS DISTINCT FROM (OLD.submitted_at, OLD.is_late)
+       AND NOT (NEW.status = 'submitted' AND OLD.status <> 'submitted') THEN
+        RAISE EXCEPTION 'sign-off: log %''s submission time and lateness change only when it is submitted', OLD.id;
     END IF;
     RETURN NEW;
 END $$ LANGUAGE plpgsql;

@@ -73,9 +73,11 @@ class Command(BaseCommand):
             exists = cursor.fetchone() is not None
             if not exists and password is None:
                 raise CommandError(f"Role {role} does not exist; create it or pass --password-env.")
-            if password is not None:
-                verb = "ALTER" if exists else "CREATE"
-                cursor.execute(f'{verb} ROLE "{role}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION '
+            if password is not None and exists:
+                # Only the password: an existing role's powers are checked below, never quietly changed.
+                cursor.execute(f'ALTER ROLE "{role}" PASSWORD %s', [password])
+            elif password is not None:
+                cursor.execute(f'CREATE ROLE "{role}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION '
                                f"NOBYPASSRLS PASSWORD %s", [password])
             too_strong = why_too_strong(cursor, role)
             if too_strong:
