@@ -122,3 +122,13 @@ def test_language_switcher_names_each_language_in_itself(client, manager, langua
     assert '<option value="en" lang="en">English</option>' in page or 'lang="en" selected>English' in page
     assert ">简体中文</option>" in page and ">繁體中文</option>" in page
     assert "英语" not in page and "英語" not in page
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans", "zh-hant"])
+def test_money_keeps_its_thousands_grouping_in_every_language(language):
+    from django.template.defaultfilters import floatformat
+    from django.utils import translation
+
+    with translation.override(language):
+        assert floatformat(10742000, "2g") == "10,742,000.00"
+        assert floatformat(150000, "0g") == "150,000"
