@@ -1,3 +1,5 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +61,18 @@ class OccasionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["calendar"].required = False  # most occasions are a solar date: the default
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(_("Name"), "name", "name_zh_hans", "name_zh_hant"),
+            Fieldset(_("When"), "calendar",
+                     Div(Div("date", css_class="col-8 col-sm-5"), Div("yearly", css_class="col-4 col-sm-3 pt-sm-4"),
+                         css_class="row"),
+                     Div(Div("lunar_month", css_class="col-6 col-sm-3"), Div("lunar_day", css_class="col-6 col-sm-5"),
+                         Div("lunar_leap", css_class="col-12 col-sm-4 pt-sm-4"), css_class="row"),
+                     "solar_term"),
+            Fieldset(_("Greeting"), "days_ahead", "template", "teams", "is_active"),
+        )
 
     def clean(self):
         data = super().clean()
