@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_open_tender'),
+        ('accounts', '0003_customer_language'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
