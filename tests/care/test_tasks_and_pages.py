@@ -537,7 +537,7 @@ def test_k40_a_worker_makes_todays_birthday_call_and_records_the_run(real_clock)
 
     from care.defaults import ensure_care_defaults
     from config.celery import app
-    from reports.models import JobRun
+    from core.models import JobRun
     from tests.factories import UserFactory
 
     ensure_care_defaults()  # a transactional test starts from empty tables
