@@ -4,8 +4,11 @@ from imports.kinds.accounts import AccountImporter
 from imports.kinds.base import normalize_header
 from imports.kinds.contacts import ContactImporter
 from imports.kinds.orders import OrderImporter
+from imports.kinds.surveys import SurveyImporter
 from imports.kinds.visits import VisitImporter
 
-IMPORTERS = {cls.kind: cls for cls in (AccountImporter, ContactImporter, OrderImporter, VisitImporter)}
+IMPORTERS = {cls.kind: cls for cls in (AccountImporter, ContactImporter, OrderImporter, VisitImporter,
+                                                SurveyImporter)}
 
-__all__ = ["IMPORTERS", "AccountImporter", "ContactImporter", "OrderImporter", "VisitImporter", "normalize_header"]
+__all__ = ["IMPORTERS", "AccountImporter", "ContactImporter", "OrderImporter", "SurveyImporter", "VisitImporter",
+           "normalize_header"]

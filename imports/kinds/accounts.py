@@ -25,7 +25,8 @@ class AccountImporter(Importer):
                "a file updates accounts with the same name."), "上海华东机电有限公司", True,
                ("客户", "客户名称", "公司")),
         Column("owner", gettext_lazy("Responsible manager"), gettext_lazy("Username of the responsible manager; "
-               "empty means you."), "li", aliases=("owner", "负责人", "負責人", "客户经理")),
+               "empty means you. An admin leaves a prospect unassigned and names the manager of any other "
+               "account."), "li", aliases=("owner", "负责人", "負責人", "客户经理")),
         Column("industry", gettext_lazy("Industry"), gettext_lazy("Free text."), "制造业", aliases=("行业", "行業")),
         Column("size", gettext_lazy("Size"), gettext_lazy("One of the sizes in the account form."), "large"),
         Column("region", gettext_lazy("Region"), gettext_lazy("Free text."), "华东", aliases=("区域", "地区", "區域")),
@@ -79,6 +80,8 @@ class AccountImporter(Importer):
         elif matches and matches[0].pk not in self.editable:
             row.error(_("An account named “%(name)s” exists and is not yours to change.") % {"name": name})
         target = matches[0] if len(matches) == 1 else None
+        if target is None and not record.get("owner") and self.by.is_admin:
+            self._unowned(row, values["status"])
         given = {k: v for k, v in values.items() if v is not None}
         row.validate(Account(name=name or "x", **given), fields={"name", *given})
         if row.errors:
@@ -93,6 +96,14 @@ class AccountImporter(Importer):
             return Outcome(line, "skip", name, _("Unchanged."), key)
         return Outcome(line, "update", name, changes_message(self, changes), key, payload, target)
 
+    @staticmethod
+    def _unowned(row, status):
+        """An empty manager cell means the importer, but an admin is nobody's account manager
+        (K-05): a new prospect is left unassigned, open to claims (K-06); any other account
+        needs its responsible manager named."""
+        if (status or Account._meta.get_field("status").default) != Account.Status.PROSPECT:
+            row.error(_("Responsible manager is required: name the manager responsible for this account."))
+
     def finish(self, outcomes):
         parents = {o.key[0]: fold(o.payload["parent"]) for o in outcomes if o.payload.get("parent")}
         for outcome in outcomes:
@@ -106,7 +117,8 @@ class AccountImporter(Importer):
     def apply(self, outcomes, by):
         def new(o):
             values = {k: v for k, v in o.payload["values"].items() if v is not None}
-            return Account(**{"owner": by, **values, "name": o.payload["name"]})
+            # An empty cell: the importing manager, or nobody for an admin's prospect (_unowned).
+            return Account(**{"owner": None if by.is_admin else by, **values, "name": o.payload["name"]})
 
         self._set_parents(outcomes, self.write(Account, outcomes, by, new))
 

@@ -209,6 +209,11 @@ class Importer:
         raise NotImplementedError
 
     @staticmethod
+    def record_url(target):
+        """Where a finished import links each row's record (the job page's rows)."""
+        return target.get_absolute_url()
+
+    @staticmethod
     def write(model, outcomes, by, new):
         """Create the rows the dry run said to create (`new` builds each from its
         outcome) and update the ones it said to update, with their history, in batches."""

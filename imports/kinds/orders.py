@@ -76,3 +76,10 @@ class OrderImporter(Importer):
     def apply(self, outcomes, by):
         self.write(Order, outcomes, by, lambda o: Order(
             account=o.payload["account"], **{k: v for k, v in o.payload["values"].items() if v is not None}))
+
+    @staticmethod
+    def record_url(target):
+        # An order is shown on its account's page.
+        from django.urls import reverse
+
+        return reverse("accounts:detail", args=[target.account_id])
