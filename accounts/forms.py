@@ -9,7 +9,7 @@ from users.models import User
 
 
 def staff_choices():
-    return User.objects.filter(is_active=True, role__in=[User.Role.MANAGER, User.Role.SUPERVISOR]).order_by("username")
+    return User.objects.staff().order_by("username")
 
 
 class AccountForm(forms.ModelForm):

@@ -85,7 +85,7 @@ def supervisor_dashboard(user):
 def admin_dashboard():
     return {
         "tiers": list(Tier.objects.annotate(n=Count("accounts")).order_by("rank")),
-        "untiered": Account.objects.active().filter(status__in=["active", "at_risk"], tier_state__isnull=True).count(),
+        "untiered": Account.objects.customers().filter(tier_state__isnull=True).count(),
         "rules": RuleSet.objects.filter(is_active=True).select_related("created_by").first(),
         "jobs": job_health(),
         "overrides": AccountTier.objects.filter(source=AccountTier.Source.OVERRIDE).count(),
