@@ -42,6 +42,18 @@ def admin(db):
 
 
 @pytest.fixture
+def eager_celery():
+    """Celery tasks run in-process, as a worker would, instead of being queued (the birthday
+    e-mails, a large import, the overlap alert); a task's error raises in the test."""
+    from config.celery import app
+
+    before = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield app
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before
+
+
+@pytest.fixture
 def default_tiers(db):
     """The default A/B/C tiers and rules (a flush by a transactional test removes them)."""
     from tiering.defaults import ensure_default_tiers

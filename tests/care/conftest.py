@@ -30,17 +30,6 @@ def care_defaults(db):
                                            for y, m, d, leap, solar in _lunar_rows], ignore_conflicts=True)
 
 
-@pytest.fixture
-def eager_celery():
-    """Tasks queued with .delay() run in-process (e.g. the birthday list e-mails)."""
-    from config.celery import app
-
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield app
-    app.conf.task_always_eager = before
-
-
 def frozen(year, month, day, hour=9):
     """Freeze the clock at this Shanghai morning."""
     return time_machine.travel(datetime(year, month, day, hour, 0, tzinfo=SHANGHAI), tick=False)
