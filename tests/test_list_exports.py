@@ -23,6 +23,7 @@ from django.utils import timezone
 from accounts.services import prospect_claim_file
 from care.models import CareTask
 from core.exports import FORMULA_START
+from tests.clock import frozen
 from tests.factories import AccountFactory, ContactFactory, ProspectFactory
 from tiering.models import RuleSet, Tier, TierProposal, TierReview
 from visits.models import MonthlyLog, Visit
@@ -97,7 +98,15 @@ class List:
 
 
 TEAM = {"manager", "teammate", "supervisor"}
-NEXT_MONTH = f"{timezone.localdate().replace(day=28) + timedelta(days=5):%Y-%m}"
+NEXT_MONTH = "2026-04"
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """One day for the whole module, so that "this month" and "10 days ago" never straddle a
+    month's end (tests/clock.py)."""
+    with frozen(2026, 3, 18, tick=True):
+        yield
 MINE = {"manager", "supervisor"}  # the owner and their supervisor, not the teammate
 
 LISTS = [

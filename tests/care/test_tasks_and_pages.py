@@ -16,7 +16,7 @@ from pytest_django.asserts import assertRedirects
 from accounts.models import Account
 from care.models import CareTask, Event, Gift, HolidayCalendar, MessageTemplate
 from care.services import care_task_done, care_task_skip, care_task_snooze
-from tests.care.conftest import frozen
+from tests.clock import frozen
 from tests.factories import AccountFactory, ContactFactory
 from visits.models import Visit
 

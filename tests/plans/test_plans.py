@@ -11,12 +11,21 @@ from django.utils import timezone
 
 from plans import services
 from plans.models import AccountPlan, PlanGoal, PlannedVisit
+from tests.clock import frozen
 from tests.factories import AccountFactory, BuyerRoleFactory, ContactFactory, OrderFactory
 from visits.services import visit_log
 
 pytestmark = pytest.mark.django_db
 
-YEAR = timezone.localdate().year
+YEAR = 2026
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """One day for the whole module, so that "this month" and "10 days ago" never straddle a
+    month's end (tests/clock.py)."""
+    with frozen(2026, 5, 20, tick=True):
+        yield
 
 
 @pytest.fixture
