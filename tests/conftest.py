@@ -42,6 +42,16 @@ def admin(db):
 
 
 @pytest.fixture
+def frozen_day():
+    """The clock on tests.clock.DAY, 09:00 in Shanghai, running on from there: for a module
+    whose tests say "this month" or "10 days ago" (pytestmark = usefixtures("frozen_day"))."""
+    from tests.clock import DAY, frozen
+
+    with frozen(DAY.year, DAY.month, DAY.day, tick=True):
+        yield DAY
+
+
+@pytest.fixture
 def eager_celery():
     """Celery tasks run in-process, as a worker would, instead of being queued (the birthday
     e-mails, a large import, the overlap alert); a task's error raises in the test."""

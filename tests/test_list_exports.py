@@ -23,13 +23,13 @@ from django.utils import timezone
 from accounts.services import prospect_claim_file
 from care.models import CareTask
 from core.exports import FORMULA_START
-from tests.clock import frozen
+from tests.clock import DAY
 from tests.factories import AccountFactory, ContactFactory, ProspectFactory
 from tiering.models import RuleSet, Tier, TierProposal, TierReview
 from visits.models import MonthlyLog, Visit
 from visits.services import green_request_create, monthly_log_submit, visit_log
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_day")]
 
 MARK = "=HYPERLINK(1+1) row"  # a spreadsheet would run it: the export must keep it text
 
@@ -98,15 +98,8 @@ class List:
 
 
 TEAM = {"manager", "teammate", "supervisor"}
-NEXT_MONTH = "2026-04"
+NEXT_MONTH = f"{DAY.replace(day=28) + timedelta(days=5):%Y-%m}"
 
-
-@pytest.fixture(autouse=True)
-def clock():
-    """One day for the whole module, so that "this month" and "10 days ago" never straddle a
-    month's end (tests/clock.py)."""
-    with frozen(2026, 3, 18, tick=True):
-        yield
 MINE = {"manager", "supervisor"}  # the owner and their supervisor, not the teammate
 
 LISTS = [

@@ -25,7 +25,7 @@ from tests.factories import AccountFactory, ContactFactory
 from tests.urlwalk import routes
 from visits.services import visit_log
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_day")]  # tests/clock.py
 
 ROUTES = {f"plans:{p.name}": tuple(sorted(p.pattern.converters)) for _r, p, ns in routes() if ns == "plans"}
 UNSCOPED = {"plans:list", "plans:bank", "plans:satisfaction-overview"}

@@ -11,21 +11,14 @@ from django.utils import timezone
 
 from plans import services
 from plans.models import AccountPlan, PlanGoal, PlannedVisit
-from tests.clock import frozen
+from tests.clock import DAY
 from tests.factories import AccountFactory, BuyerRoleFactory, ContactFactory, OrderFactory
 from visits.services import visit_log
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_day")]
 
-YEAR = 2026
+YEAR = DAY.year
 
-
-@pytest.fixture(autouse=True)
-def clock():
-    """One day for the whole module, so that "this month" and "10 days ago" never straddle a
-    month's end (tests/clock.py)."""
-    with frozen(2026, 5, 20, tick=True):
-        yield
 
 
 @pytest.fixture

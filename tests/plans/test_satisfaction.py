@@ -2,7 +2,7 @@
 becomes a customer issue owned by the account's manager (K-22); satisfied
 customers are asked for referrals, tracked to the accounts they brought."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -11,21 +11,14 @@ from django.urls import reverse
 from plans import services
 from plans.models import Referral, SatisfactionSurvey
 from plans.selectors import satisfaction_trend
-from tests.clock import frozen
+from tests.clock import DAY
 from tests.factories import AccountFactory, ProspectFactory
 from visits.models import CustomerIssue
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_day")]
 
-TODAY = date(2026, 3, 18)
+TODAY = DAY
 
-
-@pytest.fixture(autouse=True)
-def clock():
-    """One day for the whole module, so that "this month" and "10 days ago" never straddle a
-    month's end (tests/clock.py)."""
-    with frozen(2026, 3, 18, tick=True):
-        yield
 
 
 @pytest.fixture

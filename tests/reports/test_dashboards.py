@@ -12,7 +12,7 @@ from tests.factories import AccountFactory, BuyerRoleFactory, ContactFactory
 from tiering.models import AccountTier, Tier
 from visits.services import monthly_log_submit, visit_log
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_day")]  # tests/clock.py
 
 
 def task(account, owner, days=0, **fields):

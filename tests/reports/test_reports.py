@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -11,22 +11,15 @@ from django.utils import timezone
 
 from care.models import CareTask
 from reports.charts import bars, polyline
-from tests.clock import frozen
+from tests.clock import DAY
 from tests.factories import AccountFactory, OrderFactory
 from tiering.models import AccountTier, Tier
 from visits.models import CustomerIssue
 from visits.services import monthly_log_submit, visit_log
 
-pytestmark = pytest.mark.django_db
-TODAY = date(2026, 3, 18)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_day")]
+TODAY = DAY
 
-
-@pytest.fixture(autouse=True)
-def clock():
-    """One day for the whole module, so that "this month" and "10 days ago" never straddle a
-    month's end (tests/clock.py)."""
-    with frozen(2026, 3, 18, tick=True):
-        yield
 
 
 @pytest.fixture
