@@ -94,7 +94,12 @@ def next_run(when):
         when = timedelta(seconds=when)
     if isinstance(when, timedelta):
         return timezone.now() + when
-    if isinstance(when, BaseSchedule):  # a crontab or an interval
+    if isinstance(when, crontab):
+        now = when.now()
+        # Beat's estimate lands a hair before the minute it means (02:29:59.99 for 02:30).
+        moment = now + when.remaining_estimate(now) + timedelta(seconds=30)
+        return moment.replace(second=0, microsecond=0)
+    if isinstance(when, BaseSchedule):
         now = when.now()
         return now + when.remaining_estimate(now)
     return None

@@ -100,6 +100,7 @@ def test_a_finished_import_says_created_and_links_each_row_to_its_record(client,
     client.post(reverse("imports:apply", args=[job.pk]))
     page = client.get(job.get_absolute_url() + "?outcome=").content.decode()
     assert ">created<" in page and ">updated<" in page and "to create" not in page
+    assert ">Created<" in page and ">Updated<" in page  # each row's badge too
     new = Account.objects.get(name="New Co")
     assert f'href="{new.get_absolute_url()}"' in page and f'href="{haier.get_absolute_url()}"' in page
 

@@ -133,7 +133,7 @@ def test_the_admin_sees_every_scheduled_job_with_its_schedule_and_next_run_even_
     from config.celery import app
 
     shanghai = ZoneInfo("Asia/Shanghai")
-    with time_machine.travel(datetime(2026, 3, 31, 23, 50, tzinfo=shanghai), tick=False):
+    with time_machine.travel(datetime(2026, 3, 31, 23, 50, 37, tzinfo=shanghai), tick=False):
         JobRun.objects.create(task="care.tasks.birthday_tasks_generate", task_id="1", status="succeeded",
                               started_at=timezone.now(), finished_at=timezone.now(), rows=3)
         JobRun.objects.create(task="imports.tasks.import_apply_task", task_id="2", status="succeeded",
