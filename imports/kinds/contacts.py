@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from contacts.models import BuyerRole, Contact
+from core.text import narrow
 from imports.kinds.base import (
     ACCOUNT,
     BATCH,
@@ -64,7 +65,9 @@ class ContactImporter(Importer):
                 self.existing.setdefault((contact.account_id, fold(contact.name)), []).append(contact)
         self.readers = {"gender": ChoiceReader(Contact.Gender.choices),
                         "preferred_channel": ChoiceReader(Contact.Channel.choices),
-                        "personality": ChoiceReader(Contact.Personality.choices)}
+                        "personality": ChoiceReader(Contact.Personality.choices),
+                        # As the model stores them, so a re-import of １３８… finds nothing changed.
+                        "mobile": lambda cell: narrow(text(cell)), "phone": lambda cell: narrow(text(cell))}
         self.role_reader = ChoiceReader(BuyerRole.Role.choices)
 
     def check(self, line, record):
