@@ -14,6 +14,10 @@ class AccountQuerySet(models.QuerySet):
     def active(self):
         return self.filter(archived_at__isnull=True)
 
+    def customers(self):
+        """Not archived, and a customer (Account.CUSTOMER_STATUSES)."""
+        return self.active().filter(status__in=self.model.CUSTOMER_STATUSES)
+
     def visible_to(self, user):
         """Accounts `user` may see (K-05): admins all; others what they own or
         serve on, their sales team's, the teams they lead, and the open prospect pool."""
@@ -79,6 +83,8 @@ class Account(models.Model):
         NEGATIVE = "negative", _("Negative")
 
     KEY_KINDS = (Kind.ECONOMIC, Kind.IMPORTANT, Kind.GROUP, Kind.STRATEGIC)
+    # Customers: the accounts kept to a cadence, tiered and cared for (not prospects, not lost).
+    CUSTOMER_STATUSES = (Status.ACTIVE, Status.AT_RISK)
     MIN_KEY_ACCOUNT_MANAGERS = 2  # K-05: no key account is one person's private line
     PROFILE_REVIEW_EVERY = 3  # K-02: every 3 communications, review the profile once
 

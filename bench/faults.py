@@ -357,7 +357,7 @@ def scenario_beats(redis, result):
             app.send_task(job)
             app.send_task(job)
         finished = _wait_for(lambda: sql(url, "SELECT count(*) FROM reports_jobrun WHERE status = 'succeeded' "
-                                              "AND task <> 'reports.tasks.heartbeat'")[0][0] >= 2 * len(jobs), 120)
+                                              "AND task <> 'core.tasks.heartbeat'")[0][0] >= 2 * len(jobs), 120)
         # And both beats really running: each sends the every-minute heartbeat.
         now = time.time()
         time.sleep(max(0, 62 - now % 60 + 8) if now % 60 > 50 else 70 - now % 60)
@@ -366,7 +366,7 @@ def scenario_beats(redis, result):
             beat.stop()
         worker.stop()
     after = counts()
-    heartbeats = sql(url, "SELECT count(*) FROM reports_jobrun WHERE task = 'reports.tasks.heartbeat'")[0][0]
+    heartbeats = sql(url, "SELECT count(*) FROM reports_jobrun WHERE task = 'core.tasks.heartbeat'")[0][0]
     result.update(jobs=len(jobs), all_ran_twice=finished, heartbeats_in_the_minute=heartbeats,
                   made={t: after[t] - before[t] for t in tables},
                   expected={t: expected[t] - before[t] for t in tables})

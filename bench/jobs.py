@@ -17,7 +17,7 @@ from importlib import import_module
 STATS = """SELECT coalesce(sum(n_tup_ins), 0), coalesce(sum(n_tup_upd), 0), coalesce(sum(n_tup_del), 0)
            FROM pg_stat_xact_user_tables"""
 # Liveness and housekeeping entries are left out: they write a row or clear expired ones.
-SKIP = {"reports.tasks.heartbeat", "users.tasks.sessions_clear_expired", "users.tasks.lockouts_clear_expired"}
+SKIP = {"core.tasks.heartbeat", "users.tasks.sessions_clear_expired", "users.tasks.lockouts_clear_expired"}
 
 
 def task(name):

@@ -8,7 +8,11 @@ month and day per lunar year.
 
 from django.db import connection
 
+from accounts.models import Account
 from care import lunar
+from core.sql import literals
+
+CUSTOMERS = literals(Account.CUSTOMER_STATUSES)
 
 BIRTHDAYS_SQL = """
 WITH years AS (SELECT generate_series(%(first_year)s, %(last_year)s) AS y),
@@ -31,7 +35,7 @@ birthdays AS (
     JOIN accounts_account a ON a.id = b.account_id
     WHERE b.birthday_on BETWEEN %(start)s AND %(end)s
       AND c.status = 'active' AND c.archived_at IS NULL
-      AND a.archived_at IS NULL AND a.status IN ('active', 'at_risk') AND a.owner_id IS NOT NULL
+      AND a.archived_at IS NULL AND a.status IN """ + CUSTOMERS + """ AND a.owner_id IS NOT NULL
 )
 """
 

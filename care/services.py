@@ -17,9 +17,14 @@ from django.utils.translation import gettext as _
 from accounts.models import Account
 from care.birthdays import BIRTHDAYS_SQL, window_params
 from care.models import CareDigest, CareTask
+from core.sql import literals
+from tiering.cadence import dues_sql
+from visits.models import AfterSalesStep
+from visits.services import after_sales_done, visit_log
 
 CATCH_UP_DAYS = 7  # how far back a job looks for occasions it may have missed
 KEY_KINDS = list(Account.KEY_KINDS)
+CUSTOMERS = literals(Account.CUSTOMER_STATUSES)
 
 INSERT_TASKS = """
 INSERT INTO care_caretask (kind, account_id, contact_id, occasion, occasion_names, title, message, owner_id,
@@ -113,15 +118,10 @@ def care_task_done(*, task, by, outcome, channel=None):
         raise ValidationError(_("This task is already closed."))
     task.refresh_from_db()
     if task.kind == CareTask.Kind.AFTER_SALES and task.occasion.startswith("step:"):
-        from visits.models import AfterSalesStep
-        from visits.services import after_sales_done
-
         step = AfterSalesStep.objects.filter(pk=task.occasion.split(":")[1].split("|")[0]).first()
         if step:
             after_sales_done(step=step, by=by)
     if channel in TOUCH_CHANNELS:
-        from visits.services import visit_log
-
         visit_log(account=task.account, by=by, contacts=[task.contact] if task.contact else [],
                   channel=TOUCH_CHANNELS[channel], purpose=task.display_title[:200], summary=outcome,
                   customer_replied=True if channel in ("call", "visit") else None)
@@ -206,7 +206,7 @@ JOIN users_user u ON u.id = a.owner_id
 CROSS JOIN LATERAL (SELECT coalesce(nullif(c.language, ''), nullif(a.language, ''), u.language) AS code) lang
 JOIN care_messagetemplate t ON t.id = %(template)s
 WHERE c.status = 'active' AND c.archived_at IS NULL
-  AND a.archived_at IS NULL AND a.status IN ('active', 'at_risk') AND a.kind = ANY(%(key_kinds)s)
+  AND a.archived_at IS NULL AND a.status IN """ + CUSTOMERS + """ AND a.kind = ANY(%(key_kinds)s)
   -- A calendar or occasion chosen for some teams greets only their customers (NULL: every team).
   AND (%(team_ids)s::bigint[] IS NULL OR u.team_id = ANY(%(team_ids)s::bigint[]))
 """
@@ -259,7 +259,7 @@ FROM accounts_account a
 CROSS JOIN LATERAL (SELECT care_day_in_year(%(year)s, extract(month FROM a.founded_on)::int,
                                            extract(day FROM a.founded_on)::int) AS day) d
 WHERE a.founded_on IS NOT NULL AND extract(year FROM a.founded_on) < %(year)s
-  AND a.owner_id IS NOT NULL AND a.archived_at IS NULL AND a.status IN ('active', 'at_risk')
+  AND a.owner_id IS NOT NULL AND a.archived_at IS NULL AND a.status IN """ + CUSTOMERS + """
   AND a.kind = ANY(%(key_kinds)s) AND d.day BETWEEN %(start)s AND %(end)s
 """
 
@@ -271,7 +271,7 @@ FROM care_event e
 LEFT JOIN contacts_contact c ON c.id = e.contact_id
 JOIN accounts_account a ON a.id = coalesce(e.account_id, c.account_id)
 WHERE e.kind <> 'regional_event' AND e.date BETWEEN %(start)s AND %(end)s AND a.owner_id IS NOT NULL
-  AND a.archived_at IS NULL AND a.status IN ('active', 'at_risk')
+  AND a.archived_at IS NULL AND a.status IN """ + CUSTOMERS + """
 UNION ALL
 SELECT c.account_id, c.id, 'event:' || e.id || '|' || e.title, NULL, a.owner_id, greatest(e.date, %(today)s),
        e.kind
@@ -280,7 +280,7 @@ FROM care_event e
 JOIN accounts_account a ON strpos(lower(a.region), lower(e.region)) > 0
 JOIN contacts_contact c ON c.account_id = a.id AND c.status = 'active' AND c.archived_at IS NULL
 WHERE e.kind = 'regional_event' AND e.date BETWEEN %(start)s AND %(end)s
-  AND a.owner_id IS NOT NULL AND a.archived_at IS NULL AND a.status IN ('active', 'at_risk')
+  AND a.owner_id IS NOT NULL AND a.archived_at IS NULL AND a.status IN """ + CUSTOMERS + """
 """
 
 PERSONNEL_SELECT = """
@@ -342,10 +342,8 @@ def cadence_tasks_generate(*, today=None):
     qualifying touch has been logged. Returns the reminders made."""
     from django.conf import settings
 
-    from tiering.cadence import _sql as cadence_sql
-
     today = today or timezone.localdate()
-    select = cadence_sql("TRUE") + """
+    select = dues_sql() + """
         SELECT d.account_id, NULL::bigint AS contact_id, min(d.due_on)::text AS occasion, NULL AS message,
                a.owner_id, %(today)s::date AS due_on
         FROM dues d JOIN accounts_account a ON a.id = d.account_id
@@ -353,7 +351,7 @@ def cadence_tasks_generate(*, today=None):
     made = _insert(select, {"tz": settings.TIME_ZONE, "today": today}, kind=CareTask.Kind.CADENCE,
                    channel=CareTask.Channel.CALL)
     with connection.cursor() as cursor:
-        cursor.execute(cadence_sql("TRUE") + """
+        cursor.execute(dues_sql() + """
             UPDATE care_caretask t SET status = 'done', done_at = now(), outcome = %(outcome)s
             WHERE t.kind = 'cadence' AND t.status = 'open'
               AND NOT EXISTS (SELECT 1 FROM dues d WHERE d.account_id = t.account_id AND d.due_on < %(today)s)""",

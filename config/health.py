@@ -31,10 +31,9 @@ def broker_status():
 
 
 def last_heartbeat():
-    from reports.models import JobRun
+    from core.jobs import last_heartbeat  # after apps are loaded: it reads a model
 
-    run = JobRun.objects.filter(task="reports.tasks.heartbeat", status="succeeded").order_by("-started_at")
-    started = run.values_list("started_at", flat=True).first()
+    started = last_heartbeat()
     return started.isoformat() if started else None
 
 

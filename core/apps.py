@@ -3,7 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
-    """What every app shares: exports, form and view helpers. It imports no app of ours."""
+    """What every app shares: exports, form and view helpers, the record of job runs.
+    It imports no app of ours."""
 
     name = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from core import jobs  # noqa: F401  (connects Celery's signals)

@@ -9,8 +9,8 @@ from imports.parsing import ENCODINGS
 
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("What the file holds"), choices=ImportJob.Kind.choices,
-                             help_text=_("Import accounts first, then contacts, orders and visits, which refer to "
-                                         "accounts by name."))
+                             help_text=_("Import accounts first, then contacts, orders, visits and surveys, which "
+                                         "refer to accounts by name."))
     file = forms.FileField(
         label=_("File"), help_text=_("CSV or Excel (.xlsx); the first row holds the column names."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx,text/csv"}))

@@ -18,6 +18,7 @@ class ImportJob(models.Model):
         CONTACTS = "contacts", _("Contacts and buyer roles")
         ORDERS = "orders", _("Orders")
         VISITS = "visits", _("Historical visits")
+        SURVEYS = "surveys", _("Satisfaction surveys")
 
     class Status(models.TextChoices):
         MAPPING = "mapping", _("Columns to map")
@@ -95,6 +96,8 @@ class ImportRow(models.Model):
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
     label = models.CharField(_("record"), max_length=300, blank=True)
     message = models.TextField(_("details"), blank=True)
+    # After the import: where the record this row made or changed is shown.
+    record_url = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["line"]

@@ -128,6 +128,15 @@ def _plan(job, progress=None):
     return importer, outcomes
 
 
+def _rows_save(job, outcomes, importer=None):
+    """Each row's outcome; after an import, with a link to the record it made or changed."""
+    job.rows.all().delete()
+    ImportRow.objects.bulk_create(
+        [ImportRow(job=job, line=o.line, outcome=o.action, label=str(o.label)[:300], message=o.message,
+                   record_url=importer.record_url(o.target) if importer and o.target is not None else "")
+         for o in outcomes], batch_size=5000)
+
+
 def _counts(outcomes):
     counts = {"create": 0, "update": 0, "skip": 0, "error": 0}
     for outcome in outcomes:
@@ -171,10 +180,7 @@ def import_check_run(*, job_id, progress=None):
     except ParseError as error:
         return _fail(job, error.message)
     with transaction.atomic():
-        job.rows.all().delete()
-        ImportRow.objects.bulk_create(
-            [ImportRow(job=job, line=o.line, outcome=o.action, label=str(o.label)[:300], message=o.message)
-             for o in outcomes], batch_size=5000)
+        _rows_save(job, outcomes)
         for name, value in _counts(outcomes).items():
             setattr(job, name, value)
         job.status, job.checked_at, job.processed_rows = ImportJob.Status.CHECKED, timezone.now(), job.total_rows
@@ -215,6 +221,7 @@ def import_apply_run(*, job_id, progress=None):
             if failing:
                 raise _Changed(len(failing))
             importer.apply(outcomes, job.owner)
+            _rows_save(job, outcomes, importer)
             for name, value in _counts(outcomes).items():
                 setattr(job, name, value)
             job.status, job.applied_at, job.processed_rows = ImportJob.Status.APPLIED, timezone.now(), job.total_rows

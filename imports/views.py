@@ -23,7 +23,10 @@ def _job(request, pk):
 
 
 def import_list(request):
-    form = UploadForm(request.POST or None, request.FILES or None)
+    # ?kind= preselects what the file holds: another app's page sends its users here.
+    kind = request.GET.get("kind")
+    form = UploadForm(request.POST or None, request.FILES or None,
+                      initial={"kind": kind} if kind in ImportJob.Kind.values else None)
     if request.method == "POST" and form.is_valid():
         try:
             data = form.cleaned_data

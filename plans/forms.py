@@ -197,19 +197,6 @@ class SurveyForm(forms.ModelForm):
         widgets = {"taken_on": DATE, "comments": forms.Textarea(attrs={"rows": 2})}
 
 
-class SurveyImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV file"),
-                           help_text=_("Columns: date (YYYY-MM-DD), respondent, score (1–5), comments."))
-
-    MAX_BYTES = 1024 * 1024
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 1 MB; split it."))
-        return upload
-
-
 class ReferralForm(forms.ModelForm):
     class Meta:
         model = Referral

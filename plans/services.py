@@ -1,8 +1,6 @@
 """Writes of plans, preparations and satisfaction: one service per state change."""
 
-import csv
-import io
-from datetime import date, datetime
+from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -392,62 +390,6 @@ def _survey_escalate(survey):
     )
     survey.issue = visit.issues.get()
     survey.save(update_fields=["issue"])
-
-
-CSV_COLUMNS = ("date", "respondent", "score", "comments")
-MAX_IMPORT_ROWS = 2000
-
-
-def _parse_row(number, row):
-    try:
-        taken_on = datetime.strptime((row.get("date") or "").strip(), "%Y-%m-%d").date()
-    except ValueError:
-        raise ValidationError(_("Row %(n)s: the date must look like 2026-03-31.") % {"n": number}) from None
-    score = (row.get("score") or "").strip()
-    if not score.isdigit() or int(score) not in SatisfactionSurvey.SCALE:
-        raise ValidationError(_("Row %(n)s: the score must be a whole number from 1 to 5.") % {"n": number})
-    respondent = (row.get("respondent") or "").strip()
-    if not respondent:
-        raise ValidationError(_("Row %(n)s: say who answered.") % {"n": number})
-    return {"taken_on": taken_on, "respondent": respondent[:200], "score": int(score),
-            "comments": (row.get("comments") or "").strip()}
-
-
-def read_survey_csv(data):
-    """Rows of a survey CSV (columns date, respondent, score, comments), all checked before any is saved."""
-    try:
-        return _read_rows(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
-    except (UnicodeDecodeError, csv.Error):
-        raise ValidationError(_("Save the file as CSV in UTF-8.")) from None
-
-
-def _read_rows(reader):
-    headers = {(h or "").strip().lower() for h in reader.fieldnames or ()}
-    if not {"date", "respondent", "score"} <= headers:
-        raise ValidationError(_("The first line must name the columns: date, respondent, score, comments."))
-    rows, errors = [], []
-    for number, row in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): v for k, v in row.items() if isinstance(v, str)}
-        if not any((v or "").strip() for v in row.values()):
-            continue
-        try:
-            rows.append(_parse_row(number, row))
-        except ValidationError as error:
-            errors.extend(error.messages)
-        if len(rows) > MAX_IMPORT_ROWS:
-            raise ValidationError(_("At most %(n)s rows at once.") % {"n": MAX_IMPORT_ROWS})
-    if errors:
-        raise ValidationError(errors[:20])
-    if not rows:
-        raise ValidationError(_("The file has no survey rows."))
-    return rows
-
-
-@transaction.atomic
-def surveys_import(*, account, by, data):
-    """All rows or none: a file with one bad row changes nothing."""
-    return [survey_record(account=account, by=by, source=SatisfactionSurvey.Source.IMPORT, **row)
-            for row in read_survey_csv(data)]
 
 
 @transaction.atomic

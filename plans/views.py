@@ -27,7 +27,6 @@ from plans.forms import (
     ReviewForm,
     ScheduleFormSet,
     SurveyForm,
-    SurveyImportForm,
 )
 from plans.models import (
     AccountPlan,
@@ -522,19 +521,11 @@ def _survey_message(request, survey):
 
 
 def satisfaction_import(request, account_pk):
-    account = _planning_account(request, account_pk)
-    form = SurveyImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            surveys = services.surveys_import(account=account, by=request.user, data=form.cleaned_data["file"].read())
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            low = sum(1 for s in surveys if s.issue_id)
-            messages.success(request, _("%(n)s surveys imported; %(low)s low scores became customer issues.")
-                             % {"n": len(surveys), "low": low})
-            return redirect("plans:satisfaction", account.pk)
-    return render(request, "plans/survey_import.html", {"account": account, "form": form})
+    """Surveys are imported with the other spreadsheets (imports/kinds/surveys.py): GBK and Big5
+    files, dates like 2024年5月26日, a dry run and an error per row. This address, linked from
+    the account's satisfaction page, opens the upload with the kind chosen."""
+    _planning_account(request, account_pk)
+    return redirect(reverse("imports:list") + "?kind=surveys")
 
 
 def satisfaction_overview(request):

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import connection
 
 from accounts.models import Account
+from core.sql import literals
 
 
 @dataclass
@@ -40,7 +41,7 @@ def _rows(sql, params):
 
 RANKED_SQL = """
 WITH revenue AS (
-    SELECT a.id, a.name, a.kind IN ('economic', 'important', 'group', 'strategic') AS is_key,
+    SELECT a.id, a.name, a.kind IN """ + literals(Account.KEY_KINDS) + """ AS is_key,
            coalesce(sum(o.amount), 0) AS amount
     FROM accounts_account a
     LEFT JOIN accounts_order o ON o.account_id = a.id AND o.signed_on BETWEEN %s AND %s
@@ -282,7 +283,7 @@ def at_risk(values, *, falling_below=-20):
     a silent period on every contact, a buyer role whose holder left."""
     from tiering.cadence import overdue_among
 
-    live = [v for v in values if v.status in ("active", "at_risk")]
+    live = [v for v in values if v.status in Account.CUSTOMER_STATUSES]
     ids = [v.id for v in live]
     overdue = overdue_among(ids)
     flags = {pk: (silent, role_left) for pk, silent, role_left in _rows(RISK_SQL, [ids])} if ids else {}

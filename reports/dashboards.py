@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import Account, Handover
 from care.models import CareTask
 from contacts.dangers import with_danger_score
-from reports.models import JobRun
+from core.jobs import job_health
 from tiering.cadence import overdue_among
 from tiering.models import AccountTier, RuleSet, Tier, TierProposal
 from users.models import User
@@ -84,13 +84,10 @@ def supervisor_dashboard(user):
 
 
 def admin_dashboard():
-    since = timezone.now() - timedelta(days=7)
-    failures = dict(JobRun.objects.filter(status=JobRun.Status.FAILED, started_at__gte=since)
-                    .values("task").annotate(n=Count("pk")).values_list("task", "n"))
     return {
         "tiers": list(Tier.objects.annotate(n=Count("accounts")).order_by("rank")),
-        "untiered": Account.objects.active().filter(status__in=["active", "at_risk"], tier_state__isnull=True).count(),
+        "untiered": Account.objects.customers().filter(tier_state__isnull=True).count(),
         "rules": RuleSet.objects.filter(is_active=True).select_related("created_by").first(),
-        "jobs": [(run, failures.get(run.task, 0)) for run in JobRun.objects.latest_per_task()],
+        "jobs": job_health(),
         "overrides": AccountTier.objects.filter(source=AccountTier.Source.OVERRIDE).count(),
     }

@@ -26,8 +26,8 @@ class ReportFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = Team.objects.visible_to(user).order_by("name")
-        self.fields["manager"].queryset = User.objects.visible_to(user).filter(
-            role__in=[User.Role.MANAGER, User.Role.SUPERVISOR]).order_by("username")
+        self.fields["manager"].queryset = User.objects.visible_to(user).staff(include_departed=True).order_by(
+            "username")
 
     def clean(self):
         data = super().clean()

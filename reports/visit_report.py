@@ -26,7 +26,7 @@ def current_quarter(today):
 
 
 def managers_in_scope(user, team=None):
-    people = User.objects.filter(role__in=[User.Role.MANAGER, User.Role.SUPERVISOR], is_active=True)
+    people = User.objects.staff()
     if user.is_admin:
         scoped = people
     elif user.is_supervisor:

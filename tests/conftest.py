@@ -43,6 +43,28 @@ def admin(db):
 
 
 @pytest.fixture
+def frozen_day():
+    """The clock on tests.clock.DAY, 09:00 in Shanghai, running on from there: for a module
+    whose tests say "this month" or "10 days ago" (pytestmark = usefixtures("frozen_day"))."""
+    from tests.clock import DAY, frozen
+
+    with frozen(DAY.year, DAY.month, DAY.day, tick=True):
+        yield DAY
+
+
+@pytest.fixture
+def eager_celery():
+    """Celery tasks run in-process, as a worker would, instead of being queued (the birthday
+    e-mails, a large import, the overlap alert); a task's error raises in the test."""
+    from config.celery import app
+
+    before = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield app
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before
+
+
+@pytest.fixture
 def default_tiers(db):
     """The default A/B/C tiers and rules (a flush by a transactional test removes them)."""
     from tiering.defaults import ensure_default_tiers

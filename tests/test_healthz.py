@@ -33,3 +33,18 @@ def test_down_when_the_database_is_unreachable(client, monkeypatch):
     assert response.status_code == 503
     assert response.json()["database"].startswith("down")
     assert response.json()["status"] == "down"
+
+
+@pytest.mark.parametrize("task", ["core.tasks.heartbeat", "reports.tasks.heartbeat"])
+def test_the_last_heartbeat_counts_runs_under_its_name_before_the_move(client, db, task):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from core.models import JobRun
+
+    beat = timezone.now() - timedelta(seconds=30)
+    JobRun.objects.create(task=task, task_id="h-1", status="succeeded", started_at=beat, finished_at=beat)
+    JobRun.objects.create(task="care.tasks.birthday_tasks_generate", task_id="c-1", status="succeeded",
+                          started_at=timezone.now(), finished_at=timezone.now())
+    assert client.get("/healthz").json()["worker_last_heartbeat"] == beat.isoformat()

@@ -14,7 +14,7 @@ from tiering.models import AccountTier, RuleSet, Tier, TierProposal
 from visits.models import AfterSalesStep, CustomerIssue, GreenChannelRequest, MonthlyLog, Visit
 from visits.services import after_sales_schedule, green_request_create, monthly_log_submit, visit_log
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_day")]  # tests/clock.py
 
 POST = {"outcome": "x", "status": "informed", "resolution": "x", "decision": "approve", "comment": "x",
         "reason": "x", "text": "x", "note": "x", "until": "2099-01-01", "dispatched_to": "x", "purpose": "x",

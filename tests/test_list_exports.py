@@ -23,12 +23,13 @@ from django.utils import timezone
 from accounts.services import prospect_claim_file
 from care.models import CareTask
 from core.exports import FORMULA_START
+from tests.clock import DAY
 from tests.factories import AccountFactory, ContactFactory, ProspectFactory
 from tiering.models import RuleSet, Tier, TierProposal, TierReview
 from visits.models import MonthlyLog, Visit
 from visits.services import green_request_create, monthly_log_submit, visit_log
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_day")]
 
 MARK = "=HYPERLINK(1+1) row"  # a spreadsheet would run it: the export must keep it text
 
@@ -97,7 +98,8 @@ class List:
 
 
 TEAM = {"manager", "teammate", "supervisor"}
-NEXT_MONTH = f"{timezone.localdate().replace(day=28) + timedelta(days=5):%Y-%m}"
+NEXT_MONTH = f"{DAY.replace(day=28) + timedelta(days=5):%Y-%m}"
+
 MINE = {"manager", "supervisor"}  # the owner and their supervisor, not the teammate
 
 LISTS = [

@@ -19,6 +19,9 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from accounts.models import Account
+from core.sql import literals
+
 CHANNELS = {
     "on_site": ["on_site"],
     "online": ["phone", "video", "email", "sms", "wechat"],
@@ -49,7 +52,7 @@ needs AS (
                AS silent
     ) s
     -- only customers are kept to a cadence: not archived, lost or prospects
-    WHERE a.archived_at IS NULL AND a.status IN ('active', 'at_risk') AND {scope}
+    WHERE a.archived_at IS NULL AND a.status IN {customers} AND {scope}
 ),
 dues AS (
     SELECT n.*, nth.occurred_at AS counted_touch,
@@ -86,9 +89,13 @@ class Need:
         return self.due_on < timezone.localdate()
 
 
-def _sql(scope):
+def dues_sql(scope="TRUE"):
+    """The WITH clause naming `dues` (account_id, channel_group, touches, period, days,
+    counted_touch, due_on, silent): one row per cadence requirement of each customer in
+    `scope` (an SQL condition on the account tier `t`). Append the statement that reads it;
+    it takes the %(tz)s parameter (settings.TIME_ZONE)."""
     groups = ", ".join(f"('{name}', ARRAY{channels}::varchar[])" for name, channels in CHANNELS.items())
-    return CADENCE_SQL.format(groups=groups, scope=scope)
+    return CADENCE_SQL.format(groups=groups, scope=scope, customers=literals(Account.CUSTOMER_STATUSES))
 
 
 def cadence_for(account_ids):
@@ -96,7 +103,7 @@ def cadence_for(account_ids):
     if not account_ids:
         return {}
     with connection.cursor() as cursor:
-        cursor.execute(_sql("t.account_id = ANY(%(ids)s)") + """
+        cursor.execute(dues_sql("t.account_id = ANY(%(ids)s)") + """
             SELECT account_id, channel_group, touches, period, days, counted_touch, due_on, silent
             FROM dues ORDER BY account_id, due_on""", {"ids": list(account_ids), "tz": settings.TIME_ZONE})
         result = {}
@@ -108,7 +115,7 @@ def cadence_for(account_ids):
 def overdue_account_ids_sql():
     """SQL and positional params selecting every overdue account's id, for
     `pk__in=RawSQL(...)` in list filters and for the reminders of the care engine."""
-    sql = _sql("TRUE") + " SELECT DISTINCT account_id FROM dues WHERE due_on < %(today)s"
+    sql = dues_sql("TRUE") + " SELECT DISTINCT account_id FROM dues WHERE due_on < %(today)s"
     values = {"tz": settings.TIME_ZONE, "today": timezone.localdate()}
     names = re.findall(r"%\((\w+)\)s", sql)  # RawSQL takes positional parameters only
     return re.sub(r"%\(\w+\)s", "%s", sql), [values[name] for name in names]

@@ -13,6 +13,9 @@ from datetime import timedelta
 from django.db import connection
 from django.utils import timezone
 
+from accounts.models import Account
+from core.sql import literals
+
 # Trailing-12-month order value, the 12 months before, growth, and revenue rank,
 # for every customer (active or at risk; prospects and lost accounts have no tier).
 MEASURES = """
@@ -31,7 +34,7 @@ measures AS (
         FROM accounts_order WHERE signed_on > %(two_years_ago)s GROUP BY account_id
     ) o ON o.account_id = a.id
     LEFT JOIN tiering_accounttier t ON t.account_id = a.id
-    WHERE a.archived_at IS NULL AND a.status IN ('active', 'at_risk')
+    WHERE a.archived_at IS NULL AND a.status IN """ + literals(Account.CUSTOMER_STATUSES) + """
 )
 """
 

@@ -130,8 +130,7 @@ def override(request, account_pk):
 
 def cadence_board(request):
     """My accounts by tier with their next touch due; filter by tier and overdue (K-30)."""
-    accounts = (Account.objects.visible_to(request.user).active()
-                .filter(status__in=[Account.Status.ACTIVE, Account.Status.AT_RISK])
+    accounts = (Account.objects.visible_to(request.user).customers()
                 .select_related("owner", "tier_state__tier").order_by("name", "pk"))
     tier = request.GET.get("tier", "")
     if tier:

@@ -15,6 +15,13 @@ class UserQuerySet(models.QuerySet):
     def managers(self):
         return self.filter(role=User.Role.MANAGER, is_active=True)
 
+    def staff(self, *, include_departed=False):
+        """The people who carry accounts (K-05): managers and supervisors, not admins. Not
+        Django's is_staff, which is the admin site's flag. Active ones unless asked otherwise:
+        a report still names someone who left."""
+        people = self.filter(role__in=[User.Role.MANAGER, User.Role.SUPERVISOR])
+        return people if include_departed else people.filter(is_active=True)
+
 
 class CrmUserManager(UserManager.from_queryset(UserQuerySet)):
     pass

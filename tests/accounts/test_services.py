@@ -26,7 +26,7 @@ from accounts.services import (
 )
 from tests.factories import AccountFactory, OrderFactory, ProspectFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_day")]  # tests/clock.py
 
 
 # --- K-05: visibility and editing -------------------------------------------------

@@ -1,16 +1,11 @@
 """Shared set-up for the care engine's tests (K-40..K-44)."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
-import time_machine
 
 from care.defaults import ensure_care_defaults
 from care.lunar import rows_for
 from care.models import LunarBirthday
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 LUNAR_YEARS = range(2024, 2031)  # every lunar year the tests' dates touch
 _lunar_rows = []  # computed once per session: lunar-python takes half a second a year
 
@@ -30,17 +25,3 @@ def care_defaults(db):
                                            for y, m, d, leap, solar in _lunar_rows], ignore_conflicts=True)
 
 
-@pytest.fixture
-def eager_celery():
-    """Tasks queued with .delay() run in-process (e.g. the birthday list e-mails)."""
-    from config.celery import app
-
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield app
-    app.conf.task_always_eager = before
-
-
-def frozen(year, month, day, hour=9):
-    """Freeze the clock at this Shanghai morning."""
-    return time_machine.travel(datetime(year, month, day, hour, 0, tzinfo=SHANGHAI), tick=False)

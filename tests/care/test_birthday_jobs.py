@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from care.models import CareDigest, CareTask
 from care.services import birthday_digests_generate, birthday_tasks_generate
-from tests.care.conftest import frozen
+from tests.clock import frozen
 from tests.factories import AccountFactory, ContactFactory
 
 pytestmark = pytest.mark.django_db

@@ -21,7 +21,7 @@ from care.services import (
 )
 from contacts.models import Contact
 from contacts.services import contact_mark_left
-from tests.care.conftest import SHANGHAI, frozen
+from tests.clock import SHANGHAI, frozen
 from tests.factories import AccountFactory, ContactFactory, OrderFactory
 from tiering.models import AccountTier, Tier
 from visits.models import AfterSalesStep

@@ -16,7 +16,7 @@ from pytest_django.asserts import assertRedirects
 from accounts.models import Account
 from care.models import CareTask, Event, Gift, HolidayCalendar, MessageTemplate
 from care.services import care_task_done, care_task_skip, care_task_snooze
-from tests.care.conftest import frozen
+from tests.clock import frozen
 from tests.factories import AccountFactory, ContactFactory
 from visits.models import Visit
 
@@ -537,7 +537,7 @@ def test_k40_a_worker_makes_todays_birthday_call_and_records_the_run(real_clock)
 
     from care.defaults import ensure_care_defaults
     from config.celery import app
-    from reports.models import JobRun
+    from core.models import JobRun
     from tests.factories import UserFactory
 
     ensure_care_defaults()  # a transactional test starts from empty tables

@@ -17,7 +17,7 @@ from tests.factories import AccountFactory, ContactFactory, OrderFactory
 from visits.models import AfterSalesStep
 from visits.services import visit_log
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_day")]  # tests/clock.py
 
 
 @pytest.fixture

@@ -363,13 +363,10 @@ def test_pages_have_fixed_query_counts(client, manager, django_assert_max_num_qu
 
 
 @pytest.fixture
-def eager_celery(settings):
-    from config.celery import app
-
+def eager_celery(eager_celery, settings):
+    """The shared in-process Celery, with any file of more than two rows sent to the worker."""
     settings.IMPORT_INLINE_ROWS = 2
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
+    return eager_celery
 
 
 def test_a_large_file_runs_in_the_worker_and_the_page_follows_it(client, manager, eager_celery,

@@ -25,7 +25,7 @@ from tests.factories import AccountFactory, ContactFactory
 from tests.urlwalk import routes
 from visits.services import visit_log
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_day")]  # tests/clock.py
 
 ROUTES = {f"plans:{p.name}": tuple(sorted(p.pattern.converters)) for _r, p, ns in routes() if ns == "plans"}
 UNSCOPED = {"plans:list", "plans:bank", "plans:satisfaction-overview"}
@@ -101,7 +101,9 @@ def test_the_walk_knows_every_plans_page():
 def test_the_owner_reaches_every_page(client, manager, world, name):
     """The control: li gets each page, so the 404s below are about who asks, not wrong ids."""
     client.force_login(manager)
-    expected = 405 if name in POST_ONLY else 302 if name == "plans:account-plan" else 200  # to this year's plan
+    # account-plan redirects to this year's plan, satisfaction-import to the import pages
+    expected = 405 if name in POST_ONLY else 302 if name in ("plans:account-plan", "plans:satisfaction-import") \
+        else 200
     assert client.get(path_of(name, world)).status_code == expected
 
 

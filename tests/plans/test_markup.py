@@ -11,7 +11,7 @@ from plans import services
 from tests.factories import AccountFactory
 from visits.services import visit_log
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_day")]  # tests/clock.py
 
 PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 

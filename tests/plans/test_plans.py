@@ -11,12 +11,14 @@ from django.utils import timezone
 
 from plans import services
 from plans.models import AccountPlan, PlanGoal, PlannedVisit
+from tests.clock import DAY
 from tests.factories import AccountFactory, BuyerRoleFactory, ContactFactory, OrderFactory
 from visits.services import visit_log
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_day")]
 
-YEAR = timezone.localdate().year
+YEAR = DAY.year
+
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from plans.models import BankQuestion, PlannedVisit, PreparationQuestion
 from tests.factories import AccountFactory, ContactFactory
 from visits.services import visit_log
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_day")]  # tests/clock.py
 
 
 @pytest.fixture

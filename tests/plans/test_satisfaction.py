@@ -6,19 +6,19 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
 from plans import services
 from plans.models import Referral, SatisfactionSurvey
 from plans.selectors import satisfaction_trend
+from tests.clock import DAY
 from tests.factories import AccountFactory, ProspectFactory
 from visits.models import CustomerIssue
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_day")]
 
-TODAY = timezone.localdate()
+TODAY = DAY
+
 
 
 @pytest.fixture
@@ -89,33 +89,14 @@ def test_k56_a_teammate_reads_satisfaction_but_does_not_record_it(client, teamma
     assert SatisfactionSurvey.objects.count() == 1
 
 
-def upload(text):
-    return SimpleUploadedFile("surveys.csv", text.encode(), content_type="text/csv")
-
-
-def test_k56_surveys_are_imported_from_csv_and_low_scores_become_issues(client, manager, account):
+def test_k56_the_import_button_opens_the_spreadsheet_import_with_surveys_chosen(client, manager, outsider, account):
+    """The survey import runs on the import framework (tests/imports/test_survey_import.py)."""
     client.force_login(manager)
-    day = (TODAY - timedelta(days=3)).isoformat()
-    csv = f"date,respondent,score,comments\n{day},Zhou,5,Great\n{day},Sun,1,Terrible\n\n"
-    response = client.post(reverse("plans:satisfaction-import", args=[account.pk]), {"file": upload(csv)})
-    assert response.status_code == 302
-    assert sorted(SatisfactionSurvey.objects.values_list("score", "source")) == [(1, "import"), (5, "import")]
-    assert CustomerIssue.objects.count() == 1
-
-
-def test_k56_a_file_with_one_bad_row_imports_nothing_and_says_which(client, manager, account):
-    client.force_login(manager)
-    csv = f"date,respondent,score\n{TODAY.isoformat()},Zhou,5\n31/12/2025,Sun,9\n"
-    page = client.post(reverse("plans:satisfaction-import", args=[account.pk]), {"file": upload(csv)})
-    errors = " ".join(page.context["form"].non_field_errors())
-    assert "Row 3: the date must look like" in errors
-    assert not SatisfactionSurvey.objects.exists()
-
-
-@pytest.mark.parametrize("text", ["", "name,score\nx,1\n", "date,respondent,score\n"])
-def test_k56_an_unusable_file_is_refused_with_a_message(manager, account, text):
-    with pytest.raises(ValidationError):
-        services.surveys_import(account=account, by=manager, data=text.encode())
+    response = client.get(reverse("plans:satisfaction-import", args=[account.pk]))
+    assert response.url == reverse("imports:list") + "?kind=surveys"
+    assert client.get(response.url).context["form"]["kind"].value() == "surveys"
+    client.force_login(outsider)
+    assert client.get(reverse("plans:satisfaction-import", args=[account.pk])).status_code == 404
 
 
 def test_k56_a_satisfied_customer_is_asked_for_a_referral_tracked_to_the_account_it_brought(client, manager,

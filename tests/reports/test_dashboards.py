@@ -7,12 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from care.models import CareTask
-from reports.models import JobRun
+from core.models import JobRun
 from tests.factories import AccountFactory, BuyerRoleFactory, ContactFactory
 from tiering.models import AccountTier, Tier
 from visits.services import monthly_log_submit, visit_log
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_day")]  # tests/clock.py
 
 
 def task(account, owner, days=0, **fields):
@@ -94,8 +94,8 @@ def test_k50_the_admin_sees_tiers_rules_and_the_health_of_every_job(client, admi
     client.force_login(admin)
     context = client.get(reverse("home")).context
     assert {t.code: t.n for t in context["tiers"]}["B"] == 1
-    (run, failures), = context["jobs"]
-    assert (run.rows, run.duration.total_seconds(), failures) == (31, 2.0, 1)
+    job, = [job for job in context["jobs"] if job["task"] == "care.tasks.birthday_tasks_generate"]
+    assert (job["last"].rows, job["last"].duration.total_seconds(), job["failures"]) == (31, 2.0, 1)
     assert context["rules"].is_active
 
 
@@ -120,3 +120,52 @@ def test_k50_each_dashboard_costs_the_same_queries_with_more_data(client, who, r
     grow(25)
     with django_assert_max_num_queries(bounds[who]):
         client.get(reverse("home"))
+
+
+def test_the_admin_sees_every_scheduled_job_with_its_schedule_and_next_run_even_before_it_ran(client, admin):
+    """Issue 25: the daily and quarterly jobs are listed before their first run, each with its
+    schedule in words and the next time beat sends it; a job queued by the app is listed too."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from config.celery import app
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    with time_machine.travel(datetime(2026, 3, 31, 23, 50, 37, tzinfo=shanghai), tick=False):
+        JobRun.objects.create(task="care.tasks.birthday_tasks_generate", task_id="1", status="succeeded",
+                              started_at=timezone.now(), finished_at=timezone.now(), rows=3)
+        JobRun.objects.create(task="imports.tasks.import_apply_task", task_id="2", status="succeeded",
+                              started_at=timezone.now(), finished_at=timezone.now())
+        client.force_login(admin)
+        page = client.get(reverse("home"))
+        jobs = {job["task"]: job for job in page.context["jobs"]}
+        assert [job["task"] for job in page.context["jobs"]] == (
+            [entry["task"] for entry in app.conf.beat_schedule.values()] + ["imports.tasks.import_apply_task"])
+        quarterly = jobs["tiering.tasks.tier_reviews_open"]
+        assert quarterly["last"] is None
+        assert quarterly["schedule"] == "On day 1 of January, April, July and October at 06:00"
+        assert timezone.localtime(quarterly["next_run"], shanghai) == datetime(2026, 4, 1, 6, 0, tzinfo=shanghai)
+        tasks = ("core.tasks.heartbeat", "visits.tasks.after_sales_schedule", "tiering.tasks.tier_evaluate",
+                 "care.tasks.cadence_tasks_generate")
+        words = [jobs[task]["schedule"] for task in tasks]
+        assert words == ["Every minute", "Every 15 minutes", "Daily at 02:30", "Every hour at :40"]
+        assert timezone.localtime(jobs["core.tasks.heartbeat"]["next_run"], shanghai) == datetime(
+            2026, 3, 31, 23, 51, tzinfo=shanghai)
+        assert jobs["care.tasks.birthday_tasks_generate"]["last"].rows == 3
+        assert jobs["imports.tasks.import_apply_task"]["next_run"] is None
+        assert "2026-04-01 06:00" in page.content.decode()
+
+        page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+        text = page.content.decode()
+        assert "每天 02:30" in text and "从未运行" in text
+
+
+def test_a_run_under_a_tasks_name_before_it_moved_counts_as_that_tasks_run(client, admin):
+    JobRun.objects.create(task="reports.tasks.heartbeat", task_id="old", status="failed", started_at=timezone.now())
+    client.force_login(admin)
+    jobs = client.get(reverse("home")).context["jobs"]
+    heartbeat, = [job for job in jobs if job["task"] == "core.tasks.heartbeat"]
+    assert (heartbeat["last"].task_id, heartbeat["failures"]) == ("old", 1)
+    assert "reports.tasks.heartbeat" not in [job["task"] for job in jobs]

@@ -11,13 +11,15 @@ from django.utils import timezone
 
 from care.models import CareTask
 from reports.charts import bars, polyline
+from tests.clock import DAY
 from tests.factories import AccountFactory, OrderFactory
 from tiering.models import AccountTier, Tier
 from visits.models import CustomerIssue
 from visits.services import monthly_log_submit, visit_log
 
-pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_day")]
+TODAY = DAY
+
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from tiering.cadence import cadence_for, overdue_account_ids_sql
 from tiering.models import AccountTier, CadenceRequirement, Tier
 from visits.services import visit_log
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_day")]  # tests/clock.py
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -13,7 +13,7 @@ from tests.factories import AccountFactory, OrderFactory
 from tiering.engine import _Params, base_params, matched_sql, preview
 from tiering.models import AccountTier, Rule, RuleSet, Tier, TierChange, TierProposal
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_day")]  # tests/clock.py
 
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from tests.factories import AccountFactory
 from tiering.models import AccountTier, CadenceRequirement, Tier
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_day")]  # tests/clock.py
 
 
 def tier_post(**fields):

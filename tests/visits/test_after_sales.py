@@ -5,12 +5,13 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import AccountFactory, OrderFactory
 from visits.models import AfterSalesStep
 from visits.services import after_sales_schedule
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_day")]  # tests/clock.py
 
 
 def test_k26_a_new_order_gets_its_letter_and_guidance_due_24_and_72_hours_later(manager):
@@ -21,7 +22,7 @@ def test_k26_a_new_order_gets_its_letter_and_guidance_due_24_and_72_hours_later(
 
 
 def test_k26_the_schedule_job_is_idempotent(manager):
-    OrderFactory(account=AccountFactory(owner=manager), signed_on=date.today() - timedelta(days=100),
+    OrderFactory(account=AccountFactory(owner=manager), signed_on=timezone.localdate() - timedelta(days=100),
                  contract_months=12)
     first = after_sales_schedule()
     assert first == 3  # letter, guidance, this month's value review

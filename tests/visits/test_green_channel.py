@@ -11,7 +11,7 @@ from tests.factories import AccountFactory
 from visits.models import GreenChannelRequest
 from visits.services import green_request_complete, green_request_create, green_request_dispatch
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_day")]  # tests/clock.py
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from visits.services import (
     visit_update,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_day")]  # tests/clock.py
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MARCH = date(2026, 3, 1)

@@ -11,7 +11,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from config.celery import app
 from contacts.models import Contact
 from tests.factories import AccountFactory, ContactFactory
 from tests.visits.factories import CustomerIssueFactory, VisitFactory
@@ -28,7 +27,7 @@ from visits.services import (
     visit_update,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_day")]  # tests/clock.py
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 UTC = ZoneInfo("UTC")
@@ -502,18 +501,8 @@ def test_k25_a_contact_taken_off_an_unanswered_touch_is_no_longer_silent(account
 # --- K-24: two managers on one contact --------------------------------------------------------
 
 
-@pytest.fixture
-def eager_tasks():
-    """Run Celery tasks in-process, as a worker would, instead of queueing them."""
-    app.conf.task_always_eager = True
-    app.conf.task_eager_propagates = True
-    yield
-    app.conf.task_always_eager = False
-    app.conf.task_eager_propagates = False
-
-
 def test_k24_a_teammate_meeting_the_same_contact_within_30_days_is_warned_and_the_first_manager_told(
-        account, manager, teammate, contact, eager_tasks, django_capture_on_commit_callbacks, mailoutbox):
+        account, manager, teammate, contact, eager_celery, django_capture_on_commit_callbacks, mailoutbox):
     mine = log_visit(account, manager, at(2026, 10, 1, 10, 0), contacts=[contact])
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -563,7 +552,7 @@ def test_k24_a_different_contact_of_the_same_account_is_no_overlap(account, mana
     assert not OverlapAlert.objects.exists()
 
 
-def test_k24_the_email_gives_the_visit_dates_in_local_time(account, manager, teammate, contact, eager_tasks,
+def test_k24_the_email_gives_the_visit_dates_in_local_time(account, manager, teammate, contact, eager_celery,
                                                            django_capture_on_commit_callbacks, mailoutbox):
     log_visit(account, manager, at(2026, 10, 2, 7, 0), contacts=[contact])
 

@@ -16,7 +16,7 @@ from tests.visits.factories import CustomerIssueFactory, VisitFactory
 from visits.models import CustomerIssue, IssueUpdate, MonthlyLog, OverlapAlert, SignOffEvent, Visit, VisitComment
 from visits.services import monthly_log_approve, monthly_log_reopen, monthly_log_submit, visit_log
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_day")]  # tests/clock.py
 
 
 @pytest.fixture
