@@ -4,12 +4,19 @@ from django.utils.translation import gettext_lazy as _
 
 from core.exports import Column
 
+
+def _tier_code(account):
+    state = getattr(account, "tier_state", None)  # absent for an untiered account
+    return state.tier.code if state else ""
+
+
 # Reads only what AccountQuerySet.with_list_columns selects.
 ACCOUNTS = [
     Column(_("Name"), "name"),
     Column(_("Parent group"), "parent"),
     Column(_("Kind"), "get_kind_display"),
     Column(_("Status"), "get_status_display"),
+    Column(_("Tier"), _tier_code),
     Column(_("Region"), "region"),
     Column(_("Industry"), "industry"),
     Column(_("Responsible manager"), "owner"),

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import Account
@@ -278,7 +279,8 @@ def plan_schedule(request, pk):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("%(n)s planned visits added.") % {"n": len(created)})
+            messages.success(request, ngettext("%(n)s planned visit added.", "%(n)s planned visits added.",
+                                               len(created)) % {"n": len(created)})
             return redirect(plan)
     planned = {m: [] for m in plan.months()}
     for visit in plan.planned_visits.all():
@@ -531,8 +533,10 @@ def satisfaction_import(request, account_pk):
             add_service_error(form, error)
         else:
             low = sum(1 for s in surveys if s.issue_id)
-            messages.success(request, _("%(n)s surveys imported; %(low)s low scores became customer issues.")
-                             % {"n": len(surveys), "low": low})
+            imported = ngettext("%(n)s survey imported.", "%(n)s surveys imported.", len(surveys)) % {"n": len(surveys)}
+            issues = ngettext("%(n)s low score became a customer issue.", "%(n)s low scores became customer issues.",
+                              low) % {"n": low}
+            messages.success(request, f"{imported} {issues}" if low else imported)
             return redirect("plans:satisfaction", account.pk)
     return render(request, "plans/survey_import.html", {"account": account, "form": form})
 
