@@ -16,12 +16,12 @@ ACCOUNTS = [
     Column(_("Parent group"), "parent"),
     Column(_("Kind"), "get_kind_display"),
     Column(_("Status"), "get_status_display"),
-    Column(_("Tier"), _tier_code),
     Column(_("Region"), "region"),
     Column(_("Industry"), "industry"),
     Column(_("Responsible manager"), "owner"),
     Column(_("Created"), "created_at"),
     Column(_("Archived"), "archived_at"),
+    Column(_("Tier"), _tier_code),  # last: the columns before it keep the places readers know
 ]
 
 CLAIMS = [
