@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from tests.factories import AccountFactory
 from tests.visits.factories import VisitFactory
-from visits.models import MonthlyLog
-from visits.services import monthly_log_submit
+from visits.services import monthly_log_return, monthly_log_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -73,14 +72,15 @@ def test_k21_a_submitted_month_shows_its_status_and_a_late_flag_instead_of_submi
 
 
 @time_machine.travel(datetime(2026, 3, 10, 9, 0, tzinfo=timezone.get_fixed_timezone(480)), tick=False)
-def test_k21_a_returned_month_is_submitted_again_and_is_overdue_past_the_deadline(client, manager):
+def test_k21_a_returned_month_is_offered_again_and_keeps_its_late_flag(client, manager, supervisor):
     visit_on(manager, 2026, 2)
-    MonthlyLog.objects.create(author=manager, month=datetime(2026, 2, 1).date(), status="returned")
+    log = monthly_log_submit(author=manager, month=datetime(2026, 2, 1).date(), by=manager)
+    monthly_log_return(log=log, by=supervisor, reason="Name the contacts you met.")
     client.force_login(manager)
 
     html = client.get(reverse("visits:sign-off")).content.decode()
 
-    assert "Returned" in row_of(html, "2026-02") and "Overdue" in row_of(html, "2026-02")
+    assert "Returned" in row_of(html, "2026-02") and "Late" in row_of(html, "2026-02")
     assert "2026-02" in submit_forms(html)
 
 
