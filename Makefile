@@ -21,8 +21,11 @@ run: install
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) -m config.devrun
 
+# A run that had to start the embedded PostgreSQL (no DATABASE_URL, server not already up for
+# `make run`) stops it again at the end, keeping pytest's exit status.
 test: install
-	$(PY) -m pytest
+	@if [ -f var/pgdata/postmaster.pid ]; then $(PY) -m pytest; \
+	else $(PY) -m pytest; status=$$?; $(PY) -m config.embedded_db stop; exit $$status; fi
 
 # Seeds kam_bench_small and kam_bench_large on the PostgreSQL of BENCH_PG (default the local
 # server, user postgres), serves them with gunicorn on loopback and measures; see docs/PERFORMANCE.md.

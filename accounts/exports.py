@@ -4,6 +4,12 @@ from django.utils.translation import gettext_lazy as _
 
 from core.exports import Column
 
+
+def _tier_code(account):
+    state = getattr(account, "tier_state", None)  # absent for an untiered account
+    return state.tier.code if state else ""
+
+
 # Reads only what AccountQuerySet.with_list_columns selects.
 ACCOUNTS = [
     Column(_("Name"), "name"),
@@ -15,6 +21,7 @@ ACCOUNTS = [
     Column(_("Responsible manager"), "owner"),
     Column(_("Created"), "created_at"),
     Column(_("Archived"), "archived_at"),
+    Column(_("Tier"), _tier_code),  # last: the columns before it keep the places readers know
 ]
 
 CLAIMS = [

@@ -49,7 +49,9 @@ class AccountQuerySet(models.QuerySet):
         return self.filter(name__icontains=text) if text else self
 
     def with_list_columns(self):
-        return self.select_related("owner", "parent")
+        # tier_state: tiering's AccountTier, joined by its related name (accounts does not import
+        # tiering); the list and its download show each account's tier without a query per row.
+        return self.select_related("owner", "parent", "tier_state__tier")
 
 
 class Account(models.Model):

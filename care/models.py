@@ -1,6 +1,7 @@
 import calendar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -244,6 +245,20 @@ class HolidayCalendar(models.Model):
 
     def __str__(self):
         return f"{self.country}{'-' + self.subdivision if self.subdivision else ''}"
+
+    def clean(self):
+        # A code the holidays package lacks would greet nobody, silently: say so next to the field.
+        import holidays
+
+        supported = holidays.list_supported_countries()
+        if self.country and self.country not in supported:
+            raise ValidationError({"country": _("There is no holiday calendar for “%(code)s”. Use a two-letter "
+                                                "ISO code in capitals, e.g. CN, HK, TW or SG.")
+                                   % {"code": self.country}})
+        if self.subdivision and self.subdivision not in supported.get(self.country, ()):
+            raise ValidationError({"subdivision": _("%(country)s has no region “%(code)s” in the holiday calendars; "
+                                                    "leave it empty for the whole country.")
+                                   % {"country": self.country, "code": self.subdivision}})
 
 
 class Occasion(models.Model):

@@ -1,10 +1,12 @@
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Prefetch
+from django.utils import timezone, translation
 
 from care.birthdays import birthdays_between
 from care.models import Gift
+from care.services import holidays_between
 from contacts.models import Contact
 from users.models import User
 
@@ -36,3 +38,29 @@ def birthday_rows(user, start, end):
         Prefetch("gifts", queryset=Gift.objects.order_by("-given_on"), to_attr="recent_gifts"))
     by_id = contacts.in_bulk([contact_id for contact_id, _account, _day in found])
     return [BirthdayRow(by_id[contact_id], day) for contact_id, _account, day in found if contact_id in by_id]
+
+
+@dataclass(frozen=True)
+class HolidayDay:
+    """One holiday of a calendar's year, as the care settings page lists it (K-41)."""
+
+    day: date
+    name: str
+    due_on: date  # when its greeting tasks fall due: `days_ahead` before the day
+
+    @property
+    def is_past(self):
+        return self.day < timezone.localdate()
+
+
+def holiday_year(holiday_calendar, year=None):
+    """The holidays a calendar will greet in a year, each named in the reader's language: what
+    holiday_tasks_generate turns into tasks. None when the holidays package has no such calendar."""
+    year = year or timezone.localdate().year
+    try:
+        days = holidays_between(holiday_calendar, date(year, 1, 1), date(year, 12, 31))
+    except (NotImplementedError, KeyError):
+        return None
+    language = translation.get_language()
+    return [HolidayDay(day, names.get(language) or names.get("en", ""),
+                       day - timedelta(days=holiday_calendar.days_ahead)) for day, names in days]

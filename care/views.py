@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, UpdateView
@@ -177,8 +178,9 @@ class AdminOnlyMixin:
         return super().form_valid(form)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=self.model._meta.verbose_name, cancel_url=reverse("care:settings"),
-                                        **kwargs)
+        # The page's heading and tab title: "Holiday calendar", not the model's lowercase name.
+        return super().get_context_data(title=capfirst(self.model._meta.verbose_name),
+                                        cancel_url=reverse("care:settings"), **kwargs)
 
 
 def care_settings(request):

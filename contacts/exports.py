@@ -8,6 +8,7 @@ from core.exports import Column
 CONTACTS = [
     Column(_("Name"), "name"),
     Column(_("Account"), "account"),
+    Column(_("Buyer roles"), lambda contact: ", ".join(str(label) for label in contact.role_labels)),  # with_roles()
     Column(_("Title"), "title"),
     Column(_("Department"), "department"),
     Column(_("Mobile"), "mobile"),

@@ -58,7 +58,7 @@ def _form_page(request, form, *, title, cancel_url, account=None, intro=""):
 
 
 def contact_list(request):
-    contacts = Contact.objects.visible_to(request.user).select_related("account").order_by("name", "pk")
+    contacts = Contact.objects.visible_to(request.user).select_related("account").with_roles().order_by("name", "pk")
     q = request.GET.get("q", "").strip()
     role = request.GET.get("role", "")
     status = request.GET.get("status", "")

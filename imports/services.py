@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from imports.kinds import IMPORTERS, normalize_header
 from imports.models import ColumnMapping, ImportJob, ImportRow
@@ -227,8 +228,11 @@ def import_apply_run(*, job_id, progress=None):
             job.status, job.applied_at, job.processed_rows = ImportJob.Status.APPLIED, timezone.now(), job.total_rows
             job.save()
     except _Changed as changed:
-        return _fail(job, _("The data changed since the dry run: %(count)s rows would now fail. Nothing was "
-                            "imported; run the dry run again.") % {"count": changed.args[0]})
+        return _fail(job, ngettext("The data changed since the dry run: %(count)s row would now fail. Nothing "
+                                   "was imported; run the dry run again.",
+                                   "The data changed since the dry run: %(count)s rows would now fail. Nothing "
+                                   "was imported; run the dry run again.",
+                                   changed.args[0]) % {"count": changed.args[0]})
     except (DatabaseError, ValidationError, ParseError) as error:
         return _fail(job, _("Nothing was imported: %(error)s") % {"error": error})
     return job

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import Account
@@ -277,7 +278,8 @@ def plan_schedule(request, pk):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("%(n)s planned visits added.") % {"n": len(created)})
+            messages.success(request, ngettext("%(n)s planned visit added.", "%(n)s planned visits added.",
+                                               len(created)) % {"n": len(created)})
             return redirect(plan)
     planned = {m: [] for m in plan.months()}
     for visit in plan.planned_visits.all():

@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import Account
 from tiering.defaults import DEFAULT_RULES_NOTE
@@ -68,7 +69,7 @@ class CadenceRequirement(models.Model):
 
     def __str__(self):
         if self.period == self.Period.DAYS:
-            return _("%(n)s × %(touch)s every %(days)s days") % {
+            return ngettext("%(n)s × %(touch)s every day", "%(n)s × %(touch)s every %(days)s days", self.days) % {
                 "n": self.touches, "touch": self.get_channel_group_display(), "days": self.days}
         return _("%(n)s × %(touch)s per calendar month") % {
             "n": self.touches, "touch": self.get_channel_group_display()}

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import Account
@@ -84,7 +85,9 @@ def review_open(request):
     teams = [form.cleaned_data["team"]] if form.cleaned_data["team"] else list(Team.objects.all())
     opened = [services.tier_review_open(team=team, year=today.year, quarter=(today.month - 1) // 3 + 1,
                                         by=request.user) for team in teams]
-    messages.success(request, _("Accounts evaluated (%(n)s new or changed proposals); review opened.") % {"n": made})
+    messages.success(request, ngettext("Accounts evaluated (%(n)s new or changed proposal); review opened.",
+                                       "Accounts evaluated (%(n)s new or changed proposals); review opened.",
+                                       made) % {"n": made})
     return redirect(f"{reverse('tiering:review')}?review={opened[0].pk}" if opened else "tiering:review")
 
 

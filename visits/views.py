@@ -17,7 +17,7 @@ from accounts.models import Account
 from core.exports import export_format, list_export
 from core.forms import add_service_error
 from core.views import run_service
-from visits import exports, services
+from visits import exports, selectors, services
 from visits.forms import (
     DecisionForm,
     FollowUpForm,
@@ -233,9 +233,12 @@ def sign_off_home(request):
     if export_format(request):
         return list_export(request, exports.sign_off_rows(user, my_months, [*pending, *team_logs]),
                            exports.SIGN_OFF, filename="sign-off")
+    my_rows = selectors.my_log_months(months, counts, logs)
     return render(request, "visits/sign_off_home.html", {
-        "my_months": my_months, "pending": pending, "team_logs": team_logs,
+        "my_months": my_rows, "pending": pending, "team_logs": team_logs,
         "deadline": services.submission_deadline(months[1]),
+        # Managers log visits; a supervisor's own log shows only once they have logged some.
+        "show_my_log": not user.is_admin and (not user.is_supervisor or selectors.has_own_log(my_rows)),
     })
 
 

@@ -67,3 +67,9 @@ if (goalKind && document.getElementById("id_target_amount")) {
   goalKind.addEventListener("change", show);
   show();
 }
+
+// Foldable panels: open in the HTML (so that without JavaScript nothing is hidden), folded at
+// load on a phone, where the account page would otherwise be thousands of pixels long.
+if (window.matchMedia("(max-width: 991.98px)").matches) {
+  document.querySelectorAll("details.js-fold-on-phone").forEach((panel) => panel.removeAttribute("open"));
+}

@@ -427,7 +427,7 @@ def test_k03_k04_a_duplicate_row_is_refused_at_the_field(client, manager, accoun
 # Every request: the session, the user, and the session's sliding expiry
 # (savepoint, update, release) = 5 queries. Beyond those:
 QUERY_BOUNDS = {
-    # count, the owner filter's choices, one page of accounts with owner and parent
+    # count, the owner filter's choices, one page of accounts with owner, parent and tier (one join)
     "accounts:list": 8,
     # account, its team, active claim, group figures, can-edit; buying centre: roles,
     # contacts, last self-review and its author, open personnel changes; subsidiaries,

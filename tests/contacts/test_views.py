@@ -249,7 +249,7 @@ def test_k15_a_colleague_reads_the_reviews_but_records_none(client, teammate, ac
 # Every request: the session, the user, and the session's sliding expiry
 # (savepoint, update, release) = 5 queries. Beyond those:
 QUERY_BOUNDS = {
-    # count, one page of contacts with their accounts
+    # count, one page of contacts with their accounts and buyer roles (a subquery)
     "contacts:list": 7,
     # contact with account and manager, can-edit, roles with counterparts, direct
     # reports, relationships from and to, personnel changes with who recorded them;

@@ -1,0 +1,82 @@
+"""Issue 25, items 9 and 10, on a phone: the visit page's preparation card puts each Link button
+on the row of the planned visit it links; the account page's buttons are of one height and its
+secondary panels fold, so that the page is short and each panel opens with a tap."""
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from plans.models import PlannedVisit
+from tests.factories import PASSWORD, AccountFactory, ContactFactory, OrderFactory, TeamFactory, UserFactory
+from visits.services import visit_log
+
+pytestmark = pytest.mark.django_db(transaction=True)
+PHONE = {"width": 375, "height": 800}
+
+
+@pytest.fixture
+def li_account(db):
+    li = UserFactory(username="li", display_name="李经理", team=TeamFactory(name="East China"))
+    account = AccountFactory(name="东方电子 Oriental Electronics", owner=li, kind="strategic")
+    ContactFactory(account=account, name="周总 Zhou")
+    for _ in range(4):
+        OrderFactory(account=account)
+    return li, account
+
+
+def box(locator):
+    return locator.bounding_box()
+
+
+def test_each_link_button_stands_on_the_row_of_its_planned_visit(page, live_server, log_in, screenshot, li_account):
+    li, account = li_account
+    today = timezone.localdate()
+    for topics in ("Price negotiation for the framework agreement", "年度回顾与明年计划 Year-end review"):
+        PlannedVisit.objects.create(account=account, owner=li, created_by=li, month=today.replace(day=1), topics=topics)
+    visit = visit_log(account=account, by=li, occurred_at=timezone.now(), channel="on_site", purpose="Review",
+                      summary="Talked")
+    page.set_viewport_size(PHONE)
+    log_in("li", PASSWORD)
+    page.goto(f"{live_server.url}{visit.get_absolute_url()}")
+
+    rows = page.locator("#prep-h").locator("xpath=ancestor::section").locator("li.list-group-item")
+    expect(rows).to_have_count(2)
+    for i in range(2):
+        label, button = box(rows.nth(i).locator("span").first), box(rows.nth(i).get_by_role("button", name="Link"))
+        assert button["x"] > label["x"] + label["width"] - 1  # to the label's right, not above it
+        assert label["y"] <= button["y"] + button["height"] / 2 <= label["y"] + label["height"]  # on its row
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot("visit-preparation-links-phone")
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_account_page_on_a_phone_has_even_buttons_and_folded_panels(page, live_server, log_in, screenshot,
+                                                                         li_account, language):
+    _li, account = li_account
+    page.set_viewport_size(PHONE)
+    log_in("li", PASSWORD)
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page.goto(f"{live_server.url}{account.get_absolute_url()}")
+
+    heights = {round(box(button)["height"]) for button in page.locator(".account-actions .btn").all()}
+    assert len(heights) == 1, heights
+    panels = page.locator("details.js-fold-on-phone")
+    assert panels.count() >= 6
+    assert all(panel.get_attribute("open") is None for panel in panels.all())  # folded at load
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(f"account-phone-folded-{language}")
+
+    orders = page.locator("details", has=page.locator("#orders-h"))
+    expect(orders.locator("table")).to_be_hidden()
+    orders.locator("summary").click()
+    expect(orders.locator("table")).to_be_visible()
+
+
+def test_on_a_desktop_every_panel_is_open(page, live_server, log_in, li_account):
+    _li, account = li_account
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in("li", PASSWORD)
+    page.goto(f"{live_server.url}{account.get_absolute_url()}")
+    panels = page.locator("details.js-fold-on-phone")
+    assert panels.count() >= 6
+    assert all(panel.get_attribute("open") is not None for panel in panels.all())

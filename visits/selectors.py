@@ -1,0 +1,52 @@
+"""Reads the sign-off page needs beyond its queries (K-21)."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils import timezone
+
+from visits.models import MonthlyLog
+from visits.services import submission_deadline
+
+
+@dataclass(frozen=True)
+class LogMonth:
+    """One row of "My visit log": a month, its visit count and its log (None until submitted)."""
+
+    month: date
+    visits: int
+    log: MonthlyLog | None
+
+    @property
+    def deadline(self):
+        return submission_deadline(self.month)
+
+    @property
+    def is_current(self):
+        return self.month == timezone.localdate().replace(day=1)
+
+    @property
+    def awaits_submission(self):
+        """Not yet with the supervisor: never submitted, or returned for changes."""
+        return self.log is None or self.log.status in (MonthlyLog.Status.OPEN, MonthlyLog.Status.RETURNED)
+
+    @property
+    def can_submit(self):
+        # A month with no visits has nothing to sign off (unless a log exists, e.g. returned after
+        # its visits moved): offering Submit there asks a question with no answer.
+        return self.awaits_submission and (self.visits > 0 or self.log is not None)
+
+    @property
+    def is_overdue(self):
+        """Past its deadline and still not with the supervisor: what submitting now flags as late."""
+        return self.can_submit and timezone.localdate() > self.deadline
+
+
+def my_log_months(months, counts, logs):
+    """`counts` {month: visits} and `logs` {month: log} of one author, as rows, newest first."""
+    return [LogMonth(month, counts.get(month, 0), logs.get(month)) for month in months]
+
+
+def has_own_log(rows):
+    """Whether the page shows "My visit log" to a supervisor: only when they log visits themselves."""
+    return any(row.visits or row.log for row in rows)
