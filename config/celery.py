@@ -33,11 +33,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 15 * MINUTE},
     },
-    # K-24: overlap alerts whose e-mail was never queued (broker down when the visit was logged).
-    "overlap-notify-sweep": {
-        "task": "visits.tasks.overlap_notify_sweep",
-        "schedule": crontab(minute="*/5"),
-        "options": {"expires": 5 * MINUTE},
+    # The outbox (core.outbox): messages whose send was never enqueued (broker down at commit),
+    # failed attempts whose backoff is over, and claims of workers that died mid-send.
+    "outbox-sweep": {
+        "task": "core.tasks.outbox_sweep",
+        "schedule": crontab(),
+        "options": {"expires": MINUTE},
     },
     # K-32: measure every account at night; new accounts get a first tier, the rest proposals.
     "tier-evaluate": {

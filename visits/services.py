@@ -4,10 +4,13 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import InternalError, connection, transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.services import account_touch
+from core import outbox
+from core.outbox import outbox_queue
 from visits.models import (
     AfterSalesStep,
     CustomerIssue,
@@ -167,18 +170,29 @@ def _record_overlaps(visit, contacts):
         .filter(contact__in=contacts,
                 visit__occurred_at__range=(visit.occurred_at - window, visit.occurred_at + window))
         .exclude(visit__author=visit.author_id)
-        .values_list("visit_id", "contact_id")
+        .select_related("visit__author", "contact")
     )
-    alerts = [OverlapAlert(visit=visit, other_visit_id=other, contact_id=contact) for other, contact in others]
+    alerts = [OverlapAlert(visit=visit, other_visit=row.visit, contact=row.contact) for row in others]
     created = OverlapAlert.objects.bulk_create(alerts, ignore_conflicts=True)
-    if created:
-        from visits.tasks import overlap_notify
-
-        ids = [visit.pk]
-        # robust: a broker outage must not turn a saved visit into an error page (the user would
-        # log it again); the alert stays unsent and overlap_notify_sweep sends it later.
-        transaction.on_commit(lambda: overlap_notify.delay(ids[0]), robust=True)
+    # The e-mail is an outbox row in this transaction: it exists exactly when the alert does, and
+    # the outbox's sweep sends it if the broker was down at commit (core.outbox).
+    outbox_queue([_overlap_email(alert) for alert in created])
     return created
+
+
+def _overlap_email(alert):
+    """K-24: the other manager is told, in their language, that a colleague met their contact."""
+    recipient = alert.other_visit.author
+    with translation.override(recipient.language):
+        subject = _("%(colleague)s also met %(contact)s") % {"colleague": alert.visit.author, "contact": alert.contact}
+        body = _("%(colleague)s logged a visit with %(contact)s on %(date)s; you did on %(yours)s. "
+                 "Talk before you both call again.\n%(link)s") % {
+            "colleague": alert.visit.author, "contact": alert.contact,
+            "date": timezone.localdate(alert.visit.occurred_at),
+            "yours": timezone.localdate(alert.other_visit.occurred_at),
+            "link": settings.SITE_URL + reverse("visits:detail", args=[alert.visit_id])}
+    return outbox.email(to=recipient.email, subject=subject, body=body,
+                        dedupe_key=f"overlap:{alert.visit_id}:{alert.other_visit_id}:{alert.contact_id}")
 
 
 # --- Customer issues (K-22) --------------------------------------------------------------------
