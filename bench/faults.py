@@ -198,10 +198,12 @@ def scenario_redis(redis, result):
         time.sleep(2)
     finally:
         worker.stop()
-    # Each alert's e-mail is the outbox row keyed "overlap:<visit>:<other visit>:<contact>".
+    # Each alert's e-mail (to the other manager) is the outbox row keyed
+    # "n:overlap:<visit>:<other visit>:<contact>:<recipient>:email" (notifications.services).
     alerts = sql(url, "SELECT count(*), count(m.sent_at) FROM visits_overlapalert a JOIN visits_visit v "
-                      "ON v.id = a.visit_id LEFT JOIN core_outboxmessage m ON m.dedupe_key = "
-                      "'overlap:' || a.visit_id || ':' || a.other_visit_id || ':' || a.contact_id "
+                      "ON v.id = a.visit_id JOIN visits_visit o ON o.id = a.other_visit_id "
+                      "LEFT JOIN core_outboxmessage m ON m.dedupe_key = 'n:overlap:' || a.visit_id || ':' "
+                      "|| a.other_visit_id || ':' || a.contact_id || ':' || o.author_id || ':email' "
                       "WHERE v.purpose LIKE 'redis-%%'")[0]
     result.update(alerts=alerts[0], alerts_notified=alerts[1], mails=mails_sent())
     check(result["sent_by_sweeper"] > 0, "nothing was left to the sweeper: Redis was not down when it mattered?")

@@ -40,6 +40,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(),
         "options": {"expires": MINUTE},
     },
+    # K-22: issues near their deadline (owner) and overdue (supervisor), told once each.
+    "issue-deadlines-notify": {
+        "task": "visits.tasks.issue_deadlines_notify",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 15 * MINUTE},
+    },
     # K-32: measure every account at night; new accounts get a first tier, the rest proposals.
     "tier-evaluate": {
         "task": "tiering.tasks.tier_evaluate",

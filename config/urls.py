@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", include("django.contrib.auth.urls")),
     path("teams/", include("users.urls")),
+    path("notifications/", include("notifications.urls")),
     path("accounts/", include("accounts.urls")),
     path("", include("contacts.urls")),
     path("visits/", include("visits.urls")),

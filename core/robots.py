@@ -16,6 +16,7 @@ import urllib.request
 from urllib.parse import quote_plus
 
 TIMEOUT = 10  # seconds; below core.outbox.STALE_CLAIM
+TEST_TIMEOUT = 5  # the "send test message" button waits for the answer in a request
 
 WECOM, DINGTALK, FEISHU = "wecom", "dingtalk", "feishu"
 
@@ -65,13 +66,15 @@ def signed(url, payload, *, now=None):
     return url, body
 
 
-def post(url, payload):
+def post(url, payload, *, timeout=TIMEOUT):
     """Post one message; raise RobotError unless the platform says it took it."""
+    if not url.startswith(("https://", "http://")):
+        raise RobotError("the address must start with https://")
     url, body = signed(url, payload)
     request = urllib.request.Request(url, data=json.dumps(body, ensure_ascii=False).encode(),
                                      headers={"Content-Type": "application/json; charset=utf-8"})
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310 - admin-set https URL
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - admin-set https URL
             answer = response.read(65536)
     except urllib.error.HTTPError as error:
         raise RobotError(f"HTTP {error.code}") from error

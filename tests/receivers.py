@@ -52,8 +52,9 @@ class SmtpReceiver:
 
 
 class HttpReceiver:
-    """A robot's webhook: records each POST (path, query, JSON) and answers with `answer` (a dict,
-    or a callable of the request returning (status, dict))."""
+    """A robot's webhook: answers each POST (path, query, JSON) with `answer` (a dict, or a callable
+    of the request returning (status, dict)) and keeps the ones it took: HTTP 200 with the
+    platform's success code 0 (a refusal is not a delivery)."""
 
     def __init__(self, answer=None):
         self.requests = []
@@ -68,7 +69,7 @@ class HttpReceiver:
                            "headers": dict(self.headers), "json": json.loads(body or b"null")}
                 status, answer = (receiver.answer(request) if callable(receiver.answer)
                                   else (200, receiver.answer))
-                if status == 200:
+                if status == 200 and answer.get("errcode", answer.get("code", 0)) == 0:
                     receiver.requests.append(request)
                 data = json.dumps(answer).encode()
                 self.send_response(status)

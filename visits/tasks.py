@@ -7,3 +7,11 @@ def after_sales_schedule():
     from visits.services import after_sales_schedule as schedule
 
     return schedule()
+
+
+@shared_task
+def issue_deadlines_notify():
+    """K-22: issues near their deadline tell the owner, overdue ones the supervisor; once each."""
+    from visits.services import issue_deadlines_notify as notify_deadlines
+
+    return notify_deadlines()

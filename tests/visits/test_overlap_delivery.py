@@ -59,7 +59,7 @@ def test_a_visit_logged_while_the_broker_is_down_is_saved_and_its_alert_sent_lat
     assert Visit.objects.filter(author=teammate).count() == 1
     [alert] = OverlapAlert.objects.all()
     [message] = OutboxMessage.objects.all()
-    assert message.dedupe_key == f"overlap:{alert.visit_id}:{alert.other_visit_id}:{contact.pk}"
+    assert message.dedupe_key == f"n:overlap:{alert.visit_id}:{alert.other_visit_id}:{contact.pk}:{manager.pk}:email"
     assert message.sent_at is None and smtp_receiver.messages == []
 
     assert outbox_tasks.outbox_sweep() == 0  # too fresh: the queued task may still be on its way
