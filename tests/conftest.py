@@ -71,3 +71,13 @@ def smtp_down(settings):
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """A request in Chinese leaves its language active on the thread (LocaleMiddleware does not
+    reset it): without this, a later test reading English labels fails only in some orders."""
+    yield
+    from django.utils import translation
+
+    translation.activate("en")
