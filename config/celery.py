@@ -92,6 +92,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=40),
         "options": {"expires": HOUR},
     },
+    # The "your day" digest (issue 18): hourly, sent once a day from NOTIFICATIONS_DIGEST_HOUR on.
+    "daily-digest": {
+        "task": "reports.tasks.daily_digest",
+        "schedule": crontab(minute=7),
+        "options": {"expires": HOUR},
+    },
     # Idle sessions expire after 30 minutes; their rows are removed hourly.
     "clear-expired-sessions": {
         "task": "users.tasks.sessions_clear_expired",

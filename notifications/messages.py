@@ -24,6 +24,8 @@ MESSAGES = {
     "import.finished": _("Your import %(file)s finished: %(rows)s rows"),
     "import.failed": _("Your import %(file)s failed"),
     "test.robot": _("Test message from the KAM CRM"),
+    "digest.daily": _("Your day: %(care)s care tasks, %(cadence)s accounts overdue for contact, "
+                      "%(issues)s customer issues due"),
 }
 
 # The longer text some messages carry, shown under the message and in the e-mail's body.

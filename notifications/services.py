@@ -25,8 +25,8 @@ OUTSIDE_CHANNELS = (Channel.EMAIL, *ROBOT_CHANNELS)
 
 INSERT_SQL = """
 INSERT INTO notifications_notification (recipient_id, kind, message_key, params, link, dedupe_key, created_at)
-SELECT r.id, %(kind)s, %(key)s, %(params)s::jsonb, %(link)s, %(dedupe_key)s, %(now)s
-FROM unnest(%(ids)s::bigint[]) AS r(id)
+SELECT r.id, %(kind)s, %(key)s, r.params::jsonb, %(link)s, %(dedupe_key)s, %(now)s
+FROM unnest(%(ids)s::bigint[], %(params)s::text[]) AS r(id, params)
 ON CONFLICT ON CONSTRAINT notification_once_per_occurrence DO NOTHING
 RETURNING recipient_id
 """
@@ -35,24 +35,37 @@ RETURNING recipient_id
 def notify(*, recipients, kind, key, dedupe_key, params=None, link="", in_app_only=False):
     """Tell each of `recipients` (users) about one occurrence, on the channels they chose
     (`in_app_only`: the bell only, for someone the page in front of them already tells).
-    `params` are plain strings (or counts) for the message (`detail`: a longer text shown under it, such
-    as a supervisor's reason). Returns the users newly told."""
-    people = {user.pk: user for user in recipients if user is not None and user.is_active}
+    `params` are plain strings (or counts) for the message (`detail`: a longer text shown under
+    it, such as a supervisor's reason). Returns the users newly told."""
+    return notify_each(params_for={user: params for user in recipients}, kind=kind, key=key,
+                       dedupe_key=dedupe_key, link=link, in_app_only=in_app_only)
+
+
+def notify_each(*, params_for, kind, key, dedupe_key, link="", in_app_only=False):
+    """notify() with each person's own parameters ({user: params}), in the same few statements
+    however many people: the daily digest tells hundreds at once."""
+    people = {user.pk: (user, _clean(params)) for user, params in params_for.items()
+              if user is not None and user.is_active}
     if not people:
         return []
-    # Strings, or whole numbers (a count chooses a message's plural form when shown).
-    params = {name: value if isinstance(value, int) else str(value) for name, value in (params or {}).items()}
     now = timezone.now()
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(INSERT_SQL, {"kind": Kind(kind).value, "key": key, "params": json.dumps(params),
-                                    "link": link, "dedupe_key": dedupe_key, "now": now, "ids": list(people)})
+        cursor.execute(INSERT_SQL, {"kind": Kind(kind).value, "key": key, "link": link, "dedupe_key": dedupe_key,
+                                    "now": now, "ids": list(people),
+                                    "params": [json.dumps(params) for _user, params in people.values()]})
         told = [people[row[0]] for row in cursor.fetchall()]
         if not in_app_only:
-            outbox.outbox_queue(_outside_messages(told, kind, key, params, link, dedupe_key, now))
-    return told
+            outbox.outbox_queue(_outside_messages(told, kind, key, link, dedupe_key, now))
+    return [user for user, _params in told]
 
 
-def _outside_messages(users, kind, key, params, link, dedupe_key, now):
+def _clean(params):
+    # Strings, or whole numbers (a count chooses a message's plural form when shown).
+    return {name: value if isinstance(value, int) else str(value) for name, value in (params or {}).items()}
+
+
+def _outside_messages(told, kind, key, link, dedupe_key, now):
+    users = [user for user, _params in told]
     if not users:
         return []
     wanted = enabled_channels(users, kind)
@@ -61,7 +74,7 @@ def _outside_messages(users, kind, key, params, link, dedupe_key, now):
     quiet = {q.user_id: q for q in QuietHours.objects.filter(user__in=users)}
     robots_of = _robots(users, wanted)
     messages = []
-    for user in users:
+    for user, params in told:
         hold = quiet_until(quiet.get(user.pk), now)
         with translation.override(user.language):
             text = render(key, params)
