@@ -53,6 +53,8 @@ def test_a_returned_month_reaches_the_manager_and_the_resubmission_the_superviso
     expect(phone.locator(f"#returned-{month}")).to_be_visible()  # the dashboard highlights the month
     phone.get_by_role("button", name="Toggle navigation").click()
     expect(phone.locator("#bell .badge")).to_have_text("1")
+    expect(phone.locator("#bell")).to_be_in_viewport()
+    phone.wait_for_timeout(400)  # the menu's opening animation
     screenshot_page(phone, "returned-1-bell-phone")
     phone.locator("#bell").click()  # one click: the reason is on the list
     item = phone.locator("#notifications li").first
