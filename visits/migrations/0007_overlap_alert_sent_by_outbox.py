@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('visits', '0005_overlap_notified'),
+        ('visits', '0006_sign_off_guard'),
     ]
 
     operations = [
