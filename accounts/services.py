@@ -1,12 +1,15 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.models import Account, AccountTeamMember, Handover, ProspectClaim
 from accounts.selectors import chain_up
+from notifications.models import Kind
+from notifications.services import notify
 
 
 def _check_parent(account):
@@ -121,7 +124,12 @@ def prospect_claim_file(*, account, by, reason=""):
         raise ValidationError(message)
     try:
         with transaction.atomic():
-            return ProspectClaim.objects.create(account=account, claimant=by, reason=reason)
+            claim = ProspectClaim.objects.create(account=account, claimant=by, reason=reason)
+            team = by.team
+            notify(recipients=[team.supervisor] if team and team.supervisor_id else [], kind=Kind.TO_DECIDE,
+                   key="claim.requested", dedupe_key=f"claim:{claim.pk}:filed",
+                   params={"by": by, "account": account, "detail": reason}, link=reverse("accounts:claims"))
+            return claim
     except IntegrityError:
         # Another manager's claim landed between our check and our insert.
         raise ValidationError(_active_claim_message(account)) from None
@@ -145,6 +153,9 @@ def prospect_claim_decide(*, claim, by, approve, note=""):
     if approve:
         Account.objects.filter(pk=claim.account_id).update(owner=claim.claimant_id, updated_at=timezone.now())
     claim.refresh_from_db()
+    notify(recipients=[claim.claimant], kind=Kind.DECIDED, key="claim.approved" if approve else "claim.rejected",
+           dedupe_key=f"claim:{claim.pk}:decided", params={"by": by, "account": claim.account, "detail": note},
+           link=reverse("accounts:detail", args=[claim.account_id]))
     return claim
 
 

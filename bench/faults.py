@@ -192,14 +192,19 @@ def scenario_redis(redis, result):
         result["unsent_before_sweep"] = _unsent(url)
         swept = subprocess.run(
             [sys.executable, "manage.py", "shell", "-c",
-             "from datetime import timedelta; from visits import tasks; tasks.SWEEP_GRACE = timedelta(0); "
-             "print(tasks.overlap_notify_sweep())"], env=env, capture_output=True, text=True, check=True)
+             "from datetime import timedelta; from core import outbox; outbox.SWEEP_GRACE = timedelta(0); "
+             "print(outbox.outbox_sweep())"], env=env, capture_output=True, text=True, check=True)
         result["sent_by_sweeper"] = int(swept.stdout.strip().splitlines()[-1])
         time.sleep(2)
     finally:
         worker.stop()
-    alerts = sql(url, "SELECT count(*), count(notified_at) FROM visits_overlapalert a JOIN visits_visit v "
-                      "ON v.id = a.visit_id WHERE v.purpose LIKE 'redis-%%'")[0]
+    # Each alert's e-mail (to the other manager) is the outbox row keyed
+    # "n:overlap:<visit>:<other visit>:<contact>:<recipient>:email" (notifications.services).
+    alerts = sql(url, "SELECT count(*), count(m.sent_at) FROM visits_overlapalert a JOIN visits_visit v "
+                      "ON v.id = a.visit_id JOIN visits_visit o ON o.id = a.other_visit_id "
+                      "LEFT JOIN core_outboxmessage m ON m.dedupe_key = 'n:overlap:' || a.visit_id || ':' "
+                      "|| a.other_visit_id || ':' || a.contact_id || ':' || o.author_id || ':email' "
+                      "WHERE v.purpose LIKE 'redis-%%'")[0]
     result.update(alerts=alerts[0], alerts_notified=alerts[1], mails=mails_sent())
     check(result["sent_by_sweeper"] > 0, "nothing was left to the sweeper: Redis was not down when it mattered?")
     check(alerts[0] == alerts[1], f"{alerts[0] - alerts[1]} overlap alerts never sent")
@@ -207,7 +212,7 @@ def scenario_redis(redis, result):
 
 
 def _unsent(url):
-    return sql(url, "SELECT count(*) FROM visits_overlapalert WHERE notified_at IS NULL")[0][0]
+    return sql(url, "SELECT count(*) FROM core_outboxmessage WHERE sent_at IS NULL AND NOT dead")[0][0]
 
 
 def _queued(redis):

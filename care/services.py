@@ -9,14 +9,18 @@ caught up the next day. Each returns the number of rows it made.
 import json
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
 from care.birthdays import BIRTHDAYS_SQL, window_params
 from care.models import CareDigest, CareTask
+from core import outbox
+from core.outbox import outbox_queue
 from core.sql import literals
 from tiering.cadence import dues_sql
 from visits.models import AfterSalesStep
@@ -76,7 +80,7 @@ RETURNING id
 def birthday_digests_generate(*, period, today=None):
     """K-40: on the 1st the month's birthday list, on Monday the week's re-check, for each
     manager and supervisor with birthdays in it. Made once per period (a missed day is
-    made up the next); e-mailed after commit. Returns the number of lists made."""
+    made up the next); e-mailed through the outbox. Returns the number of lists made."""
     today = today or timezone.localdate()
     if period == CareDigest.Period.MONTH:
         start = today.replace(day=1)
@@ -88,11 +92,23 @@ def birthday_digests_generate(*, period, today=None):
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(BIRTHDAYS_SQL + DIGEST_SQL, params)
         made = [row[0] for row in cursor.fetchall()]
-        if made:
-            from care.tasks import birthday_digest_send
-
-            transaction.on_commit(lambda: birthday_digest_send.delay(made))
+        # Each list's e-mail is an outbox row in the same transaction: a list is mailed exactly
+        # when it is made, even if the broker is down at commit (core.outbox sweeps it).
+        digests = CareDigest.objects.filter(pk__in=made).select_related("recipient")
+        outbox_queue([_digest_email(digest, start, end) for digest in digests])
     return len(made)
+
+
+def _digest_email(digest, start, end):
+    from care.selectors import birthday_rows
+
+    user = digest.recipient
+    rows = birthday_rows(user, start, end)
+    with translation.override(user.language):
+        subject = _("Birthdays this month") if digest.period == CareDigest.Period.MONTH else _("Birthdays this week")
+        body = render_to_string("care/email/birthdays.txt", {"user": user, "rows": rows, "digest": digest,
+                                                             "site_url": settings.SITE_URL})
+    return outbox.email(to=user.email, subject=subject, body=body, dedupe_key=f"care-digest:{digest.pk}")
 
 
 # --- Task lifecycle ------------------------------------------------------------------------

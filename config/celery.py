@@ -35,11 +35,18 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 15 * MINUTE},
     },
-    # K-24: overlap alerts whose e-mail was never queued (broker down when the visit was logged).
-    "overlap-notify-sweep": {
-        "task": "visits.tasks.overlap_notify_sweep",
-        "schedule": crontab(minute="*/5"),
-        "options": {"expires": 5 * MINUTE},
+    # The outbox (core.outbox): messages whose send was never enqueued (broker down at commit),
+    # failed attempts whose backoff is over, and claims of workers that died mid-send.
+    "outbox-sweep": {
+        "task": "core.tasks.outbox_sweep",
+        "schedule": crontab(),
+        "options": {"expires": MINUTE},
+    },
+    # K-22: issues near their deadline (owner) and overdue (supervisor), told once each.
+    "issue-deadlines-notify": {
+        "task": "visits.tasks.issue_deadlines_notify",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 15 * MINUTE},
     },
     # K-32: measure every account at night; new accounts get a first tier, the rest proposals.
     "tier-evaluate": {
@@ -85,6 +92,12 @@ app.conf.beat_schedule = {
     "care-cadence-tasks": {
         "task": "care.tasks.cadence_tasks_generate",
         "schedule": crontab(minute=40),
+        "options": {"expires": HOUR},
+    },
+    # The "your day" digest (issue 18): hourly, sent once a day from NOTIFICATIONS_DIGEST_HOUR on.
+    "daily-digest": {
+        "task": "reports.tasks.daily_digest",
+        "schedule": crontab(minute=7),
         "options": {"expires": HOUR},
     },
     # Idle sessions expire after 30 minutes; their rows are removed hourly.

@@ -18,6 +18,7 @@ urlpatterns = [
     path("password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("", include("django.contrib.auth.urls")),
     path("teams/", include("users.urls")),
+    path("notifications/", include("notifications.urls")),
     path("accounts/", include("accounts.urls")),
     path("", include("contacts.urls")),
     path("visits/", include("visits.urls")),

@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -49,3 +50,67 @@ class JobRun(models.Model):
         if self.finished_at:
             return self.finished_at - self.started_at
         return None
+
+
+class OutboxQuerySet(models.QuerySet):
+    def unsent(self):
+        return self.filter(sent_at__isnull=True, dead=False)
+
+    def due(self, now, *, stale_before, fresh_after):
+        """What the sweep sends: unsent, due for a try, not held by a live claim, and not so
+        fresh that the task queued with it is still on its way."""
+        return (self.unsent().filter(next_attempt_at__lte=now, created_at__lt=fresh_after)
+                .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale_before)))
+
+
+class OutboxMessage(models.Model):
+    """One message the system sends (an e-mail or a webhook call), written in the transaction of
+    the change it reports and sent after commit by core.outbox. The dedupe key makes an event
+    queue at most once; the claim makes a row go out at most once however many workers try."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        WEBHOOK = "webhook", _("Webhook")
+
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    # An e-mail address, or a webhook's URL.
+    recipient = models.CharField(_("recipient"), max_length=500)
+    # E-mail: subject and body, already in the reader's language. Webhook: the JSON to post, and
+    # the platform whose signature core.robots adds at send time (a signature carries a timestamp).
+    payload = models.JSONField(_("payload"))
+    dedupe_key = models.CharField(_("dedupe key"), max_length=200)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("queued"), auto_now_add=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"))
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    dead = models.BooleanField(_("dead letter"), default=False)
+
+    objects = OutboxQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
+        constraints = [
+            # core.outbox.outbox_queue inserts ON CONFLICT on this: one message per event.
+            models.UniqueConstraint(fields=["dedupe_key"], name="outbox_dedupe_key_unique"),
+            models.CheckConstraint(name="outbox_sent_was_claimed",
+                                   condition=Q(sent_at__isnull=True) | Q(claimed_at__isnull=False)),
+        ]
+        indexes = [
+            # outbox_sweep: the few rows not sent yet, by when they are due.
+            models.Index(fields=["next_attempt_at"], condition=Q(sent_at__isnull=True, dead=False),
+                         name="outbox_unsent_due_idx"),
+            # The admin's dead letters, newest first.
+            models.Index(fields=["-created_at"], condition=Q(dead=True), name="outbox_dead_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.channel} {self.recipient} {self.dedupe_key}"
+
+    @property
+    def state(self):
+        if self.sent_at:
+            return "sent"
+        return "dead" if self.dead else "waiting"

@@ -1,5 +1,7 @@
 from celery import shared_task
 
+from core import outbox
+
 HEARTBEAT = "core.tasks.heartbeat"
 # The heartbeat's name before it moved from reports to core. A beat or a queued message
 # from before the upgrade still sends it, so a worker keeps answering to it and
@@ -16,3 +18,15 @@ def heartbeat():
 @shared_task(name=HEARTBEAT_BEFORE)
 def heartbeat_before():
     return 0
+
+
+@shared_task
+def outbox_send(ids):
+    """Send these outbox rows, each at most once (queued after the commit that wrote them)."""
+    return sum(outbox.outbox_send(pk) for pk in ids)
+
+
+@shared_task
+def outbox_sweep():
+    """Every minute: what was never enqueued, failed attempts whose wait is over, dead workers' claims."""
+    return outbox.outbox_sweep()

@@ -7,6 +7,7 @@ and refuses if anything would now fail, so a failed import changes nothing.
 
 import hashlib
 import logging
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,6 +19,8 @@ from django.utils.translation import ngettext
 from imports.kinds import IMPORTERS, normalize_header
 from imports.models import ColumnMapping, ImportJob, ImportRow
 from imports.parsing import ParseError, read_table
+from notifications.models import Kind
+from notifications.services import notify
 
 PROGRESS_EVERY = 1000
 logger = logging.getLogger(__name__)
@@ -227,6 +230,9 @@ def import_apply_run(*, job_id, progress=None):
                 setattr(job, name, value)
             job.status, job.applied_at, job.processed_rows = ImportJob.Status.APPLIED, timezone.now(), job.total_rows
             job.save()
+            notify(recipients=[job.owner], kind=Kind.IMPORT, key="import.finished",
+                   dedupe_key=f"import:{job.pk}:applied", params={"file": job.file_name, "rows": job.total_rows},
+                   link=job.get_absolute_url())
     except _Changed as changed:
         return _fail(job, ngettext("The data changed since the dry run: %(count)s row would now fail. Nothing "
                                    "was imported; run the dry run again.",
@@ -239,8 +245,16 @@ def import_apply_run(*, job_id, progress=None):
 
 
 def _fail(job, message):
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, message=message)
+    # The conditional UPDATE is the once-guard: only the run that turns the job to failed tells
+    # the uploader, and a job checked again and failing again is a new occurrence.
+    failed = (ImportJob.objects.filter(pk=job.pk).exclude(status=ImportJob.Status.FAILED)
+              .update(status=ImportJob.Status.FAILED, message=message))
     job.status, job.message = ImportJob.Status.FAILED, message
+    if failed:
+        notify(recipients=[job.owner], kind=Kind.IMPORT, key="import.failed",
+               dedupe_key=f"import:{job.pk}:failed:{uuid.uuid4().hex}", params={"file": job.file_name,
+                                                                            "detail": message},
+               link=job.get_absolute_url())
     return job
 
 

@@ -48,6 +48,8 @@ def manager_dashboard(user):
         "reviews_due": list(mine.filter(touches_since_review__gte=Account.PROFILE_REVIEW_EVERY)
                             .order_by("-touches_since_review")[:5]),
         "this_month": logs.get(month), "last_month": logs.get(_previous(month)),
+        # Highlighted at the top: a returned month waits for the manager (read with the two above).
+        "returned_logs": [log for log in logs.values() if log.status == MonthlyLog.Status.RETURNED],
         "month": month, "previous_month": _previous(month),
         "visits_this_month": Visit.objects.filter(author=user, log_month=month).count(),
     }

@@ -72,6 +72,30 @@ def default_tiers(db):
     ensure_default_tiers()
 
 
+@pytest.fixture
+def smtp_receiver(settings):
+    """A real SMTP server on a free local port, and the mail settings pointing at it."""
+    from tests.receivers import SmtpReceiver
+
+    with SmtpReceiver() as receiver:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", receiver.port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        yield receiver
+
+
+@pytest.fixture
+def smtp_down(settings):
+    """Mail settings pointing at a local port where nothing listens."""
+    from tests.receivers import free_port
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters (users.ratelimit) live in the cache: each test starts with none."""

@@ -1,8 +1,11 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications.models import Kind
+from notifications.services import notify
 from tiering.engine import _Params, base_params, matched_sql
 from tiering.models import AccountTier, RuleSet, Tier, TierChange, TierProposal, TierReview
 
@@ -58,7 +61,30 @@ def tier_evaluate(*, rule_set=None):
             FROM matched m
             WHERE p.account_id = m.account_id AND p.status = 'pending'
               AND (m.proposed = m.current_tier OR m.current_source = 'override')""", params.values)
+    _tell_supervisors_of_proposals()
     return proposed
+
+
+PENDING_BY_SUPERVISOR = """
+SELECT t.supervisor_id, count(*) FROM tiering_tierproposal p
+JOIN accounts_account a ON a.id = p.account_id JOIN users_user u ON u.id = a.owner_id
+JOIN users_team t ON t.id = u.team_id
+WHERE p.status = 'pending' AND t.supervisor_id IS NOT NULL GROUP BY t.supervisor_id
+"""
+
+
+def _tell_supervisors_of_proposals():
+    """K-32: each supervisor with proposals waiting hears of them once a day, with the count."""
+    from users.models import User
+
+    with connection.cursor() as cursor:
+        cursor.execute(PENDING_BY_SUPERVISOR)
+        counts = dict(cursor.fetchall())
+    today = timezone.localdate().isoformat()
+    for supervisor in User.objects.filter(pk__in=counts):
+        notify(recipients=[supervisor], kind=Kind.TO_DECIDE, key="tier.proposed",
+               dedupe_key=f"tier-proposals:{today}", params={"count": counts[supervisor.pk]},
+               link=reverse("tiering:review"))
 
 
 def _set_tier(account, tier, *, by, source, reason, override_reason=""):
@@ -110,6 +136,10 @@ def tier_proposal_decide(*, proposal, by, approve, note=""):
     if not decided:
         raise ValidationError(_("This proposal was already decided or superseded."))
     proposal.refresh_from_db()
+    notify(recipients=[proposal.account.owner], kind=Kind.DECIDED,
+           key="tier.approved" if approve else "tier.rejected", dedupe_key=f"tier-proposal:{proposal.pk}:decided",
+           params={"by": by, "account": proposal.account, "tier": proposal.to_tier, "detail": note},
+           link=proposal.account.get_absolute_url())
     if approve:
         reason = note or _("Quarterly review: %(evidence)s") % {"evidence": evidence_text(proposal.evidence)}
         _set_tier(proposal.account, proposal.to_tier, by=by, source=AccountTier.Source.REVIEW, reason=reason)

@@ -277,18 +277,12 @@ class OverlapAlert(models.Model):
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="overlaps")
     other_visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="+")
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    # The other manager's e-mail is a core outbox row written with the alert (key "overlap:…").
     created_at = models.DateTimeField(auto_now_add=True)
-    # Set when the other manager has been told. The e-mail is queued after commit; if the broker
-    # was down then, visits.tasks.overlap_notify_sweep finds the alert by this column and sends it.
-    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["visit", "other_visit", "contact"], name="overlap_alert_unique"),
-        ]
-        indexes = [
-            # overlap_notify_sweep: the few alerts not yet sent.
-            models.Index(fields=["created_at"], condition=Q(notified_at__isnull=True), name="overlap_alert_unsent_idx"),
         ]
 
     def __str__(self):

@@ -4,10 +4,13 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import InternalError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.services import account_touch
+from notifications.models import Kind
+from notifications.services import notify
 from visits.models import (
     AfterSalesStep,
     CustomerIssue,
@@ -167,18 +170,30 @@ def _record_overlaps(visit, contacts):
         .filter(contact__in=contacts,
                 visit__occurred_at__range=(visit.occurred_at - window, visit.occurred_at + window))
         .exclude(visit__author=visit.author_id)
-        .values_list("visit_id", "contact_id")
+        .select_related("visit__author", "contact")
     )
-    alerts = [OverlapAlert(visit=visit, other_visit_id=other, contact_id=contact) for other, contact in others]
+    alerts = [OverlapAlert(visit=visit, other_visit=row.visit, contact=row.contact) for row in others]
     created = OverlapAlert.objects.bulk_create(alerts, ignore_conflicts=True)
-    if created:
-        from visits.tasks import overlap_notify
-
-        ids = [visit.pk]
-        # robust: a broker outage must not turn a saved visit into an error page (the user would
-        # log it again); the alert stays unsent and overlap_notify_sweep sends it later.
-        transaction.on_commit(lambda: overlap_notify.delay(ids[0]), robust=True)
+    for alert in created:
+        _tell_overlap(alert)
     return created
+
+
+def _tell_overlap(alert):
+    """K-24: both managers are told. The other one by their channels (e-mail by default; its outbox
+    row is written with the alert, so the outbox sweep sends it if the broker was down at commit);
+    the one logging only in the app: the page they are on already warns them."""
+    key = f"overlap:{alert.visit_id}:{alert.other_visit_id}:{alert.contact_id}"
+    params = {"colleague": alert.visit.author, "contact": alert.contact,
+              "date": timezone.localdate(alert.visit.occurred_at).isoformat(),
+              "yours": timezone.localdate(alert.other_visit.occurred_at).isoformat()}
+    link = reverse("visits:detail", args=[alert.visit_id])
+    notify(recipients=[alert.other_visit.author], kind=Kind.OVERLAP, key="overlap.other", dedupe_key=key,
+           params=params, link=link)
+    notify(recipients=[alert.visit.author], kind=Kind.OVERLAP, key="overlap.mine", dedupe_key=key,
+           params={**params, "colleague": alert.other_visit.author, "date": params["yours"],
+                   "yours": params["date"]},
+           link=reverse("visits:detail", args=[alert.other_visit_id]), in_app_only=True)
 
 
 # --- Customer issues (K-22) --------------------------------------------------------------------
@@ -238,7 +253,32 @@ def can_sign_off(user, author):
 def _event(log, kind, by, reason=""):
     # The database pairs every status move with exactly one event (migration 0006): a move whose
     # event is missing fails at commit, an event without its move fails here.
-    SignOffEvent.objects.create(log=log, kind=kind, by=by, reason=reason)
+    event = SignOffEvent.objects.create(log=log, kind=kind, by=by, reason=reason)
+    _tell(log, event)
+    return event
+
+
+# Who hears of each sign-off step: the supervisor of a submitted log, the manager of a decided one.
+SIGN_OFF_NEWS = {
+    SignOffEvent.Kind.SUBMITTED: (Kind.LOG_SUBMITTED, "log.submitted"),
+    SignOffEvent.Kind.RETURNED: (Kind.LOG_RETURNED, "log.returned"),
+    SignOffEvent.Kind.APPROVED: (Kind.LOG_APPROVED, "log.approved"),
+}
+
+
+def _tell(log, event):
+    if event.kind not in SIGN_OFF_NEWS:
+        return
+    kind, key = SIGN_OFF_NEWS[event.kind]
+    if event.kind == SignOffEvent.Kind.SUBMITTED:
+        team = log.author.team
+        recipients = [team.supervisor] if team and team.supervisor_id else []
+    else:
+        recipients = [log.author]
+    notify(recipients=recipients, kind=kind, key=key, dedupe_key=f"signoff:{event.pk}",
+           params={"by": event.by, "author": log.author, "month": log.month.strftime("%Y-%m"),
+                   "detail": event.reason},
+           link=reverse("visits:sign-off-review", args=[log.pk]))
 
 
 @transaction.atomic
@@ -386,3 +426,34 @@ def after_sales_schedule(*, today=None):
 
 def after_sales_done(*, step, by):
     AfterSalesStep.objects.filter(pk=step.pk, done_at__isnull=True).update(done_at=timezone.now(), done_by=by)
+
+
+# --- Issue deadlines told (K-22, issue 18) -------------------------------------------------------
+
+ISSUE_DUE_WARNING = timedelta(hours=4)
+
+
+def issue_deadlines_notify(*, now=None):
+    """Open issues due within ISSUE_DUE_WARNING tell their owner; overdue ones escalate to the
+    owner's supervisor (K-22). Each once per issue (dedupe key), however often the job runs."""
+    now = now or timezone.now()
+    issues = CustomerIssue.objects.select_related("account", "owner__team__supervisor")
+    told = 0
+    for issue in issues.due_soon(now, within=ISSUE_DUE_WARNING):
+        told += len(notify(recipients=[issue.owner], kind=Kind.ISSUE_DUE, key="issue.due",
+                           dedupe_key=f"issue:{issue.pk}:due", link=_issue_link(issue),
+                           params={"account": issue.account,
+                                   "due": timezone.localtime(issue.due_at).strftime("%Y-%m-%d %H:%M"),
+                                   "detail": issue.description}))
+    # Only issues that became overdue lately: an old one was escalated when it did.
+    for issue in issues.overdue(now).filter(due_at__gte=now - timedelta(days=7)):
+        team = issue.owner.team
+        told += len(notify(recipients=[team.supervisor] if team and team.supervisor_id else [],
+                           kind=Kind.ISSUE_OVERDUE, key="issue.overdue", dedupe_key=f"issue:{issue.pk}:overdue",
+                           params={"account": issue.account, "owner": issue.owner, "detail": issue.description},
+                           link=_issue_link(issue)))
+    return told
+
+
+def _issue_link(issue):
+    return f"{reverse('visits:detail', args=[issue.visit_id])}#issue-{issue.pk}"

@@ -255,6 +255,8 @@ def sign_off_submit(request):
         if log.is_late:
             messages.warning(request, _("Submitted after the deadline: it is flagged as late."))
         messages.success(request, _("%(month)s submitted for sign-off.") % {"month": month.strftime("%Y-%m")})
+        if request.POST.get("back") == "review":  # resubmitted from the month's page: stay on it
+            return redirect("visits:sign-off-review", log.pk)
     return redirect("visits:sign-off")
 
 
@@ -277,9 +279,11 @@ def sign_off_review(request, pk):
     if export := list_export(request, visits, exports.month_log(comments),
                              filename=f"visit-log-{log.author.username}-{log.month:%Y-%m}"):
         return export
+    events = list(SignOffEvent.objects.filter(log=log).select_related("by"))
+    returned = [e for e in events if e.kind == SignOffEvent.Kind.RETURNED]
     return render(request, "visits/sign_off_review.html", {
-        "log": log, "rows": [(v, comments.get(v.pk)) for v in visits],
-        "events": SignOffEvent.objects.filter(log=log).select_related("by"),
+        "log": log, "rows": [(v, comments.get(v.pk)) for v in visits], "events": events,
+        "returned_event": returned[-1] if returned and log.status == MonthlyLog.Status.RETURNED else None,
         "can_decide": services.can_sign_off(request.user, log.author),
         "decision_form": DecisionForm(), "reason_form": ReasonForm(),
     })

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "csp",
     "core",
     "users",
+    "notifications",
     "accounts",
     "contacts",
     "visits",
@@ -85,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -210,6 +212,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 # Links in e-mails point here.
 SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The local hour from which the daily "your day" digest is sent (reports.digest).
+NOTIFICATIONS_DIGEST_HOUR = env.int("NOTIFICATIONS_DIGEST_HOUR", default=8)
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="KAM CRM <crm@localhost>")
 
 # --- Celery -------------------------------------------------------------------------------

@@ -428,3 +428,28 @@ def test_k40_a_lunar_birthday_is_in_the_month_of_its_solar_day(manager):
 
     assert birthday_digests_generate(period="month", today=date(2026, 8, 1)) == 0
     assert birthday_digests_generate(period="month", today=date(2026, 9, 1)) == 2
+
+
+def test_k40_lists_made_while_the_broker_is_down_are_mailed_by_the_outbox_sweep_once(
+        march_birthdays, smtp_receiver, monkeypatch, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from kombu.exceptions import OperationalError
+
+    from core import outbox
+    from core import tasks as outbox_tasks
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("Connection refused.")
+    monkeypatch.setattr(outbox_tasks.outbox_send, "delay", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert birthday_digests_generate(period="month", today=date(2026, 3, 1)) == 3
+    assert smtp_receiver.messages == []
+
+    later = timezone.now() + timedelta(minutes=2)
+    assert outbox.outbox_sweep(now=later) == 3
+    assert outbox.outbox_sweep(now=later + timedelta(hours=1)) == 0
+    assert birthday_digests_generate(period="month", today=date(2026, 3, 2)) == 0
+    assert outbox.outbox_sweep(now=later + timedelta(hours=2)) == 0
+    assert sorted(smtp_receiver.to()) == ["chen@example.com", "li@example.com", "wang@example.com"]
+    assert smtp_receiver.subjects() == ["Birthdays this month"] * 3

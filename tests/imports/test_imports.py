@@ -354,11 +354,11 @@ def test_pages_have_fixed_query_counts(client, manager, django_assert_max_num_qu
     small = import_file(client, "accounts", csv_file("name,potential\n" + "".join(f"Co {i},x\n" for i in range(3))))
     large = import_file(client, "accounts", csv_file("name,potential\n" + "".join(f"Co {i},x\n" for i in range(300))))
     for job in (small, large):
-        # session, user, job, row count, rows page
-        with django_assert_max_num_queries(8):
+        # session, user, job, row count, rows page, the bell's unread COUNT
+        with django_assert_max_num_queries(9):
             client.get(job.get_absolute_url())
-    # session, user, job count, jobs page
-    with django_assert_max_num_queries(7):
+    # session, user, job count, jobs page, the bell's unread COUNT
+    with django_assert_max_num_queries(8):
         client.get(reverse("imports:list"))
 
 

@@ -209,8 +209,8 @@ def test_k09_the_plan_page_and_print_view_have_fixed_query_counts(client, manage
     client.force_login(manager)
     # 5 per request (session, user, sliding expiry); plan with account, owner's team and approver;
     # planned visits, their questions, logged visits per month, orders per month, actions, reviews,
-    # goals, product map, covered roles, other years
-    with django_assert_max_num_queries(16):
+    # goals, product map, covered roles, other years; the bell's unread COUNT
+    with django_assert_max_num_queries(17):
         assert client.get(plan.get_absolute_url()).status_code == 200
     # the same without other years
     with django_assert_max_num_queries(15):
@@ -230,7 +230,7 @@ def test_k09_the_plan_list_shows_drafts_to_approve_at_a_fixed_query_count(client
         plan = services.plan_create(account=AccountFactory(owner=manager), by=manager, year=YEAR, vision="v")
         services.plan_schedule(plan=plan, by=manager, rows=twelve_months(plan)[:2])
     client.force_login(supervisor)
-    # 5 per request; count, one page of plans with account, owner and approver
-    with django_assert_max_num_queries(7):
+    # 5 per request; count, one page of plans with account, owner and approver; the bell
+    with django_assert_max_num_queries(8):
         page = client.get(reverse("plans:list") + "?status=draft")
     assert len(page.context["plans"]) == n and page.context["plans"][0].planned == 2

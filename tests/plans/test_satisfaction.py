@@ -129,9 +129,10 @@ def test_k56_satisfaction_pages_have_fixed_query_counts(client, manager, account
                                 brought_account=other)
     client.force_login(manager)
     # 5 per request; account, may li record, the trend, count, one page of surveys with issue and
-    # visit, referrals with the accounts they brought, who referred this account
-    with django_assert_max_num_queries(12):
+    # visit, referrals with the accounts they brought, who referred this account; the bell
+    with django_assert_max_num_queries(13):
         assert client.get(reverse("plans:satisfaction", args=[account.pk])).status_code == 200
-    # 5 per request; the trend, count, one page of accounts with their shares, the team filter's teams
-    with django_assert_max_num_queries(9):
+    # 5 per request; the trend, count, one page of accounts with their shares, the team filter's teams;
+    # the bell's unread COUNT
+    with django_assert_max_num_queries(10):
         assert client.get(reverse("plans:satisfaction-overview")).status_code == 200

@@ -103,7 +103,7 @@ def test_k50_the_admin_sees_tiers_rules_and_the_health_of_every_job(client, admi
 def test_k50_each_dashboard_costs_the_same_queries_with_more_data(client, who, request, manager, default_tiers,
                                                                   django_assert_max_num_queries):
     user = request.getfixturevalue(who)
-    bounds = {"manager": 16, "supervisor": 16, "admin": 11}
+    bounds = {"manager": 17, "supervisor": 16, "admin": 12}  # manager, admin +1: the bell (issue 18)
 
     def grow(n):
         for i in range(n):

@@ -1,0 +1,85 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from notifications.models import Channel, Kind, Robot, default_enabled
+from users.models import Team
+
+
+class NotificationFilter(forms.Form):
+    STATES = [("", _("All")), ("unread", _("Unread")), ("read", _("Read"))]
+
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Every kind")), *Kind.choices])
+    state = forms.ChoiceField(label=_("Show"), required=False, choices=STATES)
+
+    def filter(self, queryset):
+        if not self.is_valid():
+            return queryset
+        if self.cleaned_data["kind"]:
+            queryset = queryset.filter(kind=self.cleaned_data["kind"])
+        if self.cleaned_data["state"] == "unread":
+            queryset = queryset.filter(read_at__isnull=True)
+        elif self.cleaned_data["state"] == "read":
+            queryset = queryset.filter(read_at__isnull=False)
+        return queryset
+
+
+def field_name(kind, channel):
+    return f"{kind}__{channel}"
+
+
+class PreferencesForm(forms.Form):
+    """A kind × channel grid of checkboxes, and quiet hours."""
+
+    quiet_starts = forms.TimeField(label=_("Quiet from"), required=False,
+                                   widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    quiet_ends = forms.TimeField(label=_("Quiet until"), required=False,
+                                 widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                                 help_text=_("Nothing is e-mailed or posted to your chats in these hours; "
+                                             "it goes out when they end. 22:00 to 07:00 spans the night."))
+
+    def __init__(self, *args, enabled, **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind in Kind:
+            for channel in Channel:
+                self.fields[field_name(kind, channel)] = forms.BooleanField(
+                    required=False, initial=channel in enabled[kind],
+                    label=f"{kind.label}: {channel.label}")
+
+    def rows(self):
+        """For the template: one row per kind, one bound checkbox per channel."""
+        return [(kind.label, [self[field_name(kind, channel)] for channel in Channel]) for kind in Kind]
+
+    def choices(self):
+        return {(kind.value, channel.value): self.cleaned_data[field_name(kind, channel)]
+                for kind in Kind for channel in Channel}
+
+
+def defaults_grid():
+    return {kind: {c for c in Channel if default_enabled(kind, c)} for kind in Kind}
+
+
+class RobotForm(forms.ModelForm):
+    team = forms.ModelChoiceField(label=_("For"), required=False, queryset=None,
+                                  empty_label=_("Me only"),
+                                  help_text=_("A team's robot posts to that team's group chat."))
+
+    class Meta:
+        model = Robot
+        fields = ["platform", "url", "secret"]
+        help_texts = {"secret": _("DingTalk and Feishu: the signing secret shown when you add the robot "
+                                  "with signing on. WeCom has none.")}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user.is_admin:
+            self.fields["team"].queryset = Team.objects.order_by("name")
+            self.order_fields(["team", "platform", "url", "secret"])
+        else:
+            del self.fields["team"]
+        self.fields["url"].widget.attrs["placeholder"] = "https://…"
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        if not url.startswith(("https://", "http://")):
+            raise forms.ValidationError(_("The address starts with https://."))
+        return url
