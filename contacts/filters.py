@@ -1,0 +1,18 @@
+import django_filters
+
+from contacts.models import BuyerRole, Contact
+
+
+class ContactFilter(django_filters.FilterSet):
+    """The contact list and its export (K-12): name, a role they hold, their status."""
+
+    q = django_filters.CharFilter(method="search", max_length=200)
+    role = django_filters.ChoiceFilter(field_name="roles__role", choices=BuyerRole.Role.choices)
+    status = django_filters.ChoiceFilter(choices=Contact.Status.choices)
+
+    class Meta:
+        model = Contact
+        fields = ["q", "role", "status"]
+
+    def search(self, queryset, name, value):
+        return queryset.search(value.strip())
