@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from care.models import CareTask, Event, Gift
+from core.params import MonthForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -43,3 +44,10 @@ class EventForm(forms.ModelForm):
         if not regional_allowed:
             self.fields["kind"].choices = [c for c in Event.Kind.choices if c[0] != Event.Kind.REGIONAL]
             del self.fields["region"]
+
+
+class BirthdayPeriodForm(MonthForm):
+    """`?period=week`, or a month's list with `?month=2026-05` (this month without one)."""
+
+    period = forms.ChoiceField(label=_("Period"), choices=[("month", _("Month")), ("week", _("Week"))],
+                               required=False, initial="month")

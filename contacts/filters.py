@@ -4,7 +4,7 @@ from contacts.models import BuyerRole, Contact
 
 
 class ContactFilter(django_filters.FilterSet):
-    """The contact list and its export (K-12): name, a role they hold, their status."""
+    """The contact list and its export: name, a role they hold, their status."""
 
     q = django_filters.CharFilter(method="search", max_length=200)
     role = django_filters.ChoiceFilter(field_name="roles__role", choices=BuyerRole.Role.choices)

@@ -15,6 +15,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.exports import export_format
 
@@ -57,8 +58,12 @@ class QueryForm(forms.Form):
     def values(self):
         self.is_valid()
         cleaned = getattr(self, "cleaned_data", {})
-        return {name: cleaned[name] if name in cleaned and name not in self.errors else field.initial
-                for name, field in self.fields.items()}
+        values = {}
+        for name, field in self.fields.items():
+            value = cleaned.get(name)
+            bad_or_missing = name in self.errors or value in field.empty_values
+            values[name] = field.initial if bad_or_missing else value
+        return values
 
 
 class PageForm(QueryForm):
@@ -66,10 +71,16 @@ class PageForm(QueryForm):
 
     page = forms.IntegerField(min_value=1, max_value=MAX_PAGE, required=False, initial=1)
 
-    def values(self):
-        values = super().values()
-        values["page"] = values["page"] or 1
-        return values
+
+
+class TeamScopeForm(QueryForm):
+    """`?team=` among the teams the user may see; another team's id is as bad as `abc`."""
+
+    team = forms.ModelChoiceField(label=gettext_lazy("Team"), queryset=None, required=False)
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
 
 
 def note_ignored(request, form):
@@ -110,8 +121,24 @@ def parse_month(value):
         return None
 
 
+class MonthForm(QueryForm):
+    """`?month=2026-05` of a page that shows one month."""
+
+    month = MonthField(label=gettext_lazy("Month"), required=False)
+
+    def month_among(self, months, default):
+        """The chosen month if the page offers it, else `default`."""
+        return next((m for m in months if m == self.values()["month"]), default)
+
+
 class MonthFilter(django_filters.Filter):
     field_class = MonthField
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number (NumberFilter takes decimals); give it bounds, a column has them too."""
+
+    field_class = forms.IntegerField
 
 
 def only_if_true(queryset_method):

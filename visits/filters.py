@@ -65,7 +65,7 @@ class GreenStage(TextChoices):
 
 
 class GreenFilter(django_filters.FilterSet):
-    """Green-channel requests (K-24); without a valid `?stage=`, the ones in progress."""
+    """Green-channel requests (K-27); without a valid `?stage=`, the ones in progress."""
 
     stage = django_filters.ChoiceFilter(choices=GreenStage.choices, label=_("Stage"))
 

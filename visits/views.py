@@ -16,7 +16,7 @@ from accounts.models import Account
 from core.exports import export_format, list_export
 from core.forms import add_service_error
 from core.params import filter_list, parse_month, reads_query
-from core.views import run_service
+from core.views import error_text, run_service
 from visits import exports, services
 from visits.filters import GreenFilter, IssueFilter, VisitFilter
 from visits.forms import (
@@ -187,14 +187,13 @@ def issue_follow_up(request, pk):
     if not services.can_follow_up(request.user, issue):
         raise Http404
     form = FollowUpForm(request.POST)
-    if form.is_valid():
-        try:
-            services.issue_follow_up(issue=issue, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Issue updated: %(status)s.") % {"status": issue.get_status_display()})
-    return redirect(issue.visit)
+    if not form.is_valid():  # a status that is not one, say: tell, do not ignore it
+        messages.error(request, error_text(form))
+        return redirect(issue.visit)
+    return run_service(request, services.issue_follow_up, issue=issue, by=request.user, **form.cleaned_data,
+                       success=lambda _result: _("Issue updated: %(status)s.") % {
+                           "status": issue.get_status_display()},
+                       redirect_to=issue.visit)
 
 
 # --- Monthly sign-off (K-21) ---------------------------------------------------------------------
