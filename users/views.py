@@ -5,8 +5,8 @@ from django_filters.views import FilterView
 
 from core.exports import ExportMixin
 from core.params import LenientFilterMixin
-from users.filters import TeamFilter
 from users.exports import TEAMS
+from users.filters import TeamFilter
 from users.models import Team
 
 
