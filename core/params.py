@@ -69,7 +69,7 @@ class QueryForm(forms.Form):
 class PageForm(QueryForm):
     """`?page=` of a list paginated by hand (OFFSET): a page number within reason."""
 
-    page = forms.IntegerField(min_value=1, max_value=MAX_PAGE, required=False, initial=1)
+    page = forms.IntegerField(label=gettext_lazy("Page"), min_value=1, max_value=MAX_PAGE, required=False, initial=1)
 
 
 

@@ -41,8 +41,8 @@ def rules(request):
         "formset": formset, "active": active, "preview": result,
         "versions": RuleSet.objects.select_related("created_by")[:10],
     }
-    # htmx swaps in just the #preview section (hx-select); without JavaScript the page reloads.
-    return render(request, "tiering/rules.html", context)
+    # htmx swaps in just the #preview section, so it gets only that; without JavaScript the page reloads.
+    return render(request, "tiering/_preview.html" if request.htmx else "tiering/rules.html", context)
 
 
 def _reviews_for(user):
