@@ -72,7 +72,6 @@ class PageForm(QueryForm):
     page = forms.IntegerField(label=gettext_lazy("Page"), min_value=1, max_value=MAX_PAGE, required=False, initial=1)
 
 
-
 class TeamScopeForm(QueryForm):
     """`?team=` among the teams the user may see; another team's id is as bad as `abc`."""
 
@@ -141,13 +140,16 @@ class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
-def only_if_true(queryset_method):
-    """A checkbox filter (`?mine=1`): ticked narrows the list, unticked leaves it whole."""
+class CheckboxFilter(django_filters.BooleanFilter):
+    """A ticked box (`?mine=1`, as the page's checkbox sends it) narrows the list with
+    `narrow(filterset, queryset)`; unticked, the list stays whole."""
 
-    def method(filterset, queryset, name, value):
-        return queryset_method(filterset, queryset) if value else queryset
+    def __init__(self, narrow, **kwargs):
+        super().__init__(widget=forms.CheckboxInput, **kwargs)
+        self.narrow = narrow
 
-    return method
+    def filter(self, queryset, value):
+        return self.narrow(self.parent, queryset) if value else queryset
 
 
 class LenientFilterMixin:

@@ -106,3 +106,22 @@ def test_an_issue_follow_up_with_a_status_that_is_not_one_says_so(client, manage
     issue.refresh_from_db()
     assert issue.status == CustomerIssue.Status.OPEN
     assert any("bogus" in note for note in _notes(response))
+
+
+def test_the_only_mine_checkbox_narrows_the_visit_list(client, manager, teammate):
+    account = AccountFactory(owner=manager)
+    for author in (manager, teammate):
+        visit_log(account=account, by=author, occurred_at=timezone.now(), channel="phone", purpose=author.username,
+                  summary="s")
+    client.force_login(manager)
+    assert len(client.get(reverse("visits:list")).context["visits"]) == 2
+    mine = client.get(reverse("visits:list"), {"mine": "1"})
+    assert [v.purpose for v in mine.context["visits"]] == ["li"] and mine.context["mine"] is True
+
+
+def test_the_cadence_board_checkbox_shows_my_accounts_only(client, manager, teammate, default_tiers):
+    AccountFactory(owner=manager, name="Mine")
+    AccountFactory(owner=teammate, name="Team's")
+    client.force_login(manager)
+    names = [a.name for a, _needs in client.get(reverse("tiering:cadence"), {"mine": "1"}).context["rows"]]
+    assert names == ["Mine"]

@@ -4,7 +4,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
-from core.params import only_if_true
+from core.params import CheckboxFilter
 from tiering.cadence import overdue_account_ids_sql
 
 
@@ -22,8 +22,8 @@ class CadenceFilter(django_filters.FilterSet):
     """The cadence board and its export (K-30): a tier, the overdue ones, my own."""
 
     tier = django_filters.CharFilter(field_name="tier_state__tier__code", max_length=10, label=_("Tier"))
-    overdue = django_filters.BooleanFilter(method=only_if_true(_overdue), label=_("Overdue only"))
-    mine = django_filters.BooleanFilter(method=only_if_true(_mine), label=_("Only mine"))
+    overdue = CheckboxFilter(_overdue, label=_("Overdue only"))
+    mine = CheckboxFilter(_mine, label=_("Only mine"))
 
     class Meta:
         model = Account

@@ -5,7 +5,7 @@ from django.db.models import TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.params import MonthFilter, only_if_true
+from core.params import CheckboxFilter, MonthFilter
 from visits.models import CustomerIssue, GreenChannelRequest, Visit
 
 
@@ -16,8 +16,7 @@ class VisitFilter(django_filters.FilterSet):
     channel = django_filters.ChoiceFilter(choices=Visit.Channel.choices, label=_("Channel"))
     q = django_filters.CharFilter(field_name="account__name", lookup_expr="icontains", max_length=200,
                                   label=_("Account name"))
-    mine = django_filters.BooleanFilter(method=only_if_true(lambda f, qs: qs.filter(author=f.request.user)),
-                                        label=_("Only mine"))
+    mine = CheckboxFilter(lambda filters, visits: visits.filter(author=filters.request.user), label=_("Only mine"))
 
     class Meta:
         model = Visit
