@@ -7,6 +7,7 @@ caught up the next day. Each returns the number of rows it made.
 """
 
 import calendar
+import json
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,18 +23,19 @@ CATCH_UP_DAYS = 7  # how far back a job looks for occasions it may have missed
 KEY_KINDS = list(Account.KEY_KINDS)
 
 INSERT_TASKS = """
-INSERT INTO care_caretask (kind, account_id, contact_id, occasion, title, message, owner_id, due_on, channel,
-                           status, outcome, snooze_reason, created_at)
-SELECT %(kind)s, s.account_id, s.contact_id, s.occasion, '', coalesce(s.message, ''), s.owner_id, s.due_on,
-       %(channel)s, 'open', '', '', now()
+INSERT INTO care_caretask (kind, account_id, contact_id, occasion, occasion_names, title, message, owner_id,
+                           due_on, channel, status, outcome, snooze_reason, created_at)
+SELECT %(kind)s, s.account_id, s.contact_id, s.occasion, %(occasion_names)s::jsonb, '', coalesce(s.message, ''),
+       s.owner_id, s.due_on, %(channel)s, 'open', '', '', now()
 FROM ({select}) s
 ON CONFLICT ON CONSTRAINT care_task_once_per_occasion DO NOTHING
 """
 
 
-def _insert(select, params, *, kind, channel):
+def _insert(select, params, *, kind, channel, occasion_names=None):
     with connection.cursor() as cursor:
-        cursor.execute(INSERT_TASKS.format(select=select), {**params, "kind": kind, "channel": channel})
+        cursor.execute(INSERT_TASKS.format(select=select), {
+            **params, "kind": kind, "channel": channel, "occasion_names": json.dumps(occasion_names or {})})
         return cursor.rowcount
 
 
@@ -193,14 +195,16 @@ def holidays_between(holiday_calendar, start, end):
 GREETING_SQL = """
 SELECT c.account_id, c.id AS contact_id, %(occasion)s AS occasion, a.owner_id, %(due_on)s::date AS due_on,
        replace(replace(replace(
-           CASE u.language WHEN 'zh-hans' THEN t.body_zh_hans WHEN 'zh-hant' THEN t.body_zh_hant ELSE t.body_en END,
+           CASE lang.code WHEN 'zh-hans' THEN t.body_zh_hans WHEN 'zh-hant' THEN t.body_zh_hant ELSE t.body_en END,
            '{name}', c.name),
-           '{occasion}', CASE u.language WHEN 'zh-hans' THEN %(name_hans)s WHEN 'zh-hant' THEN %(name_hant)s
-                                         ELSE %(name_en)s END),
+           '{occasion}', CASE lang.code WHEN 'zh-hans' THEN %(name_hans)s WHEN 'zh-hant' THEN %(name_hant)s
+                                        ELSE %(name_en)s END),
            '{sender}', coalesce(nullif(u.display_name, ''), u.username)) AS message
 FROM contacts_contact c
 JOIN accounts_account a ON a.id = c.account_id
 JOIN users_user u ON u.id = a.owner_id
+-- The draft is for the customer: in the contact's language, else the account's, else the owner's.
+CROSS JOIN LATERAL (SELECT coalesce(nullif(c.language, ''), nullif(a.language, ''), u.language) AS code) lang
 JOIN care_messagetemplate t ON t.id = %(template)s
 WHERE c.status = 'active' AND c.archived_at IS NULL
   AND a.archived_at IS NULL AND a.status IN ('active', 'at_risk') AND a.kind = ANY(%(key_kinds)s)
@@ -214,12 +218,14 @@ def _greetings(*, day, names, template, days_ahead, today, channel):
     params = {"occasion": f"{day.isoformat()}|{names.get('en', '')}", "due_on": due_on, "template": template.pk,
               "name_en": names.get("en", ""), "name_hans": names.get("zh-hans", names.get("en", "")),
               "name_hant": names.get("zh-hant", names.get("en", "")), "key_kinds": KEY_KINDS}
-    return _insert(GREETING_SQL, params, kind=CareTask.Kind.HOLIDAY, channel=channel)
+    return _insert(GREETING_SQL, params, kind=CareTask.Kind.HOLIDAY, channel=channel,
+                   occasion_names={"en": params["name_en"], "zh-hans": params["name_hans"],
+                                   "zh-hant": params["name_hant"]})
 
 
 def holiday_tasks_generate(*, today=None):
     """K-41: N days before each holiday (lunar festivals on their solar day), a greeting task per
-    key-account contact, with the calendar's message in the owner's language."""
+    key-account contact, with the calendar's message in the customer's language (contact, account, else owner)."""
     from care.models import HolidayCalendar, Occasion
 
     today = today or timezone.localdate()
