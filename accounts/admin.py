@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.models import Account, AccountTeamMember, Competitor, Order, ProductPosition, ProspectClaim
+from accounts.models import Account, AccountTeamMember, Competitor, Handover, Order, ProductPosition, ProspectClaim
 
 
 class MemberInline(admin.TabularInline):
@@ -34,6 +34,22 @@ class ProspectClaimAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     autocomplete_fields = ["account", "claimant", "decided_by"]
     list_select_related = ["account", "claimant", "decided_by"]
+
+
+@admin.register(Handover)
+class HandoverAdmin(admin.ModelAdmin):
+    """To look up; deciding happens on the handover page, where the owner change is recorded."""
+
+    list_display = ["account", "from_owner", "to_owner", "status", "created_at", "decided_by"]
+    list_filter = ["status"]
+    search_fields = ["account__name"]
+    list_select_related = ["account", "from_owner", "to_owner", "decided_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 admin.site.register([Competitor, ProductPosition])

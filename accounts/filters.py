@@ -2,8 +2,15 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import staff_choices
 from accounts.models import Account
+from accounts.selectors import assignable_people
+from users.models import User
+
+
+def owner_choices(request):
+    """The people of the user's own team (everyone for an admin): the list names nobody
+    from a team whose accounts the user cannot see."""
+    return assignable_people(request.user) if request is not None else User.objects.none()
 
 
 class AccountFilter(django_filters.FilterSet):
@@ -11,7 +18,7 @@ class AccountFilter(django_filters.FilterSet):
                                   widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Account name")}))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Account.Status.choices, empty_label=_("Any status"))
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Account.Kind.choices, empty_label=_("Any kind"))
-    owner = django_filters.ModelChoiceFilter(label=_("Responsible manager"), queryset=staff_choices(),
+    owner = django_filters.ModelChoiceFilter(label=_("Responsible manager"), queryset=owner_choices,
                                              empty_label=_("Anyone"))
     region = django_filters.CharFilter(label=_("Region"), lookup_expr="icontains", max_length=200)
     archived = django_filters.BooleanFilter(label=_("Show archived"), method="show_archived",

@@ -1,15 +1,22 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Competitor, Order, ProductPosition, ProspectClaim
-from accounts.selectors import duplicate_in_group
+from accounts.selectors import assignable_people, duplicate_in_group
 from users.models import User
 
 
-def staff_choices():
-    return User.objects.filter(is_active=True, role__in=[User.Role.MANAGER, User.Role.SUPERVISOR]).order_by("username")
+def people_choices(user, *, keep=()):
+    """The people `user` may pick (accounts.selectors.assignable_people), plus whoever
+    holds the place already (`keep`: ids), so saving a form unchanged never fails on a
+    person who came with a handover or was set by an admin."""
+    keep = [pk for pk in keep if pk is not None]
+    if not keep:
+        return assignable_people(user)
+    return User.objects.filter(Q(pk__in=assignable_people(user).values("pk")) | Q(pk__in=keep)).order_by("username")
 
 
 class AccountForm(forms.ModelForm):
@@ -46,14 +53,18 @@ class AccountForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = staff_choices()
-        self.fields["team_members"].queryset = staff_choices()
+        members = list(self.instance.memberships.values_list("user_id", flat=True)) if self.instance.pk else []
+        self.fields["owner"].queryset = people_choices(user, keep=[self.instance.owner_id])
+        self.fields["team_members"].queryset = people_choices(user, keep=members)
+        if not user.is_admin:
+            self.fields["owner"].help_text = _("Your team's people. To give the account to another team, "
+                                               "use “Hand over” on the account page.")
         # Only group accounts can be parents; few enough for a select.
         self.fields["parent"].queryset = (
             Account.objects.visible_to(user).active().filter(kind=Account.Kind.GROUP).exclude(pk=self.instance.pk)
         )
         if self.instance.pk:
-            self.initial.setdefault("team_members", list(self.instance.team_members.all()))
+            self.initial.setdefault("team_members", members)
         self.duplicate = None
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -129,4 +140,30 @@ class ClaimDecisionForm(forms.Form):
         data = super().clean()
         if data.get("decision") == "reject" and not data.get("note"):
             self.add_error("note", _("Say why the claim is rejected; the manager sees it."))
+        return data
+
+
+class HandoverForm(forms.Form):
+    to_owner = forms.ModelChoiceField(label=_("New responsible manager"), queryset=User.objects.none(),
+                                      help_text=_("Managers of other teams, by team."))
+    reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+                             help_text=_("The receiving supervisor reads this before deciding."))
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_owner"].queryset = candidates
+        self.fields["to_owner"].label_from_instance = lambda person: f"{person} ({person.team})"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class HandoverDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
+    note = forms.CharField(label=_("Reason"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "reject" and not data.get("note", "").strip():
+            self.add_error("note", _("Say why the handover is rejected; the requester reads it."))
         return data

@@ -325,3 +325,81 @@ class ProspectClaim(models.Model):
 
     def __str__(self):
         return f"{self.account} · {self.claimant}"
+
+
+class HandoverQuerySet(models.QuerySet):
+    def with_people(self):
+        return self.select_related("account", "from_owner__team", "to_owner__team", "requested_by", "decided_by")
+
+    def pending_for(self, user):
+        """The requests `user` decides: those into the teams they lead (all for an admin)."""
+        pending = self.filter(status=Handover.Status.PENDING).with_people()
+        return pending if user.is_admin else pending.filter(to_owner__team__supervisor=user)
+
+    def involving(self, user):
+        """Requests `user` made, or that give or take an account of theirs."""
+        return self.filter(Q(requested_by=user) | Q(from_owner=user) | Q(to_owner=user)).with_people()
+
+
+class Handover(models.Model):
+    """An account moving to another team's manager (K-05): the receiving team's
+    supervisor (or an admin) approves it; within a team the owner is simply changed."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a decision")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.CASCADE,
+                                related_name="handovers")
+    from_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("from"), on_delete=models.PROTECT, related_name="+",
+    )
+    to_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("to"), on_delete=models.PROTECT, related_name="handovers_offered",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+",
+    )
+    reason = models.TextField(_("why"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.TextField(_("reason for the decision"), blank=True)
+
+    objects = HandoverQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("handover")
+        verbose_name_plural = _("handovers")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One open question per account: two teams never wait on the same account.
+            models.UniqueConstraint(fields=["account"], condition=Q(status="pending"),
+                                    name="one_pending_handover_per_account"),
+            models.CheckConstraint(name="handover_changes_owner", condition=~Q(from_owner=models.F("to_owner"))),
+            models.CheckConstraint(name="handover_status_valid",
+                                   condition=Q(status__in=["pending", "approved", "rejected", "withdrawn"])),
+            # A closed request says when it closed; an open one has no decision yet.
+            models.CheckConstraint(
+                name="handover_decided_when_closed",
+                condition=(Q(status="pending", decided_at__isnull=True, decided_by__isnull=True)
+                           | (~Q(status="pending") & Q(decided_at__isnull=False, decided_by__isnull=False))),
+            ),
+        ]
+        indexes = [
+            # HandoverQuerySet.pending_for(): the supervisor's queue.
+            models.Index(fields=["to_owner", "status"], name="handover_to_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.account} · {self.from_owner} → {self.to_owner}"
+
+    @property
+    def is_pending(self):
+        return self.status == self.Status.PENDING

@@ -3,6 +3,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -64,6 +65,11 @@ def history_page(records, page_number, per_page=20):
     """
     from django.core.paginator import Paginator
 
+    # A changed owner or parent is shown by name, not id: the related rows come in the
+    # same query (LEFT JOINs; a history's foreign keys are nullable and unconstrained).
+    related = [f.name for f in records.model._meta.fields
+               if f.is_relation and f.many_to_one and f.name != "history_user"]
+    records = records.select_related(*related)
     page = Paginator(records, per_page).get_page(page_number)
     rows = list(page.object_list)
     older = records.filter(history_date__lt=rows[-1].history_date).first() if rows else None
@@ -73,7 +79,10 @@ def history_page(records, page_number, per_page=20):
         fields = []
         if previous is not None:
             for change in newer.diff_against(previous).changes:
-                fields.append((model._meta.get_field(change.field).verbose_name, change.old, change.new))
+                old, new = change.old, change.new
+                if change.field in related:
+                    old, new = getattr(previous, change.field), getattr(newer, change.field)
+                fields.append((model._meta.get_field(change.field).verbose_name, old, new))
         changes.append((newer, fields))
     return page, changes
 
@@ -95,3 +104,29 @@ def chain_up(model, up_field, start_id):
     with connection.cursor() as cursor:
         cursor.execute(CHAIN_SQL.format(table=model._meta.db_table, up=column), [start_id])
         return {row[0] for row in cursor.fetchall()}
+
+
+def assignable_people(user):
+    """The people `user` may choose in a picker (an account's owner and team, a buyer
+    role's counterpart): everyone for an admin; otherwise the active managers and
+    supervisors of the user's own team and of the teams they lead, the user included."""
+    from users.models import Team, User
+
+    staff = User.objects.filter(is_active=True, role__in=[User.Role.MANAGER, User.Role.SUPERVISOR])
+    if user.is_admin:
+        return staff.order_by("username")
+    teams = Team.objects.filter(Q(supervisor=user) | Q(pk=user.team_id)).values("pk")
+    return staff.filter(Q(pk=user.pk) | Q(team__in=teams) | Q(supervised_teams__in=teams)).distinct().order_by(
+        "username")
+
+
+def handover_candidates(account):
+    """Whom an account can be handed over to: the managers and supervisors of every
+    other team. Within the team the owner is simply changed on the edit page."""
+    from users.models import User
+
+    people = User.objects.filter(is_active=True, role__in=[User.Role.MANAGER, User.Role.SUPERVISOR],
+                                 team__isnull=False).select_related("team")
+    if account.owner is not None and account.owner.team_id is not None:
+        people = people.exclude(team_id=account.owner.team_id)
+    return people.order_by("team__name", "username")

@@ -4,7 +4,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Account, AccountTeamMember, ProspectClaim
+from accounts import permissions
+from accounts.models import Account, AccountTeamMember, Handover, ProspectClaim
 from accounts.selectors import chain_up
 
 
@@ -18,11 +19,27 @@ def _check_parent(account):
         ) % {"parent": account.parent, "account": account}})
 
 
+def _check_assignment(account, by, *, old_owner_id, old_member_ids, members):
+    """K-05: people are given work within their team; another team's manager gets an
+    account only through a handover that team's supervisor approves. Only changes are
+    checked, so a member who came with a handover stays when the form is saved again."""
+    if account.owner_id != old_owner_id and not permissions.can_assign(by, account.owner):
+        raise ValidationError({"owner": _(
+            "%(person)s is in another team: ask for a handover from the account page instead."
+        ) % {"person": account.owner}})
+    refused = [m for m in members if m.pk not in old_member_ids and not permissions.can_assign(by, m)]
+    if refused:
+        raise ValidationError({"team_members": _(
+            "You can add only people of your own team: %(people)s."
+        ) % {"people": ", ".join(str(m) for m in refused)}})
+
+
 @transaction.atomic
 def account_create(*, by, team_members=(), **fields):
     account = Account(**fields)
     if account.owner_id is None and account.status != Account.Status.PROSPECT:
         account.owner = by  # whoever files a customer is responsible until reassigned
+    _check_assignment(account, by, old_owner_id=None, old_member_ids=set(), members=team_members)
     account.full_clean()
     account.save()
     account_team_set(account=account, members=team_members)
@@ -31,8 +48,12 @@ def account_create(*, by, team_members=(), **fields):
 
 @transaction.atomic
 def account_update(*, account, by, team_members=None, **fields):
+    old_owner_id = Account.objects.filter(pk=account.pk).values_list("owner_id", flat=True).first()
     for name, value in fields.items():
         setattr(account, name, value)
+    old_members = set(account.memberships.values_list("user_id", flat=True)) if team_members else set()
+    _check_assignment(account, by, old_owner_id=old_owner_id, old_member_ids=old_members,
+                      members=team_members or ())
     _check_parent(account)
     account.full_clean()
     account.save()
@@ -136,3 +157,82 @@ def prospect_claim_withdraw(*, claim, by):
     )
     claim.refresh_from_db()
     return claim
+
+
+# --- Handovers to another team (K-05) ----------------------------------------------------
+
+def _pending_handover_message(account):
+    pending = account.handovers.filter(status=Handover.Status.PENDING).select_related("to_owner").first()
+    if pending is None:
+        return None
+    return _("A handover of %(account)s to %(person)s is already waiting for a decision.") % {
+        "account": account, "person": pending.to_owner}
+
+
+def account_handover_request(*, account, by, to_owner, reason):
+    """Offer the account to another team's manager; nothing moves until their supervisor approves."""
+    if not permissions.can_request_handover(by, account):
+        raise PermissionDenied(_("Only the responsible manager, their supervisor or an admin hands an account over."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the account should move; the receiving supervisor reads it.")})
+    if to_owner.pk == account.owner_id:
+        raise ValidationError({"to_owner": _("%(person)s is already responsible for it.") % {"person": to_owner}})
+    if to_owner.team_id is None:
+        raise ValidationError({"to_owner": _("%(person)s is in no team, so no supervisor can take the account "
+                                             "on; an admin assigns it.") % {"person": to_owner}})
+    if to_owner.team_id == account.owner.team_id:
+        raise ValidationError({"to_owner": _("%(person)s is in the same team: change the responsible manager "
+                                             "on the edit page.") % {"person": to_owner}})
+    if message := _pending_handover_message(account):
+        raise ValidationError(message)
+    try:
+        with transaction.atomic():
+            return Handover.objects.create(account=account, from_owner=account.owner, to_owner=to_owner,
+                                           requested_by=by, reason=reason)
+    except IntegrityError:
+        # Another request for this account landed between our check and our insert.
+        raise ValidationError(_pending_handover_message(account)) from None
+
+
+@transaction.atomic
+def account_handover_decide(*, handover, by, approve, note=""):
+    """The receiving supervisor approves (the owner changes, with the reason on the
+    account's history) or rejects (with a note the requester reads)."""
+    if not permissions.can_decide_handover(by, handover):
+        raise PermissionDenied(_("Only the receiving team's supervisor decides this handover."))
+    note = (note or "").strip()
+    if not approve and not note:
+        raise ValidationError({"note": _("Say why the handover is rejected; the requester reads it.")})
+    # Locked, so an edit of the owner cannot slip between the check and the move.
+    account = Account.objects.select_for_update().get(pk=handover.account_id)
+    if approve and account.owner_id != handover.from_owner_id:
+        raise ValidationError(_("%(account)s changed hands since the request; reject it and ask for a new one.")
+                              % {"account": account})
+    if approve and not handover.to_owner.is_active:
+        raise ValidationError(_("%(person)s no longer works here; reject the handover.")
+                              % {"person": handover.to_owner})
+    # Claim-then-act: only a pending request changes, so two clicks decide once.
+    status = Handover.Status.APPROVED if approve else Handover.Status.REJECTED
+    if not Handover.objects.filter(pk=handover.pk, status=Handover.Status.PENDING).update(
+            status=status, decided_by=by, decided_at=timezone.now(), decision_note=note):
+        raise ValidationError(_("This handover was already decided."))
+    if approve:
+        account.owner = handover.to_owner
+        account._history_user = by
+        account._change_reason = handover.reason  # the requester's words, shown on the history page
+        account.save(update_fields=["owner", "updated_at"])
+        account.memberships.filter(user=handover.to_owner).delete()  # the owner is never listed twice
+    handover.refresh_from_db()
+    return handover
+
+
+@transaction.atomic
+def account_handover_withdraw(*, handover, by):
+    if not permissions.can_withdraw_handover(by, handover):
+        raise PermissionDenied(_("Only whoever asked for the handover can withdraw it."))
+    if not Handover.objects.filter(pk=handover.pk, status=Handover.Status.PENDING).update(
+            status=Handover.Status.WITHDRAWN, decided_by=by, decided_at=timezone.now()):
+        raise ValidationError(_("This handover was already decided."))
+    handover.refresh_from_db()
+    return handover

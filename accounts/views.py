@@ -1,5 +1,6 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,25 +10,28 @@ from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DeleteView, UpdateView
 from django_filters.views import FilterView
 
-from accounts import exports, services
+from accounts import exports, permissions, services
 from accounts.filters import AccountFilter
 from accounts.forms import (
     AccountForm,
     ClaimDecisionForm,
     ClaimForm,
     CompetitorForm,
+    HandoverDecisionForm,
+    HandoverForm,
     OrderForm,
     ProductPositionForm,
 )
-from accounts.models import Account, AccountTeamMember, Competitor, Order, ProductPosition, ProspectClaim
-from accounts.selectors import account_warnings, group_figures, history_page
+from accounts.models import Account, AccountTeamMember, Competitor, Handover, Order, ProductPosition, ProspectClaim
+from accounts.selectors import account_warnings, group_figures, handover_candidates, history_page
 from core.exports import ExportMixin, list_export
 from core.forms import add_service_error
 from core.params import LenientFilterMixin
+from core.views import error_text, run_service
 
 
 def _visible(request, pk):
-    return get_object_or_404(Account.objects.visible_to(request.user).select_related("owner", "parent"), pk=pk)
+    return get_object_or_404(Account.objects.visible_to(request.user).select_related("owner__team", "parent"), pk=pk)
 
 
 def _editable(request, pk):
@@ -51,7 +55,11 @@ def account_detail(request, pk):
     account = _visible(request, pk)
     memberships = list(AccountTeamMember.objects.filter(account=account).select_related("user"))
     team_size = len({m.user_id for m in memberships} | ({account.owner_id} if account.owner_id else set()))
-    claims = list(account.claims.filter(status__in=ProspectClaim.ACTIVE).select_related("claimant"))
+    # Only a prospect is claimed and only an owned account handed over: at most one of the two queries runs.
+    claims = list(account.claims.filter(status__in=ProspectClaim.ACTIVE).select_related("claimant")) if (
+        account.status == Account.Status.PROSPECT) else []
+    handover = account.handovers.filter(status=Handover.Status.PENDING).select_related("to_owner").first() if (
+        account.owner_id and account.status != Account.Status.PROSPECT) else None
     context = {
         "account": account,
         "memberships": memberships,
@@ -62,6 +70,8 @@ def account_detail(request, pk):
         "figures": group_figures(account),
         "subsidiaries": account.subsidiaries.active()[:20],
         "active_claim": claims[0] if claims else None,
+        "pending_handover": handover,
+        "can_hand_over": handover is None and permissions.can_request_handover(request.user, account),
         "can_edit": Account.objects.editable_by(request.user).filter(pk=account.pk).exists(),
         "claim_form": ClaimForm(),
     }
@@ -270,3 +280,78 @@ def claim_withdraw(request, pk):
     return redirect(claim.account)
 
 
+# --- Handovers to another team (K-05) -------------------------------------------------
+
+def _handover(request, pk):
+    """404 for a request the user has no part in; the caller answers 403 for one they see but may not act on."""
+    handover = get_object_or_404(Handover.objects.with_people(), pk=pk)
+    if not permissions.can_see_handover(request.user, handover):
+        raise Http404
+    return handover
+
+
+def handover_request(request, pk):
+    account = _visible(request, pk)
+    if not permissions.can_request_handover(request.user, account):
+        raise PermissionDenied
+    form = HandoverForm(request.POST or None, candidates=handover_candidates(account))
+    if request.method == "POST" and form.is_valid():
+        try:
+            handover = services.account_handover_request(account=account, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Handover to %(person)s requested; %(supervisor)s decides.") % {
+                "person": handover.to_owner, "supervisor": handover.to_owner.team.supervisor})
+            return redirect(account)
+    return render(request, "accounts/child_form.html", {
+        "form": form, "account": account, "title": _("Hand %(name)s over to another team") % {"name": account},
+        "intro": _("%(owner)s stays responsible until the receiving team's supervisor approves. "
+                   "Within your own team, change the responsible manager on the edit page instead.")
+        % {"owner": account.owner},
+        "submit_label": _("Ask for the handover"), "cancel_url": account.get_absolute_url(),
+    })
+
+
+def handover_queue(request):
+    """The receiving supervisor's list to decide, and the requests that concern me."""
+    deciding = request.user.is_supervisor or request.user.is_admin
+    pending = Handover.objects.pending_for(request.user).order_by("created_at", "pk") if deciding else None
+    page = Paginator(pending, 25).get_page(request.GET.get("page")) if deciding else None
+    mine = Handover.objects.involving(request.user)[:20]
+    return render(request, "accounts/handover_queue.html", {
+        "page_obj": page, "pending": page.object_list if page else [], "mine": mine, "deciding": deciding,
+    })
+
+
+@require_POST
+def handover_decide(request, pk):
+    handover = _handover(request, pk)
+    if not permissions.can_decide_handover(request.user, handover):
+        raise PermissionDenied
+    form = HandoverDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, error_text(form))
+        return redirect("accounts:handovers")
+    return run_service(
+        request, services.account_handover_decide, handover=handover, by=request.user,
+        approve=form.cleaned_data["decision"] == "approve", note=form.cleaned_data["note"],
+        success=lambda done: _("Handover of %(account)s to %(person)s: %(status)s.") % {
+            "account": done.account, "person": done.to_owner, "status": done.get_status_display()},
+        redirect_to="accounts:handovers",
+    )
+
+
+def handover_withdraw(request, pk):
+    handover = _handover(request, pk)
+    if not permissions.can_withdraw_handover(request.user, handover):
+        raise PermissionDenied
+    if request.method == "POST":
+        return run_service(request, services.account_handover_withdraw, handover=handover, by=request.user,
+                           success=_("Handover request withdrawn."), redirect_to=handover.account)
+    return render(request, "partials/confirm.html", {
+        "title": _("Withdraw the handover of %(account)s?") % {"account": handover.account},
+        "message": _("%(person)s's supervisor will no longer see the request; %(account)s stays with %(owner)s.") % {
+            "person": handover.to_owner, "account": handover.account, "owner": handover.from_owner},
+        "confirm_label": _("Withdraw"), "cancel_url": handover.account.get_absolute_url(),
+    })

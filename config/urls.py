@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from config.health import healthz
+from users.views import PasswordResetView
 
 admin.site.site_header = "KAM CRM"
 
@@ -13,6 +14,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # The language can be chosen on the login page, before logging in.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # Before django.contrib.auth's own: the reset request is rate-limited and mails from the worker.
+    path("password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("", include("django.contrib.auth.urls")),
     path("teams/", include("users.urls")),
     path("accounts/", include("accounts.urls")),

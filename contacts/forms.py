@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import staff_choices
+from accounts.forms import people_choices
 from contacts.models import BuyerRole, Contact, DecisionStep, Relationship, SelfQuestionReview
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -89,9 +89,10 @@ class BuyerRoleForm(forms.ModelForm):
                    "influence": forms.NumberInput(attrs={"min": 1, "max": 5}),
                    "contact_level": forms.NumberInput(attrs={"min": 1, "max": 5})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["counterpart"].queryset = staff_choices()
+        # Our own team's people (everyone for an admin), and whoever holds the role already.
+        self.fields["counterpart"].queryset = people_choices(user, keep=[self.instance.counterpart_id])
         self.helper = _helper(Layout(
             Fieldset(_("Role"), "role", "duties", "influence", "support", "contact_level", "counterpart"),
             Fieldset(_("Service plan"), "plan_goal", "plan_method", "plan_timing", "plan_next_action",

@@ -3,6 +3,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import can_assign
 from accounts.selectors import chain_up
 from contacts.models import BuyerRole, Contact, PersonnelChange, Relationship, SelfQuestionReview
 
@@ -68,7 +69,12 @@ def buyer_role_save(*, role, by):
     """Create or change a role. Changing which role a contact holds is a personnel
     change; a role given to an active contact closes the changes that left it open."""
     role.account_id = role.contact.account_id
-    previous = BuyerRole.objects.filter(pk=role.pk).values_list("role", flat=True).first() if role.pk else None
+    previous, previous_counterpart = (
+        BuyerRole.objects.filter(pk=role.pk).values_list("role", "counterpart_id").first() if role.pk else None
+    ) or (None, None)
+    if role.counterpart_id != previous_counterpart and not can_assign(by, role.counterpart):
+        raise ValidationError({"counterpart": _("%(person)s is in another team: choose our counterpart from "
+                                                "your own team.") % {"person": role.counterpart}})
     role.full_clean()
     role.save()
     if previous and previous != role.role:

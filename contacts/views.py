@@ -154,7 +154,7 @@ def role_edit(request, pk):
 
 
 def _role_form(request, contact, role):
-    form = BuyerRoleForm(request.POST or None, instance=role)
+    form = BuyerRoleForm(request.POST or None, instance=role, user=request.user)
     if _save(form, request, lambda data: services.buyer_role_save(role=form.instance, by=request.user),
              _("Role saved.")):
         return redirect(contact)

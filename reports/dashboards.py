@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from accounts.models import Account
+from accounts.models import Account, Handover
 from care.models import CareTask
 from contacts.dangers import with_danger_score
 from reports.models import JobRun
@@ -75,6 +75,7 @@ def supervisor_dashboard(user):
                                .select_related("account", "owner").order_by("due_at")[:LIMIT]),
         "pending_proposals": TierProposal.objects.filter(status=TierProposal.Status.PENDING,
                                                          account__owner__team__supervisor=user).count(),
+        "pending_handovers": Handover.objects.pending_for(user).count(),
         "dangers": list(with_danger_score(team_accounts.exclude(status=Account.Status.PROSPECT)
                                           .select_related("owner"))
                         .filter(danger_score__gt=0).order_by("-danger_score", "name")[:LIMIT]),

@@ -2,6 +2,7 @@
 an outsider in another team, and an admin. Tests read as their stories."""
 
 import pytest
+from django.core.cache import cache
 
 from tests.factories import AdminFactory, SupervisorFactory, TeamFactory, UserFactory
 
@@ -47,6 +48,14 @@ def default_tiers(db):
     from tiering.defaults import ensure_default_tiers
 
     ensure_default_tiers()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters (users.ratelimit) live in the cache: each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

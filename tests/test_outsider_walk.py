@@ -9,9 +9,17 @@ account but not change it; the team's supervisor may change it."""
 import pytest
 from django.urls import reverse
 
-from accounts.models import Account, AccountTeamMember, Competitor, Order, ProductPosition, ProspectClaim
+from accounts.models import Account, AccountTeamMember, Competitor, Handover, Order, ProductPosition, ProspectClaim
 from contacts.models import BuyerRole, Contact, DecisionStep, PersonnelChange, Relationship, SelfQuestionReview
-from tests.factories import AccountFactory, BuyerRoleFactory, ContactFactory, OrderFactory, ProspectFactory
+from tests.factories import (
+    AccountFactory,
+    BuyerRoleFactory,
+    ContactFactory,
+    OrderFactory,
+    ProspectFactory,
+    TeamFactory,
+    UserFactory,
+)
 from tests.urlwalk import routes
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +32,7 @@ ROUTES = {f"{namespace}:{pattern.name}": tuple(sorted(pattern.pattern.converters
           for _route, pattern, namespace in routes() if namespace in NAMESPACES}
 
 # Pages about no object in particular: each user sees their own slice.
-LIST_PAGES = ["accounts:list", "accounts:claims", "contacts:list", "contacts:dangers"]
+LIST_PAGES = ["accounts:list", "accounts:claims", "accounts:handovers", "contacts:list", "contacts:dangers"]
 UNSCOPED = {*LIST_PAGES, "accounts:create"}
 
 # What `<int:pk>` is on each object page; `<int:account_pk>` is always the
@@ -32,7 +40,8 @@ UNSCOPED = {*LIST_PAGES, "accounts:create"}
 PK_IS = {
     "accounts:detail": "account", "accounts:edit": "account", "accounts:archive": "account",
     "accounts:restore": "account", "accounts:review-profile": "account", "accounts:history": "account",
-    "accounts:claim": "account",
+    "accounts:claim": "account", "accounts:handover": "account",
+    "accounts:handover-decide": "handover", "accounts:handover-withdraw": "handover",
     "accounts:claim-decide": "claim", "accounts:claim-withdraw": "claim",
     "accounts:competitor-edit": "competitor", "accounts:competitor-delete": "competitor",
     "accounts:order-edit": "order", "accounts:order-delete": "order",
@@ -48,10 +57,10 @@ OBJECT_PAGES = sorted(set(ROUTES) - UNSCOPED)
 # Views that only take a POST: a GET is refused before anyone looks for the object.
 POST_ONLY = {
     "accounts:restore", "accounts:review-profile", "accounts:claim", "accounts:claim-decide",
-    "accounts:claim-withdraw", "contacts:relationship-delete", "contacts:step-delete",
+    "accounts:claim-withdraw", "accounts:handover-decide", "contacts:relationship-delete", "contacts:step-delete",
 }
 
-WATCHED = [Account, AccountTeamMember, Competitor, Order, ProductPosition, ProspectClaim,
+WATCHED = [Account, AccountTeamMember, Competitor, Handover, Order, ProductPosition, ProspectClaim,
            Contact, BuyerRole, Relationship, DecisionStep, PersonnelChange, SelfQuestionReview]
 
 
@@ -66,7 +75,8 @@ def other_supervisor(other_team):
 
 @pytest.fixture
 def world(manager):
-    """li's account with one of everything, and li's pending claim on an open prospect."""
+    """li's account with one of everything, li's pending claim on an open prospect, and li's
+    pending handover of the account to a third team (neither persona below has a part in it)."""
     account = AccountFactory(name="Haier Secret Deal", owner=manager, kind="strategic")
     contact = ContactFactory(account=account, name="Zhou Boss")
     colleague = ContactFactory(account=account, name="Sun Cfo", reports_to=contact)
@@ -84,6 +94,9 @@ def world(manager):
         "product": ProductPosition.objects.create(account=account, product="ERP", status="in_use"),
         "prospect": prospect,
         "claim": ProspectClaim.objects.create(account=prospect, claimant=manager, reason="met them at a fair"),
+        "handover": Handover.objects.create(
+            account=account, from_owner=manager, requested_by=manager, reason="moving north",
+            to_owner=UserFactory(username="zhao", team=TeamFactory(name="North China"))),
     }
 
 

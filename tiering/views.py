@@ -34,7 +34,12 @@ def rules(request):
             messages.success(request, _("Rules saved as version %(v)s. The next evaluation proposes changes "
                                         "for review; no tier changes by itself.") % {"v": new.version})
             return redirect("tiering:rules")
-        result = preview(formset.rules(), services.default_tier().pk)
+        # Scoped, not admin-only: a supervisor decides the team's tier proposals (K-32) and a
+        # manager lives with the cadence a tier sets, so both want to see what a rule change
+        # would do to their accounts before they ask an admin for it. Each sees only the
+        # accounts they may see (counts, tiers and names): never another team's.
+        scope = None if request.user.is_admin else Account.objects.visible_to(request.user)
+        result = preview(formset.rules(), services.default_tier().pk, accounts=scope)
     tiers = list(Tier.objects.prefetch_related("requirements"))
     context = {
         "tiers": tiers, "tier_names": {t.pk: t.code for t in tiers},

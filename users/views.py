@@ -1,4 +1,10 @@
+import logging
+
+from axes.helpers import get_client_ip_address
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.db.models import Count
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 from django_filters.views import FilterView
@@ -8,6 +14,10 @@ from core.params import LenientFilterMixin
 from users.exports import TEAMS
 from users.filters import TeamFilter
 from users.models import Team
+from users.ratelimit import over_limit
+from users.tasks import password_reset_send
+
+logger = logging.getLogger(__name__)
 
 
 class TeamListView(LenientFilterMixin, ExportMixin, FilterView):
@@ -35,3 +45,36 @@ class TeamDetailView(DetailView):
 
     def get_queryset(self):
         return Team.objects.visible_to(self.request.user).with_people()
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page, made silent and slow to abuse.
+
+    Django already answers a known and an unknown address alike (a redirect to the
+    same "if an account uses that address…" page), but it looks the users up and
+    sends the mail inside the request, so a known address answers measurably later
+    (SMTP takes its time). Here the request only counts and queues the address; the
+    worker looks it up and mails (users.tasks.password_reset_send). Requests are
+    limited per e-mail address and per client address (as django-axes sees it,
+    AXES_PROXY_COUNT included), counted for known and unknown addresses alike.
+    """
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        window = settings.PASSWORD_RESET_WINDOW_MINUTES * 60
+        # Both counters move on every request, so neither can be probed through the other.
+        limited = [over_limit("password-reset-email", email.strip().lower(),
+                              limit=settings.PASSWORD_RESET_LIMIT_PER_ADDRESS, window_seconds=window),
+                   over_limit("password-reset-ip", get_client_ip_address(self.request) or "unknown",
+                              limit=settings.PASSWORD_RESET_LIMIT_PER_IP, window_seconds=window)]
+        if any(limited):
+            form.add_error(None, _("Too many reset requests from here or for this address. Try again in "
+                                   "%(minutes)s minutes.") % {"minutes": settings.PASSWORD_RESET_WINDOW_MINUTES})
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        try:
+            password_reset_send.delay(email)
+        except Exception:  # kombu raises several kinds for an unreachable broker
+            logger.exception("could not queue a password reset")
+            form.add_error(None, _("The e-mail could not be sent just now. Try again in a few minutes."))
+            return self.render_to_response(self.get_context_data(form=form), status=503)
+        return HttpResponseRedirect(self.get_success_url())

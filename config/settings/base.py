@@ -141,6 +141,18 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 
+# Password reset requests (users.views.PasswordResetView): per e-mail address and per
+# client address, within a window; counted in the cache below.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_LIMIT_PER_ADDRESS", default=3)
+PASSWORD_RESET_LIMIT_PER_IP = env.int("PASSWORD_RESET_LIMIT_PER_IP", default=10)
+PASSWORD_RESET_WINDOW_MINUTES = env.int("PASSWORD_RESET_WINDOW_MINUTES", default=60)
+# Rate-limit counters live here. Several web processes must share one cache (Redis);
+# a single development process is fine with its own memory.
+CACHES = {"default": (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("DJANGO_CACHE_URL")}
+    if env("DJANGO_CACHE_URL", default="") else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+)}
+
 # --- Internationalisation ---------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [
