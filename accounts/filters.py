@@ -14,13 +14,13 @@ def owner_choices(request):
 
 
 class AccountFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search",
+    q = django_filters.CharFilter(label=_("Search"), method="search", max_length=200,
                                   widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Account name")}))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Account.Status.choices, empty_label=_("Any status"))
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Account.Kind.choices, empty_label=_("Any kind"))
     owner = django_filters.ModelChoiceFilter(label=_("Responsible manager"), queryset=owner_choices,
                                              empty_label=_("Anyone"))
-    region = django_filters.CharFilter(label=_("Region"), lookup_expr="icontains")
+    region = django_filters.CharFilter(label=_("Region"), lookup_expr="icontains", max_length=200)
     archived = django_filters.BooleanFilter(label=_("Show archived"), method="show_archived",
                                             widget=forms.CheckboxInput)
 
@@ -32,4 +32,5 @@ class AccountFilter(django_filters.FilterSet):
         return queryset.search(value.strip())
 
     def show_archived(self, queryset, name, value):
-        return queryset  # applied by AccountListView.get_queryset, which also sees the bare URL
+        # Runs on the bare URL too (LenientFilterMixin binds it): archived rows stay hidden by default.
+        return queryset if value else queryset.active()

@@ -26,6 +26,7 @@ from accounts.models import Account, AccountTeamMember, Competitor, Handover, Or
 from accounts.selectors import account_warnings, group_figures, handover_candidates, history_page
 from core.exports import ExportMixin, list_export
 from core.forms import add_service_error
+from core.params import LenientFilterMixin
 from core.views import error_text, run_service
 
 
@@ -38,7 +39,7 @@ def _editable(request, pk):
     return get_object_or_404(Account.objects.editable_by(request.user).select_related("owner", "parent"), pk=pk)
 
 
-class AccountListView(ExportMixin, FilterView):
+class AccountListView(LenientFilterMixin, ExportMixin, FilterView):
     filterset_class = AccountFilter
     template_name = "accounts/account_list.html"
     context_object_name = "accounts"
@@ -46,10 +47,8 @@ class AccountListView(ExportMixin, FilterView):
     export_columns, export_filename = exports.ACCOUNTS, "accounts"
 
     def get_queryset(self):
-        accounts = Account.objects.visible_to(self.request.user).with_list_columns().order_by("name", "pk")
-        # Archived accounts stay hidden unless asked for, even on the bare URL,
-        # where django-filter does not run the filters at all.
-        return accounts if self.request.GET.get("archived") in ("on", "true", "1") else accounts.active()
+        # Archived accounts stay hidden unless asked for: AccountFilter.show_archived.
+        return Account.objects.visible_to(self.request.user).with_list_columns().order_by("name", "pk")
 
 
 def account_detail(request, pk):

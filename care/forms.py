@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from care.models import CareTask, Event, Gift, HolidayCalendar, Occasion
+from core.params import MonthForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -45,6 +46,13 @@ class EventForm(forms.ModelForm):
         if not regional_allowed:
             self.fields["kind"].choices = [c for c in Event.Kind.choices if c[0] != Event.Kind.REGIONAL]
             del self.fields["region"]
+
+
+class BirthdayPeriodForm(MonthForm):
+    """`?period=week`, or a month's list with `?month=2026-05` (this month without one)."""
+
+    period = forms.ChoiceField(label=_("Period"), choices=[("month", _("Month")), ("week", _("Week"))],
+                               required=False, initial="month")
 
 
 class OccasionForm(forms.ModelForm):

@@ -6,7 +6,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,12 +13,22 @@ from django.views.generic import CreateView, UpdateView
 
 from accounts.models import Account
 from care import exports, services
-from care.forms import DoneForm, EventForm, GiftForm, HolidayCalendarForm, OccasionForm, SkipForm, SnoozeForm
+from care.forms import (
+    BirthdayPeriodForm,
+    DoneForm,
+    EventForm,
+    GiftForm,
+    HolidayCalendarForm,
+    OccasionForm,
+    SkipForm,
+    SnoozeForm,
+)
 from care.models import CareTask, Event, HolidayCalendar, MessageTemplate, Occasion
 from care.selectors import birthday_rows
 from contacts.models import Contact
 from core.exports import list_export
 from core.forms import add_service_error
+from core.params import note_ignored, reads_query
 
 SECTION_LIMIT = 50
 
@@ -92,19 +101,19 @@ def task_snooze(request, pk):
                 _("Moved to %(day)s.") % {"day": form.cleaned_data["until"]})
 
 
+@reads_query(BirthdayPeriodForm)
 def birthdays(request):
     """The birthday lists (K-40): this month's, or this week's re-check."""
     today = timezone.localdate()
-    period = request.GET.get("period", "month")
+    form = BirthdayPeriodForm(request.GET)
+    note_ignored(request, form)
+    chosen = form.values()
+    period = chosen["period"] or "month"
     if period == "week":
         start = today - timedelta(days=today.weekday())
         end = start + timedelta(days=6)
     else:
-        period = "month"
-        try:
-            start = parse_date(f"{request.GET.get('month', '')}-01") or today.replace(day=1)
-        except ValueError:  # a well-formed but impossible month, e.g. 2026-13
-            start = today.replace(day=1)
+        start = chosen["month"] or today.replace(day=1)
         end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     rows = birthday_rows(request.user, start, end)
     if export := list_export(request, rows, exports.BIRTHDAYS, filename=f"birthdays-{start:%Y-%m-%d}"):

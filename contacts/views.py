@@ -13,6 +13,7 @@ from accounts.models import Account
 from accounts.selectors import history_page
 from contacts import exports, services
 from contacts.dangers import account_dangers, with_danger_score
+from contacts.filters import ContactFilter
 from contacts.forms import (
     BuyerRoleForm,
     ContactForm,
@@ -24,6 +25,7 @@ from contacts.forms import (
 from contacts.models import BuyerRole, Contact, DecisionStep, Relationship, SelfQuestionReview
 from core.exports import list_export
 from core.forms import add_service_error
+from core.params import filter_list, reads_query
 
 
 def _account(request, pk, *, edit=False):
@@ -57,21 +59,17 @@ def _form_page(request, form, *, title, cancel_url, account=None, intro=""):
                   {"form": form, "title": title, "cancel_url": cancel_url, "account": account, "intro": intro})
 
 
+@reads_query(ContactFilter)
 def contact_list(request):
     contacts = Contact.objects.visible_to(request.user).select_related("account").with_roles().order_by("name", "pk")
-    q = request.GET.get("q", "").strip()
-    role = request.GET.get("role", "")
-    status = request.GET.get("status", "")
-    contacts = contacts.search(q)
-    if role in BuyerRole.Role.values:
-        contacts = contacts.filter(roles__role=role)
-    if status in Contact.Status.values:
-        contacts = contacts.filter(status=status)
+    filters = filter_list(request, ContactFilter, contacts)
+    contacts, chosen = filters.qs, filters.form.cleaned_data
     if export := list_export(request, contacts, exports.CONTACTS, filename="contacts"):
         return export
     page = Paginator(contacts, 25).get_page(request.GET.get("page"))
     return render(request, "contacts/contact_list.html", {
-        "page_obj": page, "contacts": page.object_list, "q": q, "role": role, "status": status,
+        "page_obj": page, "contacts": page.object_list, "q": chosen.get("q", ""), "role": chosen.get("role", ""),
+        "status": chosen.get("status", ""),
         "roles": BuyerRole.Role.choices, "statuses": Contact.Status.choices,
     })
 

@@ -1,7 +1,9 @@
 """CSV and XLSX downloads shared by every list and report.
 
-Cells a spreadsheet would run as a formula (=, +, -, @, tab, CR) are prefixed
-with an apostrophe: an account named "=HYPERLINK(…)" stays text (CSV injection).
+A CSV cell a spreadsheet would run as a formula (=, +, -, @, tab, CR, also after
+leading blanks) is prefixed with an apostrophe: an account named "=HYPERLINK(…)"
+stays text (CSV injection). An XLSX cell has a type, so text is written as a
+string cell, which is never run, and its data is left exactly as typed.
 CSV streams row by row, so a large export never sits in memory.
 
 A list page offers its rows with `list_export` (function views) or
@@ -11,10 +13,12 @@ queryset, so an export can never show more than the page would.
 """
 
 import csv
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
+from itertools import chain, islice
 from typing import Any
 
 from django.db.models import Model, QuerySet
@@ -29,14 +33,21 @@ FORMATS = ("csv", "xlsx")
 # Rows fetched per round trip when streaming a queryset. A prefetch runs once per
 # chunk, so an export's query count stays fixed up to this many rows.
 CHUNK_SIZE = 2000
+# The rows an XLSX column's width is measured on: enough to be sensible, few enough
+# that a large export is not held twice.
+WIDTH_SAMPLE = 200
+MIN_WIDTH, MAX_WIDTH = 8, 60
 
 
 def safe_cell(value):
-    # Numbers and dates are never formulas: a negative amount stays a number.
+    """A CSV cell no spreadsheet runs as a formula: text that starts one gets an apostrophe.
+
+    Spreadsheets skip leading blanks before reading a formula, so " =1+1" and "\n=cmd"
+    are formulas too. Numbers and dates are never formulas: a negative amount stays a number."""
     if isinstance(value, (int, float, Decimal, date)) or value is None:
         return value
     text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return "'" + text if text.startswith(FORMULA_START) or text.lstrip().startswith(FORMULA_START) else text
 
 
 class _Echo:
@@ -59,18 +70,68 @@ def csv_response(filename, header, rows):
 
 
 def xlsx_response(filename, header, rows, title="Report"):
+    """A workbook whose text cells are typed as text: never a formula, and nothing added
+    to the data (a phone "+86 137 0000 0001" stays exactly that). Numbers and dates stay
+    numbers and dates. The header is bold and stays in view; columns fit their content."""
     from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=title[:31])
-    sheet.append([safe_cell(h) for h in header])
-    for row in rows:
-        sheet.append([safe_cell(cell) for cell in row])
+    rows = iter(rows)
+    sample = list(islice(rows, WIDTH_SAMPLE))
+    # A write-only sheet takes its column widths and frozen row before the first row.
+    for index, width in enumerate(_widths(header, sample), 1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    sheet.append([_typed(sheet, label, font=bold) for label in header])
+    for row in chain(sample, rows):
+        sheet.append([_typed(sheet, cell) for cell in row])
     buffer = BytesIO()
     book.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response
+
+
+def _typed(sheet, value, font=None):
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, (Promise, Model)):
+        value = str(value)
+    if isinstance(value, str):
+        # XML cannot carry control characters (a pasted \x0b, say): dropped, not a failed download.
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # openpyxl would make "=…" a formula; a string cell is only ever shown
+    if font is not None:
+        cell.font = font
+    return cell
+
+
+def _widths(header, rows):
+    widths = [_width(label) for label in header]
+    for row in rows:
+        for index, value in enumerate(row[:len(widths)]):
+            widths[index] = max(widths[index], _width(value))
+    return [min(max(width + 2, MIN_WIDTH), MAX_WIDTH) for width in widths]
+
+
+def _width(value):
+    if value is None:
+        return 0
+    if isinstance(value, datetime):
+        return 16
+    if isinstance(value, date):
+        return 10
+    text = str(value)
+    # A Chinese character takes about two columns of a Latin one.
+    longest = max(text.splitlines() or [""], key=len)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
 
 
 # --- List exports ---------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from core.forms import add_service_error
 from imports import services
@@ -95,12 +96,13 @@ def import_encoding(request, pk):
 
 
 def import_progress(request, pk):
-    """Polled by the page while the dry run or import runs; reloads it when done."""
+    """Polled by htmx while the dry run or import runs; reloads the page when done."""
     job = _job(request, pk)
-    response = render(request, "imports/_progress.html", {"job": job})
+    if not request.htmx:
+        return redirect(job)  # the address opened by hand: the whole page, not its progress bar alone
     if not job.is_running:
-        response["HX-Refresh"] = "true"
-    return response
+        return HttpResponseClientRefresh()
+    return render(request, "imports/_progress.html", {"job": job})
 
 
 def _act(request, pk, action, success):

@@ -15,7 +15,9 @@ from django.views.decorators.http import require_POST
 from accounts.models import Account
 from contacts.models import SelfQuestionReview
 from core.forms import add_service_error
+from core.params import TeamScopeForm, filter_list, note_ignored, reads_query
 from plans import selectors, services
+from plans.filters import BankQuestionFilter, PlanFilter
 from plans.forms import (
     ActionForm,
     BankQuestionForm,
@@ -72,23 +74,19 @@ def _confirm(request, title, message, label, cancel_url):
 
 # --- The plan (K-09) -------------------------------------------------------------------------------
 
+@reads_query(PlanFilter)
 def plan_list(request):
     """The plans a person works on or approves; drafts first, so a supervisor sees what waits."""
     plans = (AccountPlan.objects.visible_to(request.user).select_related("account__owner", "approved_by")
              .annotate(planned=Count("planned_visits", distinct=True),
                        held=Count("planned_visits", filter=Q(planned_visits__visit__isnull=False), distinct=True))
              .order_by("-year", "status", "account__name", "pk"))
-    year, status, text = (request.GET.get(k, "").strip() for k in ("year", "status", "q"))
-    if year.isdigit():
-        plans = plans.filter(year=int(year))
-    if status in AccountPlan.Status.values:
-        plans = plans.filter(status=status)
-    if text:
-        plans = plans.filter(account__name__icontains=text)
+    filters = filter_list(request, PlanFilter, plans)
+    plans, chosen = filters.qs, filters.form.cleaned_data
     page = Paginator(plans, 25).get_page(request.GET.get("page"))
     return render(request, "plans/plan_list.html", {
         "page_obj": page, "plans": page.object_list, "statuses": AccountPlan.Status.choices,
-        "filters": {"year": year, "status": status, "q": text},
+        "filters": {"year": chosen.get("year") or "", "status": chosen.get("status", ""), "q": chosen.get("q", "")},
     })
 
 
@@ -446,6 +444,7 @@ def planned_link(request, pk):
 
 # --- The question bank (K-28) ----------------------------------------------------------------------
 
+@reads_query(BankQuestionFilter)
 def bank(request):
     form = BankQuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -457,17 +456,12 @@ def bank(request):
             messages.success(request, _("Question added to the bank."))
             return redirect("plans:bank")
     questions = BankQuestion.objects.active().order_by("category", "industry", "text")
-    category, industry, text = (request.GET.get(k, "").strip() for k in ("category", "industry", "q"))
-    if category in SpinCategory.values:
-        questions = questions.filter(category=category)
-    if industry:
-        questions = questions.filter(industry__iexact=industry)
-    if text:
-        questions = questions.filter(text__icontains=text)
+    filters = filter_list(request, BankQuestionFilter, questions)
+    questions, chosen = filters.qs, filters.form.cleaned_data
     page = Paginator(questions, 25).get_page(request.GET.get("page"))
     return render(request, "plans/bank.html", {
         "form": form, "page_obj": page, "questions": page.object_list, "categories": SpinCategory.choices,
-        "filters": {"category": category, "industry": industry, "q": text},
+        "filters": {key: chosen.get(key, "") for key in ("category", "industry", "q")},
         "industries": BankQuestion.objects.active().exclude(industry="").values_list("industry", flat=True)
         .distinct().order_by("industry"),
     })
@@ -530,13 +524,17 @@ def satisfaction_import(request, account_pk):
     return redirect(reverse("imports:list") + "?kind=surveys")
 
 
+@reads_query(TeamScopeForm)
 def satisfaction_overview(request):
     """The trend across the accounts a person sees, per team for supervisors and admins (K-56)."""
     accounts = Account.objects.visible_to(request.user).active()
     teams = Team.objects.visible_to(request.user).order_by("name")
-    team_id = request.GET.get("team", "")
-    if team_id.isdigit():
-        accounts = accounts.filter(owner__team_id=team_id, owner__team__in=teams)
+    form = TeamScopeForm(request.GET, teams=teams)
+    note_ignored(request, form)
+    team = form.values()["team"]
+    team_id = str(team.pk) if team else ""
+    if team:
+        accounts = accounts.filter(owner__team=team)
     surveys = SatisfactionSurvey.objects.filter(account__in=accounts)
     trend = selectors.satisfaction_trend(surveys)
     since = trend[0].month

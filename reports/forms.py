@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.params import QueryForm, TeamScopeForm
 from reports.models import Target
 from tiering.models import Tier
 from users.models import Team, User
@@ -44,6 +45,43 @@ class ReportFilterForm(forms.Form):
             return self.cleaned_data
         today = timezone.localdate()
         return {"team": None, "manager": None, "tier": None, "start": today - timedelta(days=365), "end": today}
+
+
+class ClampedIntegerField(forms.IntegerField):
+    """A whole number pulled into [low, high]: `?top=500` means the most there is, 100."""
+
+    def __init__(self, *, low, high, **kwargs):
+        self.low, self.high = low, high
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        number = super().to_python(value)
+        return None if number is None else min(max(number, self.low), self.high)
+
+
+class ConcentrationForm(QueryForm):
+    top = ClampedIntegerField(label=_("Top accounts (%)"), low=1, high=100, initial=20)
+
+
+class ConversionForm(QueryForm):
+    within = ClampedIntegerField(label=_("Order within (days)"), low=1, high=365, initial=30)
+
+
+class ValueForm(QueryForm):
+    years = ClampedIntegerField(label=_("Years ahead"), low=0, high=20, initial=3)
+
+
+class QuarterlyForm(TeamScopeForm):
+    """The quarterly visit report's `?quarter=2026-Q2` and `?team=`."""
+
+    quarter = forms.RegexField(label=_("Quarter"), regex=r"^\d{4}-Q[1-4]$", required=False)
+
+    def values(self):
+        values = super().values()
+        if values["quarter"]:
+            year, quarter = values["quarter"].split("-Q")
+            values["year"], values["quarter"] = int(year), int(quarter)
+        return values
 
 
 class TargetForm(forms.ModelForm):

@@ -1,4 +1,3 @@
-import re
 from datetime import timedelta
 
 from django.contrib import messages
@@ -15,8 +14,9 @@ from django.views.decorators.http import require_POST
 from accounts.models import Account
 from core.exports import csv_response, xlsx_response
 from core.forms import add_service_error
+from core.params import MonthForm, PageForm, note_ignored, reads_query
 from reports import analytics, charts, dashboards
-from reports.forms import ReportFilterForm, TargetForm
+from reports.forms import ConcentrationForm, ConversionForm, QuarterlyForm, ReportFilterForm, TargetForm, ValueForm
 from reports.models import Target
 from reports.visit_report import current_quarter, quarterly_report
 from reports.visit_report import table as report_table
@@ -36,13 +36,15 @@ def home(request):
     return render(request, "reports/dashboard_manager.html", dashboards.manager_dashboard(user))
 
 
+@reads_query(QuarterlyForm)
 def visit_quarterly(request):
     """The quarterly visit report (K-23): printable, and as CSV or XLSX."""
-    year, quarter = current_quarter(timezone.localdate())
-    if match := re.fullmatch(r"(\d{4})-Q([1-4])", request.GET.get("quarter", "")):
-        year, quarter = int(match[1]), int(match[2])
     teams = Team.objects.visible_to(request.user).order_by("name")
-    team = teams.filter(pk=request.GET.get("team") or 0).first()
+    form = QuarterlyForm(request.GET, teams=teams)
+    note_ignored(request, form)
+    chosen = form.values()
+    year, quarter = (chosen["year"], chosen["quarter"]) if chosen["quarter"] else current_quarter(timezone.localdate())
+    team = chosen["team"]
     rows = quarterly_report(user=request.user, year=year, quarter=quarter, team=team)
     tiers = list(Tier.objects.all())
     label = f"{year}-Q{quarter}"
@@ -89,18 +91,29 @@ def _filters(request):
                                          tier=values["tier"])
 
 
+def _extra(request, form_class):
+    """A report's own parameters beside the shared filters (they have no field on the page)."""
+    form = form_class(request.GET)
+    note_ignored(request, form)
+    return form.values()
+
+
+def _month_form(request):
+    form = MonthForm(request.GET)
+    note_ignored(request, form)
+    return form
+
+
 def _export(request, name, header, rows):
     respond = {"csv": csv_response, "xlsx": xlsx_response}.get(request.GET.get("format"))
     return respond(name, header, rows) if respond else None
 
 
+@reads_query(ReportFilterForm, ConcentrationForm)
 def concentration(request):
     """K-54: revenue concentration over the period."""
     form, values, scope = _filters(request)
-    try:
-        top_percent = min(max(int(request.GET.get("top", 20)), 1), 100)
-    except ValueError:
-        top_percent = 20
+    top_percent = _extra(request, ConcentrationForm)["top"]
     result = analytics.revenue_concentration(scope, start=values["start"], end=values["end"],
                                              top_percent=top_percent)
     header = [_("Rank"), _("Account"), _("Revenue"), _("Cumulative share (%)")]
@@ -113,13 +126,11 @@ def concentration(request):
     })
 
 
+@reads_query(ReportFilterForm, ConversionForm)
 def conversion(request):
     """K-51: touches followed by an order within N days, by tier and channel."""
     form, values, scope = _filters(request)
-    try:
-        within = min(max(int(request.GET.get("within", 30)), 1), 365)
-    except ValueError:
-        within = 30
+    within = _extra(request, ConversionForm)["within"]
     rows = analytics.conversion(scope, start=values["start"], end=values["end"], within_days=within)
     channels = dict(Visit.Channel.choices)
     table = [(tier or _("Not tiered"), channels.get(channel, channel), touches, converted,
@@ -133,11 +144,12 @@ def conversion(request):
     })
 
 
+@reads_query(ReportFilterForm, MonthForm)
 def evaluation(request):
     """K-55: each manager's month — cadence kept, care and issues on time, sign-off."""
     form, values, scope = _filters(request)
     months = list(analytics.months_back(timezone.localdate(), 12))
-    month = next((m for m in months if m.strftime("%Y-%m") == request.GET.get("month")), months[0])
+    month = _month_form(request).month_among(months, months[0])
     rows = analytics.evaluation(scope, month=month)
     header = [_("Manager"), _("Cadence kept (%)"), _("Care on time (%)"), _("Issues on time (%)"),
               _("Sign-off"), _("Late")]
@@ -158,14 +170,12 @@ RISK_LABELS = {
 }
 
 
+@reads_query(ReportFilterForm, ValueForm)
 def value(request):
     """K-52: lifetime value per account and tier, churn per quarter, accounts at risk and why."""
     form, values, scope = _filters(request)
     today = timezone.localdate()
-    try:
-        years = min(max(int(request.GET.get("years", 3)), 0), 20)
-    except ValueError:
-        years = 3
+    years = _extra(request, ValueForm)["years"]
     accounts = analytics.account_values(scope, today=today)
     by_tier = {}
     for account in accounts:
@@ -194,13 +204,11 @@ def value(request):
 OPERATING_PAGE = 50
 
 
+@reads_query(ReportFilterForm, PageForm)
 def operating(request):
     """K-54: each account's revenue and its change, potential, competitors and open issues."""
     form, values, scope = _filters(request)
-    try:
-        page = max(int(request.GET.get("page", 1)), 1)
-    except ValueError:
-        page = 1
+    page = _extra(request, PageForm)["page"]
     export = request.GET.get("format") in ("csv", "xlsx")
     limit, offset = (100_000, 0) if export else (OPERATING_PAGE + 1, (page - 1) * OPERATING_PAGE)
     rows = analytics.operating(scope, today=timezone.localdate(), limit=limit, offset=offset)
@@ -220,10 +228,11 @@ def can_set_targets(user):
     return user.is_admin or user.is_supervisor
 
 
+@reads_query(MonthForm)
 def targets(request):
     """K-53: the month's targets and their weekly progress; supervisors and admins set them."""
     months = list(analytics.months_back(timezone.localdate() + timedelta(days=31), 13))
-    month = next((m for m in months if m.strftime("%Y-%m") == request.GET.get("month")), months[1])
+    month = _month_form(request).month_among(months, months[1])
     form = TargetForm(request.POST or None, user=request.user, instance=Target(month=month, set_by=request.user))
     if request.method == "POST":
         if not can_set_targets(request.user):

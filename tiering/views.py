@@ -1,8 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,9 +12,11 @@ from django.views.decorators.http import require_POST
 from accounts.models import Account
 from core.exports import export_format, list_export
 from core.forms import add_service_error
+from core.params import filter_list, reads_query
 from tiering import exports, services
-from tiering.cadence import cadence_for, overdue_account_ids_sql
+from tiering.cadence import cadence_for
 from tiering.engine import preview
+from tiering.filters import CadenceFilter
 from tiering.forms import OverrideForm, RequirementFormSet, ReviewOpenForm, RuleFormSet, TierForm
 from tiering.models import RuleSet, Tier, TierProposal, TierReview
 from users.models import Team
@@ -47,8 +47,8 @@ def rules(request):
         "formset": formset, "active": active, "preview": result,
         "versions": RuleSet.objects.select_related("created_by")[:10],
     }
-    # htmx swaps in just the #preview section (hx-select); without JavaScript the page reloads.
-    return render(request, "tiering/rules.html", context)
+    # htmx swaps in just the #preview section, so it gets only that; without JavaScript the page reloads.
+    return render(request, "tiering/_preview.html" if request.htmx else "tiering/rules.html", context)
 
 
 def _reviews_for(user):
@@ -131,28 +131,21 @@ def override(request, account_pk):
     return redirect(account)
 
 
+@reads_query(CadenceFilter)
 def cadence_board(request):
     """My accounts by tier with their next touch due; filter by tier and overdue (K-30)."""
     accounts = (Account.objects.visible_to(request.user).customers()
                 .select_related("owner", "tier_state__tier").order_by("name", "pk"))
-    tier = request.GET.get("tier", "")
-    if tier:
-        accounts = accounts.filter(tier_state__tier__code=tier)
-    overdue_only = request.GET.get("overdue") == "1"
-    if overdue_only:
-        sql, params = overdue_account_ids_sql()
-        accounts = accounts.filter(pk__in=RawSQL(sql, params))
-    mine = request.GET.get("mine") == "1"
-    if mine:
-        accounts = accounts.filter(Q(owner=request.user) | Q(memberships__user=request.user)).distinct()
+    filters = filter_list(request, CadenceFilter, accounts)
+    accounts, chosen = filters.qs, filters.form.cleaned_data
     if export := _cadence_export(request, accounts):
         return export
     page = Paginator(accounts, 25).get_page(request.GET.get("page"))
     needs = cadence_for([a.pk for a in page.object_list])
     rows = [(a, needs.get(a.pk, [])) for a in page.object_list]
     return render(request, "tiering/cadence.html", {
-        "page_obj": page, "rows": rows, "tiers": Tier.objects.all(), "tier": tier, "overdue_only": overdue_only,
-        "mine": mine,
+        "page_obj": page, "rows": rows, "tiers": Tier.objects.all(), "tier": chosen.get("tier", ""),
+        "overdue_only": chosen.get("overdue", False), "mine": chosen.get("mine", False),
     })
 
 

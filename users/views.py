@@ -6,10 +6,13 @@ from django.contrib.auth import views as auth_views
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView
+from django_filters.views import FilterView
 
 from core.exports import ExportMixin
+from core.params import LenientFilterMixin
 from users.exports import TEAMS
+from users.filters import TeamFilter
 from users.models import Team
 from users.ratelimit import over_limit
 from users.tasks import password_reset_send
@@ -17,25 +20,23 @@ from users.tasks import password_reset_send
 logger = logging.getLogger(__name__)
 
 
-class TeamListView(ExportMixin, ListView):
+class TeamListView(LenientFilterMixin, ExportMixin, FilterView):
+    filterset_class = TeamFilter
     template_name = "users/team_list.html"
     context_object_name = "teams"
     paginate_by = 25
     export_columns, export_filename = TEAMS, "teams"
 
     def get_queryset(self):
-        teams = (
+        return (
             Team.objects.visible_to(self.request.user)
             .select_related("supervisor")
             .annotate(member_count=Count("members"))
             .order_by("name")
         )
-        if query := self.request.GET.get("q", "").strip():
-            teams = teams.filter(name__icontains=query)
-        return teams
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(q=self.request.GET.get("q", ""), title=_("Teams"), **kwargs)
+        return super().get_context_data(q=self.chosen.get("q", ""), title=_("Teams"), **kwargs)
 
 
 class TeamDetailView(DetailView):

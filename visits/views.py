@@ -9,15 +9,16 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Account
 from core.exports import export_format, list_export
 from core.forms import add_service_error
-from core.views import run_service
+from core.params import filter_list, parse_month, reads_query
+from core.views import error_text, run_service
 from visits import exports, selectors, services
+from visits.filters import GreenFilter, IssueFilter, VisitFilter
 from visits.forms import (
     DecisionForm,
     FollowUpForm,
@@ -47,11 +48,6 @@ def _visit(request, pk):
     return get_object_or_404(visits, pk=pk)
 
 
-def _parse_month(value):
-    parsed = parse_date(f"{value}-01") if value else None
-    return parsed
-
-
 def _usual_channel(user):
     """The manager's most frequent channel in their last 20 touches: the sensible default."""
     recent = Visit.objects.filter(author=user).order_by("-occurred_at").values_list("channel", flat=True)[:20]
@@ -59,20 +55,11 @@ def _usual_channel(user):
     return counts.most_common(1)[0][0] if counts else Visit.Channel.ON_SITE
 
 
+@reads_query(VisitFilter)
 def visit_list(request):
     visits = Visit.objects.visible_to(request.user).with_list_columns().order_by("-occurred_at", "-pk")
-    month = _parse_month(request.GET.get("month"))
-    channel = request.GET.get("channel", "")
-    q = request.GET.get("q", "").strip()
-    mine = request.GET.get("mine") == "1"
-    if month:
-        visits = visits.filter(log_month=month)
-    if channel in Visit.Channel.values:
-        visits = visits.filter(channel=channel)
-    if q:
-        visits = visits.filter(account__name__icontains=q)
-    if mine:
-        visits = visits.filter(author=request.user)
+    filters = filter_list(request, VisitFilter, visits)
+    visits, chosen = filters.qs, filters.form.cleaned_data
     if export := list_export(request, visits, exports.VISITS, filename="visits"):
         return export
     page = Paginator(visits, 25).get_page(request.GET.get("page"))
@@ -84,7 +71,8 @@ def visit_list(request):
     )
     return render(request, "visits/visit_list.html", {
         "page_obj": page, "visits": page.object_list, "overlaps": overlaps,
-        "month": request.GET.get("month", ""), "channel": channel, "q": q, "mine": mine,
+        "month": f"{chosen['month']:%Y-%m}" if chosen.get("month") else "", "channel": chosen.get("channel", ""),
+        "q": chosen.get("q", ""), "mine": chosen.get("mine", False),
         "channels": Visit.Channel.choices, "months": month_choices(12),
     })
 
@@ -181,18 +169,11 @@ def visit_delete(request, pk):
 
 # --- Customer issues (K-22) -------------------------------------------------------------------
 
+@reads_query(IssueFilter)
 def issue_list(request):
     issues = CustomerIssue.objects.owned_or_supervised_by(request.user).select_related("account", "owner")
-    show = request.GET.get("show", "attention")
-    now = timezone.now()
-    if show == "overdue":
-        issues = issues.overdue(now)
-    elif show == "due_soon":
-        issues = issues.due_soon(now)
-    elif show == "open":
-        issues = issues.open()
-    elif show == "attention":
-        issues = issues.open().filter(due_at__lt=now + timedelta(hours=24))
+    filters = filter_list(request, IssueFilter, issues)
+    issues, show, now = filters.qs, filters.show_value, timezone.now()
     if export := list_export(request, issues.order_by("due_at", "pk"), exports.ISSUES, filename="customer-issues"):
         return export
     page = Paginator(issues.order_by("due_at", "pk"), 25).get_page(request.GET.get("page"))
@@ -206,14 +187,13 @@ def issue_follow_up(request, pk):
     if not services.can_follow_up(request.user, issue):
         raise Http404
     form = FollowUpForm(request.POST)
-    if form.is_valid():
-        try:
-            services.issue_follow_up(issue=issue, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Issue updated: %(status)s.") % {"status": issue.get_status_display()})
-    return redirect(issue.visit)
+    if not form.is_valid():  # a status that is not one, say: tell, do not ignore it
+        messages.error(request, error_text(form))
+        return redirect(issue.visit)
+    return run_service(request, services.issue_follow_up, issue=issue, by=request.user, **form.cleaned_data,
+                       success=lambda _result: _("Issue updated: %(status)s.") % {
+                           "status": issue.get_status_display()},
+                       redirect_to=issue.visit)
 
 
 # --- Monthly sign-off (K-21) ---------------------------------------------------------------------
@@ -244,7 +224,7 @@ def sign_off_home(request):
 
 @require_POST
 def sign_off_submit(request):
-    month = _parse_month(request.POST.get("month"))
+    month = parse_month(request.POST.get("month"))
     if not month:
         raise Http404
     try:
@@ -345,16 +325,14 @@ def sign_off_reopen(request, pk):
 
 # --- Green channel (K-27) ------------------------------------------------------------------------
 
+@reads_query(GreenFilter)
 def green_list(request):
     requests = (
         GreenChannelRequest.objects.filter(account__in=Account.objects.visible_to(request.user))
         .select_related("account", "requested_by", "dispatched_by", "completed_by")
     )
-    stage = request.GET.get("stage", "open")
-    if stage == "open":
-        requests = requests.filter(completed_at__isnull=True)
-    elif stage == "completed":
-        requests = requests.filter(completed_at__isnull=False)
+    filters = filter_list(request, GreenFilter, requests)
+    requests, stage = filters.qs, filters.stage_value
     if export := list_export(request, requests, exports.GREEN, filename="green-channel"):
         return export
     page = Paginator(requests, 25).get_page(request.GET.get("page"))

@@ -379,13 +379,15 @@ def test_a_large_file_runs_in_the_worker_and_the_page_follows_it(client, manager
         map_as_guessed(client, job)
     job.refresh_from_db()
     assert job.status == "checking" and len(queued) == 1
-    page = client.get(reverse("imports:progress", args=[job.pk]))
+    poll = {"HX-Request": "true"}  # htmx polls the progress bar (django-htmx: request.htmx)
+    page = client.get(reverse("imports:progress", args=[job.pk]), headers=poll)
     assert "0 of 50 rows" in page.content.decode() and "HX-Refresh" not in page
+    assert client.get(reverse("imports:progress", args=[job.pk])).url == job.get_absolute_url()  # opened by hand
 
     queued[0]()  # the worker picks it up
     job.refresh_from_db()
     assert (job.status, job.created_count) == ("checked", 50)
-    assert client.get(reverse("imports:progress", args=[job.pk]))["HX-Refresh"] == "true"
+    assert client.get(reverse("imports:progress", args=[job.pk]), headers=poll)["HX-Refresh"] == "true"
 
     client.post(reverse("imports:apply", args=[job.pk]))
     assert Account.objects.filter(name__startswith="Bulk").count() == 50

@@ -91,6 +91,8 @@ def test_k23_csv_and_xlsx_exports_carry_the_same_table(client, supervisor, quart
 def test_exports_escape_cells_a_spreadsheet_would_run():
     assert safe_cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
     assert [safe_cell(v) for v in ("+1", "-2", "@SUM(A1)", "plain", 42)] == ["'+1", "'-2", "'@SUM(A1)", "plain", 42]
+    # Spreadsheets skip leading blanks before a formula (issue 15.6).
+    assert [safe_cell(v) for v in (" =1+1", "\n=cmd", "  @A1", " plain")] == ["' =1+1", "'\n=cmd", "'  @A1", " plain"]
 
 
 def test_k23_report_costs_a_fixed_number_of_queries(client, supervisor, quarter_data, manager,
