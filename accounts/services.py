@@ -4,8 +4,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Account, AccountTeamMember, ProspectClaim
+from accounts.models import Account, AccountTeamMember, Order, ProspectClaim
 from accounts.selectors import chain_up
+from core.idempotency import creates_once
 
 
 def _check_parent(account):
@@ -63,6 +64,20 @@ def account_restore(*, account, by):
     account.archived_at = None
     account.save(update_fields=["archived_at", "updated_at"])
     return account
+
+
+def _order_of(pk, *, account, **_kwargs):
+    return account.orders.filter(pk=pk).first()
+
+
+@creates_once("accounts.order", find=_order_of)
+@transaction.atomic
+def order_add(*, account, by, **fields):
+    """K-08: an order or contract of the account (its after-sales steps follow from the nightly job)."""
+    order = Order(account=account, **fields)
+    order.full_clean()
+    order.save()
+    return order
 
 
 def account_touch(*, account_id):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Account
 from care.birthdays import BIRTHDAYS_SQL, window_params
 from care.models import CareDigest, CareTask
+from core.idempotency import creates_once
 
 CATCH_UP_DAYS = 7  # how far back a job looks for occasions it may have missed
 KEY_KINDS = list(Account.KEY_KINDS)
@@ -98,6 +99,13 @@ def can_work_on(user, task):
 TOUCH_CHANNELS = {"call": "phone", "visit": "on_site", "sms": "sms", "email": "email", "wechat": "wechat"}
 
 
+def _same_task(pk, *, task, **_kwargs):
+    return task if task.pk == pk else None
+
+
+# Closing a task is claim-then-act already; the key turns a resent "done" (its answer lost) into
+# "already saved" instead of "already closed", and it covers the touch the task logs as a visit.
+@creates_once("care.task_done", find=_same_task)
 @transaction.atomic
 def care_task_done(*, task, by, outcome, channel=None):
     """Done, with what happened. A call, visit or message also counts as a touch (K-44)."""

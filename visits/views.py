@@ -15,8 +15,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Account
 from core.exports import export_format, list_export
-from core.forms import add_service_error
-from core.views import run_service
+from core.forms import add_service_error, create_key
+from core.idempotency import AlreadySaved
+from core.views import already_saved, run_service, saved_tag
 from visits import exports, services
 from visits.forms import (
     DecisionForm,
@@ -102,11 +103,14 @@ def visit_create(request):
     if request.method == "POST" and form.is_valid() and issues.is_valid():
         try:
             visit = services.visit_log(account=form.cleaned_data["account"], by=request.user,
-                                       issues=issues_from(issues), **form.service_fields())
+                                       key=form.cleaned_data["create_key"], issues=issues_from(issues),
+                                       **form.service_fields())
         except ValidationError as error:
             add_service_error(form, error)
+        except AlreadySaved as done:
+            return already_saved(request, done, fallback="visits:list")
         else:
-            messages.success(request, _("Visit logged."))
+            messages.success(request, _("Visit logged."), extra_tags=saved_tag(form.cleaned_data["create_key"]))
             for alert in visit.new_overlaps:
                 messages.warning(request, _("%(colleague)s also touched %(contact)s recently; they have been told.")
                                  % {"colleague": alert.other_visit.author, "contact": alert.contact})
@@ -207,12 +211,11 @@ def issue_follow_up(request, pk):
         raise Http404
     form = FollowUpForm(request.POST)
     if form.is_valid():
-        try:
-            services.issue_follow_up(issue=issue, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Issue updated: %(status)s.") % {"status": issue.get_status_display()})
+        # One update row per sending: a resent follow-up (its answer lost) is not logged twice.
+        return run_service(request, services.issue_follow_up, issue=issue, by=request.user,
+                           key=create_key(request.POST), **form.cleaned_data,
+                           success=lambda issue: _("Issue updated: %(status)s.")
+                           % {"status": issue.get_status_display()}, redirect_to=issue.visit)
     return redirect(issue.visit)
 
 
