@@ -336,7 +336,10 @@ def event_record(*, by, account=None, contact=None, kind, title, date, region=""
                   contact=contact, created_by=by)
     event.full_clean()
     event.save()
-    transaction.on_commit(lambda: event_tasks_generate())
+    # Its tasks at once rather than at the nightly run; robust, because the event is committed by
+    # then and a failure here must not answer "error" for it (the user would add it again): the
+    # nightly care-event-tasks job makes the tasks anyway.
+    transaction.on_commit(lambda: event_tasks_generate(), robust=True)
     return event
 
 

@@ -265,3 +265,24 @@ def test_a_login_whose_session_cannot_be_saved_is_still_an_error(client, manager
     session_store_down()
     with pytest.raises(OperationalError):
         client.post(reverse("login"), {"username": manager.username, "password": "a long passphrase"})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_whose_after_commit_work_fails_is_answered_as_saved(client, manager, monkeypatch):
+    """Work queued after the commit is robust: it runs once the event is saved, so its failure
+    is logged, not shown as an error for a row that exists (the nightly job makes its tasks)."""
+    from care import services as care_services
+    from care.models import Event
+
+    def broken(**_kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+    monkeypatch.setattr(care_services, "event_tasks_generate", broken)
+    account = AccountFactory(owner=manager)
+    client.force_login(manager)
+
+    response = client.post(reverse("care:event-add") + f"?account={account.pk}",
+                           {"kind": "major_event", "title": "Store opening",
+                            "date": timezone.localdate().isoformat()})
+
+    assert response.status_code == 302
+    assert Event.objects.filter(account=account).count() == 1
