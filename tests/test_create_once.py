@@ -286,3 +286,39 @@ def test_an_event_whose_after_commit_work_fails_is_answered_as_saved(client, man
 
     assert response.status_code == 302
     assert Event.objects.filter(account=account).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_visit_whose_database_goes_away_right_after_its_commit_is_answered_as_saved(
+        client, manager, teammate, monkeypatch):
+    """The database-restart fault in one request: the visit commits, then every query fails. The
+    answer is still the saved visit, with its overlap warning (read before the commit) and without
+    the session refresh (skipped), so the user has no reason to log it again."""
+    from visits import views as visit_views
+
+    account = AccountFactory(owner=manager)
+    account.memberships.create(user=teammate)
+    contact = ContactFactory(account=account, name="Zhou Min")
+    visit_log(account=account, by=teammate, contacts=[contact], occurred_at=timezone.now(), channel="phone",
+              purpose="Call", summary="Volumes.")
+    client.force_login(manager)
+
+    def gone(execute, sql, params, many, context):
+        raise OperationalError("terminating connection due to administrator command")
+
+    def log_then_lose_the_database(**kwargs):
+        visit = visit_log(**kwargs)
+        connection.execute_wrappers.append(gone)
+        return visit
+    monkeypatch.setattr(visit_views.services, "visit_log", log_then_lose_the_database)
+    try:
+        response = client.post(reverse("visits:create"), visit_post(account, str(uuid.uuid4()),
+                                                                    contacts=[contact.pk]))
+    finally:
+        connection.execute_wrappers.clear()
+
+    assert response.status_code == 302
+    visit = Visit.objects.get(author=manager)
+    assert response.url == visit.get_absolute_url()
+    shown = messages_of(client.get(response.url))  # the database is back
+    assert "Visit logged." in shown and "also touched Zhou Min" in shown
