@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Account
 from core.calendars import lunar_date_text, lunar_in_solar_year, month_day_text
+from core.fields import NarrowCharField
 
 phone_validator = RegexValidator(
     r"^\+?[0-9][0-9 ()\-]{4,22}[0-9](?:\s*(?:ext\.?|x|转|轉)\s*[0-9]{1,6})?$",
@@ -66,8 +67,8 @@ class Contact(models.Model):
         "self", verbose_name=_("reports to"), on_delete=models.SET_NULL, null=True, blank=True,
         related_name="reports", help_text=_("A contact of the same account."),
     )
-    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[phone_validator])
-    mobile = models.CharField(_("mobile"), max_length=40, blank=True, validators=[phone_validator])
+    phone = NarrowCharField(_("phone"), max_length=40, blank=True, validators=[phone_validator])
+    mobile = NarrowCharField(_("mobile"), max_length=40, blank=True, validators=[phone_validator])
     email = models.EmailField(_("e-mail"), blank=True)
     wechat = models.CharField(_("WeChat ID"), max_length=100, blank=True)
     address = models.TextField(_("address"), blank=True)
