@@ -6,7 +6,7 @@ offline draft with the same key makes nothing new: it is shown the row the first
     @creates_once("visits.visit", find=lambda pk, by, **_: Visit.objects.filter(author=by, pk=pk).first())
     def visit_log(*, account, by, ...): ...
 
-    visit_log(key=form.cleaned_data["create_key"], account=..., by=...)   # raises AlreadySaved
+    visit_log(key=form.cleaned_data["create_key"], account=..., by=...)   # the second time: AlreadySaved
 """
 
 import functools
@@ -22,7 +22,7 @@ RETURNING id
 """
 
 
-class AlreadySaved(Exception):  # noqa: N818 - not an error: the row exists, which is what the user wanted
+class AlreadySaved(Exception):  # not an ...Error: the row exists, which is what the user wanted
     """The key was used before: `object` is what that request made (None if it is gone since, or
     if it is not the caller's to see)."""
 
