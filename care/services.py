@@ -6,7 +6,6 @@ idempotent, safe to run twice at once and safe to miss: a day it did not run is
 caught up the next day. Each returns the number of rows it made.
 """
 
-import calendar
 import json
 from datetime import timedelta
 
@@ -203,27 +202,32 @@ def holidays_between(holiday_calendar, start, end):
 GREETING_SQL = """
 SELECT c.account_id, c.id AS contact_id, %(occasion)s AS occasion, a.owner_id, %(due_on)s::date AS due_on,
        replace(replace(replace(
-           CASE u.language WHEN 'zh-hans' THEN t.body_zh_hans WHEN 'zh-hant' THEN t.body_zh_hant ELSE t.body_en END,
+           CASE lang.code WHEN 'zh-hans' THEN t.body_zh_hans WHEN 'zh-hant' THEN t.body_zh_hant ELSE t.body_en END,
            '{name}', c.name),
-           '{occasion}', CASE u.language WHEN 'zh-hans' THEN %(name_hans)s WHEN 'zh-hant' THEN %(name_hant)s
-                                         ELSE %(name_en)s END),
+           '{occasion}', CASE lang.code WHEN 'zh-hans' THEN %(name_hans)s WHEN 'zh-hant' THEN %(name_hant)s
+                                        ELSE %(name_en)s END),
            '{sender}', coalesce(nullif(u.display_name, ''), u.username)) AS message
 FROM contacts_contact c
 JOIN accounts_account a ON a.id = c.account_id
 JOIN users_user u ON u.id = a.owner_id
+-- The draft is for the customer: in the contact's language, else the account's, else the owner's.
+CROSS JOIN LATERAL (SELECT coalesce(nullif(c.language, ''), nullif(a.language, ''), u.language) AS code) lang
 JOIN care_messagetemplate t ON t.id = %(template)s
 WHERE c.status = 'active' AND c.archived_at IS NULL
   AND a.archived_at IS NULL AND a.status IN ('active', 'at_risk') AND a.kind = ANY(%(key_kinds)s)
+  -- A calendar or occasion chosen for some teams greets only their customers (NULL: every team).
+  AND (%(team_ids)s::bigint[] IS NULL OR u.team_id = ANY(%(team_ids)s::bigint[]))
 """
 
 
-def _greetings(*, day, names, template, days_ahead, today, channel):
+def _greetings(*, day, names, template, days_ahead, today, channel, team_ids=None):
     due_on = day - timedelta(days=days_ahead)
     if not (today - timedelta(days=CATCH_UP_DAYS) <= due_on <= today and day >= today):
         return 0
     params = {"occasion": f"{day.isoformat()}|{names.get('en', '')}", "due_on": due_on, "template": template.pk,
               "name_en": names.get("en", ""), "name_hans": names.get("zh-hans", names.get("en", "")),
-              "name_hant": names.get("zh-hant", names.get("en", "")), "key_kinds": KEY_KINDS}
+              "name_hant": names.get("zh-hant", names.get("en", "")), "key_kinds": KEY_KINDS,
+              "team_ids": team_ids or None}
     return _insert(GREETING_SQL, params, kind=CareTask.Kind.HOLIDAY, channel=channel,
                    occasion_names={"en": params["name_en"], "zh-hans": params["name_hans"],
                                    "zh-hant": params["name_hant"]})
@@ -231,32 +235,27 @@ def _greetings(*, day, names, template, days_ahead, today, channel):
 
 def holiday_tasks_generate(*, today=None):
     """K-41: N days before each holiday (lunar festivals on their solar day), a greeting task per
-    key-account contact, with the calendar's message in the owner's language."""
+    key-account contact, with the calendar's message in the customer's language (contact, account, else owner)."""
     from care.models import HolidayCalendar, Occasion
 
     today = today or timezone.localdate()
     made = 0
-    for holiday_calendar in HolidayCalendar.objects.filter(is_active=True).select_related("template"):
+    calendars = HolidayCalendar.objects.filter(is_active=True).select_related("template").prefetch_related("teams")
+    for holiday_calendar in calendars:
         horizon = today + timedelta(days=holiday_calendar.days_ahead)
         for day, names in holidays_between(holiday_calendar, today, horizon):
             made += _greetings(day=day, names=names, template=holiday_calendar.template,
                                days_ahead=holiday_calendar.days_ahead, today=today,
-                               channel=holiday_calendar.template.channel)
-    for occasion in Occasion.objects.select_related("template"):
-        days = [in_year(occasion.date, year) for year in (today.year, today.year + 1)] if occasion.yearly \
-            else [occasion.date]
-        for day in days:  # next year's too: an occasion on Jan 2 is greeted from December
-            made += _greetings(day=day, names={"en": occasion.name, "zh-hans": occasion.name,
-                                               "zh-hant": occasion.name},
-                               template=occasion.template, days_ahead=occasion.days_ahead, today=today,
-                               channel=occasion.template.channel)
+                               channel=holiday_calendar.template.channel,
+                               team_ids=[team.pk for team in holiday_calendar.teams.all()])
+    occasions = Occasion.objects.filter(is_active=True).select_related("template").prefetch_related("teams")
+    for occasion in occasions:
+        # Next year's too: an occasion on Jan 2 (or 腊八 in January) is greeted from December.
+        for day in [*occasion.days_in(today.year), *occasion.days_in(today.year + 1)]:
+            made += _greetings(day=day, names=occasion.names, template=occasion.template,
+                               days_ahead=occasion.days_ahead, today=today, channel=occasion.template.channel,
+                               team_ids=[team.pk for team in occasion.teams.all()])
     return made
-
-
-def in_year(day, year):
-    """The same month and day in another year; Feb 29 falls on Feb 28 in common years."""
-    return day.replace(year=year) if not (day.month == 2 and day.day == 29 and not calendar.isleap(year)) \
-        else day.replace(year=year, day=28)
 
 
 # --- Anniversaries, events, personnel changes (K-42, K-17) --------------------------------------------
