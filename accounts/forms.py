@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Competitor, Order, ProductPosition, ProspectClaim
 from accounts.selectors import assignable_people, duplicate_in_group
+from core.forms import add_create_key
 from users.models import User
 
 
@@ -115,6 +116,11 @@ class OrderForm(AccountChildForm):
         model = Order
         fields = ["signed_on", "product", "amount", "contract_months", "reference"]
         widgets = {"signed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            add_create_key(self)
 
 
 class ProductPositionForm(AccountChildForm):

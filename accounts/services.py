@@ -6,8 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from accounts.models import Account, AccountTeamMember, Handover, ProspectClaim
+from accounts.models import Account, AccountTeamMember, Handover, Order, ProspectClaim
 from accounts.selectors import chain_up
+from core.idempotency import creates_once
 from notifications.models import Kind
 from notifications.services import notify
 
@@ -87,6 +88,20 @@ def account_restore(*, account, by):
     account.archived_at = None
     account.save(update_fields=["archived_at", "updated_at"])
     return account
+
+
+def _order_of(pk, *, account, **_kwargs):
+    return account.orders.filter(pk=pk).first()
+
+
+@creates_once("accounts.order", find=_order_of)
+@transaction.atomic
+def order_add(*, account, by, **fields):
+    """K-08: an order or contract of the account (its after-sales steps follow from the nightly job)."""
+    order = Order(account=account, **fields)
+    order.full_clean()
+    order.save()
+    return order
 
 
 def account_touch(*, account_id):

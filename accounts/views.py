@@ -25,9 +25,10 @@ from accounts.forms import (
 from accounts.models import Account, AccountTeamMember, Competitor, Handover, Order, ProductPosition, ProspectClaim
 from accounts.selectors import account_warnings, group_figures, handover_candidates, history_page
 from core.exports import ExportMixin, list_export
-from core.forms import add_service_error
+from core.forms import CREATE_KEY, add_service_error
+from core.idempotency import AlreadySaved
 from core.params import LenientFilterMixin
-from core.views import error_text, run_service
+from core.views import already_saved, error_text, run_service
 
 
 def _visible(request, pk):
@@ -216,8 +217,29 @@ def child_views(model, form_class):
     return make(CreateView), make(UpdateView), delete
 
 
+class OrderCreateView(AccountChildMixin, CreateView):
+    """An order is made by its service, under the form's one-time key: a double submit of a
+    contract must not count its value twice (tiering, CLV)."""
+
+    model, form_class = Order, OrderForm
+
+    def form_valid(self, form):
+        fields = {name: form.cleaned_data[name] for name in OrderForm.Meta.fields}
+        try:
+            self.object = services.order_add(account=self.account, by=self.request.user,
+                                             key=form.cleaned_data[CREATE_KEY], **fields)
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        except AlreadySaved as done:
+            return already_saved(self.request, done, to=self.get_success_url(), fallback=self.get_success_url())
+        messages.success(self.request, _("Saved."))
+        return redirect(self.get_success_url())
+
+
 competitor_add, competitor_edit, competitor_delete = child_views(Competitor, CompetitorForm)
-order_add, order_edit, order_delete = child_views(Order, OrderForm)
+order_add = OrderCreateView.as_view()
+order_edit, order_delete = child_views(Order, OrderForm)[1:]
 product_add, product_edit, product_delete = child_views(ProductPosition, ProductPositionForm)
 
 

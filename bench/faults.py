@@ -19,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from datetime import datetime
 
 import psycopg2
@@ -27,7 +28,7 @@ from bench import seed
 from bench.client import Session
 from bench.measure import TIME_ZONE
 from bench.pages import active_contact
-from bench.server import VAR, Gunicorn, app_env
+from bench.server import VAR, Gunicorn, app_env, collectstatic
 from bench.services import Celery, PrivatePostgres, Redis
 
 DB = "kam_bench_faults"
@@ -80,8 +81,9 @@ def mails_sent():
 
 
 class Load:
-    """Logged-in users logging visits (each with a unique purpose) and reading the dashboard,
-    until stopped; every request's time, status and purpose is kept."""
+    """Logged-in users logging visits (each with a unique purpose and, like the form, a one-time
+    key) and reading the dashboard, until stopped; every request's time, status, purpose and
+    (for a visit) what was posted is kept, so that a failed one can be sent again."""
 
     def __init__(self, port, account, usernames, readers=1, pause=0.05, tag="fault"):
         self.port, self.account, self.usernames, self.readers = port, account, usernames, readers
@@ -98,8 +100,9 @@ class Load:
             data = {"account": self.account, "occurred_at": datetime.now(TIME_ZONE).strftime("%Y-%m-%dT%H:%M"),
                     "channel": "phone", "contacts": [active_contact(self.account, n % 3)], "purpose": purpose,
                     "summary": "Fault drill.", "customer_replied": "true", "issues-TOTAL_FORMS": "0",
-                    "issues-INITIAL_FORMS": "0"}
-            self._record("POST", purpose, lambda data=data: session.request("POST", "/visits/new/", data))
+                    "issues-INITIAL_FORMS": "0", "create_key": str(uuid.uuid4())}
+            self._record("POST", purpose, lambda data=data: session.request("POST", "/visits/new/", data),
+                         username=username, data=data)
             time.sleep(self.pause)
 
     def _get(self, username):
@@ -108,7 +111,7 @@ class Load:
             self._record("GET", None, lambda: session.request("GET", "/"))
             time.sleep(self.pause)
 
-    def _record(self, method, purpose, call):
+    def _record(self, method, purpose, call, **extra):
         started = time.monotonic()
         try:
             status = call()[0]
@@ -116,7 +119,7 @@ class Load:
             status = type(exc).__name__
         with self.lock:
             self.records.append({"at": started, "seconds": time.monotonic() - started, "method": method,
-                                 "purpose": purpose, "status": status})
+                                 "purpose": purpose, "status": status, **extra})
 
     def __enter__(self):
         self.threads = [threading.Thread(target=self._post, args=(u,)) for u in self.usernames]
@@ -137,12 +140,41 @@ class Load:
         return {r["purpose"] for r in self.records if r["method"] == "POST" and r["status"] == 302}
 
 
-def visits_check(url, load, result):
-    """Every answered POST is one visit; nothing answered with an error was saved twice."""
+def resend_failed(port, url, load, result):
+    """Each user sends again every visit that was answered with an error, as a browser's resend
+    or the form's kept draft does: the same data, the same one-time key. A visit that was saved
+    but answered 500 (REL-1) must then be shown, not saved a second time. Five visits that were
+    answered 302 are sent again too (a double submit): each must stay one visit."""
+    failed = [r for r in load.records if r["method"] == "POST" and r["status"] != 302]
+    doubled = [r for r in load.records if r["method"] == "POST" and r["status"] == 302][-5:]
+    saved = {p for (p,) in sql(url, "SELECT purpose FROM visits_visit WHERE purpose LIKE %s", [f"{load.tag}-%"])}
+    sessions = {}
+    answers = []
+    for record in failed + doubled:
+        if record["username"] not in sessions:
+            sessions[record["username"]] = Session("127.0.0.1", port, timeout=30).log_in(record["username"],
+                                                                                      seed.PASSWORD)
+        answers.append(sessions[record["username"]].request("POST", "/visits/new/", record["data"])[0])
+    counts = dict(sql(url, "SELECT purpose, count(*) FROM visits_visit WHERE purpose LIKE %s GROUP BY purpose",
+                      [f"{load.tag}-%"]))
+    saved_but_failed = [r for r in failed if r["purpose"] in saved]
+    result.update(posts_answered_error=len(failed), saved_but_answered_error=len(saved_but_failed),
+                  resent=len(failed), double_submits=len(doubled), resends_answered_302=answers.count(302),
+                  saved_but_answered_error_duplicated_by_a_resend=sum(
+                      1 for r in saved_but_failed if counts.get(r["purpose"], 0) > 1))
+    check(answers.count(302) == len(answers), f"resends answered {sorted(set(map(str, answers)))}")
+    check(all(counts.get(r["purpose"]) == 1 for r in doubled), "a double submit made a second visit")
+    check(result["saved_but_answered_error_duplicated_by_a_resend"] == 0,
+          "a visit saved but answered with an error was saved again when resent")
+    return {r["purpose"] for r in failed}  # all answered now: each is one visit in the database
+
+
+def visits_check(url, load, result, resent=frozenset()):
+    """Every answered POST (or `resent` one) is one visit; nothing answered with an error was saved twice."""
     rows = sql(url, "SELECT purpose, count(*) FROM visits_visit WHERE purpose LIKE %s GROUP BY purpose",
                [f"{load.tag}-%"])
     in_db = dict(rows)
-    answered = load.saved_purposes()
+    answered = load.saved_purposes() | set(resent)
     result["visits_answered_302"] = len(answered)
     result["visits_in_db"] = len(in_db)
     result["duplicates"] = sum(1 for n in in_db.values() if n > 1)
@@ -228,14 +260,15 @@ def scenario_postgres(redis, result):
         url = f"{pg.server}/{DB}"
         account, owner, teammate = pair(url)
         env = env_for(url, redis.url)
-        with Gunicorn(env, workers=2, log=OUT / "gunicorn-postgres.log") as server, \
-                Load(server.port, account, [owner, teammate], readers=2, tag="pg") as load:
-            time.sleep(6)
-            began = time.monotonic()
-            pg.restart()
-            ended = time.monotonic()
-            time.sleep(10)
-        failed = [r for r in load.records if not load.ok(r)]
+        with Gunicorn(env, workers=2, log=OUT / "gunicorn-postgres.log") as server:
+            with Load(server.port, account, [owner, teammate], readers=2, tag="pg") as load:
+                time.sleep(6)
+                began = time.monotonic()
+                pg.restart()
+                ended = time.monotonic()
+                time.sleep(10)
+            failed = [r for r in load.records if not load.ok(r)]
+            resent = resend_failed(server.port, url, load, result)
         late = [r for r in failed if r["at"] > ended + 3]
         result.update(requests=len(load.records), errors=len(failed), restart_seconds=round(ended - began, 2),
                       errors_after_restart_plus_3s=len(late), error_samples=sorted({str(r["status"]) for r in failed}),
@@ -244,7 +277,7 @@ def scenario_postgres(redis, result):
         check(len(after) >= 10, "too few requests after the restart to judge")
         check(not late, f"{len(late)} errors more than 3 s after the restart: the app did not recover")
         check(len(failed) <= 20, f"{len(failed)} errors around one restart")
-        visits_check(url, load, result)
+        visits_check(url, load, result, resent=resent)
     finally:
         pg.stop()
 
@@ -414,6 +447,8 @@ def main(argv):
     MAIL.mkdir(parents=True)
     print(f"seeding {DB} ({ACCOUNTS} accounts)", flush=True)
     subprocess.run([sys.executable, "-m", "bench.seed", DB, str(ACCOUNTS)], check=True, stdout=subprocess.DEVNULL)
+    # Pages render through the manifest storage: without collectstatic every page is a 500 (a fresh clone).
+    collectstatic(app_env(DB))
     redis = Redis().start()
     django_setup(DB, redis.url)
     results, failed = {}, []

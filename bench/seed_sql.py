@@ -53,7 +53,7 @@ FROM generate_series(0, %(managers)s - 1) m;
 INSERT INTO accounts_account (id, name, industry, size, business_scope, region, founded_on, kind, status,
     relationship_style, potential, explicit_needs, implicit_needs, purchase_history, competitor_opinion, sentiment,
     sentiment_notes, responsible_department, executive_sponsor, touches_since_review, profile_reviewed_at,
-    created_at, updated_at, archived_at, owner_id, parent_id, profile_reviewed_by_id, has_open_tender)
+    created_at, updated_at, archived_at, owner_id, parent_id, profile_reviewed_by_id, has_open_tender, language)
 SELECT a,
        (ARRAY['Shanghai','Suzhou','Hangzhou','Nanjing','Ningbo','Wuxi','Hefei','Xiamen'])[a %% 8 + 1] || ' '
          || (ARRAY['Steel','Pharma','Logistics','Textile','Foods','Motors','Chemical','Energy','Optics','Paper',
@@ -70,7 +70,7 @@ SELECT a,
        '', 1 + a %% 5, 'Needs ' || a, '', '', '', (ARRAY['positive','neutral','negative',''])[a %% 4 + 1],
        '', '', '', a %% 5, now() - interval '40 days', now() - interval '800 days', now(), NULL,
        CASE WHEN a %% 100 = 0 THEN NULL ELSE %(teams)s + 2 + (a - 1) %% %(managers)s END,
-       CASE WHEN a %% 50 = 7 AND a > 1 THEN a - 1 END, NULL, a %% 17 = 0
+       CASE WHEN a %% 50 = 7 AND a > 1 THEN a - 1 END, NULL, a %% 17 = 0, ''
 FROM generate_series(1, %(accounts)s) a;
 -- K-05: every key account has a second manager, a teammate of the owner.
 INSERT INTO accounts_accountteammember (added_at, account_id, user_id)
@@ -100,7 +100,7 @@ FROM generate_series(100, %(accounts)s, 300) a;
 INSERT INTO contacts_contact (id, name, gender, title, department, phone, mobile, email, wechat, address,
     birthday_calendar, birth_year, birth_month, birth_day, birth_leap_month, preferred_channel, contact_rhythm,
     hobbies, family_notes, personality, status, left_on, created_at, archived_at, account_id, reports_to_id,
-    silent_since)
+    silent_since, language)
 SELECT c,
        (ARRAY['Wang','Li','Zhang','Liu','Chen','Yang','Zhao','Huang','Zhou','Wu'])[c %% 10 + 1] || ' '
          || (ARRAY['Wei','Fang','Na','Min','Jing','Lei','Qiang','Yan','Jun','Hui','Tao'])[(c / 10) %% 11 + 1]
@@ -114,7 +114,7 @@ SELECT c,
        (ARRAY['tiger','peacock','owl','koala',''])[c %% 5 + 1],
        CASE WHEN c %% 97 = 0 THEN 'left' ELSE 'active' END, CASE WHEN c %% 97 = 0 THEN current_date - 30 END,
        now() - interval '700 days', NULL, (c - 1) / 10 + 1,
-       CASE WHEN (c - 1) %% 10 <> 0 THEN c - (c - 1) %% 10 END, NULL
+       CASE WHEN (c - 1) %% 10 <> 0 THEN c - (c - 1) %% 10 END, NULL, ''
 FROM generate_series(1, %(contacts)s) c;
 INSERT INTO contacts_buyerrole (role, duties, influence, support, contact_level, plan_goal, plan_method,
     plan_timing, plan_next_action, plan_frequency, plan_next_review_on, account_id, counterpart_id, contact_id)
@@ -188,9 +188,9 @@ SELECT a.id, 'initial', '', now() - interval '200 days', NULL,
        (SELECT id FROM tiering_tier WHERE code = CASE WHEN a.kind = 'strategic' THEN 'A'
                                                       WHEN a.kind <> 'standard' THEN 'B' ELSE 'C' END)
 FROM accounts_account a WHERE a.id %% 20 <> 0;
-INSERT INTO care_caretask (kind, occasion, title, message, due_on, channel, status, outcome, snooze_reason,
-    done_at, created_at, account_id, contact_id, done_by_id, owner_id)
-SELECT 'custom', 'bench-' || a, 'Send the case study', '', current_date + (a %% 21) - 7, 'email',
+INSERT INTO care_caretask (kind, occasion, occasion_names, title, message, due_on, channel, status, outcome,
+    snooze_reason, done_at, created_at, account_id, contact_id, done_by_id, owner_id)
+SELECT 'custom', 'bench-' || a, '{}', 'Send the case study', '', current_date + (a %% 21) - 7, 'email',
        CASE WHEN a %% 3 = 0 THEN 'done' ELSE 'open' END, '', '', CASE WHEN a %% 3 = 0 THEN now() END, now(),
        a, NULL, CASE WHEN a %% 3 = 0 THEN o END, o
 FROM (SELECT a, %(teams)s + 2 + CASE WHEN a %% 100 = 0 THEN (a / 100) %% %(managers)s

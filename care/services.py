@@ -20,6 +20,7 @@ from accounts.models import Account
 from care.birthdays import BIRTHDAYS_SQL, window_params
 from care.models import CareDigest, CareTask
 from core import outbox
+from core.idempotency import creates_once
 from core.outbox import outbox_queue
 from core.sql import literals
 from tiering.cadence import dues_sql
@@ -120,6 +121,13 @@ def can_work_on(user, task):
 TOUCH_CHANNELS = {"call": "phone", "visit": "on_site", "sms": "sms", "email": "email", "wechat": "wechat"}
 
 
+def _same_task(pk, *, task, **_kwargs):
+    return task if task.pk == pk else None
+
+
+# Closing a task is claim-then-act already; the key turns a resent "done" (its answer lost) into
+# "already saved" instead of "already closed", and it covers the touch the task logs as a visit.
+@creates_once("care.task_done", find=_same_task)
 @transaction.atomic
 def care_task_done(*, task, by, outcome, channel=None):
     """Done, with what happened. A call, visit or message also counts as a touch (K-44)."""
@@ -347,7 +355,10 @@ def event_record(*, by, account=None, contact=None, kind, title, date, region=""
                   contact=contact, created_by=by)
     event.full_clean()
     event.save()
-    transaction.on_commit(lambda: event_tasks_generate())
+    # Its tasks at once rather than at the nightly run; robust, because the event is committed by
+    # then and a failure here must not answer "error" for it (the user would add it again): the
+    # nightly care-event-tasks job makes the tasks anyway.
+    transaction.on_commit(lambda: event_tasks_generate(), robust=True)
     return event
 
 

@@ -27,8 +27,9 @@ from care.models import CareTask, Event, HolidayCalendar, MessageTemplate, Occas
 from care.selectors import birthday_rows
 from contacts.models import Contact
 from core.exports import list_export
-from core.forms import add_service_error
+from core.forms import add_service_error, create_key
 from core.params import note_ignored, reads_query
+from core.views import run_service
 
 SECTION_LIMIT = 50
 
@@ -77,8 +78,10 @@ def task_done(request, pk):
     form = DoneForm(request.POST)
     outcome = request.POST.get("outcome", "")
     channel = form.data.get("channel") if form.data.get("channel") in CareTask.Channel.values else None
-    return _run(request, lambda: services.care_task_done(task=task, by=request.user, outcome=outcome, channel=channel),
-                _("Done: %(task)s.") % {"task": task.display_title})
+    return run_service(request, services.care_task_done, task=task, by=request.user, outcome=outcome,
+                       channel=channel, key=create_key(request.POST),
+                       success=_("Done: %(task)s.") % {"task": task.display_title},
+                       redirect_to=request.POST.get("next") or reverse("care:home"))
 
 
 @require_POST

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import people_choices
 from contacts.models import BuyerRole, Contact, DecisionStep, Relationship, SelfQuestionReview
+from core.forms import add_create_key
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -51,6 +52,8 @@ class ContactForm(forms.ModelForm):
                 css_class="row"), "birth_leap_month"),
             Fieldset(_("Getting to know them"), "personality", "hobbies", "family_notes"),
         ))
+        if not self.instance.pk:
+            add_create_key(self)
 
     def clean(self):
         data = super().clean()

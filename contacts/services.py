@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import can_assign
 from accounts.selectors import chain_up
 from contacts.models import BuyerRole, Contact, PersonnelChange, Relationship, SelfQuestionReview
+from core.idempotency import creates_once
 
 
 def _check_reports_to(contact):
@@ -20,6 +21,11 @@ def _check_reports_to(contact):
         ) % {"manager": manager, "contact": contact}})
 
 
+def _contact_at(pk, *, account, **_kwargs):
+    return Contact.objects.filter(account=account, pk=pk).first()
+
+
+@creates_once("contacts.contact", find=_contact_at)
 @transaction.atomic
 def contact_create(*, account, by, **fields):
     contact = Contact(account=account, **fields)

@@ -24,8 +24,10 @@ from contacts.forms import (
 )
 from contacts.models import BuyerRole, Contact, DecisionStep, Relationship, SelfQuestionReview
 from core.exports import list_export
-from core.forms import add_service_error
+from core.forms import CREATE_KEY, add_service_error
+from core.idempotency import AlreadySaved
 from core.params import filter_list, reads_query
+from core.views import already_saved
 
 
 def _account(request, pk, *, edit=False):
@@ -77,8 +79,11 @@ def contact_list(request):
 def contact_create(request, account_pk):
     account = _account(request, account_pk, edit=True)
     form = ContactForm(request.POST or None, account=account)
-    contact = _save(form, request, lambda data: services.contact_create(account=account, by=request.user, **data),
-                    _("Contact added."))
+    try:
+        contact = _save(form, request, lambda data: services.contact_create(
+            account=account, by=request.user, key=data.pop(CREATE_KEY), **data), _("Contact added."))
+    except AlreadySaved as done:
+        return already_saved(request, done, fallback=account)
     if contact:
         return redirect(contact)
     return _form_page(request, form, title=_("New contact at %(account)s") % {"account": account},

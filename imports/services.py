@@ -99,7 +99,8 @@ def import_check_start(*, job):
     if job.total_rows <= inline_limit():
         import_check_run(job_id=job.pk)
     else:
-        transaction.on_commit(lambda: _enqueue(import_check_task, job))
+        # robust: if even recording the failure fails, the committed check must not become a 500.
+        transaction.on_commit(lambda: _enqueue(import_check_task, job), robust=True)
 
 
 def _enqueue(task, job):

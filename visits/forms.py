@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
 from contacts.models import Contact
+from core.forms import CREATE_KEY, add_create_key
 from visits.models import CustomerIssue, Visit
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -71,6 +72,8 @@ class VisitForm(forms.ModelForm):
             Div(Div("follow_up_on", css_class="col-sm-6"), Div("location", css_class="col-sm-6"), css_class="row"),
             "version",
         )
+        if not self.instance.pk:
+            add_create_key(self)
 
     def _chosen_account_id(self, account):
         if self.instance.pk:
@@ -86,6 +89,7 @@ class VisitForm(forms.ModelForm):
         data = dict(self.cleaned_data)
         data.pop("account", None)
         data.pop("version", None)
+        data.pop(CREATE_KEY, None)
         return data
 
 

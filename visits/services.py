@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.services import account_touch
+from core.idempotency import creates_once
 from notifications.models import Kind
 from notifications.services import notify
 from visits.models import (
@@ -56,9 +57,15 @@ class _DatabaseLock:
 
 # --- Visits -------------------------------------------------------------------------------
 
+def _own_visit(pk, *, by, **_kwargs):
+    return Visit.objects.filter(author=by, pk=pk).first()
+
+
+@creates_once("visits.visit", find=_own_visit)
 @transaction.atomic
 def visit_log(*, account, by, contacts=(), issues=(), **fields):
-    """K-20: log a visit or touch, with the issues the customer raised (K-22)."""
+    """K-20: log a visit or touch, with the issues the customer raised (K-22); the issues are
+    part of the visit, so the visit form's one-time key (`key=`) covers them too."""
     visit = Visit(account=account, author=by, **fields)
     visit.log_month = month_of(visit.occurred_at)
     _refuse_if_locked(by.pk, visit.log_month)
@@ -174,6 +181,12 @@ def _record_overlaps(visit, contacts):
     )
     alerts = [OverlapAlert(visit=visit, other_visit=row.visit, contact=row.contact) for row in others]
     created = OverlapAlert.objects.bulk_create(alerts, ignore_conflicts=True)
+    if created:
+        # Read now what the page's warning names: after the commit a failing database would turn
+        # the answer for a saved visit into an error (one query here instead of three per alert).
+        # (bulk_create with ignore_conflicts sets no ids: read the visit's alerts back.)
+        created = list(OverlapAlert.objects.filter(visit=visit)
+                       .select_related("contact", "visit__author", "other_visit__author"))
     for alert in created:
         _tell_overlap(alert)
     return created
@@ -217,6 +230,11 @@ def can_follow_up(user, issue):
 STATUS_ORDER = list(CustomerIssue.Status.values)
 
 
+def _same_issue(pk, *, issue, **_kwargs):
+    return issue if issue.pk == pk else None
+
+
+@creates_once("visits.issue_follow_up", find=_same_issue)
 @transaction.atomic
 def issue_follow_up(*, issue, by, status, note="", resolution=""):
     """Move an issue forward. Allowed after sign-off: it changes only the follow-up."""

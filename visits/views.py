@@ -14,9 +14,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Account
 from core.exports import export_format, list_export
-from core.forms import add_service_error
+from core.forms import add_service_error, create_key
+from core.idempotency import AlreadySaved
 from core.params import filter_list, parse_month, reads_query
-from core.views import error_text, run_service
+from core.views import already_saved, error_text, run_service, saved_tag
 from visits import exports, selectors, services
 from visits.filters import GreenFilter, IssueFilter, VisitFilter
 from visits.forms import (
@@ -90,11 +91,14 @@ def visit_create(request):
     if request.method == "POST" and form.is_valid() and issues.is_valid():
         try:
             visit = services.visit_log(account=form.cleaned_data["account"], by=request.user,
-                                       issues=issues_from(issues), **form.service_fields())
+                                       key=form.cleaned_data["create_key"], issues=issues_from(issues),
+                                       **form.service_fields())
         except ValidationError as error:
             add_service_error(form, error)
+        except AlreadySaved as done:
+            return already_saved(request, done, fallback="visits:list")
         else:
-            messages.success(request, _("Visit logged."))
+            messages.success(request, _("Visit logged."), extra_tags=saved_tag(form.cleaned_data["create_key"]))
             for alert in visit.new_overlaps:
                 messages.warning(request, _("%(colleague)s also touched %(contact)s recently; they have been told.")
                                  % {"colleague": alert.other_visit.author, "contact": alert.contact})
@@ -190,9 +194,10 @@ def issue_follow_up(request, pk):
     if not form.is_valid():  # a status that is not one, say: tell, do not ignore it
         messages.error(request, error_text(form))
         return redirect(issue.visit)
-    return run_service(request, services.issue_follow_up, issue=issue, by=request.user, **form.cleaned_data,
-                       success=lambda _result: _("Issue updated: %(status)s.") % {
-                           "status": issue.get_status_display()},
+    # One update row per sending: a resent follow-up (its answer lost) is not logged twice.
+    return run_service(request, services.issue_follow_up, issue=issue, by=request.user,
+                       key=create_key(request.POST), **form.cleaned_data,
+                       success=lambda issue: _("Issue updated: %(status)s.") % {"status": issue.get_status_display()},
                        redirect_to=issue.visit)
 
 

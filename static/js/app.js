@@ -6,9 +6,22 @@ document.addEventListener("change", (event) => {
 });
 
 // A visit typed on a phone between meetings is never lost: the form keeps a
-// draft in this browser until it is submitted.
+// draft in this browser until the server says it is saved. The draft holds the
+// form's one-time key (create_key, core/idempotency.py), so sending it again, after
+// a failed answer or later from an offline queue, shows the visit made, not a second.
+const CREATE_KEY = "create_key";
+const DRAFT = "kam-draft:";
+// The page after a save names the key it saved (partials/messages.html): that draft is done.
+document.querySelectorAll("[data-saved-key]").forEach((el) => {
+  Object.keys(localStorage).filter((k) => k.startsWith(DRAFT)).forEach((k) => {
+    try {
+      if ((JSON.parse(localStorage.getItem(k))[CREATE_KEY] || [])[0] === el.dataset.savedKey) localStorage.removeItem(k);
+    } catch (e) { localStorage.removeItem(k); }
+  });
+});
 document.querySelectorAll("form[data-draft-key]").forEach((form) => {
-  const key = "kam-draft:" + form.dataset.draftKey;
+  const key = DRAFT + form.dataset.draftKey;
+  const keyField = form.elements[CREATE_KEY];
   const fields = () => Array.from(form.elements).filter((el) => el.name && el.type !== "hidden" && el.type !== "submit");
   const saved = localStorage.getItem(key);
   const banner = document.querySelector(".js-draft-restored");
@@ -21,19 +34,24 @@ document.querySelectorAll("form[data-draft-key]").forEach((form) => {
       if (el.type === "checkbox" || el.type === "radio") el.checked = data[el.name].includes(el.value);
       else el.value = data[el.name][0];
     });
+    if (keyField && data[CREATE_KEY]) keyField.value = data[CREATE_KEY][0];
     if (banner) banner.classList.remove("d-none");
+    if (data.sent) document.querySelector(".js-draft-sent")?.classList.remove("d-none");
   }
-  const store = () => {
+  const store = (sent) => {
     const data = {};
     fields().forEach((el) => {
       if ((el.type === "checkbox" || el.type === "radio") && !el.checked) return;
       (data[el.name] = data[el.name] || []).push(el.value);
     });
+    if (keyField) data[CREATE_KEY] = [keyField.value];
+    if (sent) data.sent = true;
     localStorage.setItem(key, JSON.stringify(data));
   };
-  form.addEventListener("input", store);
-  form.addEventListener("change", store);
-  form.addEventListener("submit", () => localStorage.removeItem(key));
+  form.addEventListener("input", () => store(false));
+  form.addEventListener("change", () => store(false));
+  // With a key the draft stays until the saved page confirms it; without one (an edit) it goes now.
+  form.addEventListener("submit", () => (keyField ? store(true) : localStorage.removeItem(key)));
   document.querySelector(".js-draft-discard")?.addEventListener("click", () => {
     localStorage.removeItem(key);
     window.location.reload();
