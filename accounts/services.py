@@ -4,6 +4,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import permissions
 from accounts.models import Account, AccountTeamMember, ProspectClaim
 from accounts.selectors import chain_up
 
@@ -106,13 +107,9 @@ def prospect_claim_file(*, account, by, reason=""):
         raise ValidationError(_active_claim_message(account)) from None
 
 
-def can_decide_claim(user, claim):
-    return user.is_admin or user.supervises(claim.claimant)
-
-
 @transaction.atomic
 def prospect_claim_decide(*, claim, by, approve, note=""):
-    if not can_decide_claim(by, claim):
+    if not permissions.can_decide_claim(by, claim):
         raise PermissionDenied(_("Only the claimant's supervisor decides this claim."))
     # Claim-then-act: only a pending claim changes, so two clicks decide once.
     new_status = ProspectClaim.Status.APPROVED if approve else ProspectClaim.Status.REJECTED
@@ -129,10 +126,26 @@ def prospect_claim_decide(*, claim, by, approve, note=""):
 
 @transaction.atomic
 def prospect_claim_withdraw(*, claim, by):
-    if claim.claimant_id != by.pk:
+    if not permissions.can_withdraw_claim(by, claim):
         raise PermissionDenied(_("Only the claimant can withdraw a claim."))
     ProspectClaim.objects.filter(pk=claim.pk, status=ProspectClaim.Status.PENDING).update(
         status=ProspectClaim.Status.WITHDRAWN, decided_at=timezone.now(),
     )
     claim.refresh_from_db()
     return claim
+
+
+# --- Competitors, orders, product map: an account's rows ------------------------------------
+
+@transaction.atomic
+def account_row_save(*, row, by):
+    """A competitor, order or product-map row of an account. The form leaves `account` out,
+    so Django skips the per-account unique rules; they are checked here."""
+    row.validate_constraints()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def account_row_delete(*, row, by):
+    row.delete()
