@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
+from care import permissions
 from care.birthdays import BIRTHDAYS_SQL, window_params
 from care.models import CareDigest, CareTask
 
@@ -91,17 +92,13 @@ def birthday_digests_generate(*, period, today=None):
 
 # --- Task lifecycle ------------------------------------------------------------------------
 
-def can_work_on(user, task):
-    return user.is_admin or task.owner_id == user.pk or user.supervises(task.owner)
-
-
 TOUCH_CHANNELS = {"call": "phone", "visit": "on_site", "sms": "sms", "email": "email", "wechat": "wechat"}
 
 
 @transaction.atomic
 def care_task_done(*, task, by, outcome, channel=None):
     """Done, with what happened. A call, visit or message also counts as a touch (K-44)."""
-    if not can_work_on(by, task):
+    if not permissions.can_work_on_task(by, task):
         raise PermissionDenied(_("Only the task's owner or their supervisor works on it."))
     if not outcome.strip():
         raise ValidationError({"outcome": _("Write what happened: the outcome is the point of the task.")})
@@ -129,7 +126,7 @@ def care_task_done(*, task, by, outcome, channel=None):
 
 @transaction.atomic
 def care_task_skip(*, task, by, reason):
-    if not can_work_on(by, task):
+    if not permissions.can_work_on_task(by, task):
         raise PermissionDenied(_("Only the task's owner or their supervisor works on it."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the task is skipped.")})
@@ -143,7 +140,7 @@ def care_task_skip(*, task, by, reason):
 
 @transaction.atomic
 def care_task_snooze(*, task, by, until, reason):
-    if not can_work_on(by, task):
+    if not permissions.can_work_on_task(by, task):
         raise PermissionDenied(_("Only the task's owner or their supervisor works on it."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the task moves.")})
@@ -330,6 +327,33 @@ def event_record(*, by, account=None, contact=None, kind, title, date, region=""
     event.save()
     transaction.on_commit(lambda: event_tasks_generate())
     return event
+
+
+# --- Settings: message templates, holiday calendars, occasions (K-41) -------------------------------
+
+@transaction.atomic
+def care_setting_save(*, setting, by):
+    """A message template, holiday calendar or occasion, as edited by an admin."""
+    if not permissions.can_change_care_settings(by):
+        raise PermissionDenied(_("Only admins change the care settings."))
+    setting.full_clean()
+    setting.save()
+    return setting
+
+
+# --- Gifts (K-43) ---------------------------------------------------------------------------------
+
+@transaction.atomic
+def gift_record(*, contact, by, given_on, occasion, gift, value=None, story=""):
+    from care.models import Gift
+
+    if not permissions.can_record_gift(by, contact):
+        raise PermissionDenied(_("Only the account team and their supervisor record gifts."))
+    record = Gift(contact=contact, given_by=by, given_on=given_on, occasion=occasion, gift=gift, value=value,
+                  story=story)
+    record.full_clean()
+    record.save()
+    return record
 
 
 # --- Cadence reminders and after-sales follow-ups (tiering, K-26) --------------------------------------

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.services import account_touch
+from visits import permissions
 from visits.models import (
     AfterSalesStep,
     CustomerIssue,
@@ -79,15 +80,11 @@ def _check_contacts(account, contacts):
                                % {"names": ", ".join(str(c) for c in strangers)}})
 
 
-def can_edit_visit(user, visit):
-    return visit.author_id == user.pk
-
-
 @transaction.atomic
 def visit_update(*, visit, by, version, contacts=None, **fields):
     """Only the author edits, and only an unlocked month. `version` is what the
     editor loaded: a save over someone else's newer save is refused, not merged."""
-    if not can_edit_visit(by, visit):
+    if not permissions.can_edit_visit(by, visit):
         raise PermissionDenied(_("Only the author edits a visit."))
     current = Visit.objects.select_for_update().get(pk=visit.pk)
     contacts_before = set(current.contacts.values_list("pk", flat=True))
@@ -117,7 +114,7 @@ def visit_update(*, visit, by, version, contacts=None, **fields):
 
 @transaction.atomic
 def visit_delete(*, visit, by):
-    if not can_edit_visit(by, visit):
+    if not permissions.can_edit_visit(by, visit):
         raise PermissionDenied(_("Only the author deletes a visit."))
     _refuse_if_locked(visit.author_id, visit.log_month)
     if visit.issues.exists():
@@ -195,17 +192,13 @@ def issue_add(*, visit, by, kind, description, department):
     return issue
 
 
-def can_follow_up(user, issue):
-    return user.is_admin or issue.owner_id == user.pk or user.supervises(issue.owner)
-
-
 STATUS_ORDER = list(CustomerIssue.Status.values)
 
 
 @transaction.atomic
 def issue_follow_up(*, issue, by, status, note="", resolution=""):
     """Move an issue forward. Allowed after sign-off: it changes only the follow-up."""
-    if not can_follow_up(by, issue):
+    if not permissions.can_follow_up_issue(by, issue):
         raise PermissionDenied(_("Only the issue's owner or their supervisor follows it up."))
     if STATUS_ORDER.index(status) < STATUS_ORDER.index(issue.status):
         raise ValidationError({"status": _("An issue moves forward only: it is already %(status)s.")
@@ -231,10 +224,6 @@ def submission_deadline(month):
     return last_day + timedelta(days=settings.VISITS_SIGNOFF_GRACE_DAYS)
 
 
-def can_sign_off(user, author):
-    return user.is_admin or user.supervises(author)
-
-
 def _event(log, kind, by, reason=""):
     SignOffEvent.objects.create(log=log, kind=kind, by=by, reason=reason)
 
@@ -258,7 +247,7 @@ def monthly_log_submit(*, author, month, by):
 
 
 def _decide(log, by, expected, new_status):
-    if not can_sign_off(by, log.author):
+    if not permissions.can_sign_off(by, log.author):
         raise PermissionDenied(_("Only the manager's supervisor signs off this log."))
     changed = MonthlyLog.objects.filter(pk=log.pk, status=expected).update(
         status=new_status, decided_by=by, decided_at=timezone.now())
@@ -270,7 +259,7 @@ def _decide(log, by, expected, new_status):
 
 @transaction.atomic
 def monthly_log_comment(*, log, visit, by, text):
-    if not can_sign_off(by, log.author):
+    if not permissions.can_sign_off(by, log.author):
         raise PermissionDenied(_("Only the manager's supervisor comments during sign-off."))
     if visit.author_id != log.author_id or visit.log_month != log.month:
         raise ValidationError(_("That visit is not part of this log."))

@@ -6,6 +6,7 @@ of queries however many rows lie behind them, and a real worker runs the birthda
 
 import time
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -389,14 +390,15 @@ def test_k43_the_owner_records_a_gift_with_its_story(client, manager, zhou):
         "Longjing tea", manager, date(2026, 3, 10), "280.00")
 
 
-@pytest.mark.parametrize("who", ["outsider", "teammate"])
-def test_k43_only_those_who_may_edit_the_account_record_gifts(client, request, zhou, who):
+@pytest.mark.parametrize("who, refusal", [("outsider", 404), ("teammate", 403)])
+def test_k43_only_those_who_may_edit_the_account_record_gifts(client, request, zhou, who, refusal):
+    """The outsider does not see the contact (404); the teammate sees it but may not act (403)."""
     client.force_login(request.getfixturevalue(who))
 
-    assert client.get(reverse("care:gift-add", args=[zhou.pk])).status_code == 404
+    assert client.get(reverse("care:gift-add", args=[zhou.pk])).status_code == refusal
     response = client.post(reverse("care:gift-add", args=[zhou.pk]),
                            {"given_on": "2026-03-10", "occasion": "Birthday", "gift": "Tea"})
-    assert response.status_code == 404
+    assert response.status_code == refusal
     assert not Gift.objects.exists()
 
 
@@ -556,3 +558,29 @@ def test_k40_a_worker_makes_todays_birthday_call_and_records_the_run(real_clock)
     assert (task.contact, task.owner, task.due_on) == (birthday, owner, today)
     run = JobRun.objects.get(task="care.tasks.birthday_tasks_generate")
     assert (run.status, run.rows) == ("succeeded", 1)
+
+
+# --- K-43 a gift is recorded by its service (issue 14) ------------------------------------------------------
+
+def test_k43_gift_record_keeps_the_story(manager, zhou):
+    from care.services import gift_record
+
+    gift = gift_record(contact=zhou, by=manager, given_on=date(2026, 3, 1), occasion="Birthday", gift="Tea set",
+                       value=Decimal("300"), story="He collects Yixing pots.")
+    assert (gift.contact, gift.given_by, gift.story) == (zhou, manager, "He collects Yixing pots.")
+
+
+def test_k43_gift_record_refuses_a_negative_value(manager, zhou):
+    from care.services import gift_record
+
+    with pytest.raises(ValidationError):
+        gift_record(contact=zhou, by=manager, given_on=date(2026, 3, 1), occasion="x", gift="x", value=Decimal("-1"))
+    assert not Gift.objects.exists()
+
+
+def test_k43_a_colleague_who_sees_the_contact_may_not_record_a_gift(teammate, zhou):
+    from care.services import gift_record
+
+    with pytest.raises(PermissionDenied):
+        gift_record(contact=zhou, by=teammate, given_on=date(2026, 3, 1), occasion="x", gift="x")
+    assert not Gift.objects.exists()
