@@ -530,6 +530,21 @@ def test_k41_an_admin_adds_an_occasion(client, admin):
     assert "Customer Day" in client.get(reverse("care:settings")).content.decode()
 
 
+def test_k41_care_setting_save_is_for_admins_and_validates(admin, supervisor):
+    from care.services import care_setting_save
+
+    calendar = HolidayCalendar.objects.get()
+    calendar.days_ahead = 9
+    with pytest.raises(PermissionDenied):
+        care_setting_save(setting=calendar, by=supervisor)
+    assert HolidayCalendar.objects.get().days_ahead == 3
+    care_setting_save(setting=calendar, by=admin)
+    assert HolidayCalendar.objects.get().days_ahead == 9
+    template = MessageTemplate(name="", channel="sms", body_en="x")
+    with pytest.raises(ValidationError):
+        care_setting_save(setting=template, by=admin)
+
+
 # --- A real worker runs the birthday job ---------------------------------------------------------------------------
 
 
