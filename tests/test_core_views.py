@@ -104,3 +104,15 @@ def test_a_callable_success_that_finds_nothing_to_say_adds_no_message():
     request = _request()
     run_service(request, lambda: None, success=lambda _r: "", redirect_to="/")
     assert not list(get_messages(request))
+
+
+@pytest.mark.django_db
+def test_a_template_asks_the_app_s_permissions_module(manager, admin):
+    from django.template import Context, Template
+
+    from plans.models import BankQuestion
+
+    question = BankQuestion(category="problem", text="What does a stop cost?", created_by=admin)
+    template = Template('{% load permissions %}{% may "plans.archive_question" user q as ok %}{{ ok }}')
+    assert template.render(Context({"user": admin, "q": question})) == "True"
+    assert template.render(Context({"user": manager, "q": question})) == "False"
