@@ -28,7 +28,7 @@ BIRTHDAYS = [
     Column(_("Date"), "birthday_on"),
     Column(_("Contact"), "contact"),
     Column(_("Title"), "contact.title"),
-    Column(_("Birthday"), "contact.birthday_display"),
+    Column(_("Birthday"), "contact.birthday_text"),
     Column(_("Account"), "contact.account"),
     Column(_("Responsible manager"), "contact.account.owner"),
     Column(_("Last gift"), _last_gift("gift")),

@@ -10,22 +10,10 @@ The rules for a lunar birthday (month M, day D, leap flag) in lunar year Y:
 join against them in SQL instead of converting contact by contact.
 """
 
-from datetime import date
-
-from lunar_python import Lunar, LunarMonth, LunarYear
-
 from care.models import LunarBirthday
 
-
-def solar_date(lunar_year, month, day, leap=False):
-    """The solar date of a lunar birthday in `lunar_year`, by the rules above."""
-    if leap and LunarYear.fromYear(lunar_year).getLeapMonth() == month:
-        month_number = -month  # lunar-python writes a leap month as a negative number
-    else:
-        month_number = month
-    length = LunarMonth.fromYm(lunar_year, month_number).getDayCount()
-    solar = Lunar.fromYmd(lunar_year, month_number, min(day, length)).getSolar()
-    return date(solar.getYear(), solar.getMonth(), solar.getDay())
+# The placement rules themselves live in core.calendars, shared with the contact page.
+from core.calendars import lunar_to_solar as solar_date
 
 
 def rows_for(lunar_year):

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
@@ -56,6 +57,9 @@ class CareTask(models.Model):
                                 blank=True, related_name="care_tasks")
     occasion = models.CharField(_("occasion"), max_length=100,
                                 help_text=_("What the task is for, e.g. the birthday's date this year."))
+    # The occasion's name in each language ({"en": …, "zh-hans": …, "zh-hant": …}), for a title in
+    # the reader's language: the key above keeps the English name only to stay unique.
+    occasion_names = models.JSONField(_("occasion names"), default=dict, blank=True)
     title = models.CharField(_("task"), max_length=200, blank=True,
                              help_text=_("For tasks entered by hand; generated ones are named by their kind."))
     message = models.TextField(_("suggested message"), blank=True)
@@ -109,7 +113,13 @@ class CareTask(models.Model):
             self.Kind.AFTER_SALES: _("After-sales follow-up: %(who)s"),
         }
         template = titles.get(self.kind, _("%(occasion)s: %(who)s"))
-        return template % {"who": who, "occasion": self.occasion.split("|")[-1]}
+        return template % {"who": who, "occasion": self.occasion_name}
+
+    @property
+    def occasion_name(self):
+        """The occasion as the reader names it: 春节 / 春節 / Chinese New Year (Spring Festival)."""
+        names = self.occasion_names or {}
+        return names.get(get_language() or "en") or names.get("en") or self.occasion.split("|")[-1]
 
     @property
     def is_overdue(self):

@@ -7,6 +7,7 @@ caught up the next day. Each returns the number of rows it made.
 """
 
 import calendar
+import json
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,18 +24,19 @@ CATCH_UP_DAYS = 7  # how far back a job looks for occasions it may have missed
 KEY_KINDS = list(Account.KEY_KINDS)
 
 INSERT_TASKS = """
-INSERT INTO care_caretask (kind, account_id, contact_id, occasion, title, message, owner_id, due_on, channel,
-                           status, outcome, snooze_reason, created_at)
-SELECT %(kind)s, s.account_id, s.contact_id, s.occasion, '', coalesce(s.message, ''), s.owner_id, s.due_on,
-       %(channel)s, 'open', '', '', now()
+INSERT INTO care_caretask (kind, account_id, contact_id, occasion, occasion_names, title, message, owner_id,
+                           due_on, channel, status, outcome, snooze_reason, created_at)
+SELECT %(kind)s, s.account_id, s.contact_id, s.occasion, %(occasion_names)s::jsonb, '', coalesce(s.message, ''),
+       s.owner_id, s.due_on, %(channel)s, 'open', '', '', now()
 FROM ({select}) s
 ON CONFLICT ON CONSTRAINT care_task_once_per_occasion DO NOTHING
 """
 
 
-def _insert(select, params, *, kind, channel):
+def _insert(select, params, *, kind, channel, occasion_names=None):
     with connection.cursor() as cursor:
-        cursor.execute(INSERT_TASKS.format(select=select), {**params, "kind": kind, "channel": channel})
+        cursor.execute(INSERT_TASKS.format(select=select), {
+            **params, "kind": kind, "channel": channel, "occasion_names": json.dumps(occasion_names or {})})
         return cursor.rowcount
 
 
@@ -211,7 +213,9 @@ def _greetings(*, day, names, template, days_ahead, today, channel):
     params = {"occasion": f"{day.isoformat()}|{names.get('en', '')}", "due_on": due_on, "template": template.pk,
               "name_en": names.get("en", ""), "name_hans": names.get("zh-hans", names.get("en", "")),
               "name_hant": names.get("zh-hant", names.get("en", "")), "key_kinds": KEY_KINDS}
-    return _insert(GREETING_SQL, params, kind=CareTask.Kind.HOLIDAY, channel=channel)
+    return _insert(GREETING_SQL, params, kind=CareTask.Kind.HOLIDAY, channel=channel,
+                   occasion_names={"en": params["name_en"], "zh-hans": params["name_hans"],
+                                   "zh-hant": params["name_hant"]})
 
 
 def holiday_tasks_generate(*, today=None):

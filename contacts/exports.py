@@ -14,6 +14,7 @@ CONTACTS = [
     Column(_("Phone"), "phone"),
     Column(_("E-mail"), "email"),
     Column(_("WeChat ID"), "wechat"),
+    Column(_("Birthday"), "birthday_text"),
     Column(_("Status"), "get_status_display"),
 ]
 

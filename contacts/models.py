@@ -4,10 +4,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Account
+from core.calendars import lunar_date_text, lunar_in_solar_year, month_day_text
+from core.fields import NarrowCharField
 
 phone_validator = RegexValidator(
     r"^\+?[0-9][0-9 ()\-]{4,22}[0-9](?:\s*(?:ext\.?|x|转|轉)\s*[0-9]{1,6})?$",
@@ -64,8 +67,8 @@ class Contact(models.Model):
         "self", verbose_name=_("reports to"), on_delete=models.SET_NULL, null=True, blank=True,
         related_name="reports", help_text=_("A contact of the same account."),
     )
-    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[phone_validator])
-    mobile = models.CharField(_("mobile"), max_length=40, blank=True, validators=[phone_validator])
+    phone = NarrowCharField(_("phone"), max_length=40, blank=True, validators=[phone_validator])
+    mobile = NarrowCharField(_("mobile"), max_length=40, blank=True, validators=[phone_validator])
     email = models.EmailField(_("e-mail"), blank=True)
     wechat = models.CharField(_("WeChat ID"), max_length=100, blank=True)
     address = models.TextField(_("address"), blank=True)
@@ -147,12 +150,24 @@ class Contact(models.Model):
 
     @property
     def birthday_display(self):
+        """The birthday as the reader writes it: a lunar one as 农历八月十五 with this year's solar
+        date beside it, since that is the day the call is due (K-10, K-40)."""
+        if self.birthday_calendar != self.Calendar.LUNAR or not self.birth_month:
+            return self.birthday_text
+        this_year = lunar_in_solar_year(timezone.localdate().year, self.birth_month, self.birth_day,
+                                        self.birth_leap_month)
+        if this_year is None:
+            return self.birthday_text
+        return _("%(birthday)s (this year %(date)s)") % {
+            "birthday": self.birthday_text, "date": month_day_text(this_year)}
+
+    @property
+    def birthday_text(self):
+        """The birthday alone, as exports write it and the importer reads it back."""
         if not self.birth_month:
             return ""
         if self.birthday_calendar == self.Calendar.LUNAR:
-            leap = _("leap ") if self.birth_leap_month else ""
-            return _("lunar %(leap)smonth %(month)s, day %(day)s") % {
-                "leap": leap, "month": self.birth_month, "day": self.birth_day}
+            return lunar_date_text(self.birth_month, self.birth_day, self.birth_leap_month, self.birth_year)
         year = f"{self.birth_year}-" if self.birth_year else ""
         return f"{year}{self.birth_month:02d}-{self.birth_day:02d}"
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Account, Order
 from contacts.models import BuyerRole, Contact
+from core.text import narrow
 from imports.parsing import (
     ParseError,
     parse_birthday,
@@ -440,7 +441,9 @@ class ContactImporter(Importer):
                 self.existing.setdefault((contact.account_id, _fold(contact.name)), []).append(contact)
         self.readers = {"gender": ChoiceReader(Contact.Gender.choices),
                         "preferred_channel": ChoiceReader(Contact.Channel.choices),
-                        "personality": ChoiceReader(Contact.Personality.choices)}
+                        "personality": ChoiceReader(Contact.Personality.choices),
+                        # As the model stores them, so a re-import of １３８… finds nothing changed.
+                        "mobile": lambda cell: narrow(text(cell)), "phone": lambda cell: narrow(text(cell))}
         self.role_reader = ChoiceReader(BuyerRole.Role.choices)
 
     def check(self, line, record):

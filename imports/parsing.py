@@ -8,13 +8,14 @@ import csv
 import io
 import itertools
 import re
-import unicodedata
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from core.text import narrow
 
 ENCODINGS = [
     ("auto", gettext_lazy("Detect automatically")),
@@ -131,7 +132,7 @@ def text(value):
 
 def _narrow(value):
     """Full-width digits and punctuation (１２３，／) to their ASCII forms."""
-    return unicodedata.normalize("NFKC", text(value)).strip()
+    return narrow(text(value))
 
 
 DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号號]?$")

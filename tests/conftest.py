@@ -47,3 +47,13 @@ def default_tiers(db):
     from tiering.defaults import ensure_default_tiers
 
     ensure_default_tiers()
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """A request in Chinese leaves its language active on the thread (LocaleMiddleware does not
+    reset it): without this, a later test reading English labels fails only in some orders."""
+    yield
+    from django.utils import translation
+
+    translation.activate("en")

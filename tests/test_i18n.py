@@ -70,3 +70,65 @@ def test_login_page_speaks_simplified_and_traditional_chinese(client):
     assert "登录" in client.get(reverse("login")).content.decode()
     client.post(reverse("set_language"), {"language": "zh-hant", "next": "/login/"})
     assert "登入" in client.get(reverse("login")).content.decode()
+
+
+# Mainland usage a Taiwan or Hong Kong reader notices at once, with the Traditional usage the
+# zh_Hant catalog writes instead. Characters are checked by OpenCC (爲 → 為, 裏 → 裡); words by
+# this list, because OpenCC's phrase table (s2twp) also rewrites good Traditional text
+# (類型 → 型別, 核准 → 核準) and would make the test cry wolf.
+MAINLAND_TERMS = {
+    "導入": "匯入", "導出": "匯出", "數據": "資料", "打印": "列印", "保存": "儲存", "創建": "建立",
+    "添加": "新增", "文件": "檔案", "聯繫人": "聯絡人", "視圖": "檢視", "打開": "開啟", "審批": "核准",
+    "程序": "程式", "用戶": "使用者", "默認": "預設", "設置": "設定", "菜單": "選單", "鏈接": "連結",
+    "搜索": "搜尋", "短信": "簡訊", "軟件": "軟體", "網絡": "網路", "視頻": "影片", "屏幕": "螢幕",
+    "字段": "欄位", "登錄": "登入", "點擊": "點選", "服務器": "伺服器", "加載": "載入", "信息": "訊息",
+}
+
+
+def _msgstrs(entry):
+    return list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+
+
+def test_traditional_catalog_is_written_in_traditional_usage():
+    import opencc
+
+    to_taiwan_characters = opencc.OpenCC("t2tw")
+    found = []
+    for entry in catalog("zh_Hant"):
+        for text in _msgstrs(entry):
+            if to_taiwan_characters.convert(text) != text:
+                found.append((entry.msgid, text, "characters"))
+            found += [(entry.msgid, text, f"{term} → {usage}") for term, usage in MAINLAND_TERMS.items()
+                      if term in text]
+    assert found == []
+
+
+def test_simplified_catalog_holds_no_traditional_characters():
+    import opencc
+
+    to_simplified = opencc.OpenCC("t2s")
+    found = [(entry.msgid, text) for entry in catalog("zh_Hans") for text in _msgstrs(entry)
+             if to_simplified.convert(text) != text]
+    assert found == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "zh-hans", "zh-hant"])
+def test_language_switcher_names_each_language_in_itself(client, manager, language):
+    """Someone who reads no Chinese must find the way back to English."""
+    client.force_login(manager)
+    client.post(reverse("set_language"), {"language": language, "next": "/"})
+    page = client.get("/").content.decode()
+    assert '<option value="en" lang="en">English</option>' in page or 'lang="en" selected>English' in page
+    assert ">简体中文</option>" in page and ">繁體中文</option>" in page
+    assert "英语" not in page and "英語" not in page
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans", "zh-hant"])
+def test_money_keeps_its_thousands_grouping_in_every_language(language):
+    from django.template.defaultfilters import floatformat
+    from django.utils import translation
+
+    with translation.override(language):
+        assert floatformat(10742000, "2g") == "10,742,000.00"
+        assert floatformat(150000, "0g") == "150,000"

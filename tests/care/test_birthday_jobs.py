@@ -344,6 +344,20 @@ def test_k40_the_list_is_e_mailed_in_the_recipients_language(manager, eager_cele
     assert {mail.to[0]: mail.subject for mail in mailoutbox}["li@example.com"] == "本月生日"
 
 
+def test_k40_a_lunar_birthday_in_the_e_mailed_list_reads_as_the_recipient_writes_it(
+        manager, eager_celery, mailoutbox, django_capture_on_commit_callbacks):
+    manager.language = "zh-hans"
+    manager.save()
+    birthday_contact(manager, 2, 1, calendar="lunar", name="Zhou")  # 农历二月初一 is 2026-03-19
+
+    with frozen(2026, 3, 1, hour=6), django_capture_on_commit_callbacks(execute=True):
+        birthday_digests_generate(period="month", today=date(2026, 3, 1))
+
+    body = {m.to[0]: m.body for m in mailoutbox}["li@example.com"]
+    assert "03-19 Zhou" in body and "农历二月初一（今年公历3月19日）" in body
+    assert "lunar" not in body
+
+
 def test_k40_the_last_gift_is_in_the_list(manager, eager_celery, mailoutbox, django_capture_on_commit_callbacks):
     from care.models import Gift
 

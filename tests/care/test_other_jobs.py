@@ -6,6 +6,8 @@ idempotent (K-44): a second run makes nothing."""
 from datetime import date, datetime, timedelta
 
 import pytest
+from django.urls import reverse
+from django.utils import translation
 
 from care.models import CareTask, Event, MessageTemplate, Occasion
 from care.services import (
@@ -78,6 +80,30 @@ def test_k41_a_traditional_chinese_owner_gets_the_traditional_text(zhou, manager
 
     [task] = [t for t in tasks("holiday") if t.occasion == SPRING_FESTIVAL_2026]
     assert "春節" in task.message and "Zhou" in task.message
+
+
+@pytest.mark.parametrize(("language", "title"), [
+    ("zh-hans", "节日问候（农历除夕）：Zhou"),
+    ("zh-hant", "節日問候（農曆除夕）：Zhou"),
+    ("en", "Holiday greeting (Chinese New Year's Eve): Zhou"),
+])
+def test_k41_the_task_title_names_the_holiday_in_the_readers_language(zhou, language, title):
+    """One task, read by a Chinese manager and by an English-reading supervisor."""
+    holiday_tasks_generate(today=date(2026, 2, 13))
+
+    [task] = [t for t in tasks("holiday") if t.occasion.startswith("2026-02-16")]
+    with translation.override(language):
+        assert task.display_title == title
+
+
+def test_k41_the_care_page_in_chinese_names_the_holiday_in_chinese(client, zhou, manager):
+    holiday_tasks_generate(today=date(2026, 2, 13))
+    client.force_login(manager)
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+
+    page = client.get(reverse("care:home")).content.decode()
+    # The greeting draft below it is for the customer, in the customer's language (here English).
+    assert "节日问候（农历除夕）：Zhou" in page and "Holiday greeting" not in page
 
 
 def test_k44_running_the_holiday_job_again_makes_nothing(zhou):
@@ -395,3 +421,18 @@ def test_k26_done_steps_are_no_tasks(start_letter, manager):
 
     assert after_sales_tasks_generate(today=date(2026, 3, 10)) == 0
     assert after_sales_tasks_generate(today=date(2026, 3, 10) + timedelta(days=1)) == 0
+
+
+def test_k41_tasks_made_before_names_were_kept_are_named_by_the_migration(zhou, manager):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("care.migrations.0004_occasion_names")
+    holiday_tasks_generate(today=date(2026, 2, 13))
+    CareTask.objects.filter(kind="holiday").update(occasion_names={})
+
+    migration.name_existing_holiday_tasks(apps, None)
+
+    [task] = [t for t in tasks("holiday") if t.occasion.startswith("2026-02-16")]
+    assert task.occasion_names == {"en": "Chinese New Year's Eve", "zh-hans": "农历除夕", "zh-hant": "農曆除夕"}

@@ -297,3 +297,14 @@ def test_contact_pages_cost_a_fixed_number_of_queries(client, manager, teammate,
         large = client.get(url)
 
     assert small.status_code == large.status_code == 200
+
+
+def test_k10_a_mobile_typed_in_full_width_digits_is_accepted_and_kept_as_digits(client, manager, account):
+    """A Chinese input method types １３８…; it is the same number."""
+    client.force_login(manager)
+    response = client.post(reverse("contacts:create", args=[account.pk]), contact_data(
+        name="Zhao", mobile="１３８００１３８００４", phone="＋８６ ２１－６１２３－４５６７"))
+
+    contact = Contact.objects.get(name="Zhao")
+    assertRedirects(response, contact.get_absolute_url())
+    assert (contact.mobile, contact.phone) == ("13800138004", "+86 21-6123-4567")

@@ -494,3 +494,15 @@ def test_with_the_worker_unreachable_a_large_file_says_so_and_can_be_tried_again
     job.refresh_from_db()
     assert job.status == "failed" and "could not be reached" in job.message
     assert not Account.objects.exists()
+
+
+def test_full_width_mobiles_are_read_as_digits(client, manager):
+    AccountFactory(name="上海华东机电有限公司", owner=manager)
+    client.force_login(manager)
+    rows = [["客户名称", "姓名", "手机"], ["上海华东机电有限公司", "张伟", "１３８００１３８００４"]]
+    job = import_file(client, "contacts", xlsx_file(rows))
+    assert outcomes(job) == [(2, "create")]
+    client.post(reverse("imports:apply", args=[job.pk]))
+    assert Contact.objects.get(name="张伟").mobile == "13800138004"
+    # The same file again finds nothing changed: the stored form is compared, not the typed one.
+    assert outcomes(import_file(client, "contacts", xlsx_file(rows))) == [(2, "skip")]

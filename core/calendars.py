@@ -1,0 +1,63 @@
+"""Lunar dates (农历 / 農曆) for every app: the solar date of a lunar month and day, and the
+way a lunar date is written in the reader's language.
+
+The placement rules live here, once, because birthdays (contacts, care) and festivals
+(care) both need them:
+1. A date in a leap month stays in the leap month when the lunar year has that leap
+   month; otherwise it falls in the ordinary month of the same number.
+2. Day 30 in a 29-day month falls on the month's last day (the 29th).
+"""
+
+from datetime import date
+
+from django.utils import formats
+from django.utils.translation import get_language, gettext, pgettext
+from lunar_python import Lunar, LunarMonth, LunarYear
+from lunar_python.util import LunarUtil
+
+# lunar-python writes Simplified characters; these are the only two a lunar date uses
+# that differ in Traditional writing (腊月 → 臘月, 闰 → 閏).
+_TRADITIONAL = str.maketrans({"腊": "臘", "闰": "閏"})
+
+
+def lunar_to_solar(lunar_year, month, day, leap=False):
+    """The solar date of lunar `month`/`day` (leap month if `leap`) in `lunar_year`."""
+    if leap and LunarYear.fromYear(lunar_year).getLeapMonth() == month:
+        month_number = -month  # lunar-python writes a leap month as a negative number
+    else:
+        month_number = month
+    length = LunarMonth.fromYm(lunar_year, month_number).getDayCount()
+    solar = Lunar.fromYmd(lunar_year, month_number, min(day, length)).getSolar()
+    return date(solar.getYear(), solar.getMonth(), solar.getDay())
+
+
+def lunar_in_solar_year(year, month, day, leap=False):
+    """The solar date in `year` of a yearly lunar date: lunar year `year`, or for a date late
+    in the lunar year (冬月, 腊月), lunar year `year - 1`, whose end falls in January or February."""
+    for lunar_year in (year, year - 1):
+        solar = lunar_to_solar(lunar_year, month, day, leap)
+        if solar.year == year:
+            return solar
+    return None  # a late-winter date can skip a solar year entirely; rare, and then there is none
+
+
+def lunar_date_text(month, day, leap=False, year=None):
+    """农历八月十五, 農曆1975年閏四月初八, "lunar month 8, day 15": the form the importer reads back."""
+    language = (get_language() or "en").lower()
+    if language.startswith("zh"):
+        words = f"{year}年" if year else ""
+        words += f"{'闰' if leap else ''}{LunarUtil.MONTH[month]}月{LunarUtil.DAY[day]}"
+        if language in ("zh-hant", "zh-tw", "zh-hk", "zh-mo"):
+            words = words.translate(_TRADITIONAL)
+        return pgettext("a date in the lunar calendar", "lunar %(date)s") % {"date": words}
+    if leap:
+        words = gettext("leap month %(month)s, day %(day)s") % {"month": month, "day": day}
+    else:
+        words = gettext("month %(month)s, day %(day)s") % {"month": month, "day": day}
+    text = pgettext("a date in the lunar calendar", "lunar %(date)s") % {"date": words}
+    return gettext("%(date)s, %(year)s") % {"date": text, "year": year} if year else text
+
+
+def month_day_text(value):
+    """A solar month and day in the reader's form: "September 25", "9月25日"."""
+    return formats.date_format(value, "MONTH_DAY_FORMAT")
