@@ -27,7 +27,8 @@ class AccountForm(forms.ModelForm):
     class Meta:
         model = Account
         fields = [
-            "name", "kind", "status", "industry", "size", "region", "founded_on", "business_scope", "parent",
+            "name", "kind", "status", "industry", "size", "region", "language", "founded_on", "business_scope",
+            "parent",
             "explicit_needs", "implicit_needs",
             "purchase_history", "competitor_opinion", "sentiment", "sentiment_notes", "relationship_style", "potential",
             "has_open_tender",
@@ -58,7 +59,7 @@ class AccountForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Fieldset(_("Base"), "name", "confirm_duplicate", "kind", "status", "industry", "size", "region",
-                     "founded_on", "business_scope", "parent"),
+                     "language", "founded_on", "business_scope", "parent"),
             Fieldset(_("Needs"), "explicit_needs", "implicit_needs"),
             Fieldset(_("Behaviour"), "purchase_history", "competitor_opinion", "sentiment", "sentiment_notes",
                      "relationship_style", "potential", "has_open_tender"),

@@ -93,6 +93,10 @@ class Account(models.Model):
     size = models.CharField(_("size"), max_length=20, choices=Size.choices, blank=True)
     business_scope = models.TextField(_("business scope"), blank=True)
     region = models.CharField(_("region"), max_length=100, blank=True, help_text=_("e.g. 华东 / Shanghai"))
+    language = models.CharField(
+        _("customer's language"), max_length=10, choices=settings.LANGUAGES, blank=True,
+        help_text=_("Greetings to this customer's contacts are drafted in it; empty: the responsible manager's."),
+    )
     founded_on = models.DateField(
         _("founding date"), null=True, blank=True,
         help_text=_("Used for company-anniversary care tasks."),

@@ -192,14 +192,16 @@ def holidays_between(holiday_calendar, start, end):
 GREETING_SQL = """
 SELECT c.account_id, c.id AS contact_id, %(occasion)s AS occasion, a.owner_id, %(due_on)s::date AS due_on,
        replace(replace(replace(
-           CASE u.language WHEN 'zh-hans' THEN t.body_zh_hans WHEN 'zh-hant' THEN t.body_zh_hant ELSE t.body_en END,
+           CASE lang.code WHEN 'zh-hans' THEN t.body_zh_hans WHEN 'zh-hant' THEN t.body_zh_hant ELSE t.body_en END,
            '{name}', c.name),
-           '{occasion}', CASE u.language WHEN 'zh-hans' THEN %(name_hans)s WHEN 'zh-hant' THEN %(name_hant)s
-                                         ELSE %(name_en)s END),
+           '{occasion}', CASE lang.code WHEN 'zh-hans' THEN %(name_hans)s WHEN 'zh-hant' THEN %(name_hant)s
+                                        ELSE %(name_en)s END),
            '{sender}', coalesce(nullif(u.display_name, ''), u.username)) AS message
 FROM contacts_contact c
 JOIN accounts_account a ON a.id = c.account_id
 JOIN users_user u ON u.id = a.owner_id
+-- The draft is for the customer: in the contact's language, else the account's, else the owner's.
+CROSS JOIN LATERAL (SELECT coalesce(nullif(c.language, ''), nullif(a.language, ''), u.language) AS code) lang
 JOIN care_messagetemplate t ON t.id = %(template)s
 WHERE c.status = 'active' AND c.archived_at IS NULL
   AND a.archived_at IS NULL AND a.status IN ('active', 'at_risk') AND a.kind = ANY(%(key_kinds)s)
@@ -220,7 +222,7 @@ def _greetings(*, day, names, template, days_ahead, today, channel):
 
 def holiday_tasks_generate(*, today=None):
     """K-41: N days before each holiday (lunar festivals on their solar day), a greeting task per
-    key-account contact, with the calendar's message in the owner's language."""
+    key-account contact, with the calendar's message in the customer's language (contact, account, else owner)."""
     from care.models import HolidayCalendar, Occasion
 
     today = today or timezone.localdate()

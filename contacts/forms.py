@@ -23,7 +23,7 @@ class ContactForm(forms.ModelForm):
         model = Contact
         fields = [
             "name", "gender", "title", "department", "reports_to",
-            "mobile", "phone", "email", "wechat", "address",
+            "mobile", "phone", "email", "wechat", "address", "language",
             "birthday_calendar", "birth_year", "birth_month", "birth_day", "birth_leap_month",
             "preferred_channel", "contact_rhythm", "personality", "hobbies", "family_notes",
         ]
@@ -44,7 +44,7 @@ class ContactForm(forms.ModelForm):
         self.helper = _helper(Layout(
             Fieldset(_("Person"), "name", "gender", "title", "department", "reports_to"),
             Fieldset(_("Reaching them"), "mobile", "phone", "email", "wechat", "address",
-                     "preferred_channel", "contact_rhythm"),
+                     "preferred_channel", "contact_rhythm", "language"),
             Fieldset(_("Birthday"), Div(
                 Div("birthday_calendar", css_class="col-12 col-sm-4"), Div("birth_year", css_class="col-4 col-sm-3"),
                 Div("birth_month", css_class="col-4 col-sm-2"), Div("birth_day", css_class="col-4 col-sm-3"),

@@ -85,6 +85,10 @@ class Contact(models.Model):
     birth_leap_month = models.BooleanField(
         _("leap month"), default=False, help_text=_("Lunar only: born in the leap (闰/閏) month."),
     )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True,
+        help_text=_("The language greetings to them are drafted in; empty: the account's."),
+    )
     preferred_channel = models.CharField(_("preferred channel"), max_length=10, choices=Channel.choices, blank=True)
     contact_rhythm = models.CharField(
         _("rhythm"), max_length=200, blank=True, help_text=_("e.g. an update by e-mail every Tuesday"),

@@ -19,6 +19,7 @@ from care.services import (
     holiday_tasks_generate,
     personnel_change_tasks_generate,
 )
+from contacts.models import Contact
 from contacts.services import contact_mark_left
 from tests.care.conftest import SHANGHAI, frozen
 from tests.factories import AccountFactory, ContactFactory, OrderFactory
@@ -104,6 +105,26 @@ def test_k41_the_care_page_in_chinese_names_the_holiday_in_chinese(client, zhou,
     page = client.get(reverse("care:home")).content.decode()
     # The greeting draft below it is for the customer, in the customer's language (here English).
     assert "节日问候（农历除夕）：Zhou" in page and "Holiday greeting" not in page
+
+
+def test_k41_the_greeting_draft_is_in_the_customers_language_not_the_managers(zhou, manager):
+    """An English-reading manager greets a Taiwanese contact in 繁體中文 and a Shanghai account in 简体中文."""
+    zhou.language = "zh-hant"
+    zhou.save()
+    wu = ContactFactory(account=AccountFactory(owner=manager, kind="strategic", language="zh-hans"), name="Wu")
+
+    holiday_tasks_generate(today=date(2026, 2, 14))
+
+    drafts = {t.contact: t.message for t in tasks("holiday") if t.occasion == SPRING_FESTIVAL_2026}
+    assert "春節" in drafts[zhou] and "Dear" not in drafts[zhou]
+    assert "春节" in drafts[wu] and "Dear" not in drafts[wu]
+
+
+def test_k41_a_contact_gets_the_language_field_on_the_form(client, manager, haier):
+    client.force_login(manager)
+    client.post(reverse("contacts:create", args=[haier.pk]), {"name": "Lin", "birthday_calendar": "solar",
+                                                              "language": "zh-hant"})
+    assert Contact.objects.get(name="Lin").language == "zh-hant"
 
 
 def test_k44_running_the_holiday_job_again_makes_nothing(zhou):
