@@ -1,4 +1,18 @@
-"""A default greeting and the China holiday calendar (K-41); admins change them in the app."""
+"""A default greeting, the China holiday calendar (K-41) and the lunar festivals that are care
+occasions but no public holiday; admins change them in the app."""
+
+# (English, 简体, 繁體, lunar month, lunar day, solar term, on by default). Only 元宵 is on: the
+# others are greeted by some teams and not others, so each admin turns on what their teams send
+# (per team) rather than every key contact receiving six more messages a year unasked.
+FESTIVALS = [
+    ("Lantern Festival", "元宵节", "元宵節", 1, 15, "", True),
+    ("Qixi Festival", "七夕", "七夕", 7, 7, "", False),
+    ("Double Ninth Festival", "重阳节", "重陽節", 9, 9, "", False),
+    ("Laba Festival", "腊八节", "臘八節", 12, 8, "", False),
+    # 腊月廿三 in the north; southern teams change the day to 24.
+    ("Little New Year", "小年", "小年", 12, 23, "", False),
+    ("Winter Solstice", "冬至", "冬至", None, None, "冬至", False),
+]
 
 
 def install_care_defaults(MessageTemplate, HolidayCalendar):  # noqa: N803 (model classes)
@@ -14,7 +28,22 @@ def install_care_defaults(MessageTemplate, HolidayCalendar):  # noqa: N803 (mode
     return True
 
 
-def ensure_care_defaults():
-    from care.models import HolidayCalendar, MessageTemplate
+def install_festivals(Occasion, MessageTemplate):  # noqa: N803 (model classes)
+    """The festivals above as occasions, once: an admin's edits or deletions are never undone."""
+    greeting = MessageTemplate.objects.order_by("pk").first()
+    if greeting is None or Occasion.objects.filter(calendar__in=["lunar", "solar_term"]).exists():
+        return False
+    Occasion.objects.bulk_create([
+        Occasion(name=en, name_zh_hans=hans, name_zh_hant=hant, calendar="solar_term" if term else "lunar",
+                 lunar_month=month, lunar_day=day, solar_term=term, days_ahead=1, template=greeting,
+                 is_active=active)
+        for en, hans, hant, month, day, term, active in FESTIVALS])
+    return True
 
-    return install_care_defaults(MessageTemplate, HolidayCalendar)
+
+def ensure_care_defaults():
+    from care.models import HolidayCalendar, MessageTemplate, Occasion
+
+    made = install_care_defaults(MessageTemplate, HolidayCalendar)
+    install_festivals(Occasion, MessageTemplate)
+    return made

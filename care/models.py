@@ -1,3 +1,5 @@
+import calendar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -216,14 +218,23 @@ class MessageTemplate(models.Model):
 
 
 class HolidayCalendar(models.Model):
-    """A public-holiday calendar from the `holidays` package (K-41): CN by default; HK, TW, SG…"""
+    """A public-holiday calendar from the `holidays` package (K-41): CN by default; HK, MO, TW, SG."""
 
-    country = models.CharField(_("country"), max_length=2, help_text=_("ISO code, e.g. CN, HK, TW, SG."))
+    class Country(models.TextChoices):
+        CN = "CN", _("Mainland China")
+        HK = "HK", _("Hong Kong")
+        MO = "MO", _("Macao")
+        TW = "TW", _("Taiwan")
+        SG = "SG", _("Singapore")
+
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices, default=Country.CN)
     subdivision = models.CharField(_("region"), max_length=10, blank=True)
     days_ahead = models.PositiveSmallIntegerField(_("days ahead"), default=3,
                                                   help_text=_("How many days before the holiday the task is due."))
     template = models.ForeignKey(MessageTemplate, verbose_name=_("message"), on_delete=models.PROTECT,
                                  related_name="+")
+    teams = models.ManyToManyField("users.Team", verbose_name=_("teams"), blank=True, related_name="+",
+                                   help_text=_("The teams whose customers are greeted; none chosen: every team."))
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -236,22 +247,98 @@ class HolidayCalendar(models.Model):
 
 
 class Occasion(models.Model):
-    """A care occasion an admin adds beside the public holidays, e.g. the company's customer day."""
+    """A care occasion beside the public holidays: a lunar festival that is no day off (元宵, 七夕,
+    重阳, 腊八, 小年), a solar term (冬至), or the company's own day, e.g. its customer day."""
 
-    name = models.CharField(_("occasion"), max_length=100)
-    date = models.DateField(_("date"))
+    class Calendar(models.TextChoices):
+        SOLAR = "solar", _("Solar date")
+        LUNAR = "lunar", _("Lunar month and day")
+        SOLAR_TERM = "solar_term", _("Solar term")
+
+    class SolarTerm(models.TextChoices):
+        LI_CHUN = "立春", _("Beginning of Spring (立春)")
+        QING_MING = "清明", _("Pure Brightness (清明)")
+        LI_XIA = "立夏", _("Beginning of Summer (立夏)")
+        XIA_ZHI = "夏至", _("Summer Solstice (夏至)")
+        LI_QIU = "立秋", _("Beginning of Autumn (立秋)")
+        LI_DONG = "立冬", _("Beginning of Winter (立冬)")
+        DONG_ZHI = "冬至", _("Winter Solstice (冬至)")
+
+    name = models.CharField(_("occasion"), max_length=100, help_text=_("As English readers see it."))
+    name_zh_hans = models.CharField(_("name in Simplified Chinese"), max_length=100, blank=True)
+    name_zh_hant = models.CharField(_("name in Traditional Chinese"), max_length=100, blank=True)
+    calendar = models.CharField(_("recurs by"), max_length=10, choices=Calendar.choices, default=Calendar.SOLAR)
+    date = models.DateField(_("date"), null=True, blank=True, help_text=_("For a solar date."))
+    lunar_month = models.PositiveSmallIntegerField(_("lunar month"), null=True, blank=True)
+    lunar_day = models.PositiveSmallIntegerField(
+        _("lunar day"), null=True, blank=True,
+        help_text=_("Day 30 falls on the 29th in a short month. 小年: 23 in the north, 24 in the south."))
+    lunar_leap = models.BooleanField(_("leap month"), default=False)
+    solar_term = models.CharField(_("solar term"), max_length=4, choices=SolarTerm.choices, blank=True)
     yearly = models.BooleanField(_("every year"), default=True)
     days_ahead = models.PositiveSmallIntegerField(_("days ahead"), default=3)
     template = models.ForeignKey(MessageTemplate, verbose_name=_("message"), on_delete=models.PROTECT,
                                  related_name="+")
+    teams = models.ManyToManyField("users.Team", verbose_name=_("teams"), blank=True, related_name="+",
+                                   help_text=_("The teams whose customers are greeted; none chosen: every team."))
+    is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         verbose_name = _("care occasion")
         verbose_name_plural = _("care occasions")
-        ordering = ["date"]
+        ordering = ["calendar", "date", "lunar_month", "lunar_day", "name"]
+        constraints = [
+            # Each way of recurring has its own fields, and only those.
+            models.CheckConstraint(name="occasion_recurs_completely", condition=(
+                Q(calendar="solar", date__isnull=False, lunar_month__isnull=True, solar_term="")
+                | Q(calendar="lunar", lunar_month__range=(1, 12), lunar_day__range=(1, 30), date__isnull=True,
+                    solar_term="", yearly=True)
+                | Q(calendar="solar_term", date__isnull=True, lunar_month__isnull=True, yearly=True)
+                & ~Q(solar_term=""))),
+        ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def display_name(self):
+        return self.names.get(get_language() or "en") or self.name
+
+    @property
+    def recurrence_text(self):
+        """How it recurs, as the reader writes it: 农历正月十五, 冬至, 06-18, 2026-06-18."""
+        from core.calendars import lunar_date_text
+
+        if self.calendar == self.Calendar.LUNAR:
+            return lunar_date_text(self.lunar_month, self.lunar_day, self.lunar_leap)
+        if self.calendar == self.Calendar.SOLAR_TERM:
+            return self.get_solar_term_display()
+        return self.date.strftime("%m-%d" if self.yearly else "%Y-%m-%d")
+
+    @property
+    def names(self):
+        return {"en": self.name, "zh-hans": self.name_zh_hans or self.name, "zh-hant": self.name_zh_hant or self.name}
+
+    def days_in(self, year):
+        """The solar dates the occasion falls on in `year` (none or one)."""
+        from core.calendars import lunar_in_solar_year, solar_term_in_year
+
+        if self.calendar == self.Calendar.LUNAR:
+            day = lunar_in_solar_year(year, self.lunar_month, self.lunar_day, self.lunar_leap)
+        elif self.calendar == self.Calendar.SOLAR_TERM:
+            day = solar_term_in_year(year, self.solar_term)
+        elif self.yearly:
+            day = in_year(self.date, year)
+        else:
+            day = self.date if self.date.year == year else None
+        return [day] if day else []
+
+
+def in_year(day, year):
+    """The same month and day in another year; Feb 29 falls on Feb 28 in common years."""
+    if day.month == 2 and day.day == 29 and not calendar.isleap(year):
+        return day.replace(year=year, day=28)
+    return day.replace(year=year)
 
 
 class Event(models.Model):

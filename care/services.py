@@ -6,7 +6,6 @@ idempotent, safe to run twice at once and safe to miss: a day it did not run is
 caught up the next day. Each returns the number of rows it made.
 """
 
-import calendar
 import json
 from datetime import timedelta
 
@@ -205,16 +204,19 @@ CROSS JOIN LATERAL (SELECT coalesce(nullif(c.language, ''), nullif(a.language, '
 JOIN care_messagetemplate t ON t.id = %(template)s
 WHERE c.status = 'active' AND c.archived_at IS NULL
   AND a.archived_at IS NULL AND a.status IN ('active', 'at_risk') AND a.kind = ANY(%(key_kinds)s)
+  -- A calendar or occasion chosen for some teams greets only their customers (NULL: every team).
+  AND (%(team_ids)s::bigint[] IS NULL OR u.team_id = ANY(%(team_ids)s::bigint[]))
 """
 
 
-def _greetings(*, day, names, template, days_ahead, today, channel):
+def _greetings(*, day, names, template, days_ahead, today, channel, team_ids=None):
     due_on = day - timedelta(days=days_ahead)
     if not (today - timedelta(days=CATCH_UP_DAYS) <= due_on <= today and day >= today):
         return 0
     params = {"occasion": f"{day.isoformat()}|{names.get('en', '')}", "due_on": due_on, "template": template.pk,
               "name_en": names.get("en", ""), "name_hans": names.get("zh-hans", names.get("en", "")),
-              "name_hant": names.get("zh-hant", names.get("en", "")), "key_kinds": KEY_KINDS}
+              "name_hant": names.get("zh-hant", names.get("en", "")), "key_kinds": KEY_KINDS,
+              "team_ids": team_ids or None}
     return _insert(GREETING_SQL, params, kind=CareTask.Kind.HOLIDAY, channel=channel,
                    occasion_names={"en": params["name_en"], "zh-hans": params["name_hans"],
                                    "zh-hant": params["name_hant"]})
@@ -227,27 +229,22 @@ def holiday_tasks_generate(*, today=None):
 
     today = today or timezone.localdate()
     made = 0
-    for holiday_calendar in HolidayCalendar.objects.filter(is_active=True).select_related("template"):
+    calendars = HolidayCalendar.objects.filter(is_active=True).select_related("template").prefetch_related("teams")
+    for holiday_calendar in calendars:
         horizon = today + timedelta(days=holiday_calendar.days_ahead)
         for day, names in holidays_between(holiday_calendar, today, horizon):
             made += _greetings(day=day, names=names, template=holiday_calendar.template,
                                days_ahead=holiday_calendar.days_ahead, today=today,
-                               channel=holiday_calendar.template.channel)
-    for occasion in Occasion.objects.select_related("template"):
-        days = [in_year(occasion.date, year) for year in (today.year, today.year + 1)] if occasion.yearly \
-            else [occasion.date]
-        for day in days:  # next year's too: an occasion on Jan 2 is greeted from December
-            made += _greetings(day=day, names={"en": occasion.name, "zh-hans": occasion.name,
-                                               "zh-hant": occasion.name},
-                               template=occasion.template, days_ahead=occasion.days_ahead, today=today,
-                               channel=occasion.template.channel)
+                               channel=holiday_calendar.template.channel,
+                               team_ids=[team.pk for team in holiday_calendar.teams.all()])
+    occasions = Occasion.objects.filter(is_active=True).select_related("template").prefetch_related("teams")
+    for occasion in occasions:
+        # Next year's too: an occasion on Jan 2 (or 腊八 in January) is greeted from December.
+        for day in [*occasion.days_in(today.year), *occasion.days_in(today.year + 1)]:
+            made += _greetings(day=day, names=occasion.names, template=occasion.template,
+                               days_ahead=occasion.days_ahead, today=today, channel=occasion.template.channel,
+                               team_ids=[team.pk for team in occasion.teams.all()])
     return made
-
-
-def in_year(day, year):
-    """The same month and day in another year; Feb 29 falls on Feb 28 in common years."""
-    return day.replace(year=year) if not (day.month == 2 and day.day == 29 and not calendar.isleap(year)) \
-        else day.replace(year=year, day=28)
 
 
 # --- Anniversaries, events, personnel changes (K-42, K-17) --------------------------------------------
@@ -338,12 +335,15 @@ def event_record(*, by, account=None, contact=None, kind, title, date, region=""
 # --- Settings: message templates, holiday calendars, occasions (K-41) -------------------------------
 
 @transaction.atomic
-def care_setting_save(*, setting, by):
-    """A message template, holiday calendar or occasion, as edited by an admin."""
+def care_setting_save(*, setting, by, teams=None):
+    """A message template, holiday calendar or occasion, as edited by an admin; `teams`, when
+    given, are the teams a calendar or occasion greets (none: every team)."""
     if not permissions.can_change_care_settings(by):
         raise PermissionDenied(_("Only admins change the care settings."))
     setting.full_clean()
     setting.save()
+    if teams is not None:
+        setting.teams.set(teams)
     return setting
 
 

@@ -14,8 +14,7 @@ from django.views.generic import CreateView, UpdateView
 
 from accounts.models import Account
 from care import exports, permissions, services
-from care.forms import DATE as DATE_WIDGET
-from care.forms import DoneForm, EventForm, GiftForm, SkipForm, SnoozeForm
+from care.forms import DoneForm, EventForm, GiftForm, HolidayCalendarForm, OccasionForm, SkipForm, SnoozeForm
 from care.models import CareTask, Event, HolidayCalendar, MessageTemplate, Occasion
 from care.selectors import birthday_rows
 from contacts.models import Contact
@@ -167,7 +166,8 @@ class AdminOnlyMixin:
 
     def form_valid(self, form):
         try:
-            self.object = services.care_setting_save(setting=form.instance, by=self.request.user)
+            self.object = services.care_setting_save(setting=form.instance, by=self.request.user,
+                                                     teams=form.cleaned_data.get("teams"))
         except ValidationError as error:
             add_service_error(form, error)
             return self.form_invalid(form)
@@ -184,22 +184,21 @@ def care_settings(request):
         raise Http404
     return render(request, "care/settings.html", {
         "templates": MessageTemplate.objects.all(),
-        "calendars": HolidayCalendar.objects.select_related("template"),
-        "occasions": Occasion.objects.select_related("template"),
+        "calendars": HolidayCalendar.objects.select_related("template").prefetch_related("teams"),
+        "occasions": Occasion.objects.select_related("template").prefetch_related("teams"),
         "events": Event.objects.filter(kind=Event.Kind.REGIONAL).order_by("-date")[:20],
     })
 
 
-def _crud(model, fields, widgets=None):
+def _crud(model, fields=None, widgets=None, form=None):
     from django.forms import modelform_factory
 
-    form = modelform_factory(model, fields=fields, widgets=widgets or {})
+    form = form or modelform_factory(model, fields=fields, widgets=widgets or {})
     create = type(f"{model.__name__}Create", (AdminOnlyMixin, CreateView), {"model": model, "form_class": form})
     update = type(f"{model.__name__}Update", (AdminOnlyMixin, UpdateView), {"model": model, "form_class": form})
     return create.as_view(), update.as_view()
 
 
 template_add, template_edit = _crud(MessageTemplate, ["name", "channel", "body_en", "body_zh_hans", "body_zh_hant"])
-calendar_add, calendar_edit = _crud(HolidayCalendar, ["country", "subdivision", "days_ahead", "template", "is_active"])
-occasion_add, occasion_edit = _crud(Occasion, ["name", "date", "yearly", "days_ahead", "template"],
-                                    {"date": DATE_WIDGET})
+calendar_add, calendar_edit = _crud(HolidayCalendar, form=HolidayCalendarForm)
+occasion_add, occasion_edit = _crud(Occasion, form=OccasionForm)

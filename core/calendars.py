@@ -12,7 +12,7 @@ from datetime import date
 
 from django.utils import formats
 from django.utils.translation import get_language, gettext, pgettext
-from lunar_python import Lunar, LunarMonth, LunarYear
+from lunar_python import Lunar, LunarMonth, LunarYear, Solar
 from lunar_python.util import LunarUtil
 
 # lunar-python writes Simplified characters; these are the only two a lunar date uses
@@ -61,3 +61,17 @@ def lunar_date_text(month, day, leap=False, year=None):
 def month_day_text(value):
     """A solar month and day in the reader's form: "September 25", "9月25日"."""
     return formats.date_format(value, "MONTH_DAY_FORMAT")
+
+
+# lunar-python names the terms of the next cycle in pinyin; these are the ones a June table holds.
+_TERM_PINYIN = {"DA_XUE": "大雪", "DONG_ZHI": "冬至", "XIAO_HAN": "小寒", "DA_HAN": "大寒", "LI_CHUN": "立春",
+                "YU_SHUI": "雨水", "JING_ZHE": "惊蛰"}
+
+
+def solar_term_in_year(year, term):
+    """The solar date in `year` of a solar term (节气) named in Simplified Chinese, e.g. 冬至."""
+    table = Solar.fromYmd(year, 6, 1).getLunar().getJieQiTable()
+    for name, solar in table.items():
+        if _TERM_PINYIN.get(name, name) == term and solar.getYear() == year:
+            return date(solar.getYear(), solar.getMonth(), solar.getDay())
+    return None

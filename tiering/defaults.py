@@ -6,6 +6,9 @@ them back on a database that has none (e.g. after tests flushed it).
 
 from decimal import Decimal
 
+# Stored as the first rule set's note; RuleSet.note_display shows it in the reader's language.
+DEFAULT_RULES_NOTE = "Default rules (K-30)"
+
 TIERS = [
     # code, name, rank, description, benefits, default, (channel group, touches, period, days)
     ("A", "Strategic 战略级", 1, "High spend, high repeat potential.",
@@ -31,7 +34,7 @@ def install_default_tiers(Tier, Requirement, RuleSet, Rule):  # noqa: N803 (mode
         Requirement.objects.create(tier=tiers[code], channel_group=group, touches=touches, period=period, days=days)
     version = (RuleSet.objects.order_by("-version").values_list("version", flat=True).first() or 0) + 1
     RuleSet.objects.filter(is_active=True).update(is_active=False)
-    rules = RuleSet.objects.create(version=version, note="Default rules (K-30)", is_active=True)
+    rules = RuleSet.objects.create(version=version, note=DEFAULT_RULES_NOTE, is_active=True)
     Rule.objects.create(rule_set=rules, position=1, tier=tiers["A"], top_revenue_percent=Decimal(20), min_potential=4)
     Rule.objects.create(rule_set=rules, position=2, tier=tiers["B"], open_tender=True)
     Rule.objects.create(rule_set=rules, position=3, tier=tiers["B"], min_growth=Decimal(10))

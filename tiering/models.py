@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
+from tiering.defaults import DEFAULT_RULES_NOTE
 
 
 class Tier(models.Model):
@@ -125,6 +126,17 @@ class TierChange(models.Model):
     def __str__(self):
         return f"{self.account_id}: {self.from_tier_id} → {self.to_tier_id}"
 
+    @property
+    def reason_display(self):
+        """The reason in the reader's language: the job writes none for a first tier (older rows
+        say "First evaluation" in English) and the words are chosen when shown."""
+        if self.source == AccountTier.Source.INITIAL and self.reason in ("", FIRST_EVALUATION):
+            return _("First evaluation")
+        return self.reason
+
+
+FIRST_EVALUATION = "First evaluation"  # what the first-tier job wrote before the reason was shown translated
+
 
 class RuleSet(models.Model):
     """A version of the tier rules (K-31). Saved rules never change: an edit is a new version."""
@@ -145,6 +157,12 @@ class RuleSet(models.Model):
 
     def __str__(self):
         return f"v{self.version}"
+
+    @property
+    def note_display(self):
+        """The default rules' note, written by the installer, in the reader's language."""
+        return _("Default rules (K-30)") if self.note == DEFAULT_RULES_NOTE else self.note
+
 
 
 class Rule(models.Model):

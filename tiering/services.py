@@ -41,7 +41,7 @@ def tier_evaluate(*, rule_set=None):
                 ON CONFLICT (account_id) DO NOTHING
                 RETURNING account_id, tier_id)
             INSERT INTO tiering_tierchange (account_id, to_tier_id, source, reason, at)
-            SELECT account_id, tier_id, 'initial', 'First evaluation', now() FROM first_tiers""", params.values)
+            SELECT account_id, tier_id, 'initial', '', now() FROM first_tiers""", params.values)
         cursor.execute(f"""{matched}
             INSERT INTO tiering_tierproposal (account_id, from_tier_id, to_tier_id, rule_set_id, rule_position,
                                               evidence, status, created_at, note)

@@ -225,6 +225,8 @@ def submission_deadline(month):
 
 
 def _event(log, kind, by, reason=""):
+    # The database pairs every status move with exactly one event (migration 0006): a move whose
+    # event is missing fails at commit, an event without its move fails here.
     SignOffEvent.objects.create(log=log, kind=kind, by=by, reason=reason)
 
 
@@ -246,11 +248,13 @@ def monthly_log_submit(*, author, month, by):
     return log
 
 
-def _decide(log, by, expected, new_status):
+def _decide(log, by, expected, new_status, **fields):
+    """One UPDATE per move: once approved, the log's row is frozen by the database (migration 0006),
+    so what the decision writes (the overall comment) goes with the status change."""
     if not permissions.can_sign_off(by, log.author):
         raise PermissionDenied(_("Only the manager's supervisor signs off this log."))
     changed = MonthlyLog.objects.filter(pk=log.pk, status=expected).update(
-        status=new_status, decided_by=by, decided_at=timezone.now())
+        status=new_status, decided_by=by, decided_at=timezone.now(), **fields)
     if not changed:
         raise ValidationError(_("This log is no longer %(status)s; reload the page.")
                               % {"status": MonthlyLog.Status(expected).label})
@@ -272,9 +276,7 @@ def monthly_log_comment(*, log, visit, by, text):
 
 @transaction.atomic
 def monthly_log_approve(*, log, by, overall_comment=""):
-    _decide(log, by, MonthlyLog.Status.SUBMITTED, MonthlyLog.Status.APPROVED)
-    MonthlyLog.objects.filter(pk=log.pk).update(overall_comment=overall_comment)
-    log.overall_comment = overall_comment
+    _decide(log, by, MonthlyLog.Status.SUBMITTED, MonthlyLog.Status.APPROVED, overall_comment=overall_comment)
     _event(log, SignOffEvent.Kind.APPROVED, by, overall_comment)
     return log
 

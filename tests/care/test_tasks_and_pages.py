@@ -599,3 +599,13 @@ def test_k43_a_colleague_who_sees_the_contact_may_not_record_a_gift(teammate, zh
     with pytest.raises(PermissionDenied):
         gift_record(contact=zhou, by=teammate, given_on=date(2026, 3, 1), occasion="x", gift="x")
     assert not Gift.objects.exists()
+
+
+def test_k41_the_calendar_page_saves_its_teams_through_the_service(client, admin, team):
+    client.force_login(admin)
+    template = MessageTemplate.objects.get()
+    response = client.post(reverse("care:calendar-add"), {"country": "HK", "subdivision": "", "days_ahead": "2",
+                                                          "template": template.pk, "teams": [team.pk],
+                                                          "is_active": "on"})
+    assertRedirects(response, reverse("care:settings"))
+    assert list(HolidayCalendar.objects.get(country="HK").teams.all()) == [team]

@@ -14,7 +14,8 @@ from accounts.models import Account, Order
 from contacts.models import BuyerRole, Contact
 from imports.models import ColumnMapping, ImportJob, ImportRow
 from tests.factories import AccountFactory, ContactFactory
-from visits.models import MonthlyLog, Visit
+from visits.models import Visit
+from visits.services import monthly_log_approve, monthly_log_submit
 
 ACCOUNTS_CSV = (
     "客户名称,负责人,行业,潜力,成立日期\n"
@@ -225,10 +226,11 @@ def test_orders_update_by_contract_number_and_skip_when_unchanged(client, manage
     assert Order.objects.count() == 2
 
 
-def test_historical_visits_with_contacts_and_a_locked_month(client, manager):
+def test_historical_visits_with_contacts_and_a_locked_month(client, manager, supervisor):
     account = AccountFactory(name="Acme", owner=manager)
     zhang = ContactFactory(account=account, name="张伟")
-    MonthlyLog.objects.create(author=manager, month=date(2024, 4, 1), status=MonthlyLog.Status.APPROVED)
+    april = monthly_log_submit(author=manager, month=date(2024, 4, 1), by=manager)
+    monthly_log_approve(log=april, by=supervisor)
     client.force_login(manager)
     file = ("account,occurred_at,purpose,summary,contacts,channel\n"
             "Acme,2024-05-26 14:30,季度回顾,讨论采购,张伟,上门拜访\n"

@@ -392,6 +392,30 @@ def test_k31_the_database_holds_one_active_rule_set():
         RuleSet.objects.create(version=99, is_active=True)
 
 
+@pytest.mark.parametrize(("language", "words"), [("en", "First evaluation"), ("zh-hans", "首次评定"),
+                                                  ("zh-hant", "首次評定")])
+def test_k32_the_first_tiers_reason_reads_in_the_readers_language(manager, language, words):
+    from django.utils import translation
+
+    haier = AccountFactory(owner=manager)
+    tier_evaluate()
+    change = TierChange.objects.get(account=haier)
+    with translation.override(language):
+        assert change.reason_display == words
+    # Rows written before the reason was translated when shown say it in English; they read the same.
+    TierChange.objects.filter(pk=change.pk).update(reason="First evaluation")
+    change.refresh_from_db()
+    with translation.override(language):
+        assert change.reason_display == words
+
+
+def test_k31_the_default_rules_note_reads_in_chinese():
+    from django.utils import translation
+
+    with translation.override("zh-hant"):
+        assert RuleSet.objects.get(version=1).note_display == "預設規則（K-30）"
+
+
 # --- Tiers from values, and the review opened by an admin (issue 14) -----------------------------
 
 def test_k31_tier_save_takes_values_and_replaces_the_cadence(admin):
