@@ -44,6 +44,11 @@ class AccountQuerySet(models.QuerySet):
         served = AccountTeamMember.objects.filter(account=OuterRef("pk"), user=user)
         return self.filter(Q(owner=user) | Exists(served) | Q(owner__team__supervisor=user))
 
+    def with_edit_flag(self, user):
+        """Each account knows whether `user` may change it, in the same query (accounts.permissions)."""
+        editable = Account.objects.editable_by(user).filter(pk=OuterRef("pk"))
+        return self.annotate(**{Account.edit_flag(user): Exists(editable)})
+
     def search(self, text):
         # Served by account_name_trgm: Django's icontains is UPPER(name) LIKE UPPER('%text%').
         return self.filter(name__icontains=text) if text else self
@@ -195,6 +200,11 @@ class Account(models.Model):
     @property
     def needs_profile_review(self):
         return self.touches_since_review >= self.PROFILE_REVIEW_EVERY
+
+    @staticmethod
+    def edit_flag(user):
+        """The annotation with_edit_flag() sets: named for the user, so it never answers for another."""
+        return f"editable_by_{user.pk}"
 
 
 class AccountTeamMember(models.Model):

@@ -150,13 +150,9 @@ def prospect_claim_file(*, account, by, reason=""):
         raise ValidationError(_active_claim_message(account)) from None
 
 
-def can_decide_claim(user, claim):
-    return user.is_admin or user.supervises(claim.claimant)
-
-
 @transaction.atomic
 def prospect_claim_decide(*, claim, by, approve, note=""):
-    if not can_decide_claim(by, claim):
+    if not permissions.can_decide_claim(by, claim):
         raise PermissionDenied(_("Only the claimant's supervisor decides this claim."))
     # Claim-then-act: only a pending claim changes, so two clicks decide once.
     new_status = ProspectClaim.Status.APPROVED if approve else ProspectClaim.Status.REJECTED
@@ -176,7 +172,7 @@ def prospect_claim_decide(*, claim, by, approve, note=""):
 
 @transaction.atomic
 def prospect_claim_withdraw(*, claim, by):
-    if claim.claimant_id != by.pk:
+    if not permissions.can_withdraw_claim(by, claim):
         raise PermissionDenied(_("Only the claimant can withdraw a claim."))
     ProspectClaim.objects.filter(pk=claim.pk, status=ProspectClaim.Status.PENDING).update(
         status=ProspectClaim.Status.WITHDRAWN, decided_at=timezone.now(),
@@ -262,3 +258,19 @@ def account_handover_withdraw(*, handover, by):
         raise ValidationError(_("This handover was already decided."))
     handover.refresh_from_db()
     return handover
+
+
+# --- Competitors, orders, product map: an account's rows ------------------------------------
+
+@transaction.atomic
+def account_row_save(*, row, by):
+    """A competitor, order or product-map row of an account. The form leaves `account` out,
+    so Django skips the per-account unique rules; they are checked here."""
+    row.validate_constraints()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def account_row_delete(*, row, by):
+    row.delete()

@@ -28,16 +28,21 @@ from core.exports import ExportMixin, list_export
 from core.forms import CREATE_KEY, add_service_error
 from core.idempotency import AlreadySaved
 from core.params import LenientFilterMixin
-from core.views import already_saved, error_text, run_service
+from core.views import already_saved, confirm_page, error_text, refuse, run_service
 
 
 def _visible(request, pk):
-    return get_object_or_404(Account.objects.visible_to(request.user).select_related("owner__team", "parent"), pk=pk)
+    return get_object_or_404(Account.objects.visible_to(request.user).with_edit_flag(request.user)
+                             .select_related("owner__team", "parent"), pk=pk)
 
 
 def _editable(request, pk):
-    """404, not 403, for an account out of scope: its existence is not disclosed."""
-    return get_object_or_404(Account.objects.editable_by(request.user).select_related("owner", "parent"), pk=pk)
+    """404 for an account out of scope (its existence is not disclosed); 403 for one the user
+    sees but may not change."""
+    account = _visible(request, pk)
+    if not permissions.can_edit_account(request.user, account):
+        raise PermissionDenied
+    return account
 
 
 class AccountListView(LenientFilterMixin, ExportMixin, FilterView):
@@ -73,7 +78,7 @@ def account_detail(request, pk):
         "active_claim": claims[0] if claims else None,
         "pending_handover": handover,
         "can_hand_over": handover is None and permissions.can_request_handover(request.user, account),
-        "can_edit": Account.objects.editable_by(request.user).filter(pk=account.pk).exists(),
+        "can_edit": permissions.can_edit_account(request.user, account),
         "claim_form": ClaimForm(),
     }
     return render(request, "accounts/account_detail.html", context)
@@ -113,32 +118,27 @@ def account_edit(request, pk):
 def account_archive(request, pk):
     account = _editable(request, pk)
     if request.method == "POST":
-        services.account_archive(account=account, by=request.user)
-        messages.success(request, _("“%(name)s” archived. Its history is kept; restore it any time.") % {
-            "name": account})
-        return redirect("accounts:list")
-    return render(request, "partials/confirm.html", {
-        "title": _("Archive %(name)s?") % {"name": account},
-        "message": _("The account disappears from lists and dashboards. Nothing is deleted: "
-                     "contacts, visits and history stay, and it can be restored."),
-        "confirm_label": _("Archive"), "cancel_url": account.get_absolute_url(),
-    })
+        return run_service(request, services.account_archive, account=account, by=request.user,
+                           success=_("“%(name)s” archived. Its history is kept; restore it any time.")
+                           % {"name": account}, redirect_to="accounts:list", on_error=account)
+    return confirm_page(request, title=_("Archive %(name)s?") % {"name": account},
+                        message=_("The account disappears from lists and dashboards. Nothing is deleted: "
+                                  "contacts, visits and history stay, and it can be restored."),
+                        label=_("Archive"), cancel_url=account.get_absolute_url())
 
 
 @require_POST
 def account_restore(request, pk):
     account = _editable(request, pk)
-    services.account_restore(account=account, by=request.user)
-    messages.success(request, _("“%(name)s” restored.") % {"name": account})
-    return redirect(account)
+    return run_service(request, services.account_restore, account=account, by=request.user,
+                       success=_("“%(name)s” restored.") % {"name": account}, redirect_to=account)
 
 
 @require_POST
 def account_profile_review(request, pk):
     account = _editable(request, pk)
-    services.account_profile_review(account=account, by=request.user)
-    messages.success(request, _("Profile review recorded."))
-    return redirect(account)
+    return run_service(request, services.account_profile_review, account=account, by=request.user,
+                       success=_("Profile review recorded."), redirect_to=account)
 
 
 def account_history(request, pk):
@@ -170,15 +170,13 @@ class AccountChildMixin:
         return kwargs
 
     def form_valid(self, form):
-        # The form leaves `account` out, so Django skips the per-account unique
-        # rules; check them here and answer at the field instead of with a 500.
         try:
-            form.instance.validate_constraints()
-        except ValidationError as error:
-            form.add_error(form.unique_field if hasattr(form, "unique_field") else None, error.messages)
+            self.object = services.account_row_save(row=form.instance, by=self.request.user)
+        except ValidationError as error:  # a per-account unique rule: answered at its field, not with a 500
+            form.add_error(getattr(form, "unique_field", None), error.messages)
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
-        return super().form_valid(form)
+        return redirect(self.get_success_url())
 
     def get_success_url(self):
         return self.account.get_absolute_url()
@@ -196,9 +194,8 @@ class AccountChildDeleteView(AccountChildMixin, DeleteView):
     template_name = "partials/confirm.html"
 
     def form_valid(self, form):
-        self.object.delete()
-        messages.success(self.request, _("Removed."))
-        return redirect(self.get_success_url())
+        return run_service(self.request, services.account_row_delete, row=self.object, by=self.request.user,
+                           success=_("Removed."), redirect_to=self.get_success_url())
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -249,19 +246,16 @@ product_add, product_edit, product_delete = child_views(ProductPosition, Product
 def claim_file(request, pk):
     account = _visible(request, pk)
     form = ClaimForm(request.POST)
-    if form.is_valid():
-        try:
-            services.prospect_claim_file(account=account, by=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Claim filed; your supervisor decides."))
-    return redirect(account)
+    if not form.is_valid():
+        return redirect(account)
+    return run_service(request, services.prospect_claim_file, account=account, by=request.user,
+                       reason=form.cleaned_data["reason"], success=_("Claim filed; your supervisor decides."),
+                       redirect_to=account)
 
 
 def claim_queue(request):
-    pending = ProspectClaim.objects.pending_for(request.user) if (
-        request.user.is_supervisor or request.user.is_admin) else ProspectClaim.objects.none()
+    pending = ProspectClaim.objects.pending_for(request.user) if permissions.can_decide_claims(
+        request.user) else ProspectClaim.objects.none()
     # The download holds both lists of the page, and all of my claims, not just the last 20.
     everything = (ProspectClaim.objects.filter(Q(pk__in=pending.values("pk")) | Q(claimant=request.user))
                   .select_related("account", "claimant", "decided_by").order_by("-created_at", "-pk"))
@@ -270,36 +264,31 @@ def claim_queue(request):
     mine = ProspectClaim.objects.filter(claimant=request.user).select_related("account", "decided_by")[:20]
     return render(request, "accounts/claim_queue.html", {
         "pending": pending, "mine": mine, "form": ClaimDecisionForm(),
+        "can_decide": permissions.can_decide_claims(request.user),
     })
 
 
 @require_POST
 def claim_decide(request, pk):
     claim = get_object_or_404(ProspectClaim.objects.select_related("account", "claimant__team"), pk=pk)
-    if not services.can_decide_claim(request.user, claim):
-        raise Http404
+    if not permissions.can_decide_claim(request.user, claim):
+        # A claimant sees their own claim, the rest see only the claims they decide.
+        raise PermissionDenied if claim.claimant_id == request.user.pk else Http404
     form = ClaimDecisionForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-        return redirect("accounts:claims")
-    try:
-        services.prospect_claim_decide(claim=claim, by=request.user, approve=form.cleaned_data["decision"] == "approve",
-                                       note=form.cleaned_data["note"])
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Claim on %(account)s: %(status)s.") % {
-            "account": claim.account, "status": claim.get_status_display()})
-    return redirect(reverse("accounts:claims"))
+        return refuse(request, form, "accounts:claims")
+    return run_service(request, services.prospect_claim_decide, claim=claim, by=request.user,
+                       approve=form.cleaned_data["decision"] == "approve", note=form.cleaned_data["note"],
+                       success=lambda _result: _("Claim on %(account)s: %(status)s.")
+                       % {"account": claim.account, "status": claim.get_status_display()},
+                       redirect_to="accounts:claims")
 
 
 @require_POST
 def claim_withdraw(request, pk):
     claim = get_object_or_404(ProspectClaim.objects.select_related("account"), pk=pk, claimant=request.user)
-    services.prospect_claim_withdraw(claim=claim, by=request.user)
-    messages.success(request, _("Claim withdrawn."))
-    return redirect(claim.account)
+    return run_service(request, services.prospect_claim_withdraw, claim=claim, by=request.user,
+                       success=_("Claim withdrawn."), redirect_to=claim.account)
 
 
 # --- Handovers to another team (K-05) -------------------------------------------------

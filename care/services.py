@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
+from care import permissions
 from care.birthdays import BIRTHDAYS_SQL, window_params
 from care.models import CareDigest, CareTask
 from core import outbox
@@ -114,10 +115,6 @@ def _digest_email(digest, start, end):
 
 # --- Task lifecycle ------------------------------------------------------------------------
 
-def can_work_on(user, task):
-    return user.is_admin or task.owner_id == user.pk or user.supervises(task.owner)
-
-
 TOUCH_CHANNELS = {"call": "phone", "visit": "on_site", "sms": "sms", "email": "email", "wechat": "wechat"}
 
 
@@ -131,7 +128,7 @@ def _same_task(pk, *, task, **_kwargs):
 @transaction.atomic
 def care_task_done(*, task, by, outcome, channel=None):
     """Done, with what happened. A call, visit or message also counts as a touch (K-44)."""
-    if not can_work_on(by, task):
+    if not permissions.can_work_on_task(by, task):
         raise PermissionDenied(_("Only the task's owner or their supervisor works on it."))
     if not outcome.strip():
         raise ValidationError({"outcome": _("Write what happened: the outcome is the point of the task.")})
@@ -154,7 +151,7 @@ def care_task_done(*, task, by, outcome, channel=None):
 
 @transaction.atomic
 def care_task_skip(*, task, by, reason):
-    if not can_work_on(by, task):
+    if not permissions.can_work_on_task(by, task):
         raise PermissionDenied(_("Only the task's owner or their supervisor works on it."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the task is skipped.")})
@@ -168,7 +165,7 @@ def care_task_skip(*, task, by, reason):
 
 @transaction.atomic
 def care_task_snooze(*, task, by, until, reason):
-    if not can_work_on(by, task):
+    if not permissions.can_work_on_task(by, task):
         raise PermissionDenied(_("Only the task's owner or their supervisor works on it."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the task moves.")})
@@ -360,6 +357,36 @@ def event_record(*, by, account=None, contact=None, kind, title, date, region=""
     # nightly care-event-tasks job makes the tasks anyway.
     transaction.on_commit(lambda: event_tasks_generate(), robust=True)
     return event
+
+
+# --- Settings: message templates, holiday calendars, occasions (K-41) -------------------------------
+
+@transaction.atomic
+def care_setting_save(*, setting, by, teams=None):
+    """A message template, holiday calendar or occasion, as edited by an admin; `teams`, when
+    given, are the teams a calendar or occasion greets (none: every team)."""
+    if not permissions.can_change_care_settings(by):
+        raise PermissionDenied(_("Only admins change the care settings."))
+    setting.full_clean()
+    setting.save()
+    if teams is not None:
+        setting.teams.set(teams)
+    return setting
+
+
+# --- Gifts (K-43) ---------------------------------------------------------------------------------
+
+@transaction.atomic
+def gift_record(*, contact, by, given_on, occasion, gift, value=None, story=""):
+    from care.models import Gift
+
+    if not permissions.can_record_gift(by, contact):
+        raise PermissionDenied(_("Only the account team and their supervisor record gifts."))
+    record = Gift(contact=contact, given_by=by, given_on=given_on, occasion=occasion, gift=gift, value=value,
+                  story=story)
+    record.full_clean()
+    record.save()
+    return record
 
 
 # --- Cadence reminders and after-sales follow-ups (tiering, K-26) --------------------------------------

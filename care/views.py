@@ -1,18 +1,19 @@
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, UpdateView
 
 from accounts.models import Account
-from care import exports, services
+from care import exports, permissions, services
 from care.forms import (
     BirthdayPeriodForm,
     DoneForm,
@@ -29,7 +30,7 @@ from contacts.models import Contact
 from core.exports import list_export
 from core.forms import add_service_error, create_key
 from core.params import note_ignored, reads_query
-from core.views import run_service
+from core.views import form_page, refuse, run_service, submit_form
 
 SECTION_LIMIT = 50
 
@@ -57,19 +58,18 @@ def care_home(request):
 
 def _task(request, pk):
     task = get_object_or_404(CareTask.objects.select_related("owner__team", "account", "contact"), pk=pk)
-    if not services.can_work_on(request.user, task):
-        raise Http404
+    if not permissions.can_work_on_task(request.user, task):
+        raise Http404  # a task is seen only by those who work on it
     return task
 
 
-def _run(request, action, success):
-    try:
-        action()
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, success)
-    return redirect(request.POST.get("next") or reverse("care:home"))
+def _back(request):
+    """Where the task was worked on (home, an account, a contact); only an address of this site."""
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                                require_https=request.is_secure()):
+        return back
+    return reverse("care:home")
 
 
 @require_POST
@@ -81,7 +81,7 @@ def task_done(request, pk):
     return run_service(request, services.care_task_done, task=task, by=request.user, outcome=outcome,
                        channel=channel, key=create_key(request.POST),
                        success=_("Done: %(task)s.") % {"task": task.display_title},
-                       redirect_to=request.POST.get("next") or reverse("care:home"))
+                       redirect_to=_back(request))
 
 
 @require_POST
@@ -89,8 +89,8 @@ def task_skip(request, pk):
     task = _task(request, pk)
     form = SkipForm(request.POST)
     reason = form.data.get("reason", "")
-    return _run(request, lambda: services.care_task_skip(task=task, by=request.user, reason=reason),
-                _("Skipped: %(task)s.") % {"task": task.display_title})
+    return run_service(request, services.care_task_skip, task=task, by=request.user, reason=reason,
+                       success=_("Skipped: %(task)s.") % {"task": task.display_title}, redirect_to=_back(request))
 
 
 @require_POST
@@ -98,10 +98,10 @@ def task_snooze(request, pk):
     task = _task(request, pk)
     form = SnoozeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a day and say why."))
-        return redirect(request.POST.get("next") or reverse("care:home"))
-    return _run(request, lambda: services.care_task_snooze(task=task, by=request.user, **form.cleaned_data),
-                _("Moved to %(day)s.") % {"day": form.cleaned_data["until"]})
+        return refuse(request, ValidationError(_("Choose a day and say why.")), _back(request))
+    return run_service(request, services.care_task_snooze, task=task, by=request.user, **form.cleaned_data,
+                       success=_("Moved to %(day)s.") % {"day": form.cleaned_data["until"]},
+                       redirect_to=_back(request))
 
 
 @reads_query(BirthdayPeriodForm)
@@ -129,19 +129,15 @@ def birthdays(request):
 
 def gift_add(request, contact_pk):
     contact = get_object_or_404(Contact.objects.visible_to(request.user).select_related("account"), pk=contact_pk)
-    if not Account.objects.editable_by(request.user).filter(pk=contact.account_id).exists():
-        raise Http404
+    if not permissions.can_record_gift(request.user, contact):
+        raise PermissionDenied
     form = GiftForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        gift = form.save(commit=False)
-        gift.contact, gift.given_by = contact, request.user
-        gift.save()
-        messages.success(request, _("Gift recorded."))
-        return redirect(contact)
-    return render(request, "partials/form_page.html", {
-        "form": form, "title": _("Gift for %(name)s") % {"name": contact}, "cancel_url": contact.get_absolute_url(),
-        "intro": _("Modest, with a story: what did you give, and why this gift for this person?"),
-    })
+    if saved := submit_form(request, form, lambda data: services.gift_record(contact=contact, by=request.user, **data),
+                            success=_("Gift recorded."), redirect_to=contact):
+        return saved
+    return form_page(request, form, title=_("Gift for %(name)s") % {"name": contact},
+                     cancel_url=contact.get_absolute_url(),
+                     intro=_("Modest, with a story: what did you give, and why this gift for this person?"))
 
 
 def event_add(request):
@@ -152,24 +148,18 @@ def event_add(request):
         account = contact.account
     elif request.GET.get("account", "").isdigit():
         account = get_object_or_404(Account.objects.visible_to(request.user), pk=request.GET["account"])
-    elif not request.user.is_admin:
-        raise Http404  # only admins declare regional events without an account
-    if account and not Account.objects.editable_by(request.user).filter(pk=account.pk).exists():
-        raise Http404
-    form = EventForm(request.POST or None, regional_allowed=request.user.is_admin and not account)
-    if request.method == "POST" and form.is_valid():
-        try:
-            event = services.event_record(by=request.user, account=account, contact=contact, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Event recorded: %(event)s.") % {"event": event})
-            return redirect(contact or account or reverse("care:home"))
+    if not permissions.can_record_event(request.user, account):
+        raise PermissionDenied if account else Http404  # no page of regional events for non-admins
+    form = EventForm(request.POST or None, regional_allowed=not account and permissions.can_record_event(
+        request.user, None))
+    if saved := submit_form(request, form, lambda data: services.event_record(by=request.user, account=account,
+                                                                               contact=contact, **data),
+                            success=lambda event: _("Event recorded: %(event)s.") % {"event": event},
+                            redirect_to=contact or account or reverse("care:home")):
+        return saved
     cancel = (contact or account).get_absolute_url() if (contact or account) else reverse("care:home")
-    return render(request, "partials/form_page.html", {
-        "form": form, "title": _("New event"), "cancel_url": cancel,
-        "intro": _("A store opening, a wedding, a storm: the owner gets a care task for it."),
-    })
+    return form_page(request, form, title=_("New event"), cancel_url=cancel,
+                     intro=_("A store opening, a wedding, a storm: the owner gets a care task for it."))
 
 
 # --- Admin pages: message templates, holiday calendars, occasions (K-41) ---------------------------
@@ -178,16 +168,22 @@ class AdminOnlyMixin:
     template_name = "care/admin_form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_admin:
-            raise Http404
+        if not permissions.can_change_care_settings(request.user):
+            raise Http404  # the settings are shown to no one else
         return super().dispatch(request, *args, **kwargs)
 
     def get_success_url(self):
         return reverse("care:settings")
 
     def form_valid(self, form):
+        try:
+            self.object = services.care_setting_save(setting=form.instance, by=self.request.user,
+                                                     teams=form.cleaned_data.get("teams"))
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
-        return super().form_valid(form)
+        return redirect(self.get_success_url())
 
     def get_context_data(self, **kwargs):
         # The page's heading and tab title: "Holiday calendar", not the model's lowercase name.
@@ -196,7 +192,7 @@ class AdminOnlyMixin:
 
 
 def care_settings(request):
-    if not request.user.is_admin:
+    if not permissions.can_change_care_settings(request.user):
         raise Http404
     return render(request, "care/settings.html", {
         "templates": MessageTemplate.objects.all(),

@@ -116,12 +116,22 @@ def relationship_add(*, from_contact, to_contact, kind, note="", by):
 
 
 @transaction.atomic
+def relationship_remove(*, relationship, by):
+    relationship.delete()
+
+
+@transaction.atomic
 def decision_step_save(*, step, by):
     if step.responsible and step.responsible.account_id != step.account_id:
         raise ValidationError({"responsible": _("Choose a contact of this account.")})
     step.full_clean()
     step.save()
     return step
+
+
+@transaction.atomic
+def decision_step_remove(*, step, by):
+    step.delete()
 
 
 @transaction.atomic

@@ -1,17 +1,16 @@
 from collections import defaultdict
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Account
 from accounts.selectors import history_page
-from contacts import exports, services
+from contacts import exports, permissions, services
 from contacts.dangers import account_dangers, with_danger_score
 from contacts.filters import ContactFilter
 from contacts.forms import (
@@ -24,41 +23,31 @@ from contacts.forms import (
 )
 from contacts.models import BuyerRole, Contact, DecisionStep, Relationship, SelfQuestionReview
 from core.exports import list_export
-from core.forms import CREATE_KEY, add_service_error
+from core.forms import CREATE_KEY
 from core.idempotency import AlreadySaved
 from core.params import filter_list, reads_query
-from core.views import already_saved
+from core.views import already_saved, confirm_page, form_page, run_service, submit_form
 
 
 def _account(request, pk, *, edit=False):
-    accounts = Account.objects.editable_by(request.user) if edit else Account.objects.visible_to(request.user)
-    return get_object_or_404(accounts, pk=pk)
+    """404 outside the user's scope; 403 for an account they see but whose contacts they may not change."""
+    account = get_object_or_404(Account.objects.visible_to(request.user).with_edit_flag(request.user), pk=pk)
+    if edit and not permissions.can_edit_contacts(request.user, account):
+        raise PermissionDenied
+    return account
 
 
 def _contact(request, pk, *, edit=False):
     contact = get_object_or_404(Contact.objects.visible_to(request.user).select_related("account", "reports_to"),
                                 pk=pk)
-    if edit:
-        _account(request, contact.account_id, edit=True)
+    if edit and not permissions.can_edit_contact(request.user, contact):
+        raise PermissionDenied
     return contact
 
 
-def _save(form, request, action, success):
-    """Run a service on a valid form; a rule it breaks shows at the field, nothing typed is lost."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        result = action(form.cleaned_data)
-    except ValidationError as error:
-        add_service_error(form, error)
-        return None
-    messages.success(request, success)
-    return result
-
-
 def _form_page(request, form, *, title, cancel_url, account=None, intro=""):
-    return render(request, "contacts/form_page.html",
-                  {"form": form, "title": title, "cancel_url": cancel_url, "account": account, "intro": intro})
+    return form_page(request, form, title=title, cancel_url=cancel_url, template="contacts/form_page.html",
+                     account=account, intro=intro)
 
 
 @reads_query(ContactFilter)
@@ -80,12 +69,13 @@ def contact_create(request, account_pk):
     account = _account(request, account_pk, edit=True)
     form = ContactForm(request.POST or None, account=account)
     try:
-        contact = _save(form, request, lambda data: services.contact_create(
-            account=account, by=request.user, key=data.pop(CREATE_KEY), **data), _("Contact added."))
+        saved = submit_form(request, form, lambda data: services.contact_create(
+            account=account, by=request.user, key=data.pop(CREATE_KEY), **data),
+            success=_("Contact added."), redirect_to=lambda contact: contact)
     except AlreadySaved as done:
         return already_saved(request, done, fallback=account)
-    if contact:
-        return redirect(contact)
+    if saved:
+        return saved
     return _form_page(request, form, title=_("New contact at %(account)s") % {"account": account},
                       cancel_url=account.get_absolute_url(), account=account)
 
@@ -100,7 +90,7 @@ def contact_detail(request, pk):
         "relationships_to": contact.relationships_to.select_related("from_contact"),
         "changes": contact.changes.select_related("recorded_by")[:10],
         "reports": contact.reports.filter(archived_at__isnull=True),
-        "can_edit": Account.objects.editable_by(request.user).filter(pk=contact.account_id).exists(),
+        "can_edit": permissions.can_edit_contact(request.user, contact),
     }
     return render(request, "contacts/contact_detail.html", context)
 
@@ -116,9 +106,10 @@ def contact_history(request, pk):
 def contact_edit(request, pk):
     contact = _contact(request, pk, edit=True)
     form = ContactForm(request.POST or None, instance=contact, account=contact.account)
-    if _save(form, request, lambda data: services.contact_update(contact=contact, by=request.user, **data),
-             _("Contact saved.")):
-        return redirect(contact)
+    if saved := submit_form(request, form, lambda data: services.contact_update(contact=contact, by=request.user,
+                                                                                 **data),
+                            success=_("Contact saved."), redirect_to=contact):
+        return saved
     return _form_page(request, form, title=_("Edit %(name)s") % {"name": contact},
                       cancel_url=contact.get_absolute_url(), account=contact.account)
 
@@ -126,9 +117,11 @@ def contact_edit(request, pk):
 def contact_left(request, pk):
     contact = _contact(request, pk, edit=True)
     form = LeftForm(request.POST or None)
-    if _save(form, request, lambda data: services.contact_mark_left(contact=contact, by=request.user, **data),
-             _("%(name)s marked as left; their roles are open until someone new holds them.") % {"name": contact}):
-        return redirect(contact)
+    if saved := submit_form(
+            request, form, lambda data: services.contact_mark_left(contact=contact, by=request.user, **data),
+            success=_("%(name)s marked as left; their roles are open until someone new holds them.")
+            % {"name": contact}, redirect_to=contact):
+        return saved
     return _form_page(request, form, title=_("%(name)s has left %(account)s") % {
         "name": contact, "account": contact.account}, cancel_url=contact.get_absolute_url(), account=contact.account,
         intro=_("The contact stays on file. Their buyer roles become open and the account is flagged."))
@@ -137,14 +130,11 @@ def contact_left(request, pk):
 def contact_archive(request, pk):
     contact = _contact(request, pk, edit=True)
     if request.method == "POST":
-        services.contact_archive(contact=contact, by=request.user)
-        messages.success(request, _("Contact archived."))
-        return redirect(contact.account)
-    return render(request, "partials/confirm.html", {
-        "title": _("Archive %(name)s?") % {"name": contact},
-        "message": _("The contact disappears from the account and the org chart. Their history is kept."),
-        "confirm_label": _("Archive"), "cancel_url": contact.get_absolute_url(),
-    })
+        return run_service(request, services.contact_archive, contact=contact, by=request.user,
+                           success=_("Contact archived."), redirect_to=contact.account, on_error=contact)
+    return confirm_page(request, title=_("Archive %(name)s?") % {"name": contact},
+                        message=_("The contact disappears from the account and the org chart. Their history is kept."),
+                        label=_("Archive"), cancel_url=contact.get_absolute_url())
 
 
 def role_add(request, contact_pk):
@@ -160,9 +150,9 @@ def role_edit(request, pk):
 
 def _role_form(request, contact, role):
     form = BuyerRoleForm(request.POST or None, instance=role, user=request.user)
-    if _save(form, request, lambda data: services.buyer_role_save(role=form.instance, by=request.user),
-             _("Role saved.")):
-        return redirect(contact)
+    if saved := submit_form(request, form, lambda data: services.buyer_role_save(role=form.instance, by=request.user),
+                            success=_("Role saved."), redirect_to=contact):
+        return saved
     return _form_page(request, form, title=_("Buyer role of %(name)s") % {"name": contact},
                       cancel_url=contact.get_absolute_url(), account=contact.account)
 
@@ -171,23 +161,21 @@ def role_delete(request, pk):
     role = get_object_or_404(BuyerRole.objects.select_related("contact"), pk=pk)
     contact = _contact(request, role.contact_id, edit=True)
     if request.method == "POST":
-        services.buyer_role_remove(role=role, by=request.user)
-        messages.success(request, _("Role removed."))
-        return redirect(contact)
-    return render(request, "partials/confirm.html", {
-        "title": _("Remove this role?"),
-        "message": _("%(name)s will no longer be recorded as %(role)s.") % {
-            "name": contact, "role": role.get_role_display()},
-        "confirm_label": _("Remove"), "cancel_url": contact.get_absolute_url(),
-    })
+        return run_service(request, services.buyer_role_remove, role=role, by=request.user,
+                           success=_("Role removed."), redirect_to=contact)
+    return confirm_page(request, title=_("Remove this role?"),
+                        message=_("%(name)s will no longer be recorded as %(role)s.")
+                        % {"name": contact, "role": role.get_role_display()},
+                        label=_("Remove"), cancel_url=contact.get_absolute_url())
 
 
 def relationship_add(request, contact_pk):
     contact = _contact(request, contact_pk, edit=True)
     form = RelationshipForm(request.POST or None, contact=contact)
-    if _save(form, request, lambda data: services.relationship_add(from_contact=contact, by=request.user, **data),
-             _("Relationship recorded.")):
-        return redirect(contact)
+    if saved := submit_form(request, form, lambda data: services.relationship_add(from_contact=contact,
+                                                                                   by=request.user, **data),
+                            success=_("Relationship recorded."), redirect_to=contact):
+        return saved
     return _form_page(request, form, title=_("Relationship of %(name)s") % {"name": contact},
                       cancel_url=contact.get_absolute_url(), account=contact.account)
 
@@ -196,9 +184,8 @@ def relationship_add(request, contact_pk):
 def relationship_delete(request, pk):
     relationship = get_object_or_404(Relationship, pk=pk)
     contact = _contact(request, relationship.from_contact_id, edit=True)
-    relationship.delete()
-    messages.success(request, _("Relationship removed."))
-    return redirect(contact)
+    return run_service(request, services.relationship_remove, relationship=relationship, by=request.user,
+                       success=_("Relationship removed."), redirect_to=contact)
 
 
 def org_chart(request, account_pk):
@@ -213,7 +200,7 @@ def org_chart(request, account_pk):
     return render(request, "contacts/org_chart.html", {
         "account": account, "tree": services.org_chart(contacts), "steps": steps,
         "roles": BuyerRole.Role.choices,
-        "can_edit": Account.objects.editable_by(request.user).filter(pk=account.pk).exists(),
+        "can_edit": permissions.can_edit_contacts(request.user, account),
     })
 
 
@@ -231,9 +218,11 @@ def decision_step_edit(request, pk):
 
 def _step_form(request, account, step):
     form = DecisionStepForm(request.POST or None, instance=step, account=account)
-    if _save(form, request, lambda data: services.decision_step_save(step=form.instance, by=request.user),
-             _("Decision step saved.")):
-        return redirect("contacts:org-chart", account.pk)
+    if saved := submit_form(request, form,
+                            lambda data: services.decision_step_save(step=form.instance, by=request.user),
+                            success=_("Decision step saved."),
+                            redirect_to=reverse("contacts:org-chart", args=[account.pk])):
+        return saved
     return _form_page(request, form, title=_("Decision-process step"),
                       cancel_url=reverse("contacts:org-chart", args=[account.pk]), account=account)
 
@@ -242,18 +231,19 @@ def _step_form(request, account, step):
 def decision_step_delete(request, pk):
     step = get_object_or_404(DecisionStep, pk=pk)
     account = _account(request, step.account_id, edit=True)
-    step.delete()
-    messages.success(request, _("Decision step removed."))
-    return redirect("contacts:org-chart", account.pk)
+    return run_service(request, services.decision_step_remove, step=step, by=request.user,
+                       success=_("Decision step removed."),
+                       redirect_to=reverse("contacts:org-chart", args=[account.pk]))
 
 
 def self_questions(request, account_pk):
     account = _account(request, account_pk)
-    can_edit = Account.objects.editable_by(request.user).filter(pk=account.pk).exists()
+    can_edit = permissions.can_edit_contacts(request.user, account)
     form = SelfQuestionReviewForm(request.POST or None)
-    if can_edit and _save(form, request, lambda data: services.self_question_review_create(
-            account=account, by=request.user, **data), _("Review recorded.")):
-        return redirect("contacts:self-questions", account.pk)
+    if can_edit and (saved := submit_form(
+            request, form, lambda data: services.self_question_review_create(account=account, by=request.user, **data),
+            success=_("Review recorded."), redirect_to=reverse("contacts:self-questions", args=[account.pk]))):
+        return saved
     reviews = Paginator(SelfQuestionReview.objects.filter(account=account).select_related("reviewed_by"), 10)
     page = reviews.get_page(request.GET.get("page"))
     return render(request, "contacts/self_questions.html", {

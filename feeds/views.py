@@ -1,13 +1,13 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from core.views import confirm_page, run_service
 from feeds import services
 from feeds.ical import calendar
 from feeds.models import CalendarFeedToken
@@ -19,34 +19,29 @@ def feed_page(request):
     token = CalendarFeedToken.objects.filter(user=request.user).first()
     link = request.build_absolute_uri(reverse("feeds:feed", args=[token.secret])) if token else ""
     if request.method == "POST":  # the first link: nothing to revoke, so no confirmation
-        services.calendar_feed_token_issue(user=request.user)
-        messages.success(request, _("Your calendar link is ready. Paste it into your calendar app."))
-        return redirect("feeds:page")
+        return run_service(request, services.calendar_feed_token_issue, user=request.user,
+                           success=_("Your calendar link is ready. Paste it into your calendar app."),
+                           redirect_to="feeds:page")
     return render(request, "feeds/page.html", {"token": token, "link": link})
 
 
-def _confirm(request, *, title, message, label, action, success):
-    if request.method == "POST":
-        action(user=request.user)
-        messages.success(request, success)
-        return redirect("feeds:page")
-    return render(request, "partials/confirm.html", {
-        "title": title, "message": message, "confirm_label": label, "cancel_url": reverse("feeds:page")})
-
-
 def feed_regenerate(request):
-    return _confirm(request, title=_("Make a new calendar link?"),
-                    message=_("The current link stops working at once: calendars subscribed to it "
-                              "must be given the new one."),
-                    label=_("Make a new link"), action=services.calendar_feed_token_issue,
-                    success=_("New calendar link made; the old one no longer works."))
+    if request.method == "POST":
+        return run_service(request, services.calendar_feed_token_issue, user=request.user,
+                           success=_("New calendar link made; the old one no longer works."), redirect_to="feeds:page")
+    return confirm_page(request, title=_("Make a new calendar link?"),
+                        message=_("The current link stops working at once: calendars subscribed to it "
+                                  "must be given the new one."),
+                        label=_("Make a new link"), cancel_url=reverse("feeds:page"))
 
 
 def feed_revoke(request):
-    return _confirm(request, title=_("Turn off the calendar link?"),
-                    message=_("The link stops working at once and calendars subscribed to it stop updating."),
-                    label=_("Turn off"), action=services.calendar_feed_token_revoke,
-                    success=_("Calendar link turned off."))
+    if request.method == "POST":
+        return run_service(request, services.calendar_feed_token_revoke, user=request.user,
+                           success=_("Calendar link turned off."), redirect_to="feeds:page")
+    return confirm_page(request, title=_("Turn off the calendar link?"),
+                        message=_("The link stops working at once and calendars subscribed to it stop updating."),
+                        label=_("Turn off"), cancel_url=reverse("feeds:page"))
 
 
 @login_not_required  # calendar apps cannot log in: the secret in the URL is the credential

@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from core.forms import add_service_error
+from core.views import confirm_page, run_service
 from imports import services
 from imports.blanks import template_response
 from imports.forms import EncodingForm, MappingForm, UploadForm
@@ -87,12 +87,10 @@ def import_mapping(request, pk):
 def import_encoding(request, pk):
     job = get_object_or_404(ImportJob.objects.visible_to(request.user), pk=pk, status=ImportJob.Status.MAPPING)
     form = EncodingForm(request.POST)
-    if form.is_valid():
-        try:
-            services.import_reencode(job=job, by=request.user, encoding=form.cleaned_data["encoding"])
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-    return redirect(job)
+    if not form.is_valid():
+        return redirect(job)
+    return run_service(request, services.import_reencode, job=job, by=request.user,
+                       encoding=form.cleaned_data["encoding"], success="", redirect_to=job)
 
 
 def import_progress(request, pk):
@@ -105,42 +103,33 @@ def import_progress(request, pk):
     return render(request, "imports/_progress.html", {"job": job})
 
 
-def _act(request, pk, action, success):
-    job = _job(request, pk)
-    try:
-        action(job)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        if success:
-            messages.success(request, success)
-    return job
-
-
 @require_POST
 def import_apply(request, pk):
-    job = _act(request, pk, lambda job: services.import_apply(job=job, by=request.user), "")
-    job.refresh_from_db(fields=["status", "message"])
-    if job.status == ImportJob.Status.APPLIED:
-        messages.success(request, _("Imported: %(file)s.") % {"file": job.file_name})
-    return redirect(job)
+    job = _job(request, pk)
+
+    def applied(_result):
+        # A large file is applied by a worker: the message comes when it is done.
+        job.refresh_from_db(fields=["status", "message"])
+        return _("Imported: %(file)s.") % {"file": job.file_name} if job.status == ImportJob.Status.APPLIED else ""
+
+    return run_service(request, services.import_apply, job=job, by=request.user, success=applied, redirect_to=job)
 
 
 @require_POST
 def import_recheck(request, pk):
-    return redirect(_act(request, pk, lambda job: services.import_recheck(job=job, by=request.user), ""))
+    job = _job(request, pk)
+    return run_service(request, services.import_recheck, job=job, by=request.user, success="", redirect_to=job)
 
 
 def import_discard(request, pk):
+    job = _job(request, pk)
     if request.method != "POST":
-        job = _job(request, pk)
-        return render(request, "partials/confirm.html", {
-            "title": _("Discard this import?"), "confirm_label": _("Discard"), "cancel_url": job.get_absolute_url(),
-            "message": _("The uploaded file “%(file)s” and its dry run are deleted. Records already imported stay.")
-            % {"file": job.file_name}})
-    job = _act(request, pk, lambda job: services.import_discard(job=job, by=request.user),
-               _("Import discarded."))
-    return redirect(job if job.pk else reverse("imports:list"))
+        return confirm_page(request, title=_("Discard this import?"), label=_("Discard"),
+                            cancel_url=job.get_absolute_url(),
+                            message=_("The uploaded file “%(file)s” and its dry run are deleted. "
+                                      "Records already imported stay.") % {"file": job.file_name})
+    return run_service(request, services.import_discard, job=job, by=request.user, success=_("Import discarded."),
+                       redirect_to=lambda _result: job if job.pk else reverse("imports:list"), on_error=job)
 
 
 def import_template(request, kind, fmt):

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Account
+from plans import permissions
 from plans.models import (
     AccountPlan,
     BankQuestion,
@@ -26,17 +26,8 @@ from visits.services import visit_log
 # --- Who may do what -------------------------------------------------------------------------
 
 
-def can_plan(user, account):
-    """The account team and their supervisor write plans (K-05); others get 404 upstream."""
-    return Account.objects.editable_by(user).filter(pk=account.pk).exists()
-
-
-def can_approve(user, plan):
-    return user.is_admin or user.supervises(plan.account.owner)
-
-
 def _require_planner(user, account):
-    if not can_plan(user, account):
+    if not permissions.can_plan(user, account):
         raise PermissionDenied(_("Only the account team and their supervisor work on this account's plan."))
 
 
@@ -88,7 +79,7 @@ def plan_update(*, plan, by, **fields):
 
 @transaction.atomic
 def plan_approve(*, plan, by):
-    if not can_approve(by, plan):
+    if not permissions.can_approve_plan(by, plan):
         raise PermissionDenied(_("Only the account manager's supervisor approves the plan."))
     if not plan.goals.exists():
         raise ValidationError(_("A plan needs at least one measurable goal before it is approved."))
@@ -343,12 +334,8 @@ def bank_question_add(*, by, category, text, industry=""):
     return question
 
 
-def can_archive_question(user, question):
-    return user.is_admin or question.created_by_id == user.pk
-
-
 def bank_question_archive(*, question, by):
-    if not can_archive_question(by, question):
+    if not permissions.can_archive_question(by, question):
         raise PermissionDenied(_("Only the author of a question or an admin removes it from the bank."))
     BankQuestion.objects.filter(pk=question.pk, archived_at__isnull=True).update(archived_at=timezone.now())
 

@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
@@ -16,7 +16,8 @@ from accounts.models import Account
 from contacts.models import SelfQuestionReview
 from core.forms import add_service_error
 from core.params import TeamScopeForm, filter_list, note_ignored, reads_query
-from plans import selectors, services
+from core.views import confirm_page, error_text, form_page, refuse, run_service
+from plans import permissions, selectors, services
 from plans.filters import BankQuestionFilter, PlanFilter
 from plans.forms import (
     ActionForm,
@@ -45,11 +46,16 @@ from plans.models import (
 from users.models import Team
 from visits.models import Visit
 
-# --- Scoping: 404 for what is out of reach, so nothing discloses that it exists ----------------
+# --- Scoping: 404 for what is out of reach, so nothing discloses that it exists; 403 for an ------
+# account in sight whose planning is not the user's. A plan is seen only by those who plan it.
 
 
 def _planning_account(request, account_pk):
-    return get_object_or_404(Account.objects.editable_by(request.user).select_related("owner__team"), pk=account_pk)
+    account = get_object_or_404(Account.objects.visible_to(request.user).with_edit_flag(request.user)
+                                .select_related("owner__team"), pk=account_pk)
+    if not permissions.can_plan(request.user, account):
+        raise PermissionDenied
+    return account
 
 
 def _plan(request, pk):
@@ -60,16 +66,6 @@ def _plan(request, pk):
 def _planned(request, pk):
     return get_object_or_404(PlannedVisit.objects.visible_to(request.user)
                              .select_related("account__owner", "plan", "owner", "visit"), pk=pk)
-
-
-def _form_page(request, form, title, cancel_url, **extra):
-    return render(request, "partials/form_page.html",
-                  {"form": form, "title": title, "cancel_url": cancel_url, **extra})
-
-
-def _confirm(request, title, message, label, cancel_url):
-    return render(request, "partials/confirm.html",
-                  {"title": title, "message": message, "confirm_label": label, "cancel_url": cancel_url})
 
 
 # --- The plan (K-09) -------------------------------------------------------------------------------
@@ -118,7 +114,7 @@ def plan_detail(request, pk):
         "plan": plan, "account": plan.account, "months": months,
         "goals": selectors.goal_rows(plan, months), "summary": selectors.plan_summary(months),
         "other_years": plan.account.plans.exclude(pk=plan.pk).values("pk", "year"),
-        "can_approve": not plan.is_approved and services.can_approve(request.user, plan),
+        "can_approve": not plan.is_approved and permissions.can_approve_plan(request.user, plan),
     })
 
 
@@ -143,8 +139,8 @@ def plan_edit(request, pk):
         else:
             _saved(request, was_approved)
             return redirect(plan)
-    return _form_page(request, form, _("Plan %(year)s for %(account)s") % {"year": plan.year, "account": plan.account},
-                      plan.get_absolute_url())
+    return form_page(request, form, cancel_url=plan.get_absolute_url(),
+                     title=_("Plan %(year)s for %(account)s") % {"year": plan.year, "account": plan.account})
 
 
 def _saved(request, was_approved):
@@ -158,43 +154,29 @@ def _saved(request, was_approved):
 @require_POST
 def plan_approve(request, pk):
     plan = _plan(request, pk)
-    if not services.can_approve(request.user, plan):
-        raise Http404
-    try:
-        services.plan_approve(plan=plan, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Plan approved."))
-    return redirect(plan)
+    if not permissions.can_approve_plan(request.user, plan):
+        raise PermissionDenied
+    return run_service(request, services.plan_approve, plan=plan, by=request.user,
+                       success=_("Plan approved."), redirect_to=plan)
 
 
 @require_POST
 def plan_copy(request, pk):
     plan = _plan(request, pk)
-    try:
-        new = services.plan_copy_to_next_year(plan=plan, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(plan)
-    messages.success(request, _("The %(year)s plan starts from this one, as a draft.") % {"year": new.year})
-    return redirect(new)
+    return run_service(request, services.plan_copy_to_next_year, plan=plan, by=request.user,
+                       success=lambda new: _("The %(year)s plan starts from this one, as a draft.")
+                       % {"year": new.year}, redirect_to=lambda new: new, on_error=plan)
 
 
 @require_POST
 def plan_review(request, pk):
     plan = _plan(request, pk)
     form = ReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            services.plan_review_note(plan=plan, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Review note saved."))
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect(f"{plan.get_absolute_url()}#month-{request.POST.get('month', '')[:7]}")
+    back = f"{plan.get_absolute_url()}#month-{request.POST.get('month', '')[:7]}"
+    if not form.is_valid():
+        return refuse(request, form, back)
+    return run_service(request, services.plan_review_note, plan=plan, by=request.user, **form.cleaned_data,
+                       success=_("Review note saved."), redirect_to=back)
 
 
 def goal_form(request, pk=None, goal_pk=None):
@@ -211,19 +193,19 @@ def goal_form(request, pk=None, goal_pk=None):
         else:
             _saved(request, was_approved)
             return redirect(plan)
-    return _form_page(request, form, _("Goal") if goal else _("New goal"), plan.get_absolute_url(),
-                      intro=_("A stage goal of the vision, with the measure that shows it is reached."))
+    return form_page(request, form, title=_("Goal") if goal else _("New goal"), cancel_url=plan.get_absolute_url(),
+                     intro=_("A stage goal of the vision, with the measure that shows it is reached."))
 
 
 def goal_delete(request, goal_pk):
     goal = get_object_or_404(PlanGoal.objects.filter(plan__in=AccountPlan.objects.visible_to(request.user))
                              .select_related("plan__account"), pk=goal_pk)
     if request.method == "POST":
-        services.goal_delete(goal=goal, by=request.user)
-        messages.success(request, _("Goal removed."))
-        return redirect(goal.plan)
-    return _confirm(request, _("Remove the goal “%(goal)s”?") % {"goal": goal}, _("The plan keeps its other goals."),
-                    _("Remove"), goal.plan.get_absolute_url())
+        return run_service(request, services.goal_delete, goal=goal, by=request.user, success=_("Goal removed."),
+                           redirect_to=goal.plan)
+    return confirm_page(request, title=_("Remove the goal “%(goal)s”?") % {"goal": goal},
+                        message=_("The plan keeps its other goals."), label=_("Remove"),
+                        cancel_url=goal.plan.get_absolute_url())
 
 
 def _action(request, action_pk):
@@ -244,25 +226,25 @@ def action_form(request, pk=None, action_pk=None):
         else:
             messages.success(request, _("Action saved."))
             return redirect(f"{plan.get_absolute_url()}#actions")
-    return _form_page(request, form, _("Action") if action else _("New action"), plan.get_absolute_url())
+    return form_page(request, form, title=_("Action") if action else _("New action"),
+                     cancel_url=plan.get_absolute_url())
 
 
 @require_POST
 def action_done(request, action_pk):
     action = _action(request, action_pk)
-    services.action_done(action=action, by=request.user)
-    messages.success(request, _("“%(action)s” done.") % {"action": action})
-    return redirect(f"{action.plan.get_absolute_url()}#actions")
+    return run_service(request, services.action_done, action=action, by=request.user,
+                       success=_("“%(action)s” done.") % {"action": action},
+                       redirect_to=f"{action.plan.get_absolute_url()}#actions")
 
 
 def action_delete(request, action_pk):
     action = _action(request, action_pk)
     if request.method == "POST":
-        services.action_delete(action=action, by=request.user)
-        messages.success(request, _("Action removed."))
-        return redirect(action.plan)
-    return _confirm(request, _("Remove the action “%(action)s”?") % {"action": action}, "", _("Remove"),
-                    action.plan.get_absolute_url())
+        return run_service(request, services.action_delete, action=action, by=request.user,
+                           success=_("Action removed."), redirect_to=action.plan)
+    return confirm_page(request, title=_("Remove the action “%(action)s”?") % {"action": action}, message="",
+                        label=_("Remove"), cancel_url=action.plan.get_absolute_url())
 
 
 def plan_schedule(request, pk):
@@ -274,7 +256,7 @@ def plan_schedule(request, pk):
         try:
             created = services.plan_schedule(plan=plan, by=request.user, rows=rows)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))  # the formset stays, with what was typed
         else:
             messages.success(request, ngettext("%(n)s planned visit added.", "%(n)s planned visits added.",
                                                len(created)) % {"n": len(created)})
@@ -310,8 +292,8 @@ def planned_add(request, account_pk):
         else:
             messages.success(request, _("Visit planned. Now prepare it."))
             return redirect("plans:prepare", planned.pk)
-    return _form_page(request, form, _("Plan a visit to %(account)s") % {"account": account},
-                      account.get_absolute_url())
+    return form_page(request, form, title=_("Plan a visit to %(account)s") % {"account": account},
+                     cancel_url=account.get_absolute_url())
 
 
 def planned_edit(request, pk):
@@ -330,22 +312,18 @@ def planned_edit(request, pk):
         else:
             messages.success(request, _("Saved."))
             return redirect(planned)
-    return _form_page(request, form, _("Planned visit"), planned.get_absolute_url())
+    return form_page(request, form, title=_("Planned visit"), cancel_url=planned.get_absolute_url())
 
 
 def planned_delete(request, pk):
     planned = _planned(request, pk)
     back = planned.plan.get_absolute_url() if planned.plan else planned.account.get_absolute_url()
     if request.method == "POST":
-        try:
-            services.planned_visit_delete(planned=planned, by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect(planned)
-        messages.success(request, _("Planned visit removed."))
-        return redirect(back)
-    return _confirm(request, _("Remove this planned visit?"), _("Its preparation and question outline go with it."),
-                    _("Remove"), planned.get_absolute_url())
+        return run_service(request, services.planned_visit_delete, planned=planned, by=request.user,
+                           success=_("Planned visit removed."), redirect_to=back, on_error=planned)
+    return confirm_page(request, title=_("Remove this planned visit?"),
+                        message=_("Its preparation and question outline go with it."), label=_("Remove"),
+                        cancel_url=planned.get_absolute_url())
 
 
 def planned_detail(request, pk):
@@ -379,27 +357,22 @@ def planned_prepare(request, pk):
         else:
             messages.success(request, _("Preparation saved. Build the question outline next."))
             return redirect(f"{planned.get_absolute_url()}#outline")
-    return _form_page(request, form, _("Prepare the visit to %(account)s") % {"account": planned.account},
-                      planned.get_absolute_url(),
-                      intro=_("What the visit should achieve, whom to meet, what to bring; then the self-questions."))
+    return form_page(request, form, title=_("Prepare the visit to %(account)s") % {"account": planned.account},
+                     cancel_url=planned.get_absolute_url(),
+                     intro=_("What the visit should achieve, whom to meet, what to bring; then the self-questions."))
 
 
 @require_POST
 def outline_add(request, pk):
     planned = _planned(request, pk)
     form = OutlineAddForm(request.POST, account=planned.account)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.outline_add(planned=planned, by=request.user, bank_questions=list(data["bank"]),
-                                 text=data["text"], category=data["category"])
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Questions added to the outline."))
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect(f"{planned.get_absolute_url()}#outline")
+    back = f"{planned.get_absolute_url()}#outline"
+    if not form.is_valid():
+        return refuse(request, form, back)
+    data = form.cleaned_data
+    return run_service(request, services.outline_add, planned=planned, by=request.user,
+                       bank_questions=list(data["bank"]), text=data["text"], category=data["category"],
+                       success=_("Questions added to the outline."), redirect_to=back)
 
 
 @require_POST
@@ -407,8 +380,8 @@ def outline_remove(request, question_pk):
     question = get_object_or_404(PreparationQuestion.objects.filter(
         planned__in=PlannedVisit.objects.visible_to(request.user)).select_related("planned__account"),
         pk=question_pk)
-    services.outline_remove(question=question, by=request.user)
-    return redirect(f"{question.planned.get_absolute_url()}#outline")
+    return run_service(request, services.outline_remove, question=question, by=request.user, success="",
+                       redirect_to=f"{question.planned.get_absolute_url()}#outline")
 
 
 @require_POST
@@ -418,12 +391,11 @@ def outline_answers(request, pk):
     for key, value in request.POST.items():
         if key.startswith("answer-") and key[7:].isdigit():
             answers[int(key[7:])] = value[:4000]
-    services.outline_answers(planned=planned, by=request.user, answers=answers)
-    messages.success(request, _("Answers saved."))
     # Answers are noted from the visit's page too; the user goes back where they wrote them.
-    if request.POST.get("back") == "visit" and planned.visit_id:
-        return redirect(planned.visit)
-    return redirect(f"{planned.get_absolute_url()}#outline")
+    back = planned.visit if request.POST.get("back") == "visit" and planned.visit_id else \
+        f"{planned.get_absolute_url()}#outline"
+    return run_service(request, services.outline_answers, planned=planned, by=request.user, answers=answers,
+                       success=_("Answers saved."), redirect_to=back)
 
 
 @require_POST
@@ -433,13 +405,9 @@ def planned_link(request, pk):
     if not visit_id.isdigit():
         raise Http404
     visit = get_object_or_404(Visit.objects.visible_to(request.user), pk=visit_id)
-    try:
-        services.planned_visit_link(planned=planned, visit=visit, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(planned)
-    messages.success(request, _("The preparation now stands beside the logged visit."))
-    return redirect(visit)
+    return run_service(request, services.planned_visit_link, planned=planned, visit=visit, by=request.user,
+                       success=_("The preparation now stands beside the logged visit."), redirect_to=visit,
+                       on_error=planned)
 
 
 # --- The question bank (K-28) ----------------------------------------------------------------------
@@ -470,22 +438,23 @@ def bank(request):
 @require_POST
 def bank_archive(request, question_pk):
     question = get_object_or_404(BankQuestion.objects.active(), pk=question_pk)
-    if not services.can_archive_question(request.user, question):
-        raise Http404
-    services.bank_question_archive(question=question, by=request.user)
-    messages.success(request, _("Question removed from the bank; outlines that use it keep it."))
-    return redirect("plans:bank")
+    if not permissions.can_archive_question(request.user, question):
+        raise PermissionDenied
+    return run_service(request, services.bank_question_archive, question=question, by=request.user,
+                       success=_("Question removed from the bank; outlines that use it keep it."),
+                       redirect_to="plans:bank")
 
 
 # --- Satisfaction (K-56) -----------------------------------------------------------------------------
 
 def satisfaction(request, account_pk):
-    account = get_object_or_404(Account.objects.visible_to(request.user).select_related("owner"), pk=account_pk)
-    can_edit = services.can_plan(request.user, account)
+    account = get_object_or_404(Account.objects.visible_to(request.user).with_edit_flag(request.user)
+                                .select_related("owner"), pk=account_pk)
+    can_edit = permissions.can_plan(request.user, account)
     form = SurveyForm(request.POST or None, initial={"taken_on": timezone.localdate()})
     if request.method == "POST":
         if not can_edit:
-            raise Http404
+            raise PermissionDenied
         if form.is_valid():
             try:
                 survey = services.survey_record(account=account, by=request.user, **form.cleaned_data)
@@ -551,13 +520,10 @@ def referral_ask(request, account_pk):
     account = _planning_account(request, account_pk)
     survey_id = request.POST.get("survey", "")
     survey = (get_object_or_404(SatisfactionSurvey, pk=survey_id, account=account) if survey_id.isdigit() else None)
-    try:
-        services.referral_ask(account=account, by=request.user, survey=survey, note=request.POST.get("note", "")[:2000])
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Referral request noted. Record what came of it when you hear back."))
-    return redirect(f"{reverse('plans:satisfaction', args=[account.pk])}#referrals")
+    return run_service(request, services.referral_ask, account=account, by=request.user, survey=survey,
+                       note=request.POST.get("note", "")[:2000],
+                       success=_("Referral request noted. Record what came of it when you hear back."),
+                       redirect_to=f"{reverse('plans:satisfaction', args=[account.pk])}#referrals")
 
 
 def referral_edit(request, referral_pk):
@@ -572,6 +538,6 @@ def referral_edit(request, referral_pk):
         else:
             messages.success(request, _("Referral saved."))
             return redirect(f"{reverse('plans:satisfaction', args=[referral.account_id])}#referrals")
-    return _form_page(request, form, _("Referral from %(account)s") % {"account": referral.account},
-                      reverse("plans:satisfaction", args=[referral.account_id]))
+    return form_page(request, form, title=_("Referral from %(account)s") % {"account": referral.account},
+                     cancel_url=reverse("plans:satisfaction", args=[referral.account_id]))
 

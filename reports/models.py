@@ -2,6 +2,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class TargetQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Admins see every target; others their teams' and the targets for everyone."""
+        if user.is_admin:
+            return self
+        from users.models import Team
+
+        return self.filter(models.Q(team__in=Team.objects.visible_to(user)) | models.Q(team__isnull=True))
+
+
 class Target(models.Model):
     """A monthly target (K-53: plan–do–check–act), for a team and/or a tier, or for everyone."""
 
@@ -19,6 +29,8 @@ class Target(models.Model):
     value = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
     set_by = models.ForeignKey("users.User", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TargetQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("target")

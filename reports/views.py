@@ -1,10 +1,7 @@
 from datetime import timedelta
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db.models import Q
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,9 +10,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Account
 from core.exports import csv_response, xlsx_response
-from core.forms import add_service_error
 from core.params import MonthForm, PageForm, note_ignored, reads_query
-from reports import analytics, charts, dashboards
+from core.views import run_service, submit_form
+from reports import analytics, charts, dashboards, permissions, services
 from reports.forms import ConcentrationForm, ConversionForm, QuarterlyForm, ReportFilterForm, TargetForm, ValueForm
 from reports.models import Target
 from reports.visit_report import current_quarter, quarterly_report
@@ -224,45 +221,32 @@ def operating(request):
     })
 
 
-def can_set_targets(user):
-    return user.is_admin or user.is_supervisor
-
-
 @reads_query(MonthForm)
 def targets(request):
     """K-53: the month's targets and their weekly progress; supervisors and admins set them."""
     months = list(analytics.months_back(timezone.localdate() + timedelta(days=31), 13))
     month = _month_form(request).month_among(months, months[1])
     form = TargetForm(request.POST or None, user=request.user, instance=Target(month=month, set_by=request.user))
-    if request.method == "POST":
-        if not can_set_targets(request.user):
-            raise Http404
-        if form.is_valid():
-            try:
-                form.instance.validate_constraints()
-            except ValidationError as error:
-                add_service_error(form, error)
-            else:
-                form.save()
-                messages.success(request, _("Target saved."))
-                return redirect(f"{reverse('reports:targets')}?month={month:%Y-%m}")
-    visible = Target.objects.filter(month=month).select_related("team", "tier")
-    if not request.user.is_admin:
-        visible = visible.filter(Q(team__in=Team.objects.visible_to(request.user)) | Q(team__isnull=True))
+    if request.method == "POST" and not permissions.can_set_targets(request.user):
+        raise PermissionDenied  # the page is theirs to read, not to change
+    if saved := submit_form(request, form, lambda data: services.target_set(month=month, by=request.user, **data),
+                            success=_("Target saved."),
+                            redirect_to=f"{reverse('reports:targets')}?month={month:%Y-%m}"):
+        return saved
+    visible = Target.objects.visible_to(request.user).filter(month=month).select_related("team", "tier")
     progress = analytics.target_progress(list(visible), analytics.scope(request.user), month=month)
     return render(request, "reports/targets.html", {
         "title": _("Targets (plan–do–check–act)"), "month": month, "months": months, "form": form,
-        "can_set": can_set_targets(request.user),
+        "can_set": permissions.can_set_targets(request.user),
         "rows": [(p, *charts.progress_lines(p.weeks, p.expected)) for p in progress],
     })
 
 
 @require_POST
 def target_delete(request, pk):
-    target = get_object_or_404(Target, pk=pk)
-    if not (request.user.is_admin or (request.user.is_supervisor and target.team
-                                      and target.team.supervisor_id == request.user.pk)):
-        raise Http404
-    target.delete()
-    messages.success(request, _("Target removed."))
-    return redirect(f"{reverse('reports:targets')}?month={target.month:%Y-%m}")
+    target = get_object_or_404(Target.objects.visible_to(request.user).select_related("team"), pk=pk)
+    if not permissions.can_delete_target(request.user, target):
+        raise PermissionDenied
+    return run_service(request, services.target_delete, target=target, by=request.user,
+                       success=_("Target removed."),
+                       redirect_to=f"{reverse('reports:targets')}?month={target.month:%Y-%m}")

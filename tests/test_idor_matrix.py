@@ -1,6 +1,9 @@
-"""IDOR matrix for visits, care, tiering and reports objects (issue 8): the other
-team's manager and supervisor reach none of li's objects, by GET or by POST, and
-nothing changes. (Accounts and contacts: tests/test_outsider_walk.py.)"""
+"""IDOR matrix for visits, care, tiering, reports and imports objects (issue 8) and the
+refusal policy (issue 14): the other team's manager and supervisor reach none of li's
+objects, by GET or by POST (404: out of their scope), and nothing changes; a colleague
+of li's team sees li's visits, issues, account and team targets but may not act on
+them (403), and does not see li's tasks, sign-off log or imports at all (404).
+(Accounts and contacts: tests/test_outsider_walk.py; plans: tests/plans/test_idor.py.)"""
 
 import pytest
 from django.urls import reverse
@@ -10,6 +13,7 @@ from care.models import CareTask
 from imports.models import ImportJob
 from reports.models import Target
 from tests.factories import AccountFactory, ContactFactory, OrderFactory
+from tests.urlwalk import routes
 from tiering.models import AccountTier, RuleSet, Tier, TierProposal
 from visits.models import AfterSalesStep, CustomerIssue, GreenChannelRequest, MonthlyLog, Visit
 from visits.services import after_sales_schedule, green_request_create, monthly_log_submit, visit_log
@@ -38,6 +42,7 @@ def objects(manager, team, default_tiers):
         "visit": visit, "issue": visit.issues.get(), "log": log, "account": account, "contact": contact,
         "green": green_request_create(account=account, by=manager, title="Parts"),
         "step": AfterSalesStep.objects.filter(account=account).first(),
+        "tier": Tier.objects.get(code="C"),
         "task": CareTask.objects.create(kind="custom", account=account, contact=contact, owner=manager,
                                         occasion="o", title="Call", due_on=timezone.localdate()),
         "proposal": proposal,
@@ -58,6 +63,7 @@ def urls(o):
         ("care:task-done", [o["task"].pk]), ("care:task-skip", [o["task"].pk]), ("care:task-snooze", [o["task"].pk]),
         ("care:gift-add", [o["contact"].pk]),
         ("tiering:proposal-decide", [o["proposal"].pk]), ("tiering:override", [o["account"].pk]),
+        ("tiering:tier-edit", [o["tier"].pk]), ("tiering:tier-delete", [o["tier"].pk]),
         ("reports:target-delete", [o["target"].pk]),
         *[(f"imports:{name}", [o["import"].pk])
           for name in ("detail", "progress", "mapping", "encoding", "apply", "recheck", "discard")],
@@ -88,6 +94,8 @@ def test_strangers_reach_none_of_our_objects(client, objects, stranger):
     before = snapshot(objects)
     client.force_login(stranger)
     for name, args in urls(objects):
+        if name in SEEN_BY_ALL:
+            continue  # test_everyone_sees_the_tiers_but_only_admins_change_them
         url = reverse(name, args=args)
         assert client.get(url).status_code in (404, 405), (name, "GET")
         assert client.post(url, POST).status_code == 404, (name, "POST")
@@ -101,17 +109,63 @@ def test_the_owner_reaches_them(client, objects, manager):
         assert client.get(reverse(name, args=args)).status_code == 200, name
 
 
+# Object routes walked elsewhere, or with no object of a person's to protect.
+ELSEWHERE = {
+    "users:team-detail": "a team is scoped by Team.objects.visible_to (tests/users)",
+    "imports:template": "a blank template of an import kind, the same for everyone",
+    "feeds:feed": "no login: the secret in the URL is the credential (tests/feeds)",
+    "care:template-edit": "admin settings, out of everyone else's scope (tests/care)",
+    "care:calendar-edit": "admin settings, out of everyone else's scope (tests/care)",
+    "care:occasion-edit": "admin settings, out of everyone else's scope (tests/care)",
+}
+WALKED_ELSEWHERE = {"accounts", "contacts", "plans"}  # tests/test_outsider_walk.py, tests/plans/test_idor.py
+# Everyone sees the tiers on the rules page; only admins change them.
+SEEN_BY_ALL = {"tiering:tier-edit", "tiering:tier-delete"}
+# What li's teammate chen gets on each route: 403 where chen sees the object but may not act,
+# 404 where the object is not in chen's sight at all.
+TEAMMATE = {
+    "visits:edit": 403, "visits:delete": 403, "visits:issue-follow-up": 403, "visits:green-advance": 403,
+    "visits:after-sales-done": 403, "care:gift-add": 403, "tiering:proposal-decide": 403,
+    "tiering:override": 403, "reports:target-delete": 403, "tiering:tier-edit": 403, "tiering:tier-delete": 403,
+    "visits:sign-off-review": 404, "visits:sign-off-comment": 404, "visits:sign-off-decide": 404,
+    "visits:sign-off-reopen": 404, "care:task-done": 404, "care:task-skip": 404, "care:task-snooze": 404,
+    **{f"imports:{name}": 404 for name in ("detail", "progress", "mapping", "encoding", "apply", "recheck",
+                                           "discard")},
+}
+
+
+def test_the_matrix_knows_every_object_page(objects):
+    """A new page with an object in its URL must be placed here before the walk passes."""
+    object_routes = {f"{namespace}:{pattern.name}" for _r, pattern, namespace in routes()
+                     if pattern.pattern.converters and namespace not in (None, "admin", *WALKED_ELSEWHERE)}
+    walked = {name for name, _args in urls(objects)}
+    assert object_routes == walked | set(ELSEWHERE)
+    assert set(TEAMMATE) == walked - {"visits:detail"}
+
+
+@pytest.mark.parametrize("stranger_kind", ["outsider", "their_supervisor", "teammate"])
+def test_everyone_sees_the_tiers_but_only_admins_change_them(client, objects, request, stranger_kind, admin):
+    user = {"outsider": "outsider", "teammate": "teammate", "their_supervisor": "other_team"}[stranger_kind]
+    user = request.getfixturevalue(user)
+    client.force_login(user.supervisor if stranger_kind == "their_supervisor" else user)
+    assert client.get(reverse("tiering:rules")).status_code == 200
+    for name in sorted(SEEN_BY_ALL):
+        url = reverse(name, args=dict(urls(objects))[name])
+        assert client.get(url).status_code == 403, name
+        assert client.post(url, {"code": "Z", "name": "Ours"}).status_code == 403, name
+    assert Tier.objects.get(pk=objects["tier"].pk).code == "C"
+
+
 def test_a_teammate_reads_but_does_not_act(client, objects, teammate):
+    """The refusal policy: 404 for what chen cannot see, 403 for what chen sees but may not change."""
     before = snapshot(objects)
     client.force_login(teammate)
     assert client.get(reverse("visits:detail", args=[objects["visit"].pk])).status_code == 200
-    for name in ("visits:edit", "visits:delete", "visits:issue-follow-up", "visits:sign-off-decide",
-                 "care:task-done", "tiering:proposal-decide", "tiering:override", "reports:target-delete",
-                 "imports:apply", "imports:discard"):
-        args = dict(urls(objects))[name]
-        assert client.post(reverse(name, args=args), POST).status_code == 404, name
+    for name, refusal in TEAMMATE.items():
+        url = reverse(name, args=dict(urls(objects))[name])
+        assert client.get(url).status_code in (refusal, 405), (name, "GET")
+        assert client.post(url, POST).status_code == refusal, (name, "POST")
     assert snapshot(objects) == before
-
 
 
 def test_strangers_and_teammates_cannot_see_or_revoke_li_s_calendar_link(client, manager, teammate, stranger):

@@ -4,7 +4,8 @@ whatever they send, and nothing changes. A page that does not exist for them
 does not disclose that the account exists.
 
 Inside the team the line is finer: a same-team colleague may look at li's
-account but not change it; the team's supervisor may change it."""
+account but not change it (403: the refusal policy, issue 14 — what is in sight
+is refused, not hidden); the team's supervisor may change it."""
 
 import pytest
 from django.urls import reverse
@@ -197,15 +198,15 @@ def test_k05_a_same_team_colleague_not_on_the_account_team_cannot_edit(client, t
     client.force_login(teammate)
     before = snapshot()
     path = path_of(name, world)
-    assert client.get(path).status_code == 404
-    assert client.post(path, takeover(world, teammate)).status_code == 404
+    assert client.get(path).status_code == 403
+    assert client.post(path, takeover(world, teammate)).status_code == 403
     assert snapshot() == before
 
 
 @pytest.mark.parametrize("name", ["accounts:restore", "accounts:review-profile"])
 def test_k05_a_same_team_colleague_cannot_post_account_actions(client, teammate, world, name):
     client.force_login(teammate)
-    assert client.post(path_of(name, world)).status_code == 404
+    assert client.post(path_of(name, world)).status_code == 403
 
 
 @pytest.mark.parametrize("name", EDIT_PAGES)

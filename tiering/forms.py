@@ -87,5 +87,12 @@ class RequirementForm(forms.ModelForm):
         return data
 
 
+def requirement_values(formset):
+    """The cadence rules a valid RequirementFormSet asks for: rows kept, blank and deleted ones left out."""
+    fields = ("channel_group", "touches", "period", "days")
+    return [{name: form.cleaned_data.get(name) for name in fields} for form in formset.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+
+
 RequirementFormSet = forms.inlineformset_factory(Tier, CadenceRequirement, form=RequirementForm, extra=1,
                                                  can_delete=True)

@@ -6,8 +6,10 @@ from django.utils.translation import gettext as _
 
 from notifications.models import Kind
 from notifications.services import notify
+from tiering import permissions
 from tiering.engine import _Params, base_params, matched_sql
-from tiering.models import AccountTier, RuleSet, Tier, TierChange, TierProposal, TierReview
+from tiering.models import AccountTier, CadenceRequirement, RuleSet, Tier, TierChange, TierProposal, TierReview
+from users.models import Team
 
 EVIDENCE = """jsonb_build_object('order_12m', m.order_12m, 'order_prev_12m', m.order_prev_12m,
     'growth', m.growth, 'potential', m.potential, 'open_tender', m.open_tender,
@@ -96,14 +98,10 @@ def _set_tier(account, tier, *, by, source, reason, override_reason=""):
     TierChange.objects.create(account=account, from_tier=before, to_tier=tier, source=source, reason=reason, by=by)
 
 
-def can_set_tier(user, account):
-    return user.is_admin or user.supervises(account.owner)
-
-
 @transaction.atomic
 def account_tier_override(*, account, tier, by, reason):
     """A manual tier with its reason; shown as an override, left alone by the rules."""
-    if not can_set_tier(by, account):
+    if not permissions.can_set_tier(by, account):
         raise PermissionDenied(_("Only the account's supervisor or an admin sets a tier by hand."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why: an override without a reason cannot be reviewed.")})
@@ -115,19 +113,15 @@ def account_tier_override(*, account, tier, by, reason):
 @transaction.atomic
 def account_tier_override_clear(*, account, by):
     """Hand the account back to the rules; its tier stays until a review changes it."""
-    if not can_set_tier(by, account):
+    if not permissions.can_set_tier(by, account):
         raise PermissionDenied(_("Only the account's supervisor or an admin sets a tier by hand."))
     AccountTier.objects.filter(account=account, source=AccountTier.Source.OVERRIDE).update(
         source=AccountTier.Source.REVIEW, override_reason="", set_by=by)
 
 
-def can_decide(user, proposal):
-    return can_set_tier(user, proposal.account)
-
-
 @transaction.atomic
 def tier_proposal_decide(*, proposal, by, approve, note=""):
-    if not can_decide(by, proposal):
+    if not permissions.can_decide_proposal(by, proposal):
         raise PermissionDenied(_("Only the account's supervisor or an admin decides this proposal."))
     status = TierProposal.Status.APPROVED if approve else TierProposal.Status.REJECTED
     # Claim-then-act: only a pending proposal is decided, once.
@@ -168,9 +162,22 @@ def tier_review_open(*, team, year, quarter, by=None):
 
 
 @transaction.atomic
+def tier_reviews_open_now(*, by, team=None):
+    """Evaluate, then open this quarter's review of `team` (every team when None).
+    Returns (proposals made or changed, the reviews opened)."""
+    if not permissions.can_open_review(by):
+        raise PermissionDenied(_("Only admins open a tier review."))
+    made = tier_evaluate()
+    today = timezone.localdate()
+    teams = [team] if team else list(Team.objects.order_by("pk"))
+    opened = [tier_review_open(team=t, year=today.year, quarter=(today.month - 1) // 3 + 1, by=by) for t in teams]
+    return made, opened
+
+
+@transaction.atomic
 def rule_set_save(*, rules, by, note=""):
     """Save edited rules as a new version and make it the active one (versions never change)."""
-    if not by.is_admin:
+    if not permissions.can_define_tiers(by):
         raise PermissionDenied(_("Only admins change the tier rules."))
     latest = RuleSet.objects.select_for_update().order_by("-version").first()
     RuleSet.objects.filter(is_active=True).update(is_active=False)
@@ -187,22 +194,42 @@ def rule_set_save(*, rules, by, note=""):
 
 
 
+TIER_FIELDS = ("code", "name", "rank", "description", "benefits", "is_default")
+REQUIREMENT_FIELDS = ("channel_group", "touches", "period", "days")
+
+
 @transaction.atomic
-def tier_save(*, form, requirements, by):
-    """Save a tier and its cadence (K-31). One default tier: choosing a new one moves the flag."""
-    if not by.is_admin:
+def tier_save(*, tier, by, requirements, **fields):
+    """Save a tier and its cadence (K-31): `fields` are the tier's, `requirements` the
+    whole list of its cadence rules as dicts of REQUIREMENT_FIELDS, replacing the old list.
+    One default tier: choosing a new one moves the flag."""
+    if not permissions.can_define_tiers(by):
         raise PermissionDenied(_("Only admins define tiers."))
-    if form.cleaned_data.get("is_default"):
-        Tier.objects.exclude(pk=form.instance.pk).filter(is_default=True).update(is_default=False)
-    tier = form.save()
-    requirements.instance = tier
-    requirements.save()
+    for name in TIER_FIELDS:
+        if name in fields:
+            setattr(tier, name, fields[name])
+    if tier.is_default:
+        Tier.objects.exclude(pk=tier.pk).filter(is_default=True).update(is_default=False)
+    tier.full_clean()
+    tier.save()
+    rows = [CadenceRequirement(tier=tier, **{name: row.get(name) for name in REQUIREMENT_FIELDS})
+            for row in requirements]
+    for row in rows:
+        # The CHECK constraint lets a NULL day count through, so the rule is said here too.
+        if row.period == CadenceRequirement.Period.DAYS and not row.days:
+            raise ValidationError({"days": _("Say how many days.")})
+        if row.period == CadenceRequirement.Period.CALENDAR_MONTH:
+            row.days = None  # a calendar month needs no day count
+        row.full_clean(exclude=["tier"])
+    # Nothing points at a requirement, so the new list replaces the old one outright.
+    tier.requirements.all().delete()
+    CadenceRequirement.objects.bulk_create(rows)
     return tier
 
 
 @transaction.atomic
 def tier_delete(*, tier, by):
-    if not by.is_admin:
+    if not permissions.can_define_tiers(by):
         raise PermissionDenied(_("Only admins define tiers."))
     if tier.is_default or tier.accounts.exists() or tier.proposals_to.exists():
         raise ValidationError(_("%(tier)s still holds accounts or is the default tier; move them first.")

@@ -1,23 +1,28 @@
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import Account
 from core.exports import export_format, list_export
-from core.forms import add_service_error
 from core.params import filter_list, reads_query
-from tiering import exports, services
+from core.views import confirm_page, refuse, run_service, submit_form
+from tiering import exports, permissions, services
 from tiering.cadence import cadence_for
 from tiering.engine import preview
 from tiering.filters import CadenceFilter
-from tiering.forms import OverrideForm, RequirementFormSet, ReviewOpenForm, RuleFormSet, TierForm
+from tiering.forms import (
+    OverrideForm,
+    RequirementFormSet,
+    ReviewOpenForm,
+    RuleFormSet,
+    TierForm,
+    requirement_values,
+)
 from tiering.models import RuleSet, Tier, TierProposal, TierReview
 from users.models import Team
 
@@ -29,12 +34,13 @@ def rules(request):
     result = None
     if request.method == "POST" and formset.is_valid():
         if "save" in request.POST:
-            if not request.user.is_admin:
+            if not permissions.can_define_tiers(request.user):
                 raise PermissionDenied
-            new = services.rule_set_save(rules=formset.rules(), by=request.user, note=request.POST.get("note", ""))
-            messages.success(request, _("Rules saved as version %(v)s. The next evaluation proposes changes "
-                                        "for review; no tier changes by itself.") % {"v": new.version})
-            return redirect("tiering:rules")
+            return run_service(request, services.rule_set_save, rules=formset.rules(), by=request.user,
+                               note=request.POST.get("note", ""),
+                               success=lambda new: _("Rules saved as version %(v)s. The next evaluation proposes "
+                                                     "changes for review; no tier changes by itself.")
+                               % {"v": new.version}, redirect_to="tiering:rules")
         # Scoped, not admin-only: a supervisor decides the team's tier proposals (K-32) and a
         # manager lives with the cadence a tier sets, so both want to see what a rule change
         # would do to their accounts before they ask an admin for it. Each sees only the
@@ -46,6 +52,7 @@ def rules(request):
         "tiers": tiers, "tier_names": {t.pk: t.code for t in tiers},
         "formset": formset, "active": active, "preview": result,
         "versions": RuleSet.objects.select_related("created_by")[:10],
+        "can_define": permissions.can_define_tiers(request.user),
     }
     # htmx swaps in just the #preview section, so it gets only that; without JavaScript the page reloads.
     return render(request, "tiering/_preview.html" if request.htmx else "tiering/rules.html", context)
@@ -69,66 +76,58 @@ def review(request):
     teams = Team.objects.visible_to(request.user)
     return render(request, "tiering/review.html", {
         "reviews": reviews, "chosen": chosen, "proposals": proposals,
-        "open_form": ReviewOpenForm(teams=teams) if request.user.is_admin else None,
+        "open_form": ReviewOpenForm(teams=teams) if permissions.can_open_review(request.user) else None,
     })
 
 
 @require_POST
 def review_open(request):
-    if not request.user.is_admin:
+    if not permissions.can_open_review(request.user):
         raise PermissionDenied
     form = ReviewOpenForm(request.POST, teams=Team.objects.all())
     if not form.is_valid():
         raise Http404
-    made = services.tier_evaluate()
-    today = timezone.localdate()
-    teams = [form.cleaned_data["team"]] if form.cleaned_data["team"] else list(Team.objects.all())
-    opened = [services.tier_review_open(team=team, year=today.year, quarter=(today.month - 1) // 3 + 1,
-                                        by=request.user) for team in teams]
-    messages.success(request, ngettext("Accounts evaluated (%(n)s new or changed proposal); review opened.",
-                                       "Accounts evaluated (%(n)s new or changed proposals); review opened.",
-                                       made) % {"n": made})
-    return redirect(f"{reverse('tiering:review')}?review={opened[0].pk}" if opened else "tiering:review")
+    return run_service(
+        request, services.tier_reviews_open_now, by=request.user, team=form.cleaned_data["team"],
+        success=lambda result: ngettext("Accounts evaluated (%(n)s new or changed proposal); review opened.",
+                                        "Accounts evaluated (%(n)s new or changed proposals); review opened.",
+                                        result[0]) % {"n": result[0]},
+        redirect_to=lambda result: f"{reverse('tiering:review')}?review={result[1][0].pk}" if result[1]
+        else "tiering:review",
+        on_error="tiering:review")
 
 
 @require_POST
 def proposal_decide(request, pk):
-    proposal = get_object_or_404(TierProposal.objects.select_related("account__owner__team", "review"), pk=pk)
-    if not services.can_decide(request.user, proposal):
-        raise Http404
-    try:
-        services.tier_proposal_decide(proposal=proposal, by=request.user,
-                                      approve=request.POST.get("decision") == "approve",
-                                      note=request.POST.get("note", "").strip())
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("%(account)s: %(status)s.") % {
-            "account": proposal.account, "status": proposal.get_status_display()})
+    proposal = get_object_or_404(TierProposal.objects.filter(account__in=Account.objects.visible_to(request.user))
+                                 .select_related("account__owner__team", "review"), pk=pk)
+    if not permissions.can_decide_proposal(request.user, proposal):
+        raise PermissionDenied
     target = f"?review={proposal.review_id}" if proposal.review_id else ""
-    return redirect(f"{reverse('tiering:review')}{target}")
+    return run_service(request, services.tier_proposal_decide, proposal=proposal, by=request.user,
+                       approve=request.POST.get("decision") == "approve", note=request.POST.get("note", "").strip(),
+                       success=lambda decided: _("%(account)s: %(status)s.")
+                       % {"account": decided.account, "status": decided.get_status_display()},
+                       redirect_to=f"{reverse('tiering:review')}{target}")
 
 
 @require_POST
 def override(request, account_pk):
     account = get_object_or_404(Account.objects.visible_to(request.user).select_related("owner__team"),
                                 pk=account_pk)
-    if not services.can_set_tier(request.user, account):
-        raise Http404
+    if not permissions.can_set_tier(request.user, account):
+        raise PermissionDenied
     if "clear" in request.POST:
-        services.account_tier_override_clear(account=account, by=request.user)
-        messages.success(request, _("Override removed: the rules and reviews decide this tier again."))
-        return redirect(account)
+        return run_service(request, services.account_tier_override_clear, account=account, by=request.user,
+                           success=_("Override removed: the rules and reviews decide this tier again."),
+                           redirect_to=account)
     form = OverrideForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Choose a tier and say why."))
-        services.account_tier_override(account=account, by=request.user, **form.cleaned_data)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Tier set by hand to %(tier)s.") % {"tier": form.cleaned_data["tier"]})
-    return redirect(account)
+    if not form.is_valid():
+        return refuse(request, ValidationError(_("Choose a tier and say why.")), account)
+    return run_service(request, services.account_tier_override, account=account, by=request.user,
+                       **form.cleaned_data,
+                       success=_("Tier set by hand to %(tier)s.") % {"tier": form.cleaned_data["tier"]},
+                       redirect_to=account)
 
 
 @reads_query(CadenceFilter)
@@ -159,8 +158,9 @@ def _cadence_export(request, accounts):
 
 
 def _admin_only(request):
-    if not request.user.is_admin:
-        raise Http404
+    # Every tier is shown to everyone on the rules page: changing one is refused, not hidden.
+    if not permissions.can_define_tiers(request.user):
+        raise PermissionDenied
 
 
 def tier_edit(request, pk=None):
@@ -169,14 +169,11 @@ def tier_edit(request, pk=None):
     tier = get_object_or_404(Tier, pk=pk) if pk else Tier()
     form = TierForm(request.POST or None, instance=tier)
     requirements = RequirementFormSet(request.POST or None, instance=tier, prefix="needs")
-    if request.method == "POST" and form.is_valid() and requirements.is_valid():
-        try:
-            saved = services.tier_save(form=form, requirements=requirements, by=request.user)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Tier %(tier)s saved.") % {"tier": saved})
-            return redirect("tiering:rules")
+    if requirements.is_valid() and (saved := submit_form(
+            request, form, lambda data: services.tier_save(tier=tier, by=request.user, **data,
+                                                           requirements=requirement_values(requirements)),
+            success=lambda saved: _("Tier %(tier)s saved.") % {"tier": saved}, redirect_to="tiering:rules")):
+        return saved
     return render(request, "tiering/tier_form.html", {
         "form": form, "requirements": requirements, "tier": tier if pk else None,
         "title": _("Edit tier %(tier)s") % {"tier": tier} if pk else _("New tier"),
@@ -187,15 +184,8 @@ def tier_delete(request, pk):
     _admin_only(request)
     tier = get_object_or_404(Tier, pk=pk)
     if request.method == "POST":
-        try:
-            services.tier_delete(tier=tier, by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Tier deleted."))
-        return redirect("tiering:rules")
-    return render(request, "partials/confirm.html", {
-        "title": _("Delete tier %(tier)s?") % {"tier": tier},
-        "message": _("Only a tier that holds no account and is not the default can go."),
-        "confirm_label": _("Delete"), "cancel_url": reverse("tiering:rules"),
-    })
+        return run_service(request, services.tier_delete, tier=tier, by=request.user, success=_("Tier deleted."),
+                           redirect_to="tiering:rules")
+    return confirm_page(request, title=_("Delete tier %(tier)s?") % {"tier": tier},
+                        message=_("Only a tier that holds no account and is not the default can go."),
+                        label=_("Delete"), cancel_url=reverse("tiering:rules"))

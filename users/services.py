@@ -2,11 +2,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from users import permissions
 from users.models import Team, User
 
 
 def _check_can_supervise(user):
-    if user.role not in (User.Role.SUPERVISOR, User.Role.ADMIN):
+    if not permissions.can_lead_team(user):
         raise ValidationError(
             {"supervisor": _("%(user)s is not a supervisor; only supervisors and admins lead a team.")
              % {"user": user}}

@@ -12,6 +12,7 @@ from accounts.services import account_touch
 from core.idempotency import creates_once
 from notifications.models import Kind
 from notifications.services import notify
+from visits import permissions
 from visits.models import (
     AfterSalesStep,
     CustomerIssue,
@@ -89,15 +90,11 @@ def _check_contacts(account, contacts):
                                % {"names": ", ".join(str(c) for c in strangers)}})
 
 
-def can_edit_visit(user, visit):
-    return visit.author_id == user.pk
-
-
 @transaction.atomic
 def visit_update(*, visit, by, version, contacts=None, **fields):
     """Only the author edits, and only an unlocked month. `version` is what the
     editor loaded: a save over someone else's newer save is refused, not merged."""
-    if not can_edit_visit(by, visit):
+    if not permissions.can_edit_visit(by, visit):
         raise PermissionDenied(_("Only the author edits a visit."))
     current = Visit.objects.select_for_update().get(pk=visit.pk)
     contacts_before = set(current.contacts.values_list("pk", flat=True))
@@ -127,7 +124,7 @@ def visit_update(*, visit, by, version, contacts=None, **fields):
 
 @transaction.atomic
 def visit_delete(*, visit, by):
-    if not can_edit_visit(by, visit):
+    if not permissions.can_edit_visit(by, visit):
         raise PermissionDenied(_("Only the author deletes a visit."))
     _refuse_if_locked(visit.author_id, visit.log_month)
     if visit.issues.exists():
@@ -223,10 +220,6 @@ def issue_add(*, visit, by, kind, description, department):
     return issue
 
 
-def can_follow_up(user, issue):
-    return user.is_admin or issue.owner_id == user.pk or user.supervises(issue.owner)
-
-
 STATUS_ORDER = list(CustomerIssue.Status.values)
 
 
@@ -238,7 +231,7 @@ def _same_issue(pk, *, issue, **_kwargs):
 @transaction.atomic
 def issue_follow_up(*, issue, by, status, note="", resolution=""):
     """Move an issue forward. Allowed after sign-off: it changes only the follow-up."""
-    if not can_follow_up(by, issue):
+    if not permissions.can_follow_up_issue(by, issue):
         raise PermissionDenied(_("Only the issue's owner or their supervisor follows it up."))
     if STATUS_ORDER.index(status) < STATUS_ORDER.index(issue.status):
         raise ValidationError({"status": _("An issue moves forward only: it is already %(status)s.")
@@ -262,10 +255,6 @@ def issue_follow_up(*, issue, by, status, note="", resolution=""):
 def submission_deadline(month):
     last_day = date(month.year, month.month, calendar.monthrange(month.year, month.month)[1])
     return last_day + timedelta(days=settings.VISITS_SIGNOFF_GRACE_DAYS)
-
-
-def can_sign_off(user, author):
-    return user.is_admin or user.supervises(author)
 
 
 def _event(log, kind, by, reason=""):
@@ -320,7 +309,7 @@ def monthly_log_submit(*, author, month, by):
 def _decide(log, by, expected, new_status, **fields):
     """One UPDATE per move: once approved, the log's row is frozen by the database (migration 0006),
     so what the decision writes (the overall comment) goes with the status change."""
-    if not can_sign_off(by, log.author):
+    if not permissions.can_sign_off(by, log.author):
         raise PermissionDenied(_("Only the manager's supervisor signs off this log."))
     changed = MonthlyLog.objects.filter(pk=log.pk, status=expected).update(
         status=new_status, decided_by=by, decided_at=timezone.now(), **fields)
@@ -332,7 +321,7 @@ def _decide(log, by, expected, new_status, **fields):
 
 @transaction.atomic
 def monthly_log_comment(*, log, visit, by, text):
-    if not can_sign_off(by, log.author):
+    if not permissions.can_sign_off(by, log.author):
         raise PermissionDenied(_("Only the manager's supervisor comments during sign-off."))
     if visit.author_id != log.author_id or visit.log_month != log.month:
         raise ValidationError(_("That visit is not part of this log."))

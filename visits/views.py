@@ -2,7 +2,7 @@ from collections import Counter
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
@@ -17,8 +17,8 @@ from core.exports import export_format, list_export
 from core.forms import add_service_error, create_key
 from core.idempotency import AlreadySaved
 from core.params import filter_list, parse_month, reads_query
-from core.views import already_saved, error_text, run_service, saved_tag
-from visits import exports, selectors, services
+from core.views import already_saved, confirm_page, error_text, form_page, refuse, run_service, saved_tag
+from visits import exports, permissions, selectors, services
 from visits.filters import GreenFilter, IssueFilter, VisitFilter
 from visits.forms import (
     DecisionForm,
@@ -125,7 +125,7 @@ def visit_detail(request, pk):
     locked = services.is_locked(visit.author_id, visit.log_month)
     return render(request, "visits/visit_detail.html", {
         "visit": visit, "contacts": visit.contacts.all(), "issues": issues, "locked": locked,
-        "can_edit": services.can_edit_visit(request.user, visit) and not locked,
+        "can_edit": permissions.can_edit_visit(request.user, visit) and not locked,
         "comments": VisitComment.objects.filter(visit=visit).select_related("by"),
         "overlaps": visit.overlaps.select_related("contact", "other_visit__author"),
         "follow_up_form": FollowUpForm(),
@@ -134,8 +134,8 @@ def visit_detail(request, pk):
 
 def visit_edit(request, pk):
     visit = _visit(request, pk)
-    if not services.can_edit_visit(request.user, visit):
-        raise Http404
+    if not permissions.can_edit_visit(request.user, visit):
+        raise PermissionDenied
     if services.is_locked(visit.author_id, visit.log_month):
         messages.error(request, _("This visit's month is signed off and locked."))
         return redirect(visit)
@@ -158,17 +158,16 @@ def visit_edit(request, pk):
 
 def visit_delete(request, pk):
     visit = _visit(request, pk)
-    if not services.can_edit_visit(request.user, visit):
-        raise Http404
+    if not permissions.can_edit_visit(request.user, visit):
+        raise PermissionDenied
     if request.method == "POST":
         return run_service(request, services.visit_delete, visit=visit, by=request.user,
                            success=_("Visit deleted."), redirect_to="visits:list", on_error=visit)
-    return render(request, "partials/confirm.html", {
-        "title": _("Delete this visit?"),
-        "message": _("The visit of %(date)s at %(account)s will be deleted. This cannot be undone.")
-        % {"date": timezone.localtime(visit.occurred_at).strftime("%Y-%m-%d %H:%M"), "account": visit.account},
-        "confirm_label": _("Delete"), "cancel_url": visit.get_absolute_url(),
-    })
+    return confirm_page(request, title=_("Delete this visit?"),
+                        message=_("The visit of %(date)s at %(account)s will be deleted. This cannot be undone.")
+                        % {"date": timezone.localtime(visit.occurred_at).strftime("%Y-%m-%d %H:%M"),
+                           "account": visit.account},
+                        label=_("Delete"), cancel_url=visit.get_absolute_url())
 
 
 # --- Customer issues (K-22) -------------------------------------------------------------------
@@ -187,9 +186,10 @@ def issue_list(request):
 
 @require_POST
 def issue_follow_up(request, pk):
-    issue = get_object_or_404(CustomerIssue.objects.select_related("owner__team", "visit"), pk=pk)
-    if not services.can_follow_up(request.user, issue):
-        raise Http404
+    issue = get_object_or_404(CustomerIssue.objects.filter(visit__in=Visit.objects.visible_to(request.user))
+                              .select_related("owner__team", "visit"), pk=pk)
+    if not permissions.can_follow_up_issue(request.user, issue):
+        raise PermissionDenied
     form = FollowUpForm(request.POST)
     if not form.is_valid():  # a status that is not one, say: tell, do not ignore it
         messages.error(request, error_text(form))
@@ -210,7 +210,7 @@ def sign_off_home(request):
                   .annotate(n=Count("pk")).values_list("log_month", "n"))
     logs = {log.month: log for log in MonthlyLog.objects.filter(author=user, month__in=months)}
     my_months = [(m, counts.get(m, 0), logs.get(m)) for m in months]
-    pending = MonthlyLog.objects.pending_for(user) if (user.is_supervisor or user.is_admin) else []
+    pending = MonthlyLog.objects.pending_for(user) if permissions.can_see_sign_off_queue(user) else []
     team_logs = []
     if user.is_supervisor:
         team_logs = (MonthlyLog.objects.filter(author__team__supervisor=user, month__in=months[:2])
@@ -221,6 +221,7 @@ def sign_off_home(request):
     my_rows = selectors.my_log_months(months, counts, logs)
     return render(request, "visits/sign_off_home.html", {
         "my_months": my_rows, "pending": pending, "team_logs": team_logs,
+        "can_review": permissions.can_see_sign_off_queue(user),
         "deadline": services.submission_deadline(months[1]),
         # Managers log visits; a supervisor's own log shows only once they have logged some.
         "show_my_log": not user.is_admin and (not user.is_supervisor or selectors.has_own_log(my_rows)),
@@ -232,22 +233,23 @@ def sign_off_submit(request):
     month = parse_month(request.POST.get("month"))
     if not month:
         raise Http404
-    try:
-        log = services.monthly_log_submit(author=request.user, month=month, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    def submitted(log):
         if log.is_late:
             messages.warning(request, _("Submitted after the deadline: it is flagged as late."))
-        messages.success(request, _("%(month)s submitted for sign-off.") % {"month": month.strftime("%Y-%m")})
-        if request.POST.get("back") == "review":  # resubmitted from the month's page: stay on it
-            return redirect("visits:sign-off-review", log.pk)
-    return redirect("visits:sign-off")
+        return _("%(month)s submitted for sign-off.") % {"month": month.strftime("%Y-%m")}
+
+    # Resubmitted from the month's own page (a returned month): stay on it.
+    back_to_review = request.POST.get("back") == "review"
+    return run_service(request, services.monthly_log_submit, author=request.user, month=month, by=request.user,
+                       success=submitted, on_error="visits:sign-off",
+                       redirect_to=(lambda log: reverse("visits:sign-off-review", args=[log.pk])) if back_to_review
+                       else "visits:sign-off")
 
 
 def _log_for(request, pk):
     log = get_object_or_404(MonthlyLog.objects.select_related("author__team", "decided_by"), pk=pk)
-    if log.author_id != request.user.pk and not services.can_sign_off(request.user, log.author):
+    # A month's log is seen by its author and by who signs it off; no one else learns it exists.
+    if log.author_id != request.user.pk and not permissions.can_sign_off(request.user, log.author):
         raise Http404
     return log
 
@@ -269,7 +271,7 @@ def sign_off_review(request, pk):
     return render(request, "visits/sign_off_review.html", {
         "log": log, "rows": [(v, comments.get(v.pk)) for v in visits], "events": events,
         "returned_event": returned[-1] if returned and log.status == MonthlyLog.Status.RETURNED else None,
-        "can_decide": services.can_sign_off(request.user, log.author),
+        "can_decide": permissions.can_sign_off(request.user, log.author),
         "decision_form": DecisionForm(), "reason_form": ReasonForm(),
     })
 
@@ -279,51 +281,40 @@ def sign_off_comment(request, pk, visit_pk):
     log = _log_for(request, pk)
     visit = get_object_or_404(Visit, pk=visit_pk)
     text = request.POST.get("text", "").strip()
-    try:
-        if not text:
-            raise ValidationError(_("Write a comment first."))
-        services.monthly_log_comment(log=log, visit=visit, by=request.user, text=text)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Comment saved."))
-    return redirect(f"{reverse('visits:sign-off-review', args=[log.pk])}#visit-{visit.pk}")
+    back = f"{reverse('visits:sign-off-review', args=[log.pk])}#visit-{visit.pk}"
+    if not text:
+        return refuse(request, ValidationError(_("Write a comment first.")), back)
+    return run_service(request, services.monthly_log_comment, log=log, visit=visit, by=request.user, text=text,
+                       success=_("Comment saved."), redirect_to=back)
 
 
 @require_POST
 def sign_off_decide(request, pk):
     log = _log_for(request, pk)
     form = DecisionForm(request.POST)
+    back = reverse("visits:sign-off-review", args=[log.pk])
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect("visits:sign-off-review", log.pk)
-    try:
-        if form.cleaned_data["decision"] == "approve":
-            services.monthly_log_approve(log=log, by=request.user, overall_comment=form.cleaned_data["comment"])
-            messages.success(request, _("Approved: %(month)s of %(author)s is locked.")
-                             % {"month": log.month.strftime("%Y-%m"), "author": log.author})
-        else:
-            services.monthly_log_return(log=log, by=request.user, reason=form.cleaned_data["comment"])
-            messages.success(request, _("Returned to %(author)s.") % {"author": log.author})
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect("visits:sign-off-review", log.pk)
+        return refuse(request, form, back)
+    comment = form.cleaned_data["comment"]
+    if form.cleaned_data["decision"] == "approve":
+        return run_service(request, services.monthly_log_approve, log=log, by=request.user, overall_comment=comment,
+                           success=_("Approved: %(month)s of %(author)s is locked.")
+                           % {"month": log.month.strftime("%Y-%m"), "author": log.author}, redirect_to=back)
+    return run_service(request, services.monthly_log_return, log=log, by=request.user, reason=comment,
+                       success=_("Returned to %(author)s.") % {"author": log.author}, redirect_to=back)
 
 
 @require_POST
 def sign_off_reopen(request, pk):
     log = _log_for(request, pk)
     form = ReasonForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Say why the month is reopened; the reason is kept."))
-        services.monthly_log_reopen(log=log, by=request.user, reason=form.cleaned_data["reason"])
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Reopened: %(month)s can be corrected and submitted again.")
-                         % {"month": log.month.strftime("%Y-%m")})
-    return redirect("visits:sign-off-review", log.pk)
+    back = reverse("visits:sign-off-review", args=[log.pk])
+    if not form.is_valid():
+        return refuse(request, ValidationError(_("Say why the month is reopened; the reason is kept.")), back)
+    return run_service(request, services.monthly_log_reopen, log=log, by=request.user,
+                       reason=form.cleaned_data["reason"],
+                       success=_("Reopened: %(month)s can be corrected and submitted again.")
+                       % {"month": log.month.strftime("%Y-%m")}, redirect_to=back)
 
 
 
@@ -357,34 +348,33 @@ def green_create(request):
         else:
             messages.success(request, _("Request filed on the green channel."))
             return redirect("visits:green")
-    return render(request, "partials/form_page.html", {
-        "form": form, "title": _("New green-channel request"), "cancel_url": reverse("visits:green"),
-        "intro": _("A key account's service request, tracked from request to dispatch to completion."),
-    })
+    return form_page(request, form, title=_("New green-channel request"), cancel_url=reverse("visits:green"),
+                     intro=_("A key account's service request, tracked from request to dispatch to completion."))
 
 
 @require_POST
 def green_advance(request, pk):
     green = get_object_or_404(
-        GreenChannelRequest.objects.filter(account__in=loggable_accounts(request.user)), pk=pk)
-    try:
-        if green.dispatched_at is None:
-            services.green_request_dispatch(request=green, by=request.user,
-                                            dispatched_to=request.POST.get("dispatched_to", "").strip()
-                                            or _("Service team"))
-        else:
-            services.green_request_complete(request=green, by=request.user, note=request.POST.get("note", ""))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        stage = GreenChannelRequest.Stage(green.stage).label
-        messages.success(request, _("“%(title)s”: %(stage)s.") % {"title": green, "stage": stage})
-    return redirect("visits:green")
+        GreenChannelRequest.objects.filter(account__in=Account.objects.visible_to(request.user))
+        .select_related("account"), pk=pk)
+    if not permissions.can_serve_account(request.user, green.account):
+        raise PermissionDenied
+    def advanced(_result):
+        return _("“%(title)s”: %(stage)s.") % {"title": green, "stage": GreenChannelRequest.Stage(green.stage).label}
+
+    if green.dispatched_at is None:
+        return run_service(request, services.green_request_dispatch, request=green, by=request.user,
+                           dispatched_to=request.POST.get("dispatched_to", "").strip() or _("Service team"),
+                           success=advanced, redirect_to="visits:green")
+    return run_service(request, services.green_request_complete, request=green, by=request.user,
+                       note=request.POST.get("note", ""), success=advanced, redirect_to="visits:green")
 
 
 @require_POST
 def after_sales_done(request, pk):
-    step = get_object_or_404(AfterSalesStep.objects.filter(account__in=loggable_accounts(request.user)), pk=pk)
-    services.after_sales_done(step=step, by=request.user)
-    messages.success(request, _("%(step)s done.") % {"step": step.get_kind_display()})
-    return redirect(step.account)
+    step = get_object_or_404(AfterSalesStep.objects.filter(account__in=Account.objects.visible_to(request.user))
+                             .select_related("account"), pk=pk)
+    if not permissions.can_serve_account(request.user, step.account):
+        raise PermissionDenied
+    return run_service(request, services.after_sales_done, step=step, by=request.user,
+                       success=_("%(step)s done.") % {"step": step.get_kind_display()}, redirect_to=step.account)

@@ -5,7 +5,7 @@ from django import template
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from accounts.models import Account
+from plans import permissions
 from plans.models import AccountPlan, PlannedVisit, SatisfactionSurvey
 
 register = template.Library()
@@ -36,7 +36,7 @@ def account_plan(account, can_edit):
 def visit_preparation(visit, user):
     """K-28: the preparation beside the logged visit, with the answers per question;
     or, before they are linked, the planned visits it may have been."""
-    if not Account.objects.editable_by(user).filter(pk=visit.account_id).exists():
+    if not permissions.can_plan(user, visit.account):
         return {"hidden": True}
     planned = PlannedVisit.objects.filter(visit=visit).select_related("owner").first()
     if planned:

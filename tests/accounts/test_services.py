@@ -366,3 +366,17 @@ def test_k08_an_order_must_have_a_positive_amount(account, amount):
 def test_an_account_cannot_be_its_own_parent(account):
     with pytest.raises(IntegrityError), transaction.atomic():
         Account.objects.filter(pk=account.pk).update(parent=account.pk)
+
+
+# --- An account's rows are written by services (issue 14) ----------------------------------------
+
+def test_a_competitor_once_per_account_is_refused_by_the_service(account, manager):
+    from accounts.models import Competitor
+    from accounts.services import account_row_delete, account_row_save
+
+    first = account_row_save(row=Competitor(account=account, name="Rival Soft"), by=manager)
+    with pytest.raises(ValidationError):
+        account_row_save(row=Competitor(account=account, name="Rival Soft"), by=manager)
+    account_row_save(row=Competitor(account=AccountFactory(), name="Rival Soft"), by=manager)  # another account
+    account_row_delete(row=first, by=manager)
+    assert not Competitor.objects.filter(account=account).exists()

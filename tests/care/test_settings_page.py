@@ -6,7 +6,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from care.models import HolidayCalendar, MessageTemplate
-from tests.care.conftest import frozen
+from tests.clock import frozen
 
 pytestmark = pytest.mark.django_db
 

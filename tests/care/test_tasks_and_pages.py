@@ -6,6 +6,7 @@ of queries however many rows lie behind them, and a real worker runs the birthda
 
 import time
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -390,14 +391,15 @@ def test_k43_the_owner_records_a_gift_with_its_story(client, manager, zhou):
         "Longjing tea", manager, date(2026, 3, 10), "280.00")
 
 
-@pytest.mark.parametrize("who", ["outsider", "teammate"])
-def test_k43_only_those_who_may_edit_the_account_record_gifts(client, request, zhou, who):
+@pytest.mark.parametrize("who, refusal", [("outsider", 404), ("teammate", 403)])
+def test_k43_only_those_who_may_edit_the_account_record_gifts(client, request, zhou, who, refusal):
+    """The outsider does not see the contact (404); the teammate sees it but may not act (403)."""
     client.force_login(request.getfixturevalue(who))
 
-    assert client.get(reverse("care:gift-add", args=[zhou.pk])).status_code == 404
+    assert client.get(reverse("care:gift-add", args=[zhou.pk])).status_code == refusal
     response = client.post(reverse("care:gift-add", args=[zhou.pk]),
                            {"given_on": "2026-03-10", "occasion": "Birthday", "gift": "Tea"})
-    assert response.status_code == 404
+    assert response.status_code == refusal
     assert not Gift.objects.exists()
 
 
@@ -529,6 +531,21 @@ def test_k41_an_admin_adds_an_occasion(client, admin):
     assert "Customer Day" in client.get(reverse("care:settings")).content.decode()
 
 
+def test_k41_care_setting_save_is_for_admins_and_validates(admin, supervisor):
+    from care.services import care_setting_save
+
+    calendar = HolidayCalendar.objects.get()
+    calendar.days_ahead = 9
+    with pytest.raises(PermissionDenied):
+        care_setting_save(setting=calendar, by=supervisor)
+    assert HolidayCalendar.objects.get().days_ahead == 3
+    care_setting_save(setting=calendar, by=admin)
+    assert HolidayCalendar.objects.get().days_ahead == 9
+    template = MessageTemplate(name="", channel="sms", body_en="x")
+    with pytest.raises(ValidationError):
+        care_setting_save(setting=template, by=admin)
+
+
 # --- A real worker runs the birthday job ---------------------------------------------------------------------------
 
 
@@ -557,3 +574,39 @@ def test_k40_a_worker_makes_todays_birthday_call_and_records_the_run(real_clock)
     assert (task.contact, task.owner, task.due_on) == (birthday, owner, today)
     run = JobRun.objects.get(task="care.tasks.birthday_tasks_generate")
     assert (run.status, run.rows) == ("succeeded", 1)
+
+
+# --- K-43 a gift is recorded by its service (issue 14) ------------------------------------------------------
+
+def test_k43_gift_record_keeps_the_story(manager, zhou):
+    from care.services import gift_record
+
+    gift = gift_record(contact=zhou, by=manager, given_on=date(2026, 3, 1), occasion="Birthday", gift="Tea set",
+                       value=Decimal("300"), story="He collects Yixing pots.")
+    assert (gift.contact, gift.given_by, gift.story) == (zhou, manager, "He collects Yixing pots.")
+
+
+def test_k43_gift_record_refuses_a_negative_value(manager, zhou):
+    from care.services import gift_record
+
+    with pytest.raises(ValidationError):
+        gift_record(contact=zhou, by=manager, given_on=date(2026, 3, 1), occasion="x", gift="x", value=Decimal("-1"))
+    assert not Gift.objects.exists()
+
+
+def test_k43_a_colleague_who_sees_the_contact_may_not_record_a_gift(teammate, zhou):
+    from care.services import gift_record
+
+    with pytest.raises(PermissionDenied):
+        gift_record(contact=zhou, by=teammate, given_on=date(2026, 3, 1), occasion="x", gift="x")
+    assert not Gift.objects.exists()
+
+
+def test_k41_the_calendar_page_saves_its_teams_through_the_service(client, admin, team):
+    client.force_login(admin)
+    template = MessageTemplate.objects.get()
+    response = client.post(reverse("care:calendar-add"), {"country": "HK", "subdivision": "", "days_ahead": "2",
+                                                          "template": template.pk, "teams": [team.pk],
+                                                          "is_active": "on"})
+    assertRedirects(response, reverse("care:settings"))
+    assert list(HolidayCalendar.objects.get(country="HK").teams.all()) == [team]

@@ -271,3 +271,24 @@ def test_k15_a_self_question_review_keeps_answers_and_who(account, manager):
     assert answers["Are all buyers identified?"] == "Yes"
     assert answers["Who is the coach, and what do we need from them?"] == "Sun, the CFO"
     assert answers["Is a question outline prepared?"] == ""
+
+
+# --- Removals go through services too (issue 14) -------------------------------------------------
+
+def test_k16_a_relationship_is_removed_by_its_service(account, boss, manager):
+    from contacts.services import relationship_remove
+
+    colleague = ContactFactory(account=account, name="Sun")
+    relationship = relationship_add(from_contact=boss, to_contact=colleague, kind="ally", by=manager)
+    relationship_remove(relationship=relationship, by=manager)
+    assert not Relationship.objects.exists()
+
+
+def test_k14_a_decision_step_is_removed_by_its_service(account, boss, manager):
+    from contacts.models import DecisionStep
+    from contacts.services import decision_step_remove, decision_step_save
+
+    step = decision_step_save(step=DecisionStep(account=account, position=1, description="Board signs",
+                                                responsible=boss), by=manager)
+    decision_step_remove(step=step, by=manager)
+    assert not DecisionStep.objects.filter(account=account).exists()

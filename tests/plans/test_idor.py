@@ -1,7 +1,9 @@
 """Every plans URL walked with strangers (K-05): the other team's manager and
 supervisor get 404 on each of li's plans, preparations, surveys and referrals,
 by GET or POST, and nothing changes. A same-team colleague who is not on the
-account team does not see the plan at all (issue 10) and may only read satisfaction."""
+account team does not see the plan at all (issue 10: 404) and may only read satisfaction;
+the account itself is in their sight, so its planning pages refuse them with 403
+(issue 14). The question bank is everyone's to read: removing another's question is 403."""
 
 from datetime import date
 
@@ -89,6 +91,7 @@ def snapshot():
 
 
 OBJECT_PAGES = sorted(set(ROUTES) - UNSCOPED)
+SEEN_BY_ALL = {"plans:bank-archive"}  # every bank question is on everyone's bank page
 
 
 def test_the_walk_knows_every_plans_page():
@@ -115,12 +118,15 @@ def test_k05_another_team_gets_404_everywhere_and_changes_nothing(client, reques
     client.force_login(user)
     before = snapshot()
     path = path_of(name, world)
-    assert client.get(path).status_code == (405 if name in POST_ONLY else 404), path
-    assert client.post(path, payload(world, user)).status_code == 404, path
+    refusal = 403 if name in SEEN_BY_ALL else 404
+    assert client.get(path).status_code == (405 if name in POST_ONLY else refusal), path
+    assert client.post(path, payload(world, user)).status_code == refusal, path
     assert snapshot() == before
 
 
 TEAMMATE_READS = {"plans:satisfaction"}
+# The account of these pages is in the teammate's sight (403); plans and planned visits are not (404).
+TEAMMATE_SEES = {"plans:account-plan", "plans:planned-add", "plans:referral-ask", "plans:satisfaction-import"}
 
 
 @pytest.mark.parametrize("name", sorted(set(OBJECT_PAGES) - TEAMMATE_READS))
@@ -128,8 +134,9 @@ def test_a_teammate_off_the_account_team_sees_no_plan_and_changes_nothing(client
     client.force_login(teammate)
     before = snapshot()
     path = path_of(name, world)
-    assert client.get(path).status_code == (405 if name in POST_ONLY else 404), path
-    assert client.post(path, payload(world, teammate)).status_code == 404, path
+    refusal = 403 if name in TEAMMATE_SEES | SEEN_BY_ALL else 404
+    assert client.get(path).status_code == (405 if name in POST_ONLY else refusal), path
+    assert client.post(path, payload(world, teammate)).status_code == refusal, path
     assert snapshot() == before
 
 

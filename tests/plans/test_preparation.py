@@ -143,7 +143,7 @@ def test_k28_the_bank_takes_questions_from_managers_and_refuses_duplicates(clien
     assert "already has this question" in str(page.context["form"].errors["text"])
     question = BankQuestion.objects.get()
     client.force_login(teammate)
-    assert client.post(reverse("plans:bank-archive", args=[question.pk])).status_code == 404
+    assert client.post(reverse("plans:bank-archive", args=[question.pk])).status_code == 403  # seen, not theirs
     client.force_login(manager)
     client.post(reverse("plans:bank-archive", args=[question.pk]))
     assert not BankQuestion.objects.active().exists()

@@ -85,7 +85,7 @@ def test_k56_a_teammate_reads_satisfaction_but_does_not_record_it(client, teamma
     page = client.get(reverse("plans:satisfaction", args=[account.pk]))
     assert page.status_code == 200 and not page.context["can_edit"]
     assert client.post(reverse("plans:satisfaction", args=[account.pk]),
-                       {"taken_on": TODAY.isoformat(), "respondent": "x", "score": 1}).status_code == 404
+                       {"taken_on": TODAY.isoformat(), "respondent": "x", "score": 1}).status_code == 403
     assert SatisfactionSurvey.objects.count() == 1
 
 

@@ -414,3 +414,56 @@ def test_k31_the_default_rules_note_reads_in_chinese():
 
     with translation.override("zh-hant"):
         assert RuleSet.objects.get(version=1).note_display == "預設規則（K-30）"
+
+
+# --- Tiers from values, and the review opened by an admin (issue 14) -----------------------------
+
+def test_k31_tier_save_takes_values_and_replaces_the_cadence(admin):
+    from tiering.services import tier_save
+
+    new = tier_save(tier=Tier(), by=admin, code="D", name="Dormant", rank=9, description="", benefits="",
+                    is_default=False, requirements=[{"channel_group": "any", "touches": 1, "period": "days",
+                                                     "days": 90}])
+    assert [(r.channel_group, r.days) for r in new.requirements.all()] == [("any", 90)]
+    tier_save(tier=new, by=admin, name="Sleeping", requirements=[
+        {"channel_group": "on_site", "touches": 2, "period": "calendar_month", "days": None}])
+    new.refresh_from_db()
+    assert new.name == "Sleeping"
+    assert [(r.channel_group, r.touches) for r in new.requirements.all()] == [("on_site", 2)]
+
+
+def test_k31_tier_save_refuses_a_bad_requirement_and_keeps_the_old_ones(admin):
+    from tiering.services import tier_save
+
+    a = tier("A")
+    before = list(a.requirements.values_list("pk", flat=True))
+    with pytest.raises(ValidationError):
+        tier_save(tier=a, by=admin, requirements=[{"channel_group": "any", "touches": 1, "period": "days",
+                                                   "days": None}])
+    assert list(a.requirements.values_list("pk", flat=True)) == before
+
+
+def test_k31_only_admins_save_tiers(supervisor):
+    from tiering.services import tier_save
+
+    with pytest.raises(PermissionDenied):
+        tier_save(tier=tier("A"), by=supervisor, name="Mine", requirements=[])
+
+
+def test_k32_an_admin_opens_this_quarter_s_review_after_an_evaluation(admin, team, account):
+    from tiering.services import tier_reviews_open_now
+
+    big_order(account)
+    made, opened = tier_reviews_open_now(by=admin, team=team)
+    today = timezone.localdate()
+    assert made == 1 and [(r.team, r.year, r.quarter) for r in opened] == [(team, today.year,
+                                                                             (today.month - 1) // 3 + 1)]
+    assert TierProposal.objects.get(account=account).review == opened[0]
+
+
+def test_k32_only_admins_open_a_review(supervisor, team):
+    from tiering.services import tier_reviews_open_now
+
+    with pytest.raises(PermissionDenied):
+        tier_reviews_open_now(by=supervisor, team=team)
+    assert not TierReview.objects.exists()

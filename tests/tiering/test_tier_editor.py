@@ -64,11 +64,12 @@ def test_k31_a_tier_holding_accounts_cannot_be_deleted(client, admin, manager):
 
 @pytest.mark.parametrize("who", ["manager", "supervisor"])
 def test_k31_only_admins_edit_tiers(client, who, request):
+    """Everyone sees the tiers on the rules page, so changing one is refused (403), not hidden."""
     client.force_login(request.getfixturevalue(who))
     a = Tier.objects.get(code="A")
-    assert client.get(reverse("tiering:tier-edit", args=[a.pk])).status_code == 404
-    assert client.post(reverse("tiering:tier-edit", args=[a.pk]), tier_post(code="Z")).status_code == 404
-    assert client.post(reverse("tiering:tier-delete", args=[a.pk])).status_code == 404
+    assert client.get(reverse("tiering:tier-edit", args=[a.pk])).status_code == 403
+    assert client.post(reverse("tiering:tier-edit", args=[a.pk]), tier_post(code="Z")).status_code == 403
+    assert client.post(reverse("tiering:tier-delete", args=[a.pk])).status_code == 403
     assert Tier.objects.filter(code="A").exists()
 
 

@@ -223,8 +223,9 @@ def test_k05_a_teammate_reads_the_visit_but_cannot_change_it(client, teammate, v
     assert detail.status_code == 200 and not detail.context["can_edit"]
     assert reverse("visits:edit", args=[visit.pk]) not in html_of(detail)
     for url_name in ("visits:edit", "visits:delete"):
-        assert client.get(reverse(url_name, args=[visit.pk])).status_code == 404
-        assert client.post(reverse(url_name, args=[visit.pk]), edit_form(visit)).status_code == 404
+        # In sight but not theirs: refused (403), not hidden (issue 14).
+        assert client.get(reverse(url_name, args=[visit.pk])).status_code == 403
+        assert client.post(reverse(url_name, args=[visit.pk]), edit_form(visit)).status_code == 403
     assert Visit.objects.filter(pk=visit.pk, version=1).exists()
 
 

@@ -5,7 +5,7 @@ from django import template
 from tiering.cadence import cadence_for
 from tiering.forms import OverrideForm
 from tiering.models import AccountTier, TierChange, TierProposal
-from tiering.services import can_set_tier
+from tiering.permissions import can_set_tier
 
 register = template.Library()
 
