@@ -117,6 +117,10 @@ ELSEWHERE = {
     "care:template-edit": "admin settings, out of everyone else's scope (tests/care)",
     "care:calendar-edit": "admin settings, out of everyone else's scope (tests/care)",
     "care:occasion-edit": "admin settings, out of everyone else's scope (tests/care)",
+    "notifications:open": "one's own notifications only (tests/notifications: someone else's is 404)",
+    "notifications:read": "one's own notifications only (tests/notifications: someone else's is 404)",
+    "notifications:robot-test": "one's own or one's team's robot (tests/notifications/test_robots.py)",
+    "notifications:robot-delete": "one's own or one's team's robot (tests/notifications/test_robots.py)",
 }
 WALKED_ELSEWHERE = {"accounts", "contacts", "plans"}  # tests/test_outsider_walk.py, tests/plans/test_idor.py
 # Everyone sees the tiers on the rules page; only admins change them.

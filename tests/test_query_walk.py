@@ -36,7 +36,8 @@ HOSTILE = [
 HAND_READ = {
     # Paginator.get_page takes any value (a bad one is page 1, too far is the last).
     "contacts:dangers": ("page",),
-    "imports:list": ("page",),
+    # ?kind= only chooses the upload form's initial kind, and only among ImportJob.Kind.values.
+    "imports:list": ("page", "kind"),
     # Pages about one object, walked with the PATH_ARGS below.
     "accounts:history": ("page",),
     "contacts:history": ("page",),

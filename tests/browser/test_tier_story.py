@@ -64,7 +64,7 @@ def test_a_threshold_change_is_previewed_reviewed_and_approved(page, live_server
     expect(page.get_by_text(re.compile("东方电子: Approved"))).to_be_visible()
 
     page.goto(f"{live_server.url}/accounts/{account.pk}/")
-    panel = page.locator("section", has=page.get_by_role("heading", name="Tier and cadence"))
+    panel = page.locator("details", has=page.get_by_role("heading", name="Tier and cadence"))
     expect(panel.locator(".badge").first).to_contain_text("C · Opportunity")
     expect(panel).to_contain_text("e-mail or SMS")
     expect(panel).to_contain_text("B → C")

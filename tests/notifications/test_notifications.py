@@ -132,9 +132,11 @@ def test_the_page_lists_filters_and_paginates_in_a_fixed_number_of_queries(
 def test_bad_filters_and_pages_show_an_error_not_a_500(client, manager, supervisor):
     returned(manager, supervisor)
     client.force_login(manager)
-    for query in ({"kind": "nonsense"}, {"state": "x"}, {"page": "abc"}, {"page": "999"}, {"kind": "\x00"}):
+    for query in ({"kind": "nonsense"}, {"state": "x"}, {"page": "abc"}, {"page": "999"}):
         response = client.get(reverse("notifications:list"), query)
         assert response.status_code == 200, query
+    # A NUL never reaches the page: core.middleware.RejectNulMiddleware answers 400.
+    assert client.get(reverse("notifications:list"), {"kind": "\x00"}).status_code == 400
     response = client.get(reverse("notifications:list"), {"kind": "nonsense"})
     assert "invalid-feedback" in response.content.decode()
 
