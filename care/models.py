@@ -5,11 +5,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
 from contacts.models import Contact
+from core.text import in_reader_language
 
 
 class CareTaskQuerySet(models.QuerySet):
@@ -121,8 +121,7 @@ class CareTask(models.Model):
     @property
     def occasion_name(self):
         """The occasion as the reader names it: 春节 / 春節 / Chinese New Year (Spring Festival)."""
-        names = self.occasion_names or {}
-        return names.get(get_language() or "en") or names.get("en") or self.occasion.split("|")[-1]
+        return in_reader_language(self.occasion_names, self.occasion.split("|")[-1])
 
     @property
     def is_overdue(self):
@@ -317,7 +316,7 @@ class Occasion(models.Model):
 
     @property
     def display_name(self):
-        return self.names.get(get_language() or "en") or self.name
+        return in_reader_language(self.names, self.name)
 
     @property
     def recurrence_text(self):
