@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
+from core.money import amount_sql
 
 
 @dataclass(frozen=True)
@@ -15,8 +16,10 @@ class GroupFigures:
     subsidiaries: int
     order_total: Decimal
     order_total_12m: Decimal
+    currency: str
 
 
+# Sums in the root account's currency: each order converted at the configured rates (core/money.py).
 GROUP_FIGURES_SQL = """
 WITH RECURSIVE tree(id) AS (
     SELECT %(root)s::bigint
@@ -24,8 +27,8 @@ WITH RECURSIVE tree(id) AS (
     SELECT a.id FROM accounts_account a JOIN tree t ON a.parent_id = t.id
 )
 SELECT (SELECT count(*) - 1 FROM tree),
-       coalesce(sum(o.amount), 0),
-       coalesce(sum(o.amount) FILTER (WHERE o.signed_on >= %(since)s), 0)
+       coalesce(sum({amount}), 0),
+       coalesce(sum({amount}) FILTER (WHERE o.signed_on >= %(since)s), 0)
 FROM accounts_order o WHERE o.account_id IN (SELECT id FROM tree)
 """
 
@@ -34,9 +37,10 @@ def group_figures(account):
     """K-07: the account's own orders plus every subsidiary's, at any depth, in one query."""
     since = timezone.localdate() - timedelta(days=365)
     with connection.cursor() as cursor:
-        cursor.execute(GROUP_FIGURES_SQL, {"root": account.pk, "since": since})
+        sql = GROUP_FIGURES_SQL.format(amount=amount_sql("o.amount", "o.currency", "%(currency)s"))
+        cursor.execute(sql, {"root": account.pk, "since": since, "currency": account.currency})
         subsidiaries, total, total_12m = cursor.fetchone()
-    return GroupFigures(subsidiaries, total, total_12m)
+    return GroupFigures(subsidiaries, total, total_12m, account.currency)
 
 
 def account_warnings(account, team_size):

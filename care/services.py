@@ -24,6 +24,7 @@ from core import outbox
 from core.idempotency import creates_once
 from core.outbox import outbox_queue
 from core.sql import literals
+from core.written import in_english, written
 from tiering.cadence import dues_sql
 from visits.models import AfterSalesStep
 from visits.services import after_sales_done, visit_log
@@ -143,8 +144,10 @@ def care_task_done(*, task, by, outcome, channel=None):
         if step:
             after_sales_done(step=step, by=by)
     if channel in TOUCH_CHANNELS:
+        # A generated title is kept as its key, so the touch reads in each reader's language too.
+        title = {"purpose": task.title[:200]} if task.title else {"written": {"purpose": task.title_written()}}
         visit_log(account=task.account, by=by, contacts=[task.contact] if task.contact else [],
-                  channel=TOUCH_CHANNELS[channel], purpose=task.display_title[:200], summary=outcome,
+                  channel=TOUCH_CHANNELS[channel], summary=outcome, **title,
                   customer_replied=True if channel in ("call", "visit") else None)
     return task
 
@@ -406,11 +409,11 @@ def cadence_tasks_generate(*, today=None):
                    channel=CareTask.Channel.CALL)
     with connection.cursor() as cursor:
         cursor.execute(dues_sql() + """
-            UPDATE care_caretask t SET status = 'done', done_at = now(), outcome = %(outcome)s
+            UPDATE care_caretask t SET status = 'done', done_at = now(), outcome = %(outcome)s,
+                   written = t.written || %(written)s::jsonb
             WHERE t.kind = 'cadence' AND t.status = 'open'
               AND NOT EXISTS (SELECT 1 FROM dues d WHERE d.account_id = t.account_id AND d.due_on < %(today)s)""",
-                       {"tz": settings.TIME_ZONE, "today": today,
-                        "outcome": _("Closed by itself: a qualifying touch was logged.")})
+                       {"tz": settings.TIME_ZONE, "today": today, **_outcome("care.outcome.cadence_closed")})
     return made
 
 
@@ -429,9 +432,15 @@ def after_sales_tasks_generate(*, today=None):
     with connection.cursor() as cursor:
         cursor.execute("""
             UPDATE care_caretask t SET status = 'done', done_at = s.done_at, done_by_id = s.done_by_id,
-                   outcome = %(outcome)s
+                   outcome = %(outcome)s, written = t.written || %(written)s::jsonb
             FROM visits_aftersalesstep s
             WHERE t.kind = 'after_sales' AND t.status = 'open' AND s.done_at IS NOT NULL
               AND t.occasion = 'step:' || s.id || '|' || s.kind""",
-                       {"outcome": _("Done on the account page.")})
+                       _outcome("care.outcome.after_sales_closed"))
     return made
+
+
+def _outcome(key):
+    """A self-closed task's outcome (core.written): the key for the reader, English words in the column."""
+    entry = written(key)
+    return {"outcome": in_english(entry), "written": json.dumps({"outcome": entry})}

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Account, Order, ProductPosition
 from contacts.models import BuyerRole
+from core.money import converted, format_money
 from plans.models import PlanGoal, PlannedVisit, SatisfactionSurvey
 from tiering.models import AccountTier
 from visits.models import Visit
@@ -64,7 +65,9 @@ def plan_months(plan):
     for month, n in logged:
         rows[month].logged = n
     orders = (Order.objects.filter(account_id=plan.account_id, signed_on__range=year_range)
-              .annotate(m=TruncMonth("signed_on")).values_list("m").annotate(total=Sum("amount")))
+              .annotate(m=TruncMonth("signed_on")).values_list("m")
+              # in the account's currency, as its goals are (core/money.py)
+              .annotate(total=Sum(converted(to_currency=plan.account.currency))))
     for month, total in _by_month(orders).items():
         rows[month].orders = total
     for action in plan.actions.select_related("owner"):
@@ -74,8 +77,8 @@ def plan_months(plan):
     return list(rows.values())
 
 
-def _money(value):
-    return f"{value:,.2f}"
+def _money(value, currency):
+    return format_money(value, currency)
 
 
 def goal_rows(plan, months):
@@ -96,7 +99,8 @@ def goal_rows(plan, months):
 def _goal_row(goal, revenue, products, covered, tier, account):
     kind = PlanGoal.Kind
     if goal.kind == kind.REVENUE:
-        return GoalRow(goal, _money(goal.target_amount), _money(revenue), revenue >= goal.target_amount)
+        return GoalRow(goal, _money(goal.target_amount, account.currency), _money(revenue, account.currency),
+                       revenue >= goal.target_amount)
     if goal.kind == kind.PRODUCT:
         status = products.get(goal.target_text)
         label = ProductPosition.Status(status).label if status else "—"

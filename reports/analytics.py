@@ -8,7 +8,12 @@ from decimal import Decimal
 from django.db import connection
 
 from accounts.models import Account
+from core.money import amount_sql
 from core.sql import literals
+from visits.models import MonthlyLog
+
+# Every sum across accounts is in the reporting currency: each order converted first (core/money.py).
+AMOUNT = amount_sql("o.amount", "o.currency")
 
 
 @dataclass
@@ -42,7 +47,7 @@ def _rows(sql, params):
 RANKED_SQL = """
 WITH revenue AS (
     SELECT a.id, a.name, a.kind IN """ + literals(Account.KEY_KINDS) + """ AS is_key,
-           coalesce(sum(o.amount), 0) AS amount
+           coalesce(sum(""" + AMOUNT + """), 0) AS amount
     FROM accounts_account a
     LEFT JOIN accounts_order o ON o.account_id = a.id AND o.signed_on BETWEEN %s AND %s
     WHERE a.id IN ({scope})
@@ -172,6 +177,11 @@ class Evaluation:
         return round(part * 100 / whole) if whole else None
 
     @property
+    def sign_off_label(self):
+        """The month's sign-off state in the reader's words (returned → 已退回), "" before any log."""
+        return MonthlyLog.Status(self.sign_off).label if self.sign_off in MonthlyLog.Status.values else ""
+
+    @property
     def cadence_rate(self):
         return self.rate(self.kept, self.accounts)
 
@@ -204,9 +214,9 @@ def months_back(today, count):
 
 VALUE_SQL = """
 SELECT a.id, a.name, coalesce(t.code, '') AS tier, a.status,
-       coalesce(sum(o.amount), 0) AS to_date,
-       coalesce(sum(o.amount) FILTER (WHERE o.signed_on > %s), 0) AS last12,
-       coalesce(sum(o.amount) FILTER (WHERE o.signed_on <= %s AND o.signed_on > %s), 0) AS prev12
+       coalesce(sum(""" + AMOUNT + """), 0) AS to_date,
+       coalesce(sum(""" + AMOUNT + """) FILTER (WHERE o.signed_on > %s), 0) AS last12,
+       coalesce(sum(""" + AMOUNT + """) FILTER (WHERE o.signed_on <= %s AND o.signed_on > %s), 0) AS prev12
 FROM accounts_account a
 LEFT JOIN accounts_order o ON o.account_id = a.id
 LEFT JOIN tiering_accounttier at ON at.account_id = a.id LEFT JOIN tiering_tier t ON t.id = at.tier_id
@@ -308,8 +318,9 @@ def at_risk(values, *, falling_below=-20):
 
 OPERATING_SQL = """
 SELECT a.id, a.name, coalesce(t.code, '') AS tier, a.potential, a.kind,
-       coalesce((SELECT sum(amount) FROM accounts_order o WHERE o.account_id = a.id AND o.signed_on > %s), 0),
-       coalesce((SELECT sum(amount) FROM accounts_order o WHERE o.account_id = a.id
+       coalesce((SELECT sum(""" + AMOUNT + """) FROM accounts_order o
+                 WHERE o.account_id = a.id AND o.signed_on > %s), 0),
+       coalesce((SELECT sum(""" + AMOUNT + """) FROM accounts_order o WHERE o.account_id = a.id
                  AND o.signed_on <= %s AND o.signed_on > %s), 0),
        (SELECT count(*) FROM accounts_competitor c WHERE c.account_id = a.id),
        (SELECT count(*) FROM visits_customerissue i WHERE i.account_id = a.id AND i.status <> 'informed'),
@@ -370,7 +381,7 @@ WEEKLY_SQL = {
                                   AND (v.occurred_at AT TIME ZONE %s)::date + 30)
         GROUP BY 1, 2, 3""", ["tz", "month", "scope", "tz", "tz"]),
     "revenue": ("""
-        SELECT u.team_id, at.tier_id, (extract(day FROM o.signed_on)::int - 1) / 7 + 1, sum(o.amount)
+        SELECT u.team_id, at.tier_id, (extract(day FROM o.signed_on)::int - 1) / 7 + 1, sum(""" + AMOUNT + """)
         FROM accounts_order o JOIN accounts_account a ON a.id = o.account_id
         LEFT JOIN users_user u ON u.id = a.owner_id
         LEFT JOIN tiering_accounttier at ON at.account_id = o.account_id

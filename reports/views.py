@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Account
 from core.exports import csv_response, xlsx_response
+from core.money import reporting_currency
 from core.params import MonthForm, PageForm, note_ignored, reads_query
 from core.views import run_service, submit_form
 from reports import analytics, charts, dashboards, permissions, services
@@ -101,6 +102,11 @@ def _month_form(request):
     return form
 
 
+def in_currency(label):
+    """An export's money column names its currency: the figures are numbers, converted (core/money.py)."""
+    return f"{label} ({reporting_currency()})"
+
+
 def _export(request, name, header, rows):
     respond = {"csv": csv_response, "xlsx": xlsx_response}.get(request.GET.get("format"))
     return respond(name, header, rows) if respond else None
@@ -113,13 +119,13 @@ def concentration(request):
     top_percent = _extra(request, ConcentrationForm)["top"]
     result = analytics.revenue_concentration(scope, start=values["start"], end=values["end"],
                                              top_percent=top_percent)
-    header = [_("Rank"), _("Account"), _("Revenue"), _("Cumulative share (%)")]
+    header = [_("Rank"), _("Account"), in_currency(_("Revenue")), _("Cumulative share (%)")]
     rows = [(n, name, amount, round(share, 1)) for n, name, _pk, amount, share in result.top]
     if export := _export(request, "revenue-concentration", header, rows):
         return export
     return render(request, "reports/concentration.html", {
         "form": form, "result": result, "top_percent": top_percent, "line": charts.polyline(result.curve),
-        "title": _("Revenue concentration"),
+        "title": _("Revenue concentration"), "money_note": True,
     })
 
 
@@ -150,7 +156,7 @@ def evaluation(request):
     rows = analytics.evaluation(scope, month=month)
     header = [_("Manager"), _("Cadence kept (%)"), _("Care on time (%)"), _("Issues on time (%)"),
               _("Sign-off"), _("Late")]
-    table = [(r.manager, r.cadence_rate, r.care_rate, r.issue_rate, r.sign_off or "", bool(r.late)) for r in rows]
+    table = [(r.manager, r.cadence_rate, r.care_rate, r.issue_rate, str(r.sign_off_label), bool(r.late)) for r in rows]
     if export := _export(request, f"evaluation-{month:%Y-%m}", header, table):
         return export
     return render(request, "reports/evaluation.html", {
@@ -182,15 +188,15 @@ def value(request):
               round(lost * 100 / start_n, 1) if start_n else 0)
              for quarter, start_n, lost in analytics.churn_by_quarter(scope, start=values["start"], end=today)]
     risky = analytics.at_risk(accounts)
-    header = [_("Account"), _("Tier"), _("Orders to date"), _("Last 12 months"), _("Change (%)"),
-              _("Lifetime value"), _("At risk because")]
+    header = [_("Account"), _("Tier"), in_currency(_("Orders to date")), in_currency(_("Last 12 months")),
+              _("Change (%)"), in_currency(_("Lifetime value")), _("At risk because")]
     reasons = {a.id: ", ".join(str(RISK_LABELS[code]) for code, _v in why) for a, why in risky}
     rows = [(a.name, a.tier, a.to_date, a.last12, a.change, a.clv(years), reasons.get(a.id, ""))
             for a in sorted(accounts, key=lambda a: -a.clv(years))]
     if export := _export(request, "customer-value", header, rows):
         return export
     return render(request, "reports/value.html", {
-        "form": form, "title": _("Customer value and churn"), "years": years, "tiers": tiers,
+        "form": form, "title": _("Customer value and churn"), "money_note": True, "years": years, "tiers": tiers,
         "churn": churn, "risky": risky[:50], "risk_labels": RISK_LABELS,
         "top": sorted(accounts, key=lambda a: -a.clv(years))[:20],
         "clv_bars": charts.bars((tier, float(avg)) for tier, avg, _n in tiers),
@@ -209,14 +215,16 @@ def operating(request):
     export = request.GET.get("format") in ("csv", "xlsx")
     limit, offset = (100_000, 0) if export else (OPERATING_PAGE + 1, (page - 1) * OPERATING_PAGE)
     rows = analytics.operating(scope, today=timezone.localdate(), limit=limit, offset=offset)
-    header = [_("Account"), _("Tier"), _("Potential"), _("Last 12 months"), _("The 12 before"), _("Change (%)"),
+    header = [_("Account"), _("Tier"), _("Potential"), in_currency(_("Last 12 months")),
+              in_currency(_("The 12 before")), _("Change (%)"),
               _("Competitors"), _("Open issues"), _("Overdue issues")]
     table = [(r.name, r.tier, r.potential, r.last12, r.prev12, r.change, r.competitors, r.open_issues,
               r.overdue_issues) for r in rows]
     if response := _export(request, "account-operations", header, table):
         return response
     return render(request, "reports/operating.html", {
-        "form": form, "title": _("Account operating analysis"), "rows": rows[:OPERATING_PAGE], "page": page,
+        "form": form, "title": _("Account operating analysis"), "money_note": True, "rows": rows[:OPERATING_PAGE],
+        "page": page,
         "has_next": len(rows) > OPERATING_PAGE,
     })
 
@@ -236,7 +244,7 @@ def targets(request):
     visible = Target.objects.visible_to(request.user).filter(month=month).select_related("team", "tier")
     progress = analytics.target_progress(list(visible), analytics.scope(request.user), month=month)
     return render(request, "reports/targets.html", {
-        "title": _("Targets (plan–do–check–act)"), "month": month, "months": months, "form": form,
+        "title": _("Targets (plan–do–check–act)"), "money_note": True, "month": month, "months": months, "form": form,
         "can_set": permissions.can_set_targets(request.user),
         "rows": [(p, *charts.progress_lines(p.weeks, p.expected)) for p in progress],
     })

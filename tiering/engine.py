@@ -14,7 +14,11 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Account
+from core.money import amount_sql
 from core.sql import literals
+
+# Revenue thresholds are in the reporting currency: each order converted first (core/money.py).
+AMOUNT = amount_sql("o.amount", "o.currency")
 
 # Trailing-12-month order value, the 12 months before, growth, and revenue rank,
 # for every customer (active or at risk; prospects and lost accounts have no tier).
@@ -29,9 +33,10 @@ measures AS (
     FROM accounts_account a
     LEFT JOIN (
         SELECT account_id,
-               sum(amount) FILTER (WHERE signed_on > %(year_ago)s) AS last12,
-               sum(amount) FILTER (WHERE signed_on <= %(year_ago)s AND signed_on > %(two_years_ago)s) AS prev12
-        FROM accounts_order WHERE signed_on > %(two_years_ago)s GROUP BY account_id
+               sum(""" + AMOUNT + """) FILTER (WHERE signed_on > %(year_ago)s) AS last12,
+               sum(""" + AMOUNT + """) FILTER (WHERE signed_on <= %(year_ago)s AND signed_on > %(two_years_ago)s)
+                   AS prev12
+        FROM accounts_order o WHERE signed_on > %(two_years_ago)s GROUP BY account_id
     ) o ON o.account_id = a.id
     LEFT JOIN tiering_accounttier t ON t.account_id = a.id
     WHERE a.archived_at IS NULL AND a.status IN """ + literals(Account.CUSTOMER_STATUSES) + """

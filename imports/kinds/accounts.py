@@ -4,8 +4,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Account
+from core.money import currency_choices
 from imports.kinds.base import (
     BATCH,
+    CURRENCY,
     ChoiceReader,
     Column,
     Importer,
@@ -43,9 +45,10 @@ class AccountImporter(Importer):
         Column("executive_sponsor", gettext_lazy("Executive sponsor"), gettext_lazy("Free text."), ""),
         Column("founded_on", gettext_lazy("Founded"), gettext_lazy("A date such as 2004-05-26 or 2004年5月26日."),
                "2004-05-26"),
+        CURRENCY,
     )
     FIELDS = ("industry", "size", "region", "kind", "status", "relationship_style", "potential", "has_open_tender",
-              "business_scope", "responsible_department", "executive_sponsor", "founded_on")
+              "business_scope", "responsible_department", "executive_sponsor", "founded_on", "currency")
 
     def load(self, records):
         names = [r.get("name") for r in records] + [r.get("parent") for r in records]
@@ -60,6 +63,7 @@ class AccountImporter(Importer):
             "status": ChoiceReader(Account.Status.choices),
             "relationship_style": ChoiceReader(Account.RelationshipStyle.choices),
             "potential": parse_int, "has_open_tender": parse_bool, "founded_on": parse_date,
+            "currency": ChoiceReader(currency_choices()),
         }
 
     def check(self, line, record):

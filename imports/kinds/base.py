@@ -248,6 +248,13 @@ ACCOUNT = Column("account", gettext_lazy("Account name"), gettext_lazy("An accou
                  "上海华东机电有限公司", True, ("客户", "客户名称", "公司"))
 
 
+# An amount's currency (core/money.py): on accounts, and on orders (empty: the account's).
+CURRENCY = Column("currency", gettext_lazy("Currency"),
+                  gettext_lazy("A three-letter code such as CNY, HKD, TWD or USD; empty: the usual currency for a "
+                               "new account, the account's for an order."), "CNY",
+                  aliases=("币种", "幣別", "货币", "貨幣", "币别"))
+
+
 def account_lookup(names, queryset):
     found = {}
     for chunk in chunks({fold(n) for n in names if text(n)}):

@@ -1,0 +1,9 @@
+"""What visits writes for people (core.written)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from core.written import register
+
+register(**{
+    "visits.issue.logged": _("Logged with the visit."),
+})
