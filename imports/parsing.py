@@ -274,4 +274,20 @@ def _lunar_birthday(raw, rest):
     if not (1 <= month <= 12 and 1 <= day <= 30):
         raise ParseError(_("“%(value)s” is not a real lunar date.") % {"value": raw})
     year = int(match["year"]) if match["year"] else None
-    return {"calendar": "lunar", "year": year, "month": month, "day": day, "leap": bool(match["leap"])}
+    leap = bool(match["leap"])
+    if year is not None:
+        _check_lunar_day(raw, year, month, day, leap)
+    return {"calendar": "lunar", "year": year, "month": month, "day": day, "leap": leap}
+
+
+def _check_lunar_day(raw, year, month, day, leap):
+    """With its year, a lunar date can be checked: 1980 had no leap month, and a 29-day month no 30th."""
+    from lunar_python import LunarMonth, LunarYear
+
+    if not 1900 <= year <= 2100:
+        raise ParseError(_("“%(value)s”: the year must be between 1900 and 2100.") % {"value": raw})
+    if leap and LunarYear.fromYear(year).getLeapMonth() != month:
+        raise ParseError(_("“%(value)s” is not a real lunar date: that year had no such leap month.")
+                         % {"value": raw})
+    if day > LunarMonth.fromYm(year, -month if leap else month).getDayCount():
+        raise ParseError(_("“%(value)s” is not a real lunar date: that month had 29 days.") % {"value": raw})

@@ -15,6 +15,7 @@ from imports.kinds.base import (
     Row,
     account_lookup,
     changes_message,
+    converted_note,
     fold,
 )
 from imports.parsing import parse_bool, parse_date, parse_int, text
@@ -78,6 +79,8 @@ class AccountImporter(Importer):
             row.error(_("Parent group: an account cannot be its own group."))
         key = (fold(name),)
         matches = self.existing.get(key[0], []) if name else []
+        if matches and key[0] in self.existing.converted:
+            self.note(converted_note(name, matches[0].name))
         if len(matches) > 1:
             row.error(_("%(count)s accounts are already named “%(name)s”; rename them first.")
                       % {"count": len(matches), "name": name})
