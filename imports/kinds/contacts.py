@@ -43,7 +43,8 @@ class ContactImporter(Importer):
         Column("wechat", gettext_lazy("WeChat ID"), gettext_lazy("Free text."), "", aliases=("微信",)),
         Column("address", gettext_lazy("Address"), gettext_lazy("Free text."), "", aliases=("地址",)),
         Column("birthday", gettext_lazy("Birthday"), gettext_lazy("Solar: 1980-05-26 or 5月26日. Lunar: start with "
-               "农历 / 農曆, e.g. 农历八月十五 or 农历1975年闰四月初八."), "农历八月十五", aliases=("生日", "出生日期")),
+               "农历 / 農曆, e.g. 农历八月十五 or 农历1975年闰四月初八."), "农历八月十五",
+               aliases=("生日", "出生日期")),
         Column("preferred_channel", gettext_lazy("Preferred channel"), gettext_lazy("Phone, WeChat, e-mail, SMS or "
                "visit."), "wechat"),
         Column("personality", gettext_lazy("Personality style"), gettext_lazy("Tiger, peacock, owl or koala."), ""),
