@@ -12,7 +12,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.utils.module_loading import autodiscover_modules
 
-        from core import jobs  # noqa: F401  (connects Celery's signals)
+        from core import collation, jobs  # noqa: F401  (connect Celery's signals; learn the ICU collations)
 
         # Each app's written texts (core.written): a row one app wrote renders on any page.
         autodiscover_modules("texts")
