@@ -135,3 +135,16 @@ def test_an_account_written_in_the_other_script_is_found_and_the_row_says_so(cli
     job = _dry_run(client, _upload(client, "orders.csv", file, kind="orders"))
     row = job.rows.get()
     assert row.outcome == "create" and "東方電子" in row.message
+
+
+def test_a_large_file_checked_by_the_worker_speaks_the_uploader_s_language(client, manager, dongfang):
+    """Issue 17, item 1: the worker writes the row messages for the uploader (their e-mail language)."""
+    from imports.tasks import import_check_task
+
+    manager.language = "zh-hant"
+    manager.save(update_fields=["language"])
+    client.force_login(manager)
+    job = _upload(client, "contacts_gbk.csv", (FILES / "contacts_gbk.csv").read_bytes())
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.CHECKING)  # as import_map leaves it
+    import_check_task(job.pk)
+    assert job.rows.get(line=6).message == "生日: 「1985-13-01」不是真實存在的日期。"
