@@ -146,3 +146,18 @@ def test_k55_the_evaluation_names_a_returned_month_in_the_reader_s_language(
     monthly_log_return(log=log, by=supervisor, reason="补上拜访内容")
     page = _page(client, supervisor, reverse("reports:evaluation"), language)
     assert "已退回" in page and ">returned<" not in page and "returned" not in page.split("<tbody>")[1]
+
+
+def test_k22_the_due_complaint_s_notification_reads_in_the_manager_s_language(manager, account):
+    from notifications.models import Notification
+    from visits.services import issue_deadlines_notify
+
+    plans.survey_record(account=account, by=manager, taken_on=timezone.localdate(), respondent="周总", score=1,
+                        comments="")
+    issue = CustomerIssue.objects.get()
+    issue_deadlines_notify(now=issue.due_at - timedelta(hours=1))
+    note = Notification.objects.get(recipient=manager)
+    with translation.override("zh-hant"):
+        assert "滿意度" in note.detail and not latin_words(note.detail)
+    with translation.override("en"):
+        assert note.detail.startswith("Low satisfaction score (1 of 5) from 周总")
