@@ -197,7 +197,7 @@ def org_chart(request, account_pk):
         Contact.objects.filter(account=account, archived_at__isnull=True)
         .prefetch_related(Prefetch("roles", queryset=BuyerRole.objects.order_by("role")))
         .prefetch_related(Prefetch("relationships_from", queryset=Relationship.objects.select_related("to_contact")))
-        .order_by("name")
+        .order_by(*name_order())
     )
     steps = DecisionStep.objects.filter(account=account).select_related("responsible")
     return render(request, "contacts/org_chart.html", {

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.calendars import lunar_date_problem
 from core.text import narrow
 
 ENCODINGS = [
@@ -282,12 +283,11 @@ def _lunar_birthday(raw, rest):
 
 def _check_lunar_day(raw, year, month, day, leap):
     """With its year, a lunar date can be checked: 1980 had no leap month, and a 29-day month no 30th."""
-    from lunar_python import LunarMonth, LunarYear
-
     if not 1900 <= year <= 2100:
         raise ParseError(_("“%(value)s”: the year must be between 1900 and 2100.") % {"value": raw})
-    if leap and LunarYear.fromYear(year).getLeapMonth() != month:
+    problem = lunar_date_problem(year, month, day, leap)
+    if problem == "leap":
         raise ParseError(_("“%(value)s” is not a real lunar date: that year had no such leap month.")
                          % {"value": raw})
-    if day > LunarMonth.fromYm(year, -month if leap else month).getDayCount():
+    if problem == "day":
         raise ParseError(_("“%(value)s” is not a real lunar date: that month had 29 days.") % {"value": raw})

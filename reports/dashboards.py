@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import Account, Handover
 from care.models import CareTask
 from contacts.dangers import with_danger_score
+from core.collation import name_order
 from core.jobs import job_health
 from tiering.cadence import overdue_among
 from tiering.models import AccountTier, RuleSet, Tier, TierProposal
@@ -30,7 +31,7 @@ def manager_dashboard(user):
     mine = _mine(user)
     overdue_ids = overdue_among(list(mine.values_list("pk", flat=True)))
     overdue = (Account.objects.filter(pk__in=overdue_ids).select_related("tier_state__tier")
-               .order_by("tier_state__tier__rank", "name"))
+               .order_by("tier_state__tier__rank", *name_order()))
     issues = CustomerIssue.objects.filter(owner=user).open().filter(due_at__lt=timezone.now() + timedelta(hours=24))
     logs = {log.month: log for log in MonthlyLog.objects.filter(author=user, month__in=[month, _previous(month)])}
     return {

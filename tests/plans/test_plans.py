@@ -148,7 +148,7 @@ def test_k09_goals_stand_beside_today_s_figures(manager, plan, account):
     from plans.selectors import goal_rows, plan_months
 
     rows = {r.goal.kind: r for r in goal_rows(plan, plan_months(plan))}
-    assert (rows["revenue"].actual, rows["revenue"].reached) == ("¥600.00", True)  # with its currency (issue 17, item 4)
+    assert (rows["revenue"].actual, rows["revenue"].reached) == ("¥600.00", True)  # with its currency
     assert (rows["coverage"].actual, rows["coverage"].reached) == ("1 / 4", False)
     assert rows["relationship"].reached is False
 
