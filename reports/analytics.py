@@ -35,7 +35,9 @@ def scope(user, *, team=None, manager=None, tier=None):
         accounts = accounts.filter(owner=manager)
     if tier:
         accounts = accounts.filter(tier_state__tier=tier)
-    sql, params = accounts.values("pk").query.sql_with_params()
+    # No ORDER BY: the accounts' default ordering (by name) would sort the scope's ids in every
+    # subquery that names it.
+    sql, params = accounts.order_by().values("pk").query.sql_with_params()
     return Scope(sql, list(params))
 
 
