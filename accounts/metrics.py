@@ -154,6 +154,11 @@ def touch_counted_sql(column, checkpoint):
     return f"{column} < {moment_literal(checkpoint)}"
 
 
+def touches_counted(checkpoint, field="occurred_at"):
+    """The same as a QuerySet filter on visits."""
+    return Q(**{f"{field}__lt": checkpoint})
+
+
 def checkpoint_day(checkpoint):
     """The local day a checkpoint falls on: a requirement due before it is overdue."""
     return timezone.localdate(checkpoint)
