@@ -136,7 +136,7 @@ def customer_sql(alias="a"):
 
 # --- Cadence kept (K-30) ------------------------------------------------------------------------------
 # tiering.cadence computes, for each requirement of an account's tier, the day the next touch is
-# due, from the touches made before a checkpoint. The account is overdue at the checkpoint when
+# due, from the touches made up to a checkpoint. The account is overdue at the checkpoint when
 # some requirement was due on an earlier day, and keeps its cadence when none was. The cadence
 # board's checkpoint is now; a month's checkpoint (the monthly evaluation) is the month's end, the
 # first moment of the next month, or now while the month is still running. A touch logged with a
@@ -150,13 +150,13 @@ def cadence_checkpoint(month, *, now):
 
 
 def touch_counted_sql(column, checkpoint):
-    """SQL: a touch at `column` (a timestamp) counts at the checkpoint."""
-    return f"{column} < {moment_literal(checkpoint)}"
+    """SQL: a touch at `column` (a timestamp) counts at the checkpoint: it happened at or before it."""
+    return f"{column} <= {moment_literal(checkpoint)}"
 
 
 def touches_counted(checkpoint, field="occurred_at"):
     """The same as a QuerySet filter on visits."""
-    return Q(**{f"{field}__lt": checkpoint})
+    return Q(**{f"{field}__lte": checkpoint})
 
 
 def checkpoint_day(checkpoint):

@@ -10,7 +10,7 @@ When every active contact of the account is in a silent period (two touches
 unanswered, K-25), the tier's requirements give way to one e-mail or SMS a month.
 The account is overdue when any requirement's due date has passed.
 
-What counts and when is accounts.metrics' "cadence kept": the touches made before a
+What counts and when is accounts.metrics' "cadence kept": the touches made up to a
 checkpoint (now, for the board and the reminders; a month's end, for the monthly
 evaluation) decide the due dates, and a requirement due before the checkpoint's day is
 overdue. The board, the dashboards, the reminders and the evaluation all ask this module.
@@ -96,7 +96,7 @@ class Need:
 def dues_sql(scope="TRUE", *, checkpoint=None):
     """The WITH clause naming `dues` (account_id, channel_group, touches, period, days,
     counted_touch, due_on, silent): one row per cadence requirement of each customer in
-    `scope` (an SQL condition on the account tier `t`), from the touches made before
+    `scope` (an SQL condition on the account tier `t`), from the touches made up to
     `checkpoint` (default: now, from Python's clock). Append the statement that reads it;
     it takes no parameter of its own (the time zone and the checkpoint are constants)."""
     groups = ", ".join(f"('{name}', ARRAY{channels}::varchar[])" for name, channels in CHANNELS.items())
