@@ -182,3 +182,17 @@ def test_the_pages_that_judge_the_month_cost_a_fixed_number_of_queries(client, s
     client.force_login(supervisor)
     with django_assert_max_num_queries(bound):
         assert client.get(reverse(path)).status_code == 200
+
+
+def test_the_reviews_evidence_says_its_day_and_follows_the_next_run(client, manager, supervisor, story):
+    """K-32: a pending proposal's figures are refreshed by each evaluation and say which day they are
+    of, so the review and the account page agree once the nightly run has measured a new order."""
+    haier = story["haier"]
+    OrderFactory(account=haier, signed_on=TODAY, amount=Decimal(5_000))
+    assert tier_evaluate() == 1  # the same proposal, its evidence renewed
+    assert tier_evaluate() == 0  # nothing new on a second run
+    page = pages(client, supervisor, "tiering:review")
+    [proposal] = [p for p in page.context["proposals"] if p.account == haier]
+    assert proposal.evidence["as_of"] == "2026-03-01" and "Measured on 2026-03-01." in page.content.decode()
+    figures = pages(client, manager, "accounts:detail", url={"args": [haier.pk]}).context["figures"]
+    assert Decimal(str(proposal.evidence["order_12m"])) == figures.own_total_12m == Decimal(125_000)
