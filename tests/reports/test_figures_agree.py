@@ -132,6 +132,9 @@ def test_cadence_kept_is_the_cadence_boards_rule_in_the_evaluation_and_dashboard
     board = pages(client, manager, "tiering:cadence").context["rows"]
     overdue = {account.name for account, needs in board if any(need.overdue for need in needs)}
     assert overdue == {"Haier"}  # the mailing logged for 10 March has not happened yet
+    for account, needs in board:  # the account page's tier panel says the same
+        panel = pages(client, manager, "accounts:detail", url={"args": [account.pk]}).context["needs"]
+        assert [(n.due_on, n.overdue) for n in panel] == [(n.due_on, n.overdue) for n in needs]
     [li] = [r for r in pages(client, supervisor, "reports:evaluation").context["rows"] if r.manager_id == manager.pk]
     assert (li.kept, li.accounts) == (len(board) - len(overdue), len(board)) == (1, 2)
     dashboard = pages(client, manager, "home").context
