@@ -157,13 +157,16 @@ def test_items_not_yet_due_are_no_failures_in_the_evaluation_nor_on_the_dashboar
     assert care == {"due": li.care_due, "on_time": li.care_on_time}
 
 
-def test_target_weeks_that_have_not_begun_show_no_actual(client, supervisor, story):
+def test_target_weeks_that_have_not_begun_show_no_actual(client, manager, supervisor, story):
     """K-53: on 1 March, week 1 has today's 20,000 (not the 150,000 dated the 20th); weeks 2–5 show none."""
     rows = pages(client, supervisor, "reports:targets", month="2026-03").context["rows"]
     progress = {p.target.metric: p for p, _actual_line, _expected_line in rows}
     assert progress["revenue"].weeks == [Decimal(20_000), None, None, None, None]
     assert progress["revenue"].actual == Decimal(20_000)
     assert progress["visits"].weeks == [0, None, None, None, None]  # the mailing of 10 March is to come
+    team = {person.pk: visits for person, visits, _late in pages(client, supervisor, "home").context["people"]}
+    mine = pages(client, manager, "home").context["visits_this_month"]
+    assert team[manager.pk] == mine == progress["visits"].actual == 0
 
 
 def test_the_definitions_in_words():
