@@ -66,6 +66,20 @@ def reads_from_replica(request):
     return match.view_name in settings.REPLICA_READS or f"{match.namespace}:*" in settings.REPLICA_READS
 
 
+def _from_replica(chunks):
+    """Each chunk of a streamed response made with its reads on the replica."""
+    iterator = iter(chunks)
+    while True:
+        token = _reading_from_replica.set(True)
+        try:
+            chunk = next(iterator)
+        except StopIteration:
+            return
+        finally:
+            _reading_from_replica.reset(token)
+        yield chunk
+
+
 class ReplicaMiddleware:
     """Marks the requests that read from the replica, and keeps a writer on the primary a while."""
 
@@ -79,6 +93,9 @@ class ReplicaMiddleware:
             token = getattr(request, "_replica_token", None)
             if token is not None:
                 _reading_from_replica.reset(token)
+        if token is not None and response.streaming:
+            # A streamed export runs its queries while the server sends it, after this returns.
+            response.streaming_content = _from_replica(response.streaming_content)
         if request.method not in SAFE_METHODS and replica_configured():
             response.set_cookie(STICKY_COOKIE, "1", max_age=settings.REPLICA_STICKY_SECONDS, httponly=True,
                                 samesite="Lax", secure=request.is_secure())
