@@ -22,7 +22,7 @@ DEAD_SHOWN = 5
 
 
 def _mine(user):
-    return Account.objects.active().filter(Q(owner=user) | Q(memberships__user=user)).distinct()
+    return Account.objects.active().served_by(user)
 
 
 def manager_dashboard(user):

@@ -172,3 +172,16 @@ def test_a_run_under_a_tasks_name_before_it_moved_counts_as_that_tasks_run(clien
     heartbeat, = [job for job in jobs if job["task"] == "core.tasks.heartbeat"]
     assert (heartbeat["last"].task_id, heartbeat["failures"]) == ("old", 1)
     assert "reports.tasks.heartbeat" not in [job["task"] for job in jobs]
+
+
+def test_k05_the_accounts_a_manager_owns_or_serves_are_one_union_of_index_lookups(manager, teammate):
+    from accounts.models import Account, AccountTeamMember
+
+    owned = AccountFactory(owner=manager)
+    served = AccountFactory(owner=teammate)
+    AccountTeamMember.objects.create(account=served, user=manager)
+    AccountFactory(owner=teammate)  # the teammate's alone
+    mine = Account.objects.served_by(manager)
+    assert set(mine) == {owned, served}
+    sql = str(mine.query)
+    assert "UNION" in sql and " OR " not in sql and "DISTINCT" not in sql
