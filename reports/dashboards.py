@@ -4,7 +4,7 @@ number of queries whatever the size of the portfolio."""
 from collections import Counter
 from datetime import timedelta
 
-from django.db.models import BooleanField, Count, Q
+from django.db.models import BooleanField, Count
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -13,6 +13,7 @@ from accounts.models import Account, Handover
 from care.models import CareTask
 from contacts.dangers import with_danger_score
 from core.jobs import job_health
+from core.models import OutboxMessage
 from reports import analytics
 from tiering.cadence import overdue_among
 from tiering.models import AccountTier, RuleSet, Tier, TierProposal
@@ -20,10 +21,11 @@ from users.models import User
 from visits.models import CustomerIssue, MonthlyLog, Visit
 
 LIMIT = 8
+DEAD_SHOWN = 5
 
 
 def _mine(user):
-    return Account.objects.active().filter(Q(owner=user) | Q(memberships__user=user)).distinct()
+    return Account.objects.active().served_by(user)
 
 
 def manager_dashboard(user):
@@ -105,5 +107,9 @@ def admin_dashboard():
         "untiered": Account.objects.customers().filter(tier_state__isnull=True).count(),
         "rules": RuleSet.objects.filter(is_active=True).select_related("created_by").first(),
         "jobs": job_health(),
+        # What the system could not send: each through its own partial index, never the whole outbox.
+        "outbox": {"unsent": OutboxMessage.objects.unsent().count(),
+                   "dead_count": OutboxMessage.objects.dead_letters().count(),
+                   "dead": list(OutboxMessage.objects.dead_letters().order_by("-created_at")[:DEAD_SHOWN])},
         "overrides": AccountTier.objects.filter(source=AccountTier.Source.OVERRIDE).count(),
     }
