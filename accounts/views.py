@@ -28,6 +28,7 @@ from core.collation import name_order
 from core.exports import ExportMixin, list_export
 from core.forms import CREATE_KEY, add_service_error
 from core.idempotency import AlreadySaved
+from core.pagination import CappedPaginationMixin
 from core.params import LenientFilterMixin
 from core.views import already_saved, confirm_page, error_text, refuse, run_service
 
@@ -46,7 +47,7 @@ def _editable(request, pk):
     return account
 
 
-class AccountListView(LenientFilterMixin, ExportMixin, FilterView):
+class AccountListView(LenientFilterMixin, ExportMixin, CappedPaginationMixin, FilterView):
     filterset_class = AccountFilter
     template_name = "accounts/account_list.html"
     context_object_name = "accounts"

@@ -63,11 +63,16 @@ def rate_sql(column):
     return f"(CASE {column} {cases} END)"
 
 
-def amount_sql(amount="o.amount", currency="o.currency", to_currency_column=None):
+def amount_sql(amount="o.amount", currency="o.currency", to_currency_column=None, to_currency=None):
     """SQL converting one amount into the reporting currency, or into the currency in
-    `to_currency_column` (an account's). An unknown code makes the rate NULL: no sum hides it as 1."""
+    `to_currency_column` (an account's), or into the code `to_currency`. An unknown code makes the
+    rate NULL: no sum hides it as 1."""
     converted = f"{amount} * {rate_sql(currency)}"
-    return f"({converted} / {rate_sql(to_currency_column)})" if to_currency_column else f"({converted})"
+    if to_currency_column:
+        return f"({converted} / {rate_sql(to_currency_column)})"
+    if to_currency and to_currency != reporting_currency():
+        return f"({converted} / {rates()[to_currency]})"
+    return f"({converted})"
 
 
 def converted(amount="amount", currency="currency", to_currency=None):
