@@ -94,7 +94,8 @@ def test_k54_concentration_adds_currencies_only_after_converting_them(client, su
     OrderFactory(account=AccountFactory(owner=manager, name="港灯", currency="HKD"), amount=Decimal("1000000"),
                  signed_on=timezone.localdate() - timedelta(days=5))
     scope = analytics.scope(supervisor)
-    result = analytics.revenue_concentration(scope, start=date(2000, 1, 1), end=timezone.localdate())
+    result = analytics.revenue_concentration(scope, start=date(2000, 1, 1), end=timezone.localdate(),
+                                             today=timezone.localdate())
     assert result.total == Decimal("1920000")  # ¥1,000,000 + HK$1,000,000 × 0.92, not 2,000,000
     assert [(name, amount) for _n, name, _pk, amount, _s in result.top] == [
         ("上海电气", Decimal("1000000")), ("港灯", Decimal("920000"))]
