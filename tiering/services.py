@@ -36,23 +36,24 @@ def tier_evaluate(*, rule_set=None):
     """
     rule_set = rule_set or active_rule_set()
     rules = list(rule_set.rules.all())
-    params = _Params({**base_params(), "rule_set": rule_set.pk})
+    # "now" from Python, not SQL's now(): a frozen clock in tests, one moment for the whole run
+    params = _Params({**base_params(), "rule_set": rule_set.pk, "now": timezone.now()})
     matched = matched_sql(rules, default_tier().pk, params)
     evidence = evidence_sql(rules, params)
     with connection.cursor() as cursor:
         cursor.execute(f"""{matched}, first_tiers AS (
                 INSERT INTO tiering_accounttier (account_id, tier_id, source, override_reason, set_at)
-                SELECT account_id, proposed, 'initial', '', now() FROM matched WHERE current_tier IS NULL
+                SELECT account_id, proposed, 'initial', '', %(now)s FROM matched WHERE current_tier IS NULL
                 ON CONFLICT (account_id) DO NOTHING
                 RETURNING account_id, tier_id)
             INSERT INTO tiering_tierchange (account_id, to_tier_id, source, reason, reason_key, reason_params, at)
-            SELECT f.account_id, f.tier_id, 'initial', '', 'first', {evidence}, now()
+            SELECT f.account_id, f.tier_id, 'initial', '', 'first', {evidence}, %(now)s
             FROM first_tiers f JOIN matched m ON m.account_id = f.account_id""", params.values)
         cursor.execute(f"""{matched}
             INSERT INTO tiering_tierproposal (account_id, from_tier_id, to_tier_id, rule_set_id, rule_position,
                                               evidence, status, created_at, note)
             SELECT m.account_id, m.current_tier, m.proposed, %(rule_set)s, m.rule_position, {evidence},
-                   'pending', now(), ''
+                   'pending', %(now)s, ''
             FROM matched m
             WHERE m.current_tier IS NOT NULL AND m.current_tier <> m.proposed
             ON CONFLICT (account_id) WHERE status = 'pending' DO UPDATE
@@ -61,7 +62,7 @@ def tier_evaluate(*, rule_set=None):
                 WHERE tiering_tierproposal.to_tier_id <> EXCLUDED.to_tier_id""", params.values)
         proposed = cursor.rowcount
         cursor.execute(f"""{matched}
-            UPDATE tiering_tierproposal p SET status = 'superseded', decided_at = now()
+            UPDATE tiering_tierproposal p SET status = 'superseded', decided_at = %(now)s
             FROM matched m
             WHERE p.account_id = m.account_id AND p.status = 'pending' AND m.proposed = m.current_tier""",
                        params.values)
