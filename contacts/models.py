@@ -153,7 +153,8 @@ class Contact(models.Model):
     touch_level = models.PositiveSmallIntegerField(_("degree of contact from visits"), null=True, blank=True,
                                                    validators=ONE_TO_FIVE)
     last_touched_at = models.DateTimeField(_("last touch"), null=True, blank=True)
-    recent_touches = models.PositiveIntegerField(_("touches in the last 180 days"), default=0)
+    # db_default: raw bulk loads (bench/seed_sql.py) that name no such column still insert
+    recent_touches = models.PositiveIntegerField(_("touches in the last 180 days"), default=0, db_default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
 

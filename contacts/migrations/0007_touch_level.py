@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='contact',
             name='recent_touches',
-            field=models.PositiveIntegerField(default=0, verbose_name='touches in the last 180 days'),
+            field=models.PositiveIntegerField(db_default=0, default=0, verbose_name='touches in the last 180 days'),
         ),
         migrations.AddField(
             model_name='contact',
