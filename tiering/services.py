@@ -142,8 +142,9 @@ def tier_proposal_decide(*, proposal, by, approve, note=""):
         raise ValidationError(_("This proposal was already decided or superseded."))
     proposal.refresh_from_db()
     notify(recipients=[proposal.account.owner], kind=Kind.DECIDED,
+           # the tier by its code: its name is put into words per reader, a stored one would be frozen
            key="tier.approved" if approve else "tier.rejected", dedupe_key=f"tier-proposal:{proposal.pk}:decided",
-           params={"by": by, "account": proposal.account, "tier": proposal.to_tier, "detail": note},
+           params={"by": by, "account": proposal.account, "tier": proposal.to_tier.code, "detail": note},
            link=proposal.account.get_absolute_url())
     if approve:
         _set_tier(proposal.account, proposal.to_tier, by=by, source=AccountTier.Source.REVIEW, reason=note,
