@@ -32,7 +32,7 @@ def tier_evaluate(*, rule_set=None):
     against the override and comes back at every quarterly review until someone decides
     (an overridden A account that shrank by 96% is seen). Proposals the numbers no longer
     support are superseded. Set-based; running it twice makes nothing new.
-    Returns the number of proposals made or changed.
+    Returns the number of proposals made or changed (new evidence changes a pending one).
     """
     rule_set = rule_set or active_rule_set()
     rules = list(rule_set.rules.all())
@@ -59,7 +59,8 @@ def tier_evaluate(*, rule_set=None):
             ON CONFLICT (account_id) WHERE status = 'pending' DO UPDATE
                 SET to_tier_id = EXCLUDED.to_tier_id, evidence = EXCLUDED.evidence,
                     rule_set_id = EXCLUDED.rule_set_id, rule_position = EXCLUDED.rule_position
-                WHERE tiering_tierproposal.to_tier_id <> EXCLUDED.to_tier_id""", params.values)
+                WHERE tiering_tierproposal.to_tier_id <> EXCLUDED.to_tier_id
+                   OR tiering_tierproposal.evidence IS DISTINCT FROM EXCLUDED.evidence""", params.values)
         proposed = cursor.rowcount
         cursor.execute(f"""{matched}
             UPDATE tiering_tierproposal p SET status = 'superseded', decided_at = %(now)s

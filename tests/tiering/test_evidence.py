@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import Account
 from tests.factories import AccountFactory, OrderFactory
 from tiering.evidence import explain, explanation_text
-from tiering.models import AccountTier, Rule, RuleSet, Tier, TierChange, TierProposal
+from tiering.models import AccountTier, Rule, Tier, TierChange, TierProposal
 from tiering.services import account_tier_override, tier_evaluate, tier_review_open
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_day")]
@@ -103,13 +103,12 @@ def test_k32_a_downgrade_says_which_threshold_the_account_no_longer_meets(shrink
 
 
 def test_k32_a_rules_label_is_its_name_in_the_review(haier, admin):
-    active = RuleSet.objects.get(is_active=True)
-    Rule.objects.filter(rule_set=active, position=2).update(label="Opens a tender")
-    tier_evaluate(rule_set=RuleSet.objects.prefetch_related("rules").get(pk=active.pk))
-    TierProposal.objects.filter(account=haier).update(evidence={})  # the update keeps a proposal whose tier holds
-    TierProposal.objects.filter(account=haier).delete()
-    tier_evaluate()
+    before = pending(haier)
+    Rule.objects.filter(rule_set__is_active=True, position=2).update(label="Opens a tender")
 
+    assert tier_evaluate() == 1  # the pending proposal's evidence follows the rules it reads
+
+    assert pending(haier).pk == before.pk
     assert why(pending(haier)).placed.headline == "Rule 2 “Opens a tender” places it in B."
 
 
