@@ -32,7 +32,8 @@ def tier_evaluate(*, rule_set=None):
     against the override and comes back at every quarterly review until someone decides
     (an overridden A account that shrank by 96% is seen). Proposals the numbers no longer
     support are superseded. Set-based; running it twice makes nothing new.
-    Returns the number of proposals made or changed (new evidence changes a pending one).
+    Returns the number of proposals made or changed (new measures or rules count: the evidence,
+    with the day its measures were taken ('as_of'), is refreshed).
     """
     rule_set = rule_set or active_rule_set()
     rules = list(rule_set.rules.all())
