@@ -128,7 +128,10 @@ def proposal_decide(request, pk):
             redirect_to=f"{reverse('tiering:review')}{target}"):
         return saved
     # Refused (a rejection without its reason, a proposal decided meanwhile): the review again,
-    # the error next to this proposal's field, what was typed kept.
+    # the error next to this proposal's field, what was typed kept. A proposal no review holds yet
+    # is on no review page: the refusal goes back to its account as a message.
+    if proposal.review_id is None:
+        return refuse(request, form, proposal.account)
     return _review_page(request, proposal.review_id, bound=(proposal.pk, form))
 
 

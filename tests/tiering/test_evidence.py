@@ -260,3 +260,14 @@ def test_k32_explanation_text_is_one_paragraph_for_exports(haier):
 
     assert text.startswith("Rule 2 (an open tender or opportunity) places it in B. an open tender")
     assert "Rule 1" in text
+
+
+def test_k32_a_refused_rejection_of_a_proposal_no_review_holds_goes_back_to_the_account(client, haier,
+                                                                                         supervisor):
+    client.force_login(supervisor)
+    proposal = pending(haier)  # no review opened yet
+
+    answer = client.post(reverse("tiering:proposal-decide", args=[proposal.pk]), {"decision": "reject"})
+
+    assert answer.status_code == 302 and answer["Location"] == haier.get_absolute_url()
+    assert pending(haier) == proposal
