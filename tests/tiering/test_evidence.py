@@ -271,3 +271,30 @@ def test_k32_a_refused_rejection_of_a_proposal_no_review_holds_goes_back_to_the_
 
     assert answer.status_code == 302 and answer["Location"] == haier.get_absolute_url()
     assert pending(haier) == proposal
+
+
+def test_k32_history_rows_from_before_the_keys_read_in_the_readers_language_after_the_upgrade(haier, supervisor):
+    """tiering 0005's statements on rows as the old code wrote them: English words frozen in the row."""
+    import importlib
+
+    from django.db import connection
+
+    upgrade = importlib.import_module("tiering.migrations.0005_evidence_and_reasons")
+    proposal = pending(haier)
+    TierProposal.objects.filter(pk=proposal.pk).update(status="approved", decided_at=timezone.now(),
+                                                       decided_by=supervisor)
+    first = TierChange.objects.get(account=haier)
+    TierChange.objects.filter(pk=first.pk).update(reason="First evaluation", reason_key="", reason_params={})
+    old = TierChange.objects.create(account=haier, from_tier=tier("C"), to_tier=tier("B"), source="review",
+                                    by=supervisor, reason="Quarterly review: orders 12 months 0, open tender")
+    with connection.cursor() as cursor:
+        cursor.execute(upgrade.FIRST_AS_KEY)
+        cursor.execute(upgrade.REVIEW_AS_KEY)
+
+    old.refresh_from_db()
+    first.refresh_from_db()
+    assert (first.reason_key, first.reason) == ("first", "")
+    assert (old.reason_key, old.reason) == ("review", "")
+    from django.utils import translation
+    with translation.override("zh-hant"):
+        assert old.reason_display == "季度復盤：規則 2（有進行中的招標或商機）將其歸入 B。"
