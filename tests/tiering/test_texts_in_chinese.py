@@ -138,6 +138,18 @@ def test_issue17_the_rules_page_and_its_preview_have_no_english_word(client, sto
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_issue17_the_cadence_board_has_no_english_word(client, story, manager, language):
+    client.cookies["django_language"] = language
+    client.force_login(manager)
+
+    html = client.get(reverse("tiering:cadence")).content.decode()
+
+    board = visible_text(section(html, "<h1", "</main>"))
+    assert {"zh-hans": "线上接触", "zh-hant": "線上接觸"}[language] in board  # B's cadence is there
+    assert english_words(board, [*story["names"], "CSV", "XLSX"]) == []  # file formats are names
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_issue17_every_evidence_sentence_has_no_english_word(story, language):
     """Each condition kind against a value that meets it and one that does not, and the headlines."""
     tiers = {t.pk: t for t in Tier.objects.all()}
