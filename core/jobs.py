@@ -79,13 +79,19 @@ def job_health(beat_schedule=None):
     rows = []
     for name, entry in beat_schedule.items():
         task = entry["task"]
-        rows.append({"name": name, "task": task, "schedule": schedule_words(entry["schedule"]),
-                     "next_run": next_run(entry["schedule"]), "last": last.pop(task, None),
-                     "failures": failures.get(task, 0)})
+        rows.append({"name": name, "task": task, "label": task_label(task),
+                     "schedule": schedule_words(entry["schedule"]), "next_run": next_run(entry["schedule"]),
+                     "last": last.pop(task, None), "failures": failures.get(task, 0)})
     for task, run in sorted(last.items()):
-        rows.append({"name": None, "task": task, "schedule": _("When the app queues it"), "next_run": None,
-                     "last": run, "failures": failures.get(task, 0)})
+        rows.append({"name": None, "task": task, "label": task_label(task), "schedule": _("When the app queues it"),
+                     "next_run": None, "last": run, "failures": failures.get(task, 0)})
     return rows
+
+
+def task_label(name):
+    """What a job does, in the reader's language (the `label` its app gives it), else its name."""
+    task = current_app.tasks.get(name)
+    return getattr(task, "label", None) or name
 
 
 def next_run(when):
