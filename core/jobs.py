@@ -7,6 +7,7 @@ Connected in CoreConfig.ready().
 
 import logging
 from datetime import timedelta
+from importlib import import_module
 
 from celery import current_app, signals
 from celery.schedules import BaseSchedule, crontab, schedule
@@ -90,7 +91,12 @@ def job_health(beat_schedule=None):
 
 def task_label(name):
     """What a job does, in the reader's language (the `label` its app gives it), else its name."""
-    task = current_app.tasks.get(name)
+    # By name, not from the app's registry: a web process has not imported the apps' tasks.
+    module, _dot, function = name.rpartition(".")
+    try:
+        task = getattr(import_module(module), function, None)
+    except ImportError:  # a run recorded under a name that no longer exists
+        task = None
     return getattr(task, "label", None) or name
 
 
