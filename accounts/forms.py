@@ -35,7 +35,8 @@ class AccountForm(forms.ModelForm):
     class Meta:
         model = Account
         fields = [
-            "name", "kind", "status", "lost_reason", "objection_type", "industry", "size", "region", "language", "founded_on", "business_scope",
+            "name", "kind", "status", "lost_reason", "objection_type", "industry", "size", "region", "language",
+            "founded_on", "business_scope",
             "parent",
             "explicit_needs", "implicit_needs",
             "purchase_history", "competitor_opinion", "sentiment", "sentiment_notes", "relationship_style", "potential",

@@ -68,7 +68,8 @@ def account_create(*, by, team_members=(), **fields):
 
 @transaction.atomic
 def account_update(*, account, by, team_members=None, **fields):
-    old_owner_id, old_status = Account.objects.filter(pk=account.pk).values_list("owner_id", "status").first() or (None, None)
+    old = Account.objects.filter(pk=account.pk).values_list("owner_id", "status").first()
+    old_owner_id, old_status = old or (None, None)
     for name, value in fields.items():
         setattr(account, name, value)
     old_members = set(account.memberships.values_list("user_id", flat=True)) if team_members else set()

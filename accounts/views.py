@@ -35,7 +35,7 @@ from core.views import already_saved, confirm_page, error_text, form_page, refus
 
 def _visible(request, pk):
     return get_object_or_404(Account.objects.visible_to(request.user).with_edit_flag(request.user)
-                             .select_related("owner__team", "parent"), pk=pk)
+                             .select_related("owner__team", "parent", "lost_reason", "objection_type"), pk=pk)
 
 
 def _editable(request, pk):

@@ -52,7 +52,8 @@ class Target(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_metric_display()} {self.month:%Y-%m}"
+        scope = [str(part) for part in (self.team, self.manager, self.tier and self.tier.code) if part]
+        return " · ".join([f"{self.get_metric_display()} {self.month:%Y-%m}", *scope])
 
 
 class QuarterlyAnalysisQuerySet(models.QuerySet):
