@@ -12,9 +12,6 @@ urlpatterns = [
     path("handovers/", views.handover_queue, name="handovers"),
     path("handovers/<int:pk>/decide/", views.handover_decide, name="handover-decide"),
     path("handovers/<int:pk>/withdraw/", views.handover_withdraw, name="handover-withdraw"),
-    path("settings/<slug:kind>/", views.churn_list, name="churn-list"),
-    path("settings/<slug:kind>/new/", views.churn_entry, name="churn-add"),
-    path("settings/<slug:kind>/<int:pk>/", views.churn_entry, name="churn-edit"),
     path("<int:pk>/", views.account_detail, name="detail"),
     path("<int:pk>/edit/", views.account_edit, name="edit"),
     path("<int:pk>/archive/", views.account_archive, name="archive"),
@@ -32,4 +29,12 @@ urlpatterns = [
     path("<int:account_pk>/products/new/", views.product_add, name="product-add"),
     path("<int:account_pk>/products/<int:pk>/edit/", views.product_edit, name="product-edit"),
     path("<int:account_pk>/products/<int:pk>/delete/", views.product_delete, name="product-delete"),
+]
+
+# The lists an admin keeps for lost accounts (K-52): settings, not pages about an account,
+# so they live in their own namespace ("churn"), mounted by config/urls.py.
+settings_patterns = [
+    path("<slug:kind>/", views.churn_list, name="list"),
+    path("<slug:kind>/new/", views.churn_entry, name="add"),
+    path("<slug:kind>/<int:pk>/", views.churn_entry, name="edit"),
 ]

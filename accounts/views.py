@@ -401,7 +401,7 @@ def churn_entry(request, kind, pk=None):
     model = _churn_list_model(request, kind)
     instance = get_object_or_404(model, pk=pk) if pk else None
     form = churn_choice_form(model)(request.POST or None, instance=instance)
-    back = reverse("accounts:churn-list", args=[kind])
+    back = reverse("churn:list", args=[kind])
     if saved := submit_form(request, form, lambda data: services.churn_choice_save(
             by=request.user, kind=kind, instance=instance, **data), success=_("Saved."), redirect_to=back):
         return saved

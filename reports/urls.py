@@ -14,12 +14,12 @@ report_patterns = [
     path("targets/", views.targets, name="targets"),
     path("targets/<int:pk>/delete/", views.target_delete, name="target-delete"),
     path("targets/<int:pk>/act/", views.target_act, name="target-act"),
+    path("visits/quarterly/<int:team>/<int:year>-Q<int:quarter>/analysis/", views.quarterly_analysis,
+         name="quarterly-analysis"),
 ]
 
 urlpatterns = [
     path("reports/", include((report_patterns, "reports"))),
     path("", views.home, name="home"),
     path("reports/visits/quarterly/", views.visit_quarterly, name="visit-quarterly"),
-    path("reports/visits/quarterly/<int:team>/<int:year>-Q<int:quarter>/analysis/", views.quarterly_analysis,
-         name="visit-quarterly-analysis"),
 ]
