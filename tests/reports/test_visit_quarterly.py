@@ -105,7 +105,7 @@ def test_k23_report_costs_a_fixed_number_of_queries(client, supervisor, quarter_
     # comments, overall comments, the tiers for the columns, and the session's sliding expiry (3);
     # the previous quarter's totals (3), the issues raised: count and page (2), the teams and their
     # analyses (2)
-    with django_assert_max_num_queries(23):
+    with django_assert_max_num_queries(22):
         client.get(reverse("visit-quarterly"), {"quarter": "2026-Q4"})
 
 
