@@ -50,9 +50,20 @@ def tick_label(value, unit=""):
     return f"{text}{unit}"
 
 
-def axis_ticks(top, *, length, count=4, unit=""):
-    """`count` + 1 evenly spaced ticks from 0 to `top` along an axis `length` units long,
-    positioned from the top (y) as SVG draws."""
+def _is_round(step):
+    """1, 2 or 5 × 10ⁿ: steps a reader counts in without effort (not 2.5, 1.25, …)."""
+    magnitude = 10 ** math.floor(math.log10(step))
+    return any(math.isclose(step, n * magnitude) for n in (1, 2, 5, 10))
+
+
+def axis_ticks(top, *, length, unit="", whole=False):
+    """Evenly spaced ticks from 0 to `top` along an axis `length` units long, positioned from the
+    top (y) as SVG draws: four or five steps, whichever makes each step a round number (for counts,
+    `whole`, steps of 1 on a small axis)."""
+    if whole and top <= 5:
+        count = int(top)
+    else:
+        count = next((n for n in (4, 5, 2) if _is_round(top / n)), 4)
     return [Tick(top * i / count, length - length * i / count, tick_label(top * i / count, unit))
             for i in range(count + 1)]
 
@@ -77,23 +88,34 @@ class BarChart:
         return iter(self.bars)
 
 
-def bars(items, *, gap=2.0):
+MAX_BAR_WIDTH = 16  # a lone bar is a bar, not a wall: a few bars are centred at this width
+
+
+def axis_top(values, *, whole=False):
+    """Where the value axis ends; for counts (`whole`) a small axis ends on a whole number of steps of 1."""
+    largest = max(values, default=0)
+    return max(1.0, float(math.ceil(largest))) if whole and largest <= 5 else nice_top(largest)
+
+
+def bars(items, *, gap=2.0, top=None):
     """(label, value) pairs → bars scaled to a round axis top above the largest value."""
     items = [(str(label), float(value or 0)) for label, value in items]
     if not items:
         return []
-    top = nice_top(max(value for _label, value in items))
-    width = (100 - gap * (len(items) + 1)) / len(items)
-    return [Bar(label, value, gap + i * (width + gap), max(value, 0) * BAR_HEIGHT / top, width)
+    top = top or nice_top(max(value for _label, value in items))
+    width = min((100 - gap * (len(items) + 1)) / len(items), MAX_BAR_WIDTH)
+    start = (100 - len(items) * width - (len(items) - 1) * gap) / 2
+    return [Bar(label, value, start + i * (width + gap), max(value, 0) * BAR_HEIGHT / top, width)
             for i, (label, value) in enumerate(items)]
 
 
-def bar_chart(items, *, unit="", value_label=""):
-    """(label, value) pairs → a BarChart: the bars, the y axis's ticks in `unit`, the table rows."""
+def bar_chart(items, *, unit="", value_label="", whole=False):
+    """(label, value) pairs → a BarChart: the bars, the y axis's ticks in `unit`, the table rows.
+    `whole`: the values are counts, so the ticks are whole numbers too."""
     items = [(str(label), float(value or 0)) for label, value in items]
-    top = nice_top(max((value for _label, value in items), default=0))
-    return BarChart(bars(items), axis_ticks(top, length=BAR_HEIGHT, unit=unit) if items else [], unit,
-                    value_label, items)
+    top = axis_top([value for _label, value in items], whole=whole)
+    ticks = axis_ticks(top, length=BAR_HEIGHT, unit=unit, whole=whole) if items else []
+    return BarChart(bars(items, top=top), ticks, unit, value_label, items)
 
 
 def polyline(points):

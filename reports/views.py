@@ -244,7 +244,7 @@ def value(request):
         "clv_chart": charts.bar_chart((tier, float(avg)) for tier, avg, _n in tiers),
         "churn_chart": charts.bar_chart(((label, rate) for label, _s, _l, rate in churn), unit="%"),
         "breakdown": breakdown, "start": values["start"], "end": values["end"],
-        "reason_chart": charts.bar_chart((s.label, s.lost) for s in breakdown.by_reason),
+        "reason_chart": charts.bar_chart(((s.label, s.lost) for s in breakdown.by_reason), whole=True),
     })
 
 

@@ -102,11 +102,20 @@ def test_an_axis_ends_on_a_round_number(value, top):
 
 def test_a_bar_chart_has_ticks_in_its_unit_and_the_rows_of_its_table():
     chart = charts.bar_chart([("A · WeChat", 25), ("A · On-site", 40)], unit="%")
-    assert [t.label for t in chart.ticks] == ["0%", "12.5%", "25%", "37.5%", "50%"]
-    assert [t.pos for t in chart.ticks] == [40, 30, 20, 10, 0]  # from the bottom of the plot up
+    assert [t.label for t in chart.ticks] == ["0%", "10%", "20%", "30%", "40%", "50%"]  # steps of 10, not 12.5
+    assert [t.pos for t in chart.ticks] == [40, 32, 24, 16, 8, 0]  # from the bottom of the plot up
     assert chart.rows == [("A · WeChat", 25.0), ("A · On-site", 40.0)]
     assert [round(b.height) for b in chart.bars] == [20, 32]  # 25 and 40 of an axis ending at 50
     assert charts.tick_label(1_250_000) == "1,250,000"
+    assert [t.label for t in charts.axis_ticks(2_000_000, length=100)][1] == "500,000"
+    assert [t.label for t in charts.axis_ticks(5, length=100)] == ["0", "1", "2", "3", "4", "5"]
+
+
+def test_a_chart_of_counts_counts_in_whole_numbers_and_a_lone_bar_is_not_a_wall():
+    chart = charts.bar_chart([("Price", 3)], whole=True)
+    assert [t.label for t in chart.ticks] == ["0", "1", "2", "3"]
+    (bar,) = chart.bars
+    assert bar.width == charts.MAX_BAR_WIDTH and bar.centre == 50
 
 
 def test_an_empty_chart_draws_nothing():
@@ -118,7 +127,7 @@ def test_the_progress_line_stops_at_a_week_that_has_not_happened():
     chart = charts.progress_chart([2, 5, None, None], [2.5, 5, 7.5, 10])
     assert len(chart.actual.split()) == 3 and len(chart.expected.split()) == 5  # the origin and each week
     assert [w.label for w in chart.weeks] == ["1", "2", "3", "4"]
-    assert chart.ticks[-1].label == "10"
+    assert [t.label for t in chart.ticks] == ["0", "2", "4", "6", "8", "10"]
 
 
 def test_the_pareto_table_reads_the_curve_at_a_few_points():
