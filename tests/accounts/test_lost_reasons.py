@@ -7,7 +7,14 @@ from django.urls import reverse
 from accounts.models import Account, LostReason, ObjectionType
 from tests.factories import AccountFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("churn_lists")]
+
+
+@pytest.fixture
+def churn_lists(db):
+    """The entries accounts/migrations/0006 starts the lists with (a transactional test's flush removes them)."""
+    LostReason.objects.get_or_create(name_en="Price", defaults={"name_zh_hans": "价格", "name_zh_hant": "價格"})
+    ObjectionType.objects.get_or_create(name_en="Price too high")
 
 
 def edit_post(account, **changes):
@@ -96,7 +103,7 @@ def test_k52_the_lists_are_paginated(client, admin):
     ObjectionType.objects.bulk_create([ObjectionType(name_en=f"Objection {n:02}", position=50) for n in range(60)])
     client.force_login(admin)
     first = client.get(reverse("churn:list", args=["objection-types"])).context["page_obj"]
-    assert first.paginator.count == 66 and len(first.object_list) == 50
+    assert first.paginator.count == ObjectionType.objects.count() >= 61 and len(first.object_list) == 50
 
 
 @pytest.mark.parametrize("persona", ["manager", "supervisor"])

@@ -20,8 +20,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_day")]
 
 
 def lose(account, by, reason, objection):
-    account_update(account=account, by=by, status="lost", lost_reason=LostReason.objects.get(name_en=reason),
-                   objection_type=ObjectionType.objects.get(name_en=objection))
+    account_update(account=account, by=by, status="lost",
+                   lost_reason=LostReason.objects.get_or_create(name_en=reason)[0],
+                   objection_type=ObjectionType.objects.get_or_create(name_en=objection)[0])
 
 
 @pytest.fixture
