@@ -159,7 +159,8 @@ def progress_chart(actual, expected, *, unit=""):
     step = 100 / max(len(expected), 1)
 
     def line(values):
-        return polyline([(0, 0)] + [(step * (i + 1), float(v) * 100 / top) for i, v in enumerate(values)])
+        return polyline([(0, 0)] + [(step * (i + 1), float(v) * 100 / top) for i, v in enumerate(values)
+                                    if v is not None])
 
     ticks = axis_ticks(top, length=100, unit=unit)
     weeks = [Tick(i + 1, step * (i + 1), str(i + 1)) for i in range(len(expected))]

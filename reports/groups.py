@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Count
+from django.utils import timezone
 
+from accounts import metrics
 from accounts.models import Account
 from contacts.dangers import DANGER, with_danger_score
 from contacts.models import BuyerRole, Contact
@@ -99,7 +101,8 @@ def group_rollups(groups, *, start, end):
     ids = {pk for _root, pk in tree}
     accounts = {a.pk: a for a in with_danger_score(Account.objects.filter(pk__in=ids).select_related("owner"))}
     members = {pk: Member(accounts[pk]) for pk in ids if pk in accounts}
-    visits = (Visit.objects.filter(account_id__in=ids, occurred_at__date__range=(start, end))
+    visits = (Visit.objects.filter(metrics.touches_counted(timezone.now()), account_id__in=ids,
+                                   occurred_at__date__range=(start, end))
               .values_list("account_id").annotate(n=Count("pk")).order_by())
     for pk, n in visits:
         members[pk].visits = n
