@@ -47,6 +47,20 @@ class ReportFilterForm(forms.Form):
                 "end": today}
 
 
+class PeriodForm(ReportFilterForm):
+    """The shared filters' period alone: for a page about one object (a group), whose team,
+    manager and tier are its own."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("team", "manager", "tier"):
+            del self.fields[name]
+
+    def values(self):
+        values = super().values()
+        return {"start": values["start"], "end": values["end"]}
+
+
 class ClampedIntegerField(forms.IntegerField):
     """A whole number pulled into [low, high]: `?top=500` means the most there is, 100."""
 

@@ -20,6 +20,7 @@ from reports.forms import (
     ActForm,
     ConcentrationForm,
     ConversionForm,
+    PeriodForm,
     QuarterlyAnalysisForm,
     QuarterlyForm,
     ReportFilterForm,
@@ -309,11 +310,12 @@ def group_list(request):
     })
 
 
-@reads_query(ReportFilterForm, PageForm)
+@reads_query(PeriodForm, PageForm)
 def group_detail(request, pk):
-    """K-07: one group's figures, and each of its accounts' beside them."""
+    """K-07: one group's figures, and each of its accounts' beside them, over a period."""
     group = get_object_or_404(Account.objects.visible_to(request.user).filter(kind=Account.Kind.GROUP), pk=pk)
-    form, values, _scope = _filters(request)
+    form = PeriodForm(request.GET or None, user=request.user)
+    values = form.values()
     rollup = groups.group_rollups([group], start=values["start"], end=values["end"])[0]
     if export := _export(request, f"group-{group.pk}", member_header(), [
             (m.account.name, m.visits, "" if m.kept is None else m.kept, m.roles, m.danger_score)
