@@ -65,3 +65,8 @@ def can_see_handover(user, handover):
     people = (handover.requested_by_id, handover.from_owner_id, handover.to_owner_id)
     return (user.pk in people or can_decide_handover(user, handover)
             or user.supervises(handover.from_owner) or user.is_admin)
+
+
+def can_configure_churn_lists(user):
+    """Admins keep the lists of lost reasons and objection types (K-52)."""
+    return user.is_admin
