@@ -14,9 +14,11 @@ def can_edit_account(user, account):
     if user.is_admin:
         return True
     flag = getattr(account, Account.edit_flag(user), None)
-    if flag is not None:
-        return flag
-    return Account.objects.editable_by(user).filter(pk=account.pk).exists()
+    if flag is None:
+        flag = Account.objects.editable_by(user).filter(pk=account.pk).exists()
+        # Kept on the instance: the view and the service it calls ask once between them.
+        setattr(account, Account.edit_flag(user), flag)
+    return flag
 
 
 def can_decide_claims(user):

@@ -13,6 +13,12 @@ from notifications.models import Kind
 from notifications.services import notify
 
 
+def _require_edit(by, account):
+    """The service asks the rule itself, whoever calls it (a view, an import, a shell)."""
+    if not permissions.can_edit_account(by, account):
+        raise PermissionDenied(_("Only the account's team, their supervisor or an admin changes this account."))
+
+
 def _check_parent(account):
     """K-07: a group tree has no loops; the parent must not sit below the account."""
     if account.parent_id is None or account.pk is None:
@@ -68,6 +74,7 @@ def account_create(*, by, team_members=(), **fields):
 
 @transaction.atomic
 def account_update(*, account, by, team_members=None, **fields):
+    _require_edit(by, account)
     old = Account.objects.filter(pk=account.pk).values_list("owner_id", "status").first()
     old_owner_id, old_status = old or (None, None)
     for name, value in fields.items():
@@ -96,6 +103,7 @@ def account_team_set(*, account, members):
 @transaction.atomic
 def account_archive(*, account, by):
     """Accounts are never hard-deleted: archiving hides one and keeps its history."""
+    _require_edit(by, account)
     account.archived_at = timezone.now()
     account.save(update_fields=["archived_at", "updated_at"])
     return account
@@ -103,6 +111,7 @@ def account_archive(*, account, by):
 
 @transaction.atomic
 def account_restore(*, account, by):
+    _require_edit(by, account)
     account.archived_at = None
     account.save(update_fields=["archived_at", "updated_at"])
     return account
@@ -116,6 +125,7 @@ def _order_of(pk, *, account, **_kwargs):
 @transaction.atomic
 def order_add(*, account, by, **fields):
     """K-08: an order or contract of the account (its after-sales steps follow from the nightly job)."""
+    _require_edit(by, account)
     order = Order(account=account, **fields)
     order.full_clean()
     order.save()
@@ -129,6 +139,7 @@ def account_touch(*, account_id):
 
 @transaction.atomic
 def account_profile_review(*, account, by):
+    _require_edit(by, account)
     account.touches_since_review = 0
     account.profile_reviewed_at = timezone.now()
     account.profile_reviewed_by = by
@@ -284,6 +295,7 @@ def account_handover_withdraw(*, handover, by):
 def account_row_save(*, row, by):
     """A competitor, order or product-map row of an account. The form leaves `account` out,
     so Django skips the per-account unique rules; they are checked here."""
+    _require_edit(by, row.account)
     row.validate_constraints()
     row.save()
     return row
@@ -291,6 +303,7 @@ def account_row_save(*, row, by):
 
 @transaction.atomic
 def account_row_delete(*, row, by):
+    _require_edit(by, row.account)
     row.delete()
 
 
