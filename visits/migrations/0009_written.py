@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('visits', '0007_overlap_alert_sent_by_outbox'),
+        ('visits', '0008_contact_touch_levels'),
     ]
 
     operations = [
