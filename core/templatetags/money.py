@@ -27,3 +27,9 @@ def large_figure(amount):
 @register.simple_tag
 def reporting_currency():
     return core_money.reporting_currency()
+
+
+@register.simple_tag
+def reporting_symbol():
+    """¥ for CNY, HK$ for HKD: the unit of a chart's money axis."""
+    return core_money.symbol(core_money.reporting_currency()).strip()
