@@ -30,9 +30,11 @@ def holiday_tasks_generate():
 
 @shared_task
 def event_tasks_generate():
-    """Daily (K-42, K-17): anniversaries, customer and regional events, personnel changes."""
+    """Daily (K-42, K-17, K-25, K-14): anniversaries, customer and regional events, personnel changes,
+    the silent period's monthly e-mail, role service plans due for review."""
     return (services.anniversary_tasks_generate() + services.event_tasks_generate()
-            + services.personnel_change_tasks_generate())
+            + services.personnel_change_tasks_generate() + services.silent_email_tasks_generate()
+            + services.role_review_tasks_generate())
 
 
 @shared_task

@@ -3,7 +3,7 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -250,6 +250,35 @@ class BuyerRole(models.Model):
     def is_danger_zone(self):
         """K-13: high influence with little contact."""
         return self.influence >= 4 and self.contact_level <= 2
+
+
+class RolePlanReview(models.Model):
+    """One review of a role holder's service plan (K-14): when, what came of it, when the next is due.
+    Recording one moves the role's next review date; the care engine turns a due date into a task."""
+
+    role = models.ForeignKey(BuyerRole, verbose_name=_("buyer role"), on_delete=models.CASCADE,
+                             related_name="plan_reviews")
+    reviewed_on = models.DateField(_("date"))
+    outcome = models.TextField(_("outcome"), help_text=_("What the review found and what changes in the plan."))
+    next_review_on = models.DateField(_("next review"))
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"),
+                                    on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("service-plan review")
+        verbose_name_plural = _("service-plan reviews")
+        ordering = ["-reviewed_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(name="role_plan_review_next_after",
+                                   condition=Q(next_review_on__gt=F("reviewed_on"))),
+            models.CheckConstraint(name="role_plan_review_has_outcome", condition=~Q(outcome="")),
+        ]
+        # The review page lists a role's reviews, newest first.
+        indexes = [models.Index(fields=["role", "-reviewed_on"], name="role_plan_review_idx")]
+
+    def __str__(self):
+        return f"{self.role} {self.reviewed_on}"
 
 
 class Relationship(models.Model):
