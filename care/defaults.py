@@ -21,7 +21,7 @@ FESTIVALS = [
 # CARE_FESTIVAL_PERIODS, in this shape. The key is the period's, per solar year.
 FESTIVAL_PERIODS = [
     {"key": "spring_festival",
-     "names": {"en": "Spring Festival (Chinese New Year)", "zh-hans": "春节", "zh-hant": "春節"},
+     "names": {"en": "Spring Festival", "zh-hans": "春节", "zh-hant": "春節"},
      "members": ["Chinese New Year's Eve", "Chinese New Year (Spring Festival)", "Chinese New Year",
                  "Chinese New Year's Day", "The second day of Chinese New Year",
                  "The third day of Chinese New Year", "The fourth day of Chinese New Year",

@@ -7,7 +7,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import people_choices
-from contacts.models import BuyerRole, Contact, DecisionStep, Relationship, RolePlanReview, SelfQuestionReview
+from contacts.models import (
+    NEXT_REVIEW_AFTER,
+    BuyerRole,
+    Contact,
+    DecisionStep,
+    Relationship,
+    RolePlanReview,
+    SelfQuestionReview,
+)
 from core.forms import add_create_key
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -156,3 +164,11 @@ class RolePlanReviewForm(forms.ModelForm):
         self.fields["reviewed_on"].initial = today
         self.fields["next_review_on"].initial = today + timedelta(days=30)
         self.helper = _helper()
+
+    def clean(self):
+        # Said at the field (the model's check would say it above the form).
+        data = super().clean()
+        reviewed, following = data.get("reviewed_on"), data.get("next_review_on")
+        if reviewed and following and following <= reviewed:
+            self.add_error("next_review_on", NEXT_REVIEW_AFTER)
+        return data

@@ -252,6 +252,9 @@ class BuyerRole(models.Model):
         return self.influence >= 4 and self.contact_level <= 2
 
 
+NEXT_REVIEW_AFTER = _("The next review comes after this one: choose a later day.")
+
+
 class RolePlanReview(models.Model):
     """One review of a role holder's service plan (K-14): when, what came of it, when the next is due.
     Recording one moves the role's next review date; the care engine turns a due date into a task."""
@@ -270,7 +273,7 @@ class RolePlanReview(models.Model):
         verbose_name_plural = _("service-plan reviews")
         ordering = ["-reviewed_on", "-pk"]
         constraints = [
-            models.CheckConstraint(name="role_plan_review_next_after",
+            models.CheckConstraint(name="role_plan_review_next_after", violation_error_message=NEXT_REVIEW_AFTER,
                                    condition=Q(next_review_on__gt=F("reviewed_on"))),
             models.CheckConstraint(name="role_plan_review_has_outcome", condition=~Q(outcome="")),
         ]

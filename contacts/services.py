@@ -7,7 +7,15 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import can_assign
 from accounts.selectors import chain_up
-from contacts.models import BuyerRole, Contact, PersonnelChange, Relationship, RolePlanReview, SelfQuestionReview
+from contacts.models import (
+    NEXT_REVIEW_AFTER,
+    BuyerRole,
+    Contact,
+    PersonnelChange,
+    Relationship,
+    RolePlanReview,
+    SelfQuestionReview,
+)
 from contacts.permissions import can_edit_contact
 from core.idempotency import creates_once
 
@@ -157,7 +165,7 @@ def role_plan_review_record(*, role, by, reviewed_on, outcome, next_review_on=No
         raise PermissionDenied(_("Only the account team and their supervisor review its service plans."))
     next_review_on = next_review_on or reviewed_on + ROLE_REVIEW_EVERY
     if next_review_on <= reviewed_on:
-        raise ValidationError({"next_review_on": _("The next review comes after this one: choose a later day.")})
+        raise ValidationError({"next_review_on": NEXT_REVIEW_AFTER})
     review = RolePlanReview(role=role, reviewed_by=by, reviewed_on=reviewed_on, outcome=outcome.strip(),
                             next_review_on=next_review_on)
     review.full_clean()

@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'service-plan reviews',
                 'ordering': ['-reviewed_on', '-pk'],
                 'indexes': [models.Index(fields=['role', '-reviewed_on'], name='role_plan_review_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('next_review_on__gt', models.F('reviewed_on'))), name='role_plan_review_next_after'), models.CheckConstraint(condition=models.Q(('outcome', ''), _negated=True), name='role_plan_review_has_outcome')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('next_review_on__gt', models.F('reviewed_on'))), name='role_plan_review_next_after', violation_error_message='The next review comes after this one: choose a later day.'), models.CheckConstraint(condition=models.Q(('outcome', ''), _negated=True), name='role_plan_review_has_outcome')],
             },
         ),
     ]
