@@ -146,6 +146,8 @@ class Contact(models.Model):
             GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="contact_name_trgm"),
             # The care engine's birthday jobs look contacts up by month and day.
             models.Index(fields=["birth_month", "birth_day"], name="contact_birthday_idx"),
+            # care.services.silent_email_tasks_generate: the few contacts in a silent period (K-25).
+            models.Index(fields=["silent_since"], condition=Q(silent_since__isnull=False), name="contact_silent_idx"),
         ]
 
     def __str__(self):
@@ -241,6 +243,11 @@ class BuyerRole(models.Model):
             models.CheckConstraint(name="buyer_role_influence_1_to_5", condition=Q(influence__range=(1, 5))),
             models.CheckConstraint(name="buyer_role_contact_1_to_5", condition=Q(contact_level__range=(1, 5))),
             models.CheckConstraint(name="buyer_role_support_range", condition=Q(support__range=(-2, 2))),
+        ]
+        indexes = [
+            # care.services.role_review_tasks_generate: the service plans due for review (K-14).
+            models.Index(fields=["plan_next_review_on"], condition=Q(plan_next_review_on__isnull=False),
+                         name="buyer_role_plan_review_idx"),
         ]
 
     def __str__(self):
