@@ -305,3 +305,27 @@ def test_k14_the_service_refuses_someone_outside_the_account_team(plan, outsider
 
     with pytest.raises(PermissionDenied):
         role_plan_review_record(role=plan, by=outsider, reviewed_on=date(2026, 3, 18), outcome="Nothing.")
+
+
+def test_k26_the_false_steps_made_from_created_at_are_removed_by_the_migration(haier, manager):
+    """Before issue 16 an order typed in today for a deal signed last year got a start letter."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("care.migrations.0007_forget_false_after_sales")
+    old = OrderFactory(account=haier, signed_on=date(2025, 5, 3))
+    new = OrderFactory(account=haier, signed_on=timezone.localdate())
+    false = AfterSalesStep.objects.create(order=old, account=haier, kind="start_letter",
+                                          due_at=timezone.now() + timedelta(hours=20))
+    real = AfterSalesStep.objects.create(order=new, account=haier, kind="start_letter",
+                                         due_at=timezone.now() + timedelta(hours=20))
+    review = AfterSalesStep.objects.create(order=old, account=haier, kind="value_review",
+                                           due_at=timezone.now() + timedelta(days=5))
+    after_sales_tasks_generate()
+
+    migration.forget_false_steps(apps, None)
+
+    assert set(AfterSalesStep.objects.all()) == {real, review}
+    assert {t.after_sales_step for t in CareTask.objects.filter(kind="after_sales")} == {real}
+    assert false.pk not in AfterSalesStep.objects.values_list("pk", flat=True)
