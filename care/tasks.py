@@ -29,7 +29,8 @@ def holiday_tasks_generate():
     return services.holiday_tasks_generate()
 
 
-@shared_task(label=_("Anniversaries, events and personnel changes (K-42, K-17)"))
+@shared_task(label=_("Anniversaries, events, personnel changes, silent-period e-mails and role-plan reviews "
+                     "(K-42, K-17, K-25, K-14)"))
 def event_tasks_generate():
     """Daily (K-42, K-17, K-25, K-14): anniversaries, customer and regional events, personnel changes,
     the silent period's monthly e-mail, role service plans due for review."""
