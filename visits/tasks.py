@@ -16,3 +16,11 @@ def issue_deadlines_notify():
     from visits.services import issue_deadlines_notify as notify_deadlines
 
     return notify_deadlines()
+
+
+@shared_task(label=_("Degree of contact from the visits logged (K-13)"))
+def contact_touch_levels_refresh():
+    """K-13: the degree of contact computed from visits falls as time passes without a touch."""
+    from visits.services import contacts_refresh_touch_levels
+
+    return contacts_refresh_touch_levels()

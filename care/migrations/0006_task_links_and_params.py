@@ -8,8 +8,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('care', '0005_lunar_occasions'),
-        ('contacts', '0007_role_plan_review'),
-        ('visits', '0008_overlap_once_per_pair'),
+        ('contacts', '0008_role_plan_review'),
+        ('visits', '0009_overlap_once_per_pair'),
     ]
 
     operations = [

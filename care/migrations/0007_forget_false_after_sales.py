@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("care", "0006_task_links_and_params"),
-        ("visits", "0008_overlap_once_per_pair"),
+        ("visits", "0009_overlap_once_per_pair"),
     ]
 
     operations = [migrations.RunPython(forget_false_steps, migrations.RunPython.noop)]

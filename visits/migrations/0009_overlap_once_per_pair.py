@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contacts', '0007_role_plan_review'),
-        ('visits', '0007_overlap_alert_sent_by_outbox'),
+        ('contacts', '0008_role_plan_review'),
+        ('visits', '0008_contact_touch_levels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_handover'),
+        ('accounts', '0006_churn_lists_defaults'),
     ]
 
     operations = [

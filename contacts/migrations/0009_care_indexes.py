@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0005_order_signed_idx'),
-        ('contacts', '0007_role_plan_review'),
+        ('accounts', '0007_order_signed_idx'),
+        ('contacts', '0008_role_plan_review'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

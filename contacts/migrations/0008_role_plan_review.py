@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contacts', '0006_customer_language'),
+        ('contacts', '0007_touch_level'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
