@@ -26,6 +26,20 @@ const newKey = () => {
   const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 };
+// Now as a datetime-local input writes it: a form kept by the service worker days ago would
+// otherwise offer the time it was first opened.
+// In the site's time zone, as the server fills the field (templates/pwa/_queue.html names it).
+const localNow = () => {
+  const zone = document.querySelector(".js-queue")?.dataset.tz;
+  try {
+    return new Intl.DateTimeFormat("sv-SE", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit",
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date()).replace(" ", "T");
+  } catch (e) {
+    const now = new Date();
+    return new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+  }
+};
+window.kamLocalNow = localNow;
 const queue = (() => {
   const box = document.querySelector(".js-queue");
   const user = box?.dataset.user;
@@ -152,6 +166,9 @@ document.querySelectorAll("form[data-draft-key]").forEach((form) => {
   const banner = document.querySelector(".js-draft-restored");
   // Restore only into a fresh form: after a failed submit the server already re-rendered what was typed.
   const fresh = !form.querySelector(".is-invalid, .alert-danger");
+  if (keyField && fresh && !saved && !navigator.onLine && form.elements.occurred_at) {
+    form.elements.occurred_at.value = localNow();  // the phone's copy of the form, opened offline
+  }
   if (saved && fresh) {
     const data = JSON.parse(saved);
     fields().forEach((el) => {
@@ -184,6 +201,7 @@ document.querySelectorAll("form[data-draft-key]").forEach((form) => {
       localStorage.removeItem(key);
       form.reset();
       keyField.value = newKey();
+      if (form.elements.occurred_at) form.elements.occurred_at.value = localNow();
       const note = document.querySelector(".js-queue-sent");
       note.textContent = queue.text("queued");
       note.classList.remove("d-none");
