@@ -17,6 +17,7 @@ from visits.services import monthly_log_approve, monthly_log_submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PHONE = {"width": 375, "height": 800}
+LOG_OUT = "document.querySelector(\"form[action$='/logout/']\").requestSubmit()"  # the menu's button
 
 
 @pytest.fixture
@@ -132,3 +133,34 @@ def test_k21_a_visit_refused_on_arrival_stays_queued_with_the_message_and_the_te
     expect(page.locator("#id_occurred_at")).to_have_value(f"{last_month:%Y-%m}-15T10:00")
     expect(page.locator(".js-queue")).to_be_hidden()
     assert Visit.objects.count() == 1
+
+
+def test_a_queue_left_on_a_shared_phone_is_sent_only_by_its_author(page, live_server, log_in, li):
+    """Another login on the same browser neither sees nor sends li's waiting visits (they would be
+    saved as theirs); logging out also drops the pages the worker kept (li's accounts)."""
+    UserFactory(username="zhang")
+    account = Account.objects.get(name="东方电子")
+    page.set_viewport_size(PHONE)
+    log_in("li", PASSWORD)
+    open_form_offline(page, live_server, account)
+    log_offline(page, summary="Queued by li.")
+    page.route("**/visits/new/**", lambda route: route.abort() if route.request.method == "POST" else route.continue_())
+    page.context.set_offline(False)
+    # li leaves before it was sent (the send was cut off) and zhang logs in on the same phone.
+    page.goto(f"{live_server.url}/")
+    expect(page.locator(".js-queue-count")).to_have_text("1 visit waiting to send")
+    assert page.evaluate("caches.has('kam-pages')")
+    page.evaluate(LOG_OUT)
+    expect(page).to_have_url(f"{live_server.url}/login/")
+    assert not page.evaluate("caches.has('kam-pages')")
+    page.unroute("**/visits/new/**")
+    log_in("zhang", PASSWORD)
+    expect(page.locator(".js-queue")).to_be_hidden()
+    page.wait_for_timeout(500)
+    assert Visit.objects.count() == 0
+
+    page.evaluate(LOG_OUT)
+    expect(page).to_have_url(f"{live_server.url}/login/")
+    log_in("li", PASSWORD)  # li again: the queue sends itself
+    expect(page.locator(".js-queue-sent")).to_have_text("1 visit sent.")
+    assert Visit.objects.get().author == li
