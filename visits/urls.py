@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.visit_list, name="list"),
     path("new/", views.visit_create, name="create"),
     path("contact-options/", views.contact_options, name="contact-options"),
+    path("account-options/", views.account_options, name="account-options"),
     path("<int:pk>/", views.visit_detail, name="detail"),
     path("<int:pk>/edit/", views.visit_edit, name="edit"),
     path("<int:pk>/delete/", views.visit_delete, name="delete"),

@@ -21,6 +21,7 @@ from core.views import already_saved, confirm_page, error_text, form_page, refus
 from visits import exports, permissions, selectors, services
 from visits.filters import GreenFilter, IssueFilter, VisitFilter
 from visits.forms import (
+    AccountSearchForm,
     DecisionForm,
     FollowUpForm,
     GreenRequestForm,
@@ -107,6 +108,26 @@ def visit_create(request):
         "form": form, "issues": issues, "title": _("Log a visit"),
         "cancel_url": account.get_absolute_url() if account else reverse("visits:list"),
         "draft_key": f"visit-new-{account.pk if account else 'any'}",
+    })
+
+
+PICKER_PAGE = 20
+
+
+@reads_query(AccountSearchForm)
+def account_options(request):
+    """htmx: the accounts the user may log for whose name holds `q`, a page at a time: a
+    portfolio of hundreds is searched, not scrolled. Three queries whatever the portfolio
+    (session, user, one page of PICKER_PAGE + 1 rows: one more tells whether there is a next)."""
+    chosen = AccountSearchForm(request.GET).values()
+    accounts = loggable_accounts(request.user)
+    if chosen["q"]:
+        accounts = accounts.filter(name__icontains=chosen["q"])
+    start = (chosen["page"] - 1) * PICKER_PAGE
+    rows = list(accounts.only("pk", "name", "region")[start:start + PICKER_PAGE + 1])
+    return render(request, "visits/_account_options.html", {
+        "accounts": rows[:PICKER_PAGE], "next_page": chosen["page"] + 1 if len(rows) > PICKER_PAGE else None,
+        "q": chosen["q"], "page": chosen["page"],
     })
 
 

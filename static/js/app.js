@@ -264,3 +264,19 @@ document.addEventListener("submit", (event) => {
   const go = () => { form.dataset.emptied = "1"; form.submit(); };
   caches.delete("kam-pages").then(go, go);
 });
+
+// The visit form's account picker (templates/visits/_account_search.html): type part of a name,
+// tap the account; the select (the picker without JS) takes it, and its change loads the contacts.
+document.querySelectorAll(".js-account-search").forEach((search) => {
+  search.classList.remove("d-none");
+  const select = search.closest("form")?.elements.account;
+  search.addEventListener("click", (event) => {
+    const choice = event.target.closest(".js-pick-account");
+    if (!choice || !select) return;
+    select.value = choice.dataset.account;
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+    search.querySelector("input").value = "";
+    search.querySelector("#account-results").replaceChildren();
+    select.focus();
+  });
+});
