@@ -164,3 +164,20 @@ def test_a_queue_left_on_a_shared_phone_is_sent_only_by_its_author(page, live_se
     log_in("li", PASSWORD)  # li again: the queue sends itself
     expect(page.locator(".js-queue-sent")).to_have_text("1 visit sent.")
     assert Visit.objects.get().author == li
+
+
+def test_offline_another_page_shows_the_offline_page_which_leads_to_the_kept_visit_form(
+        page, live_server, log_in, screenshot, li):
+    page.set_viewport_size(PHONE)
+    log_in("li", PASSWORD)
+    open_form_offline(page, live_server, Account.objects.get(name="东方电子"))
+    page.goto(f"{live_server.url}/accounts/")  # never kept: the offline page instead
+    expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
+    screenshot("offline-4-offline-page-phone")
+    page.get_by_role("link", name="Log a visit").click()  # the kept copy of the form
+    expect(page.locator("#id_summary")).to_be_visible()
+    log_offline(page, summary="Logged from the offline page.")
+    expect(page.locator(".js-queue-count")).to_have_text("1 visit waiting to send")
+    page.context.set_offline(False)
+    expect(page.locator(".js-queue-sent")).to_have_text("1 visit sent.")
+    assert Visit.objects.get().summary == "Logged from the offline page."
