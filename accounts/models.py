@@ -37,6 +37,13 @@ class AccountQuerySet(models.QuerySet):
             branches.append(accounts.filter(owner__team_id=user.team_id))
         return self.filter(pk__in=branches[0].union(*branches[1:]))
 
+    def served_by(self, user):
+        """Accounts `user` owns or serves on (K-05): a UNION of two index lookups, not an OR
+        across the membership join, which scans every account (issue 19: 59 ms → 3 ms at 100k)."""
+        branches = [Account.objects.filter(owner=user).order_by().values("pk"),
+                    AccountTeamMember.objects.filter(user=user).order_by().values("account_id")]
+        return self.filter(pk__in=branches[0].union(branches[1]))
+
     def editable_by(self, user):
         """Accounts `user` may change: what they own or serve on, and their teams' for supervisors."""
         if user.is_admin:

@@ -1,5 +1,4 @@
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal
 
 from django.db import connection
@@ -7,14 +6,17 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import metrics
 from accounts.models import Account
 
 
 @dataclass(frozen=True)
 class GroupFigures:
     subsidiaries: int
-    order_total: Decimal
-    order_total_12m: Decimal
+    order_total: Decimal       # the group's orders to date: the account's and every subsidiary's
+    order_total_12m: Decimal   # the group's orders in the last 12 months
+    own_total: Decimal         # the account's own orders to date
+    own_total_12m: Decimal     # the account's own orders in the last 12 months (what its tier is measured on)
 
 
 GROUP_FIGURES_SQL = """
@@ -23,20 +25,23 @@ WITH RECURSIVE tree(id) AS (
     UNION  -- not UNION ALL: stops even if a parent loop slipped in
     SELECT a.id FROM accounts_account a JOIN tree t ON a.parent_id = t.id
 )
-SELECT (SELECT count(*) - 1 FROM tree),
-       coalesce(sum(o.amount), 0),
-       coalesce(sum(o.amount) FILTER (WHERE o.signed_on >= %(since)s), 0)
+SELECT (SELECT count(*) - 1 FROM tree), {to_date}, {last12},
+       coalesce(sum(o.amount) FILTER (WHERE o.account_id = %(root)s AND {counted}), 0),
+       coalesce(sum(o.amount) FILTER (WHERE o.account_id = %(root)s AND {in_last12}), 0)
 FROM accounts_order o WHERE o.account_id IN (SELECT id FROM tree)
 """
 
 
-def group_figures(account):
-    """K-07: the account's own orders plus every subsidiary's, at any depth, in one query."""
-    since = timezone.localdate() - timedelta(days=365)
+def group_figures(account, *, today=None):
+    """K-07: the account's own orders and, rolled up, every subsidiary's at any depth, in one query.
+    The windows are accounts.metrics': an order counts from its date, a future-dated one not yet."""
+    today = today or timezone.localdate()
+    last12, so_far = metrics.last_12_months(today), metrics.to_date(today)
+    sql = GROUP_FIGURES_SQL.format(to_date=metrics.revenue_sql(so_far), last12=metrics.revenue_sql(last12),
+                                   counted=metrics.orders_in_sql(so_far), in_last12=metrics.orders_in_sql(last12))
     with connection.cursor() as cursor:
-        cursor.execute(GROUP_FIGURES_SQL, {"root": account.pk, "since": since})
-        subsidiaries, total, total_12m = cursor.fetchone()
-    return GroupFigures(subsidiaries, total, total_12m)
+        cursor.execute(sql, {"root": account.pk})
+        return GroupFigures(*cursor.fetchone())
 
 
 def account_warnings(account, team_size):

@@ -27,6 +27,7 @@ from accounts.selectors import account_warnings, group_figures, handover_candida
 from core.exports import ExportMixin, list_export
 from core.forms import CREATE_KEY, add_service_error
 from core.idempotency import AlreadySaved
+from core.pagination import CappedPaginationMixin
 from core.params import LenientFilterMixin
 from core.views import already_saved, confirm_page, error_text, refuse, run_service
 
@@ -45,7 +46,7 @@ def _editable(request, pk):
     return account
 
 
-class AccountListView(LenientFilterMixin, ExportMixin, FilterView):
+class AccountListView(LenientFilterMixin, ExportMixin, CappedPaginationMixin, FilterView):
     filterset_class = AccountFilter
     template_name = "accounts/account_list.html"
     context_object_name = "accounts"

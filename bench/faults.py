@@ -8,10 +8,16 @@ duplicated. Loopback only, bounded in time (about five minutes in all); see docs
   sigkill   a worker is SIGKILLed mid-job: the job is redelivered and re-run, rows made once
   beats     two beat processes at once, and every job dispatched twice at the same moment
   visibility  Redis' visibility timeout shorter than a job: redelivered while running, harmless
+  receivers  the mail server and a DingTalk robot are down, and the broker too, during a burst of
+            events (overlaps and the daily digest), then back (the robot flaky): each message
+            is delivered exactly once, counted where it arrives
 
 `python -m bench.faults [scenario …]` runs some; results in var/bench/faults.json.
 """
 
+import base64
+import hashlib
+import hmac
 import json
 import os
 import shutil
@@ -192,6 +198,16 @@ def django_setup(database, broker):
 
 # --- scenarios -----------------------------------------------------------------------------------
 
+def _manage(env, code):
+    out = subprocess.run([sys.executable, "manage.py", "shell", "-c", code], env=env, capture_output=True,
+                         text=True, check=True)
+    return int(out.stdout.strip().splitlines()[-1])
+
+
+SWEEP = ("from datetime import timedelta; from core import outbox; outbox.SWEEP_GRACE = timedelta(0); "
+         "print(outbox.outbox_sweep())")
+
+
 def scenario_redis(redis, result):
     url = f"{seed.SERVER}/{DB}"
     account, owner, teammate = pair(url)
@@ -222,11 +238,7 @@ def scenario_redis(redis, result):
             time.sleep(1)
         time.sleep(2)
         result["unsent_before_sweep"] = _unsent(url)
-        swept = subprocess.run(
-            [sys.executable, "manage.py", "shell", "-c",
-             "from datetime import timedelta; from core import outbox; outbox.SWEEP_GRACE = timedelta(0); "
-             "print(outbox.outbox_sweep())"], env=env, capture_output=True, text=True, check=True)
-        result["sent_by_sweeper"] = int(swept.stdout.strip().splitlines()[-1])
+        result["sent_by_sweeper"] = _manage(env, SWEEP)
         time.sleep(2)
     finally:
         worker.stop()
@@ -437,8 +449,115 @@ def scenario_visibility(redis, result):
     check(made == expected and again == 0, f"{made} rows, expected {expected}; another run made {again}")
 
 
+ROBOT_SECRET = "SECdrill0123456789"
+
+
+def dingtalk(every_nth_fails=5):
+    """A DingTalk custom robot as it documents itself: the HMAC-SHA256 signature of
+    "timestamp\nsecret" in the query, a markdown message; and, to be flaky, HTTP 500 for every
+    n-th call (a refusal: the outbox must try again, and never count it as delivered)."""
+    calls = iter(range(10**9))
+
+    def answer(request):
+        query = request["query"]
+        expected = base64.b64encode(hmac.new(ROBOT_SECRET.encode(), f"{query.get('timestamp')}\n{ROBOT_SECRET}"
+                                             .encode(), hashlib.sha256).digest()).decode()
+        if query.get("sign") != expected:
+            return 200, {"errcode": 310000, "errmsg": "sign not match"}
+        if request["json"].get("msgtype") != "markdown":
+            return 200, {"errcode": 40035, "errmsg": "bad message"}
+        if next(calls) % every_nth_fails == every_nth_fails - 1:
+            return 500, {"errcode": -1, "errmsg": "system busy"}
+        return 200, {"errcode": 0, "errmsg": "ok"}
+    return answer
+
+
+def _robot_for(url, team_of, people, hook):
+    """The team's DingTalk robot, and the two managers told there of overlaps and of their day."""
+    sql(url, """DELETE FROM notifications_robot WHERE platform = 'dingtalk'
+                AND team_id = (SELECT team_id FROM users_user WHERE username = %s)""", [team_of])
+    sql(url, """INSERT INTO notifications_robot (team_id, platform, url, secret, created_at)
+                SELECT team_id, 'dingtalk', %s, %s, now() FROM users_user WHERE username = %s""",
+        [hook, ROBOT_SECRET, team_of])
+    sql(url, """INSERT INTO notifications_preference (user_id, kind, channel, enabled)
+                SELECT u.id, k.kind, c.channel, TRUE FROM users_user u,
+                       unnest(ARRAY['overlap', 'digest']) AS k(kind), unnest(ARRAY['email', 'dingtalk']) AS c(channel)
+                WHERE u.username = ANY(%s)
+                ON CONFLICT ON CONSTRAINT notification_preference_once DO UPDATE SET enabled = TRUE""", [list(people)])
+
+
+def scenario_receivers(redis, result):
+    from tests.receivers import HttpReceiver, SmtpReceiver, free_port
+
+    url = f"{seed.SERVER}/{DB}"
+    account, owner, teammate = pair(url)
+    smtp_port, http_port = free_port(), free_port()
+    _robot_for(url, owner, (owner, teammate), f"http://127.0.0.1:{http_port}/robot/send?access_token=drill")
+    since = sql(url, "SELECT now()")[0][0]
+    env = {**env_for(DB, redis.url, NOTIFICATIONS_DIGEST_HOUR="0"),
+           "BENCH_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+           "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}"}
+    worker = Celery(env, name="receivers-w").start().wait_ready()
+    try:
+        # The burst, with nothing listening on either receiver's port: every send fails and waits.
+        with Gunicorn(env, workers=2, log=OUT / "gunicorn-receivers.log") as server, \
+                Load(server.port, account, [owner, teammate], tag="receivers") as load:
+            time.sleep(4)
+            redis.stop()
+            # The daily digest fans out to everyone while the broker is down (as its beat would).
+            result["digests"] = _manage(env, "from reports.digest import daily_digest; print(daily_digest())")
+            time.sleep(4)
+            redis.start()
+            time.sleep(4)
+        failed = [r for r in load.records if not load.ok(r)]
+        result.update(requests=len(load.records), errors=len(failed))
+        check(not failed, f"{len(failed)} requests failed: {[r['status'] for r in failed[:3]]}")
+        visits_check(url, load, result)
+        time.sleep(3)  # the worker's last attempts
+        mine = "FROM core_outboxmessage WHERE created_at >= %s"
+        (result["queued_email"], result["queued_webhook"], result["failed_while_down"],
+         result["never_tried"]) = sql(url, f"""SELECT count(*) FILTER (WHERE channel = 'email'),
+            count(*) FILTER (WHERE channel = 'webhook'), count(*) FILTER (WHERE attempts > 0),
+            count(*) FILTER (WHERE attempts = 0) {mine}""", [since])[0]
+        check(result["queued_webhook"] > 0 and result["queued_email"] > 0,
+              "the burst queued no e-mail or no robot post")
+        check(sql(url, f"SELECT count(*) {mine} AND sent_at IS NOT NULL", [since])[0][0] == 0,
+              "something was sent while every receiver was down")
+        check(result["failed_while_down"] > 0 and result["never_tried"] > 0,
+              "the broker or the receivers were not down when it mattered")
+
+        with SmtpReceiver(port=smtp_port) as smtp, HttpReceiver(dingtalk(), port=http_port) as robot:
+            deadline, sweeps = time.monotonic() + 180, 0
+            while time.monotonic() < deadline and sql(url, f"SELECT count(*) {mine} AND sent_at IS NULL",
+                                                      [since])[0][0]:
+                # The drill cannot wait out the backoff (up to hours): what failed is due now.
+                sql(url, "UPDATE core_outboxmessage SET next_attempt_at = now() "
+                         "WHERE created_at >= %s AND sent_at IS NULL AND NOT dead", [since])
+                _manage(env, SWEEP)
+                sweeps += 1
+            result["sweeps"] = sweeps
+            result["second_sweep"] = _manage(env, SWEEP)
+            ids = [pk for (pk,) in sql(url, f"SELECT id {mine}", [since])]
+            # Every task delivered again (acks_late after a lost ack): nothing is sent twice.
+            result["redelivered_sent"] = _manage(env, f"from core.tasks import outbox_send; print(outbox_send({ids}))")
+            time.sleep(1)
+            message_ids = [m["Message-ID"] for m in smtp.messages]
+            result.update(mails=len(message_ids), distinct_mails=len(set(message_ids)), robot_posts=len(robot.requests))
+        unsent, dead = sql(url, f"SELECT count(*) FILTER (WHERE sent_at IS NULL), count(*) FILTER (WHERE dead) {mine}",
+                           [since])[0]
+        result.update(unsent_after=unsent, dead_after=dead)
+    finally:
+        worker.stop()
+    check(unsent == 0 and dead == 0, f"{unsent} messages never delivered ({dead} dead letters)")
+    check(result["second_sweep"] == 0 and result["redelivered_sent"] == 0, "a second sweep or redelivery sent again")
+    check(result["mails"] == result["distinct_mails"] == result["queued_email"],
+          f"{result['mails']} e-mails ({result['distinct_mails']} distinct) for {result['queued_email']} queued")
+    check(result["robot_posts"] == result["queued_webhook"],
+          f"{result['robot_posts']} robot posts taken for {result['queued_webhook']} queued")
+
+
 SCENARIOS = {"redis": scenario_redis, "postgres": scenario_postgres, "sigkill": scenario_sigkill,
-             "beats": scenario_beats, "visibility": scenario_visibility}
+             "beats": scenario_beats, "visibility": scenario_visibility, "receivers": scenario_receivers}
 
 
 def main(argv):

@@ -59,16 +59,23 @@ def visit_form(rng, ids, now):
 def pages(ids):
     account, log = ids["account"], ids["log"]
     reports = ["", "concentration/", "conversion/", "evaluation/", "value/", "operating/", "targets/"]
+    # Each list for each persona whose scope differs (issue 19): a manager's accounts and their
+    # team's, a supervisor's teams, an admin's everything.
+    lists = [("account list", "/accounts/"), ("account list, search", "/accounts/?q=steel"),
+             ("contact list", "/contacts/"), ("contact list, search", "/contacts/?q=%E7%8E%8B"),
+             ("visit list", "/visits/"), ("cadence board", "/tiering/cadence/"), ("danger map", "/accounts/dangers/")]
     return [
         Page("dashboard (manager)", "manager", "/"),
         Page("dashboard (supervisor)", "supervisor", "/"),
         Page("dashboard (admin)", "admin", "/"),
-        Page("account list, search", "manager", "/accounts/?q=steel"),
+        *[Page(f"{name} ({persona})", persona, path) for name, path in lists for persona in PERSONAS],
         Page("account detail", "manager", f"/accounts/{account}/"),
         Page("org chart", "manager", f"/accounts/{account}/org-chart/"),
         Page("visit creation (POST)", "manager", "/visits/new/", method="POST", form=visit_form, expect=(302,)),
         Page("sign-off review", "supervisor", f"/visits/sign-off/{log}/"),
         *[Page(f"report {r.rstrip('/') or 'index'}", "supervisor", f"/reports/{r}") for r in reports],
+        *[Page(f"report {r.rstrip('/')} ({persona})", persona, f"/reports/{r}")
+          for r in ("concentration/", "evaluation/", "value/") for persona in ("manager", "admin")],
         Page("report visits quarterly", "supervisor", "/reports/visits/quarterly/"),
     ]
 

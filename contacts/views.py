@@ -25,6 +25,7 @@ from contacts.models import BuyerRole, Contact, DecisionStep, Relationship, Self
 from core.exports import list_export
 from core.forms import CREATE_KEY
 from core.idempotency import AlreadySaved
+from core.pagination import paginator_for
 from core.params import filter_list, reads_query
 from core.views import already_saved, confirm_page, form_page, run_service, submit_form
 
@@ -57,7 +58,7 @@ def contact_list(request):
     contacts, chosen = filters.qs, filters.form.cleaned_data
     if export := list_export(request, contacts, exports.CONTACTS, filename="contacts"):
         return export
-    page = Paginator(contacts, 25).get_page(request.GET.get("page"))
+    page = paginator_for(request, contacts, 25).get_page(request.GET.get("page"))
     return render(request, "contacts/contact_list.html", {
         "page_obj": page, "contacts": page.object_list, "q": chosen.get("q", ""), "role": chosen.get("role", ""),
         "status": chosen.get("status", ""),

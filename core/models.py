@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -56,6 +58,18 @@ class OutboxQuerySet(models.QuerySet):
     def unsent(self):
         return self.filter(sent_at__isnull=True, dead=False)
 
+    def dead_letters(self):
+        return self.filter(dead=True, sent_at__isnull=True)
+
+    def in_state(self, state):
+        """The admin's filter: waiting (never tried), retrying (failed, will try again), dead, sent."""
+        return {
+            OutboxMessage.State.WAITING: lambda: self.unsent().filter(attempts=0),
+            OutboxMessage.State.RETRYING: lambda: self.unsent().filter(attempts__gt=0),
+            OutboxMessage.State.DEAD: self.dead_letters,
+            OutboxMessage.State.SENT: lambda: self.filter(sent_at__isnull=False),
+        }[state]()
+
     def due(self, now, *, stale_before, fresh_after):
         """What the sweep sends: unsent, due for a try, not held by a live claim, and not so
         fresh that the task queued with it is still on its way."""
@@ -71,6 +85,12 @@ class OutboxMessage(models.Model):
     class Channel(models.TextChoices):
         EMAIL = "email", _("E-mail")
         WEBHOOK = "webhook", _("Webhook")
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("waiting")
+        RETRYING = "retrying", _("failed, will retry")
+        DEAD = "dead", _("gave up (dead letter)")
+        SENT = "sent", _("sent")
 
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     # An e-mail address, or a webhook's URL.
@@ -104,6 +124,8 @@ class OutboxMessage(models.Model):
                          name="outbox_unsent_due_idx"),
             # The admin's dead letters, newest first.
             models.Index(fields=["-created_at"], condition=Q(dead=True), name="outbox_dead_idx"),
+            # The admin's list of everything sent, newest first, a page at a time.
+            models.Index(fields=["-created_at", "-id"], name="outbox_created_idx"),
         ]
 
     def __str__(self):
@@ -112,8 +134,27 @@ class OutboxMessage(models.Model):
     @property
     def state(self):
         if self.sent_at:
-            return "sent"
-        return "dead" if self.dead else "waiting"
+            return self.State.SENT
+        if self.dead:
+            return self.State.DEAD
+        return self.State.RETRYING if self.attempts else self.State.WAITING
+
+    def get_state_display(self):
+        return self.State(self.state).label
+
+    @property
+    def summary(self):
+        """What the message is, for the admin: an e-mail's subject, a webhook's platform."""
+        if self.channel == self.Channel.EMAIL:
+            return self.payload.get("subject", "")
+        return self.payload.get("platform", "")
+
+    @property
+    def shown_recipient(self):
+        """An e-mail address, or only a webhook's host: its path and query hold the robot's key."""
+        if self.channel == self.Channel.EMAIL:
+            return self.recipient
+        return urlsplit(self.recipient).hostname or "?"
 
 
 class CreateKey(models.Model):

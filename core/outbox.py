@@ -153,6 +153,18 @@ def outbox_retry(*, message, by):
     transaction.on_commit(lambda: _enqueue([message.pk]), robust=True)
 
 
+@transaction.atomic
+def outbox_retry_dead(*, by):
+    """Every dead letter again (the receiver mended): their attempts start over."""
+    ids = list(OutboxMessage.objects.dead_letters().select_for_update().values_list("pk", flat=True))
+    OutboxMessage.objects.filter(pk__in=ids).update(
+        dead=False, attempts=0, claimed_at=None, next_attempt_at=timezone.now())
+    for start in range(0, len(ids), SEND_CHUNK):
+        chunk = ids[start:start + SEND_CHUNK]
+        transaction.on_commit(lambda chunk=chunk: _enqueue(chunk), robust=True)
+    return len(ids)
+
+
 def _send_email(message):
     payload = message.payload
     mail = EmailMultiAlternatives(

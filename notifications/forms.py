@@ -1,6 +1,9 @@
+from functools import partial
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.models import OutboxMessage
 from notifications.models import Channel, Kind, Robot, default_enabled
 from users.models import Team
 
@@ -66,6 +69,8 @@ class RobotForm(forms.ModelForm):
     class Meta:
         model = Robot
         fields = ["platform", "url", "secret"]
+        # Every platform's webhook is https: an address pasted without its scheme means that.
+        field_classes = {"url": partial(forms.URLField, assume_scheme="https")}
         help_texts = {"secret": _("DingTalk and Feishu: the signing secret shown when you add the robot "
                                   "with signing on. WeCom has none.")}
 
@@ -83,3 +88,28 @@ class RobotForm(forms.ModelForm):
         if not url.startswith(("https://", "http://")):
             raise forms.ValidationError(_("The address starts with https://."))
         return url
+
+
+class OutboxFilter(forms.Form):
+    """The admin's filter over what the system sends."""
+
+    state = forms.ChoiceField(label=_("State"), required=False,
+                              choices=[("", _("Every state")), *OutboxMessage.State.choices])
+    channel = forms.ChoiceField(label=_("Channel"), required=False,
+                                choices=[("", _("Every channel")), *OutboxMessage.Channel.choices])
+    q = forms.CharField(label=_("Recipient"), required=False, max_length=200,
+                        widget=forms.TextInput(attrs={"placeholder": _("Address contains…"), "type": "search"}))
+
+    def filter(self, queryset):
+        if not self.is_bound:
+            return queryset
+        if not self.is_valid():
+            return queryset.none()
+        data = self.cleaned_data
+        if data["state"]:
+            queryset = queryset.in_state(data["state"])
+        if data["channel"]:
+            queryset = queryset.filter(channel=data["channel"])
+        if data["q"]:
+            queryset = queryset.filter(recipient__icontains=data["q"])
+        return queryset

@@ -10,13 +10,14 @@ import json
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import outbox, robots
+from notifications import permissions
 from notifications.messages import render, render_detail
 from notifications.models import Channel, Kind, Notification, Preference, QuietHours, Robot, default_enabled
 
@@ -179,10 +180,6 @@ def notification_preferences_save(*, user, choices, quiet_starts=None, quiet_end
 
 # --- Chat robots -------------------------------------------------------------------------------------
 
-def can_manage_robot(user, robot):
-    return user.is_admin if robot.team_id else robot.user_id == user.pk
-
-
 @transaction.atomic
 def robot_save(*, by, platform, url, secret="", team=None):
     """An admin sets a team's robot, anyone their own; one per platform each (a new one replaces)."""
@@ -199,7 +196,7 @@ def robot_save(*, by, platform, url, secret="", team=None):
 
 @transaction.atomic
 def robot_delete(*, robot, by):
-    if not can_manage_robot(by, robot):
+    if not permissions.can_manage_robot(by, robot):
         raise ValidationError(_("Only an admin changes a team's robot."))
     robot.delete()
 
@@ -207,7 +204,7 @@ def robot_delete(*, robot, by):
 def robot_test(*, robot, by):
     """Post a test message now and say what the platform answered: the one send made in a
     request, so that a wrong key or URL shows next to the button (with a short timeout)."""
-    if not can_manage_robot(by, robot):
+    if not permissions.can_manage_robot(by, robot):
         raise ValidationError(_("Only an admin changes a team's robot."))
     with translation.override(by.language):
         title = render("test.robot", {})
@@ -219,3 +216,22 @@ def robot_test(*, robot, by):
     except robots.RobotError as error:
         raise ValidationError(_("The robot did not take the message: %(error)s. Check the address and the "
                                 "signing secret.") % {"error": error}) from None
+
+
+# --- What the system sends -------------------------------------------------------------------------
+
+def outbox_message_retry(*, message, by):
+    """An admin sends a dead letter again, its attempts starting over."""
+    if not permissions.can_see_outbox(by):
+        raise PermissionDenied
+    if not message.dead:
+        raise ValidationError(_("Only a message that gave up can be retried; this one is %(state)s.")
+                              % {"state": message.get_state_display()})
+    outbox.outbox_retry(message=message, by=by)
+
+
+def outbox_retry_dead(*, by):
+    """Every dead letter again, after the receiver is mended. Returns how many."""
+    if not permissions.can_see_outbox(by):
+        raise PermissionDenied
+    return outbox.outbox_retry_dead(by=by)

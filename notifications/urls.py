@@ -13,4 +13,7 @@ urlpatterns = [
     path("robots/", views.robot_list, name="robots"),
     path("robots/<int:pk>/test/", views.robot_test, name="robot-test"),
     path("robots/<int:pk>/delete/", views.robot_delete, name="robot-delete"),
+    path("outbox/", views.outbox_list, name="outbox"),
+    path("outbox/<int:pk>/retry/", views.outbox_retry, name="outbox-retry"),
+    path("outbox/retry-dead/", views.outbox_retry_dead, name="outbox-retry-dead"),
 ]

@@ -1,15 +1,18 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.forms import add_service_error
-from core.views import run_service
-from notifications import services
-from notifications.forms import NotificationFilter, PreferencesForm, RobotForm, defaults_grid
+from core.models import OutboxMessage
+from core.views import confirm_page, run_service
+from notifications import permissions, services
+from notifications.forms import NotificationFilter, OutboxFilter, PreferencesForm, RobotForm, defaults_grid
 from notifications.models import Channel, Notification, Preference, QuietHours, Robot
 
 PAGE_SIZE = 25
@@ -48,9 +51,9 @@ def notifications_mark_all_read(request):
                        success=_("All notifications marked read."), redirect_to=_back(request))
 
 
-def _back(request):
+def _back(request, list_name="notifications:list"):
     """Back to the list with its filters and page, never anywhere else."""
-    url, query = reverse("notifications:list"), request.POST.get("next", "")
+    url, query = reverse(list_name), request.POST.get("next", "")
     if query.startswith("?") and url_has_allowed_host_and_scheme(url + query, allowed_hosts=None):
         return url + query
     return url
@@ -103,8 +106,55 @@ def robot_test(request, pk):
                        success=_("Test message sent: look in the group chat."), redirect_to="notifications:robots")
 
 
-@require_POST
 def robot_delete(request, pk):
     robot = get_object_or_404(Robot.objects.visible_to(request.user), pk=pk)
+    if request.method != "POST":
+        return confirm_page(request, title=_("Remove this robot?"),
+                            message=_("%(platform)s · %(owner)s: nothing more is posted to its group chat.")
+                            % {"platform": robot.get_platform_display(), "owner": robot.team or _("Me only")},
+                            label=_("Remove"), cancel_url=reverse("notifications:robots"))
     return run_service(request, services.robot_delete, robot=robot, by=request.user,
                        success=_("Robot removed."), redirect_to="notifications:robots")
+
+
+# --- What the system sends (admins) -------------------------------------------------------------------
+
+def _outbox_admin(request):
+    if not permissions.can_see_outbox(request.user):
+        raise Http404  # the addresses and texts of others' messages are shown to no one else
+
+
+def outbox_list(request):
+    """Every e-mail and robot post the system queued: waiting, retrying, given up or sent."""
+    _outbox_admin(request)
+    form = OutboxFilter(request.GET or None)
+    outgoing = form.filter(OutboxMessage.objects.order_by("-created_at", "-id"))
+    page = Paginator(outgoing, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "notifications/outbox.html", {
+        "form": form, "page_obj": page, "outgoing": page.object_list, "title": _("Outgoing messages"),
+        "dead_count": OutboxMessage.objects.dead_letters().count(),
+        "filtered": form.is_bound,
+    })
+
+
+@require_POST
+def outbox_retry(request, pk):
+    _outbox_admin(request)
+    message = get_object_or_404(OutboxMessage, pk=pk)
+    return run_service(request, services.outbox_message_retry, message=message, by=request.user,
+                       success=_("The message is queued again."), redirect_to=_back(request, "notifications:outbox"))
+
+
+def outbox_retry_dead(request):
+    _outbox_admin(request)
+    if request.method != "POST":
+        return confirm_page(request, title=_("Retry every dead letter?"),
+                            message=_("Each message that gave up is sent again, its attempts starting over. "
+                                      "Mend the receiver first (the error is shown with each message)."),
+                            label=_("Retry them all"), cancel_url=reverse("notifications:outbox"))
+    return run_service(request, services.outbox_retry_dead, by=request.user,
+                       success=lambda n: ngettext("%(n)s message is queued again.", "%(n)s messages are queued again.",
+                                                  n) % {"n": n},
+                       redirect_to="notifications:outbox")
+
+

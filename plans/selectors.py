@@ -9,6 +9,7 @@ from django.db.models import Avg, Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from accounts import metrics
 from accounts.models import Account, Order, ProductPosition
 from contacts.models import BuyerRole
 from plans.models import PlanGoal, PlannedVisit, SatisfactionSurvey
@@ -59,11 +60,15 @@ def plan_months(plan):
                .prefetch_related("questions").order_by("month", "planned_on", "pk"))
     for visit in planned:
         rows[visit.month].planned.append(visit)
-    logged = (Visit.objects.filter(account_id=plan.account_id, log_month__range=year_range)
+    # What happened (accounts.metrics): a visit logged ahead of its time or an order dated after
+    # today is no actual yet, so a month to come shows none.
+    logged = (Visit.objects.filter(metrics.touches_counted(timezone.now()), account_id=plan.account_id,
+                                   log_month__range=year_range)
               .values_list("log_month").annotate(n=Count("pk")))
     for month, n in logged:
         rows[month].logged = n
-    orders = (Order.objects.filter(account_id=plan.account_id, signed_on__range=year_range)
+    orders = (Order.objects.filter(metrics.orders_in(metrics.period(*year_range, today=today)),
+                                   account_id=plan.account_id)
               .annotate(m=TruncMonth("signed_on")).values_list("m").annotate(total=Sum("amount")))
     for month, total in _by_month(orders).items():
         rows[month].orders = total

@@ -1,14 +1,22 @@
 """The reports' figures (K-51, K-54, K-55), each a few SQL aggregates, scoped to
-what the user may see and to the filters (team, manager, tier, period)."""
+what the user may see and to the filters (team, manager, tier, period).
+
+Windows, "due", "on time" and "cadence kept" are accounts.metrics' definitions, the same as the
+account page's, the tier engine's, the cadence board's and the dashboards'. "Today" and "now"
+come from the caller (Python's clock), never from SQL's now(): a frozen clock holds here too.
+"""
 
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
+from accounts import metrics
 from accounts.models import Account
-from core.sql import literals
+from core.sql import literals, moment_literal
 
 
 @dataclass
@@ -27,7 +35,9 @@ def scope(user, *, team=None, manager=None, tier=None):
         accounts = accounts.filter(owner=manager)
     if tier:
         accounts = accounts.filter(tier_state__tier=tier)
-    sql, params = accounts.values("pk").query.sql_with_params()
+    # No ORDER BY: the accounts' default ordering (by name) would sort the scope's ids in every
+    # subquery that names it.
+    sql, params = accounts.order_by().values("pk").query.sql_with_params()
     return Scope(sql, list(params))
 
 
@@ -44,7 +54,7 @@ WITH revenue AS (
     SELECT a.id, a.name, a.kind IN """ + literals(Account.KEY_KINDS) + """ AS is_key,
            coalesce(sum(o.amount), 0) AS amount
     FROM accounts_account a
-    LEFT JOIN accounts_order o ON o.account_id = a.id AND o.signed_on BETWEEN %s AND %s
+    LEFT JOIN accounts_order o ON o.account_id = a.id AND {counted}
     WHERE a.id IN ({scope})
     GROUP BY a.id
 ), ranked AS (
@@ -79,14 +89,16 @@ class Concentration:
     key_share: Decimal   # share of revenue from key accounts
 
 
-def revenue_concentration(scope, *, start, end, top_percent=20, top_rows=20):
-    """K-54: the Pareto curve of revenue over accounts, the top X%'s share and the key accounts' share."""
-    base = [start, end, *scope.params]
-    total, count, top_sum, key_sum = _rows(SUMMARY_SQL.format(scope=scope.account_ids_sql),
-                                           [*base, top_percent])[0]
+def revenue_concentration(scope, *, start, end, today, top_percent=20, top_rows=20):
+    """K-54: the Pareto curve of revenue over accounts, the top X%'s share and the key accounts' share,
+    over the period cut at today (accounts.metrics.period: a future-dated order is not revenue yet)."""
+    base = scope.params
+    window = metrics.period(start, end, today=today)
+    fields = {"scope": scope.account_ids_sql, "counted": metrics.orders_in_sql(window)}
+    total, count, top_sum, key_sum = _rows(SUMMARY_SQL.format(**fields), [*base, top_percent])[0]
     if not total:
         return Concentration([], [], Decimal(0), count, Decimal(0), Decimal(0))
-    rows = _rows(CURVE_SQL.format(scope=scope.account_ids_sql), [*base, top_rows])
+    rows = _rows(CURVE_SQL.format(**fields), [*base, top_rows])
     curve = [(Decimal(0), Decimal(0))] + [(Decimal(n * 100) / count, running * 100 / total)
                                           for n, _c, running, *_rest in rows]
     top = [(n, name, pk, amount, running * 100 / total) for n, _c, running, amount, name, pk in rows
@@ -99,49 +111,45 @@ def revenue_concentration(scope, *, start, end, top_percent=20, top_rows=20):
 CONVERSION_SQL = """
 SELECT coalesce(t.code, '') AS tier, v.channel, count(*) AS touches,
        count(*) FILTER (WHERE EXISTS (
-           SELECT 1 FROM accounts_order o WHERE o.account_id = v.account_id
+           SELECT 1 FROM accounts_order o WHERE o.account_id = v.account_id AND {order_counted}
              AND o.signed_on BETWEEN (v.occurred_at AT TIME ZONE %s)::date
                                  AND (v.occurred_at AT TIME ZONE %s)::date + %s)) AS converted
 FROM visits_visit v
 LEFT JOIN tiering_accounttier at ON at.account_id = v.account_id
 LEFT JOIN tiering_tier t ON t.id = at.tier_id
-WHERE v.account_id IN ({scope}) AND v.log_month BETWEEN %s AND %s
+WHERE v.account_id IN ({scope}) AND v.log_month BETWEEN %s AND %s AND {touch_counted}
 GROUP BY 1, 2 ORDER BY 1, 2
 """
 
 
-def conversion(scope, *, start, end, within_days=30, tz="Asia/Shanghai"):
-    """[(tier code, channel, touches, converted)]: touches followed by an order within N days."""
-    return _rows(CONVERSION_SQL.format(scope=scope.account_ids_sql),
-                 [tz, tz, within_days, *scope.params, start.replace(day=1), end])
+def conversion(scope, *, start, end, now, within_days=30):
+    """[(tier code, channel, touches, converted)]: touches followed by an order within N days; a
+    touch or an order dated after now has not happened yet (accounts.metrics) and counts in neither."""
+    tz = settings.TIME_ZONE
+    sql = CONVERSION_SQL.format(scope=scope.account_ids_sql,
+                                order_counted=metrics.orders_in_sql(metrics.to_date(timezone.localdate(now))),
+                                touch_counted=metrics.touch_counted_sql("v.occurred_at", now))
+    return _rows(sql, [tz, tz, within_days, *scope.params, start.replace(day=1), end])
 
 
 # --- Per-manager monthly evaluation (K-55) --------------------------------------------------------
 
-EVALUATION_SQL = """
-WITH people AS (SELECT DISTINCT a.owner_id AS id FROM accounts_account a
-                WHERE a.id IN ({scope}) AND a.owner_id IS NOT NULL),
+EVALUATION_SQL = """{kept},
+people AS (SELECT DISTINCT a.owner_id AS id FROM accounts_account a
+           WHERE a.id IN ({scope}) AND a.owner_id IS NOT NULL),
 cadence AS (
-    -- a tiered account counts as kept when the month holds a touch of its tier's kind
-    SELECT a.owner_id AS id, count(DISTINCT a.id) AS accounts,
-           count(DISTINCT a.id) FILTER (WHERE EXISTS (
-               SELECT 1 FROM visits_visit v JOIN tiering_cadencerequirement r ON r.tier_id = at.tier_id
-               WHERE v.account_id = a.id AND v.log_month = %s AND (
-                   r.channel_group = 'any'
-                   OR (r.channel_group = 'on_site' AND v.channel = 'on_site')
-                   OR (r.channel_group = 'online' AND v.channel IN ('phone', 'video', 'email', 'sms', 'wechat'))
-                   OR (r.channel_group = 'email_sms' AND v.channel IN ('email', 'sms'))))) AS kept
-    FROM accounts_account a JOIN tiering_accounttier at ON at.account_id = a.id
-    WHERE a.id IN ({scope}) GROUP BY a.owner_id
+    -- accounts.metrics "cadence kept": the cadence board's rule, judged at the month's end (or now)
+    SELECT a.owner_id AS id, count(*) AS accounts, count(*) FILTER (WHERE k.kept) AS kept
+    FROM kept k JOIN accounts_account a ON a.id = k.account_id GROUP BY a.owner_id
 ),
 care AS (
-    SELECT owner_id AS id, count(*) AS due,
-           count(*) FILTER (WHERE status = 'done' AND (done_at AT TIME ZONE %s)::date <= due_on) AS on_time
-    FROM care_caretask WHERE due_on BETWEEN %s AND %s GROUP BY owner_id
+    -- accounts.metrics "due" and "on time": a task still open before its day is over is not counted
+    SELECT owner_id AS id, count(*) AS due, count(*) FILTER (WHERE {care_on_time}) AS on_time
+    FROM care_caretask WHERE {care_due} GROUP BY owner_id
 ),
 issues AS (
-    SELECT owner_id AS id, count(*) AS due, count(*) FILTER (WHERE informed_at <= due_at) AS on_time
-    FROM visits_customerissue WHERE (due_at AT TIME ZONE %s)::date BETWEEN %s AND %s GROUP BY owner_id
+    SELECT owner_id AS id, count(*) AS due, count(*) FILTER (WHERE {issue_on_time}) AS on_time
+    FROM visits_customerissue WHERE {issue_due} GROUP BY owner_id
 )
 SELECT u.id, coalesce(nullif(u.display_name, ''), u.username), coalesce(c.accounts, 0), coalesce(c.kept, 0),
        coalesce(cr.due, 0), coalesce(cr.on_time, 0), coalesce(i.due, 0), coalesce(i.on_time, 0),
@@ -184,11 +192,41 @@ class Evaluation:
         return self.rate(self.issues_on_time, self.issues_due)
 
 
-def evaluation(scope, *, month, tz="Asia/Shanghai"):
-    end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    sql = EVALUATION_SQL.format(scope=scope.account_ids_sql)
-    params = [*scope.params, month, *scope.params, tz, month, end, tz, month, end, month]
-    return [Evaluation(*row) for row in _rows(sql, params)]
+def care_due_sql(window, *, now, table="care_caretask"):
+    """SQL: a care task counts as due in the window (accounts.metrics "due"; done and skipped are closed)."""
+    from care.models import CareTask
+
+    closed = f"{table}.status IN {literals((CareTask.Status.DONE, CareTask.Status.SKIPPED))}"
+    return metrics.falls_due_sql(due=f"{table}.due_on", closed=closed, window=window, now=now)
+
+
+def care_on_time_sql(table="care_caretask"):
+    """SQL: a care task was done on its day or before (accounts.metrics "on time"; skipped is not)."""
+    from care.models import CareTask
+
+    return (f"{table}.status = '{CareTask.Status.DONE}' AND "
+            + metrics.on_time_sql(closed_at=f"{table}.done_at", due=f"{table}.due_on"))
+
+
+def evaluation(scope, *, month, now):
+    """K-55: each manager's month, as of `now` (a running month is judged so far)."""
+    from tiering.cadence import kept_sql
+    from visits.models import CustomerIssue
+
+    window = metrics.month_of(month)
+    issues = "visits_customerissue"
+    fields = {
+        "scope": scope.account_ids_sql,
+        "kept": kept_sql(f"t.account_id IN ({scope.account_ids_sql})",
+                         checkpoint=metrics.cadence_checkpoint(month, now=now)),
+        "care_due": care_due_sql(window, now=now),
+        "care_on_time": care_on_time_sql(),
+        "issue_due": metrics.falls_due_sql(due=f"{issues}.due_at", window=window, now=now, day=False,
+                                           closed=f"{issues}.status = '{CustomerIssue.Status.INFORMED}'"),
+        "issue_on_time": metrics.on_time_sql(closed_at=f"{issues}.informed_at", due=f"{issues}.due_at", day=False),
+    }
+    params = [*scope.params, *scope.params, month]
+    return [Evaluation(*row) for row in _rows(EVALUATION_SQL.format(**fields), params)]
 
 
 def months_back(today, count):
@@ -204,9 +242,7 @@ def months_back(today, count):
 
 VALUE_SQL = """
 SELECT a.id, a.name, coalesce(t.code, '') AS tier, a.status,
-       coalesce(sum(o.amount), 0) AS to_date,
-       coalesce(sum(o.amount) FILTER (WHERE o.signed_on > %s), 0) AS last12,
-       coalesce(sum(o.amount) FILTER (WHERE o.signed_on <= %s AND o.signed_on > %s), 0) AS prev12
+       {to_date} AS to_date, {last12} AS last12, {prev12} AS prev12
 FROM accounts_account a
 LEFT JOIN accounts_order o ON o.account_id = a.id
 LEFT JOIN tiering_accounttier at ON at.account_id = a.id LEFT JOIN tiering_tier t ON t.id = at.tier_id
@@ -235,9 +271,10 @@ class AccountValue:
 
 
 def account_values(scope, *, today):
-    year_ago, two_years_ago = today - timedelta(days=365), today - timedelta(days=730)
-    rows = _rows(VALUE_SQL.format(scope=scope.account_ids_sql), [year_ago, year_ago, two_years_ago, *scope.params])
-    return [AccountValue(*row) for row in rows]
+    sql = VALUE_SQL.format(scope=scope.account_ids_sql, to_date=metrics.revenue_sql(metrics.to_date(today)),
+                           last12=metrics.revenue_sql(metrics.last_12_months(today)),
+                           prev12=metrics.revenue_sql(metrics.previous_12_months(today)))
+    return [AccountValue(*row) for row in _rows(sql, scope.params)]
 
 
 CHURN_SQL = """
@@ -308,13 +345,12 @@ def at_risk(values, *, falling_below=-20):
 
 OPERATING_SQL = """
 SELECT a.id, a.name, coalesce(t.code, '') AS tier, a.potential, a.kind,
-       coalesce((SELECT sum(amount) FROM accounts_order o WHERE o.account_id = a.id AND o.signed_on > %s), 0),
-       coalesce((SELECT sum(amount) FROM accounts_order o WHERE o.account_id = a.id
-                 AND o.signed_on <= %s AND o.signed_on > %s), 0),
+       (SELECT {last12} FROM accounts_order o WHERE o.account_id = a.id),
+       (SELECT {prev12} FROM accounts_order o WHERE o.account_id = a.id),
        (SELECT count(*) FROM accounts_competitor c WHERE c.account_id = a.id),
        (SELECT count(*) FROM visits_customerissue i WHERE i.account_id = a.id AND i.status <> 'informed'),
        (SELECT count(*) FROM visits_customerissue i WHERE i.account_id = a.id AND i.status <> 'informed'
-          AND i.due_at < now())
+          AND i.due_at < {now})
 FROM accounts_account a
 LEFT JOIN tiering_accounttier at ON at.account_id = a.id LEFT JOIN tiering_tier t ON t.id = at.tier_id
 WHERE a.id IN ({scope})
@@ -341,31 +377,34 @@ class OperatingRow:
         return round((self.last12 - self.prev12) * 100 / self.prev12, 1) if self.prev12 else None
 
 
-def operating(scope, *, today, limit=50, offset=0):
-    year_ago, two_years_ago = today - timedelta(days=365), today - timedelta(days=730)
-    sql = OPERATING_SQL.format(scope=scope.account_ids_sql)
-    return [OperatingRow(*row) for row in _rows(sql, [year_ago, year_ago, two_years_ago, *scope.params,
-                                                      limit, offset])]
+def operating(scope, *, now, limit=50, offset=0):
+    today = timezone.localdate(now)
+    sql = OPERATING_SQL.format(scope=scope.account_ids_sql, now=moment_literal(now),
+                               last12=metrics.revenue_sql(metrics.last_12_months(today)),
+                               prev12=metrics.revenue_sql(metrics.previous_12_months(today)))
+    return [OperatingRow(*row) for row in _rows(sql, [*scope.params, limit, offset])]
 
 
 # --- Targets and weekly progress (K-53) -----------------------------------------------------------------
 
 DAY_OF_VISIT = "(extract(day FROM (v.occurred_at AT TIME ZONE %s))::int - 1) / 7 + 1"
 WEEKLY_SQL = {
-    # (team, tier, week of the month, amount) for one month; week 1 is days 1–7, week 5 days 29–31.
-    # Each entry: the SQL and the order of its parameters ("scope" stands for the scope's own).
+    # (team, tier, week of the month, amount) for one month; week 1 is days 1–7, week 5 days 29–31
+    # (accounts.metrics.weeks_of). Each entry: the SQL and the order of its parameters ("scope"
+    # stands for the scope's own). {touch_counted} and {order_counted} (accounts.metrics): what is
+    # dated after now has not happened, so it is in no week's actual.
     "visits": (f"""
         SELECT u.team_id, at.tier_id, {DAY_OF_VISIT}, count(*)
         FROM visits_visit v JOIN users_user u ON u.id = v.author_id
         LEFT JOIN tiering_accounttier at ON at.account_id = v.account_id
-        WHERE v.log_month = %s AND v.account_id IN ({{scope}}) GROUP BY 1, 2, 3""",
+        WHERE v.log_month = %s AND v.account_id IN ({{scope}}) AND {{touch_counted}} GROUP BY 1, 2, 3""",
                ["tz", "month", "scope"]),
     "conversions": (f"""
         SELECT u.team_id, at.tier_id, {DAY_OF_VISIT}, count(*)
         FROM visits_visit v JOIN users_user u ON u.id = v.author_id
         LEFT JOIN tiering_accounttier at ON at.account_id = v.account_id
-        WHERE v.log_month = %s AND v.account_id IN ({{scope}}) AND EXISTS (
-            SELECT 1 FROM accounts_order o WHERE o.account_id = v.account_id
+        WHERE v.log_month = %s AND v.account_id IN ({{scope}}) AND {{touch_counted}} AND EXISTS (
+            SELECT 1 FROM accounts_order o WHERE o.account_id = v.account_id AND {{order_counted}}
               AND o.signed_on BETWEEN (v.occurred_at AT TIME ZONE %s)::date
                                   AND (v.occurred_at AT TIME ZONE %s)::date + 30)
         GROUP BY 1, 2, 3""", ["tz", "month", "scope", "tz", "tz"]),
@@ -374,49 +413,54 @@ WEEKLY_SQL = {
         FROM accounts_order o JOIN accounts_account a ON a.id = o.account_id
         LEFT JOIN users_user u ON u.id = a.owner_id
         LEFT JOIN tiering_accounttier at ON at.account_id = o.account_id
-        WHERE o.signed_on >= %s AND o.signed_on < %s AND o.account_id IN ({scope})
-        GROUP BY 1, 2, 3""", ["month", "next_month", "scope"]),
+        WHERE {in_month} AND o.account_id IN ({scope})
+        GROUP BY 1, 2, 3""", ["scope"]),
 }
 
 
 @dataclass
 class TargetProgress:
     target: object
-    weeks: list      # cumulative actual at the end of each week of the month
+    weeks: list      # cumulative actual at the end of each week of the month; None for a week not begun
     expected: list   # the target, pro rata to the end of each week
 
     @property
     def actual(self):
-        return self.weeks[-1] if self.weeks else 0
+        """The actual so far: the last week that has begun."""
+        return next((week for week in reversed(self.weeks) if week is not None), 0)
 
     @property
     def percent(self):
         return round(self.actual * 100 / self.target.value) if self.target.value else None
 
 
-def target_progress(targets, scope, *, month, tz="Asia/Shanghai"):
-    """Weekly progress of each target of the month: one query per measure, however many targets."""
-    import calendar
-
-    days = calendar.monthrange(month.year, month.month)[1]
-    week_ends = [min(7 * w, days) for w in range(1, (days + 6) // 7 + 1)]
-    values = {"tz": tz, "month": month, "next_month": (month + timedelta(days=32)).replace(day=1)}
+def target_progress(targets, scope, *, month, now):
+    """Weekly progress of each target of the month: one query per measure, however many targets.
+    A week that has not begun shows no actual (None), not a zero nor the total so far."""
+    today = timezone.localdate(now)
+    weeks = metrics.weeks_of(month)
+    days = (weeks[-1].end - weeks[0].start).days + 1
+    in_month = metrics.period(weeks[0].start, weeks[-1].end, today=today)
+    fields = {"scope": scope.account_ids_sql, "touch_counted": metrics.touch_counted_sql("v.occurred_at", now),
+              "order_counted": metrics.orders_in_sql(metrics.to_date(today)),
+              "in_month": metrics.orders_in_sql(in_month)}
+    values = {"tz": settings.TIME_ZONE, "month": month}
     found = {}
     for metric in {t.metric for t in targets}:
         sql, order = WEEKLY_SQL[metric]
         params = [p for name in order for p in (scope.params if name == "scope" else [values[name]])]
-        found[metric] = _rows(sql.format(scope=scope.account_ids_sql), params)
+        found[metric] = _rows(sql.format(**fields), params)
     result = []
     for target in targets:
-        per_week = [Decimal(0)] * len(week_ends)
+        per_week = [Decimal(0)] * len(weeks)
         for team_id, tier_id, week, amount in found[target.metric]:
             if (target.team_id is None or target.team_id == team_id) and (
                     target.tier_id is None or target.tier_id == tier_id):
-                per_week[min(week, len(week_ends)) - 1] += Decimal(amount)
+                per_week[min(week, len(weeks)) - 1] += Decimal(amount)
         running, cumulative = Decimal(0), []
-        for amount in per_week:
+        for week, amount in zip(weeks, per_week, strict=True):
             running += amount
-            cumulative.append(running)
-        expected = [target.value * end / days for end in week_ends]
+            cumulative.append(running if metrics.has_begun(week, today) else None)
+        expected = [target.value * ((week.end - weeks[0].start).days + 1) / days for week in weeks]
         result.append(TargetProgress(target, cumulative, expected))
     return result

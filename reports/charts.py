@@ -37,11 +37,13 @@ def bars(items, *, gap=2.0):
 
 
 def progress_lines(actual, expected):
-    """Two polylines (actual, expected) across the weeks of a month, scaled to the larger of the two."""
-    top = float(max([*actual, *expected, 1]))
+    """Two polylines (actual, expected) across the weeks of a month, scaled to the larger of the two.
+    The actual line stops at the last week that has begun (a week to come has no actual: None)."""
+    top = float(max([*(a for a in actual if a is not None), *expected, 1]))
     step = 100 / max(len(expected), 1)
 
     def line(values):
-        return polyline([(0, 0)] + [(step * (i + 1), float(v) * 100 / top) for i, v in enumerate(values)])
+        return polyline([(0, 0)] + [(step * (i + 1), float(v) * 100 / top) for i, v in enumerate(values)
+                                    if v is not None])
 
     return line(actual), line(expected)

@@ -4,23 +4,28 @@ number of queries whatever the size of the portfolio."""
 from collections import Counter
 from datetime import timedelta
 
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from accounts import metrics
 from accounts.models import Account, Handover
 from care.models import CareTask
 from contacts.dangers import with_danger_score
 from core.jobs import job_health
+from core.models import OutboxMessage
+from reports import analytics
 from tiering.cadence import overdue_among
 from tiering.models import AccountTier, RuleSet, Tier, TierProposal
 from users.models import User
 from visits.models import CustomerIssue, MonthlyLog, Visit
 
 LIMIT = 8
+DEAD_SHOWN = 5
 
 
 def _mine(user):
-    return Account.objects.active().filter(Q(owner=user) | Q(memberships__user=user)).distinct()
+    return Account.objects.active().served_by(user)
 
 
 def manager_dashboard(user):
@@ -51,7 +56,9 @@ def manager_dashboard(user):
         # Highlighted at the top: a returned month waits for the manager (read with the two above).
         "returned_logs": [log for log in logs.values() if log.status == MonthlyLog.Status.RETURNED],
         "month": month, "previous_month": _previous(month),
-        "visits_this_month": Visit.objects.filter(author=user, log_month=month).count(),
+        # a visit logged ahead of its time is not held yet (accounts.metrics), as in the targets
+        "visits_this_month": Visit.objects.filter(metrics.touches_counted(timezone.now()), author=user,
+                                                  log_month=month).count(),
     }
 
 
@@ -64,12 +71,17 @@ def supervisor_dashboard(user):
     month = today.replace(day=1)
     team = User.objects.filter(team__supervisor=user, is_active=True).order_by("username")
     team_accounts = Account.objects.active().filter(owner__team__supervisor=user)
-    visits = dict(Visit.objects.filter(author__in=team, log_month=month).values("author")
+    visits = dict(Visit.objects.filter(metrics.touches_counted(timezone.now()), author__in=team, log_month=month)
+                  .values("author")
                   .annotate(n=Count("pk")).values_list("author", "n"))
     owners = dict(team_accounts.values_list("pk", "owner"))
     overdue = Counter(owners[pk] for pk in overdue_among(list(owners)))
-    care = (CareTask.objects.filter(owner__in=team, due_on__gte=month, due_on__lte=today)
-            .aggregate(due=Count("pk"), done=Count("pk", filter=Q(status=CareTask.Status.DONE))))
+    # The month's care as the monthly evaluation counts it (accounts.metrics "due" and "on time"):
+    # a task still open on its day is not counted yet.
+    now = timezone.now()
+    care = (CareTask.objects.filter(owner__in=team)
+            .filter(_sql_condition(analytics.care_due_sql(metrics.month_of(today), now=now)))
+            .aggregate(due=Count("pk"), on_time=Count("pk", filter=_sql_condition(analytics.care_on_time_sql()))))
     return {
         "sign_off_queue": list(MonthlyLog.objects.pending_for(user)[:LIMIT]),
         "people": [(person, visits.get(person.pk, 0), overdue.get(person.pk, 0)) for person in team],
@@ -85,11 +97,19 @@ def supervisor_dashboard(user):
     }
 
 
+def _sql_condition(sql):
+    return RawSQL(sql, [], output_field=BooleanField())
+
+
 def admin_dashboard():
     return {
         "tiers": list(Tier.objects.annotate(n=Count("accounts")).order_by("rank")),
         "untiered": Account.objects.customers().filter(tier_state__isnull=True).count(),
         "rules": RuleSet.objects.filter(is_active=True).select_related("created_by").first(),
         "jobs": job_health(),
+        # What the system could not send: each through its own partial index, never the whole outbox.
+        "outbox": {"unsent": OutboxMessage.objects.unsent().count(),
+                   "dead_count": OutboxMessage.objects.dead_letters().count(),
+                   "dead": list(OutboxMessage.objects.dead_letters().order_by("-created_at")[:DEAD_SHOWN])},
         "overrides": AccountTier.objects.filter(source=AccountTier.Source.OVERRIDE).count(),
     }

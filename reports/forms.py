@@ -1,9 +1,8 @@
-from datetime import timedelta
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import metrics
 from core.params import QueryForm, TeamScopeForm
 from reports.models import Target
 from tiering.models import Tier
@@ -34,7 +33,7 @@ class ReportFilterForm(forms.Form):
         data = super().clean()
         today = timezone.localdate()
         data["end"] = data.get("end") or today
-        data["start"] = data.get("start") or data["end"] - timedelta(days=365)
+        data["start"] = data.get("start") or metrics.last_12_months(data["end"]).start
         if data["start"] > data["end"]:
             self.add_error("start", _("The period starts after it ends."))
         return data
@@ -44,7 +43,8 @@ class ReportFilterForm(forms.Form):
         if self.is_valid():
             return self.cleaned_data
         today = timezone.localdate()
-        return {"team": None, "manager": None, "tier": None, "start": today - timedelta(days=365), "end": today}
+        return {"team": None, "manager": None, "tier": None, "start": metrics.last_12_months(today).start,
+                "end": today}
 
 
 class ClampedIntegerField(forms.IntegerField):

@@ -112,7 +112,7 @@ def concentration(request):
     form, values, scope = _filters(request)
     top_percent = _extra(request, ConcentrationForm)["top"]
     result = analytics.revenue_concentration(scope, start=values["start"], end=values["end"],
-                                             top_percent=top_percent)
+                                             today=timezone.localdate(), top_percent=top_percent)
     header = [_("Rank"), _("Account"), _("Revenue"), _("Cumulative share (%)")]
     rows = [(n, name, amount, round(share, 1)) for n, name, _pk, amount, share in result.top]
     if export := _export(request, "revenue-concentration", header, rows):
@@ -128,7 +128,8 @@ def conversion(request):
     """K-51: touches followed by an order within N days, by tier and channel."""
     form, values, scope = _filters(request)
     within = _extra(request, ConversionForm)["within"]
-    rows = analytics.conversion(scope, start=values["start"], end=values["end"], within_days=within)
+    rows = analytics.conversion(scope, start=values["start"], end=values["end"], now=timezone.now(),
+                                within_days=within)
     channels = dict(Visit.Channel.choices)
     table = [(tier or _("Not tiered"), channels.get(channel, channel), touches, converted,
               round(converted * 100 / touches, 1) if touches else 0) for tier, channel, touches, converted in rows]
@@ -147,7 +148,7 @@ def evaluation(request):
     form, values, scope = _filters(request)
     months = list(analytics.months_back(timezone.localdate(), 12))
     month = _month_form(request).month_among(months, months[0])
-    rows = analytics.evaluation(scope, month=month)
+    rows = analytics.evaluation(scope, month=month, now=timezone.now())
     header = [_("Manager"), _("Cadence kept (%)"), _("Care on time (%)"), _("Issues on time (%)"),
               _("Sign-off"), _("Late")]
     table = [(r.manager, r.cadence_rate, r.care_rate, r.issue_rate, r.sign_off or "", bool(r.late)) for r in rows]
@@ -208,7 +209,7 @@ def operating(request):
     page = _extra(request, PageForm)["page"]
     export = request.GET.get("format") in ("csv", "xlsx")
     limit, offset = (100_000, 0) if export else (OPERATING_PAGE + 1, (page - 1) * OPERATING_PAGE)
-    rows = analytics.operating(scope, today=timezone.localdate(), limit=limit, offset=offset)
+    rows = analytics.operating(scope, now=timezone.now(), limit=limit, offset=offset)
     header = [_("Account"), _("Tier"), _("Potential"), _("Last 12 months"), _("The 12 before"), _("Change (%)"),
               _("Competitors"), _("Open issues"), _("Overdue issues")]
     table = [(r.name, r.tier, r.potential, r.last12, r.prev12, r.change, r.competitors, r.open_issues,
@@ -234,7 +235,8 @@ def targets(request):
                             redirect_to=f"{reverse('reports:targets')}?month={month:%Y-%m}"):
         return saved
     visible = Target.objects.visible_to(request.user).filter(month=month).select_related("team", "tier")
-    progress = analytics.target_progress(list(visible), analytics.scope(request.user), month=month)
+    progress = analytics.target_progress(list(visible), analytics.scope(request.user), month=month,
+                                         now=timezone.now())
     return render(request, "reports/targets.html", {
         "title": _("Targets (plan–do–check–act)"), "month": month, "months": months, "form": form,
         "can_set": permissions.can_set_targets(request.user),

@@ -23,9 +23,9 @@ def free_port():
 class SmtpReceiver:
     """Collects every message delivered to it, as parsed e-mails."""
 
-    def __init__(self):
+    def __init__(self, port=None):
         self.messages = []
-        self.port = free_port()
+        self.port = port or free_port()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
@@ -56,7 +56,7 @@ class HttpReceiver:
     of the request returning (status, dict)) and keeps the ones it took: HTTP 200 with the
     platform's success code 0 (a refusal is not a delivery)."""
 
-    def __init__(self, answer=None):
+    def __init__(self, answer=None, port=0):
         self.requests = []
         self.answer = answer or {"errcode": 0, "errmsg": "ok"}
         receiver = self
@@ -81,7 +81,7 @@ class HttpReceiver:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
 
     def __enter__(self):

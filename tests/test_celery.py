@@ -72,3 +72,39 @@ def test_the_beat_schedule_sends_the_heartbeat_by_its_new_name_under_its_old_ent
     """django-celery-beat's DatabaseScheduler updates the row of an entry by its name at start:
     keeping the name "heartbeat" replaces the old task name instead of adding a second job."""
     assert app.conf.beat_schedule["heartbeat"]["task"] == "core.tasks.heartbeat"
+
+
+# Issue 19: long jobs on "bulk", what people wait for on "interactive".
+BULK = {"imports.tasks.import_check_task", "imports.tasks.import_apply_task", "tiering.tasks.tier_evaluate",
+        "care.tasks.cadence_tasks_generate", "visits.tasks.after_sales_schedule", "reports.tasks.daily_digest"}
+INTERACTIVE = {"core.tasks.outbox_send", "core.tasks.outbox_sweep", "core.tasks.heartbeat",
+               "users.tasks.password_reset_send", "visits.tasks.issue_deadlines_notify"}
+
+
+def queue_of(name):
+    return app.amqp.router.route({}, name)["queue"].name
+
+
+def test_every_task_has_its_queue_long_jobs_apart_from_what_people_wait_for():
+    ours = {name for name in app.tasks if not name.startswith("celery.")}
+    assert BULK | INTERACTIVE <= ours
+    assert {queue_of(name) for name in BULK} == {"bulk"}
+    assert {queue_of(name) for name in INTERACTIVE} == {"interactive"}
+    assert {queue_of(name) for name in ours} == {"bulk", "interactive"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_interactive_worker_sends_its_work_while_a_long_job_waits_for_the_bulk_worker():
+    app.control.purge()
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, queues=["interactive"]):
+        app.send_task("tiering.tasks.tier_evaluate")  # routed as a beat sends it
+        app.send_task("core.tasks.heartbeat")
+        deadline = time.monotonic() + 20
+        while not JobRun.objects.filter(task="core.tasks.heartbeat").exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(1)
+    assert list(JobRun.objects.values_list("task", flat=True)) == ["core.tasks.heartbeat"]
+    with app.connection_for_write() as connection:
+        waiting = connection.default_channel.queue_declare("bulk", passive=True).message_count
+    assert waiting == 1  # the evaluation, for the bulk worker
+    app.control.purge()

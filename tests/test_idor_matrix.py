@@ -121,6 +121,7 @@ ELSEWHERE = {
     "notifications:read": "one's own notifications only (tests/notifications: someone else's is 404)",
     "notifications:robot-test": "one's own or one's team's robot (tests/notifications/test_robots.py)",
     "notifications:robot-delete": "one's own or one's team's robot (tests/notifications/test_robots.py)",
+    "notifications:outbox-retry": "admins only, 404 for everyone else (tests/notifications/test_outbox_admin.py)",
 }
 WALKED_ELSEWHERE = {"accounts", "contacts", "plans"}  # tests/test_outsider_walk.py, tests/plans/test_idor.py
 # Everyone sees the tiers on the rules page; only admins change them.

@@ -9,9 +9,13 @@ An account never touched (or not N times) is due one period after it got its tie
 When every active contact of the account is in a silent period (two touches
 unanswered, K-25), the tier's requirements give way to one e-mail or SMS a month.
 The account is overdue when any requirement's due date has passed.
+
+What counts and when is accounts.metrics' "cadence kept": the touches made up to a
+checkpoint (now, for the board and the reminders; a month's end, for the monthly
+evaluation) decide the due dates, and a requirement due before the checkpoint's day is
+overdue. The board, the dashboards, the reminders and the evaluation all ask this module.
 """
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,8 +23,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from accounts.models import Account
-from core.sql import literals
+from accounts import metrics
+from core.sql import zone_literal
 
 CHANNELS = {
     "on_site": ["on_site"],
@@ -52,22 +56,22 @@ needs AS (
                AS silent
     ) s
     -- only customers are kept to a cadence: not archived, lost or prospects
-    WHERE a.archived_at IS NULL AND a.status IN {customers} AND {scope}
+    WHERE {customer} AND {scope}
 ),
 dues AS (
     SELECT n.*, nth.occurred_at AS counted_touch,
            CASE
              WHEN n.period = 'calendar_month' THEN
-               (date_trunc('month', (coalesce(nth.occurred_at, n.set_at) AT TIME ZONE %(tz)s))
+               (date_trunc('month', (coalesce(nth.occurred_at, n.set_at) AT TIME ZONE {tz}))
                 + CASE WHEN nth.occurred_at IS NULL THEN interval '1 month' ELSE interval '2 months' END
                 - interval '1 day')::date
-             ELSE ((coalesce(nth.occurred_at, n.set_at) AT TIME ZONE %(tz)s)::date + n.days)
+             ELSE ((coalesce(nth.occurred_at, n.set_at) AT TIME ZONE {tz})::date + n.days)
            END AS due_on
     FROM needs n
     JOIN channel_groups g ON g.name = n.channel_group
     LEFT JOIN LATERAL (
         SELECT v.occurred_at FROM visits_visit v
-        WHERE v.account_id = n.account_id AND v.channel = ANY(g.channels)
+        WHERE v.account_id = n.account_id AND v.channel = ANY(g.channels) AND {touch_counted}
         ORDER BY v.occurred_at DESC OFFSET n.touches - 1 LIMIT 1
     ) nth ON TRUE
 )
@@ -86,16 +90,30 @@ class Need:
 
     @property
     def overdue(self):
-        return self.due_on < timezone.localdate()
+        return metrics.is_overdue(self.due_on, timezone.now())
 
 
-def dues_sql(scope="TRUE"):
+def dues_sql(scope="TRUE", *, checkpoint=None):
     """The WITH clause naming `dues` (account_id, channel_group, touches, period, days,
     counted_touch, due_on, silent): one row per cadence requirement of each customer in
-    `scope` (an SQL condition on the account tier `t`). Append the statement that reads it;
-    it takes the %(tz)s parameter (settings.TIME_ZONE)."""
+    `scope` (an SQL condition on the account tier `t`), from the touches made up to
+    `checkpoint` (default: now, from Python's clock). Append the statement that reads it;
+    it takes no parameter of its own (the time zone and the checkpoint are constants)."""
     groups = ", ".join(f"('{name}', ARRAY{channels}::varchar[])" for name, channels in CHANNELS.items())
-    return CADENCE_SQL.format(groups=groups, scope=scope, customers=literals(Account.CUSTOMER_STATUSES))
+    checkpoint = checkpoint or timezone.now()
+    return CADENCE_SQL.format(groups=groups, scope=scope, customer=metrics.customer_sql("a"),
+                              tz=zone_literal(settings.TIME_ZONE),
+                              touch_counted=metrics.touch_counted_sql("v.occurred_at", checkpoint))
+
+
+def kept_sql(scope, *, checkpoint):
+    """The WITH clause naming `dues` and `kept` (account_id, kept): whether each customer in
+    `scope` that has a cadence kept it at the checkpoint (accounts.metrics, "cadence kept")."""
+    return dues_sql(scope, checkpoint=checkpoint) + f""", kept AS (
+    SELECT account_id, NOT bool_or({metrics.overdue_sql("due_on", checkpoint)}) AS kept
+    FROM dues GROUP BY account_id
+)
+"""
 
 
 def cadence_for(account_ids):
@@ -105,7 +123,7 @@ def cadence_for(account_ids):
     with connection.cursor() as cursor:
         cursor.execute(dues_sql("t.account_id = ANY(%(ids)s)") + """
             SELECT account_id, channel_group, touches, period, days, counted_touch, due_on, silent
-            FROM dues ORDER BY account_id, due_on""", {"ids": list(account_ids), "tz": settings.TIME_ZONE})
+            FROM dues ORDER BY account_id, due_on""", {"ids": list(account_ids)})
         result = {}
         for account_id, *fields in cursor.fetchall():
             result.setdefault(account_id, []).append(Need(*fields))
@@ -115,10 +133,9 @@ def cadence_for(account_ids):
 def overdue_account_ids_sql():
     """SQL and positional params selecting every overdue account's id, for
     `pk__in=RawSQL(...)` in list filters and for the reminders of the care engine."""
-    sql = dues_sql("TRUE") + " SELECT DISTINCT account_id FROM dues WHERE due_on < %(today)s"
-    values = {"tz": settings.TIME_ZONE, "today": timezone.localdate()}
-    names = re.findall(r"%\((\w+)\)s", sql)  # RawSQL takes positional parameters only
-    return re.sub(r"%\(\w+\)s", "%s", sql), [values[name] for name in names]
+    now = timezone.now()
+    return dues_sql("TRUE", checkpoint=now) + (
+        f" SELECT DISTINCT account_id FROM dues WHERE {metrics.overdue_sql('due_on', now)}"), []
 
 
 def overdue_among(account_ids):

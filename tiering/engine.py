@@ -8,16 +8,15 @@ position, wins; an account no rule matches goes to the default tier.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.db import connection
 from django.utils import timezone
 
-from accounts.models import Account
-from core.sql import literals
+from accounts import metrics
 
-# Trailing-12-month order value, the 12 months before, growth, and revenue rank,
-# for every customer (active or at risk; prospects and lost accounts have no tier).
+# Order value in the last 12 months and the 12 before (accounts.metrics: an order counts from its
+# date, a future-dated one in neither), growth, and revenue rank, for every customer (prospects and
+# lost accounts have no tier). Placed into the statement by measures_sql(today).
 MEASURES = """
 measures AS (
     SELECT a.id AS account_id, a.kind, a.potential, a.has_open_tender AS open_tender, a.owner_id,
@@ -28,15 +27,21 @@ measures AS (
            t.tier_id AS current_tier, t.source AS current_source
     FROM accounts_account a
     LEFT JOIN (
-        SELECT account_id,
-               sum(amount) FILTER (WHERE signed_on > %(year_ago)s) AS last12,
-               sum(amount) FILTER (WHERE signed_on <= %(year_ago)s AND signed_on > %(two_years_ago)s) AS prev12
-        FROM accounts_order WHERE signed_on > %(two_years_ago)s GROUP BY account_id
+        SELECT o.account_id, {last12} AS last12, {prev12} AS prev12
+        FROM accounts_order o WHERE {both} GROUP BY o.account_id
     ) o ON o.account_id = a.id
     LEFT JOIN tiering_accounttier t ON t.account_id = a.id
-    WHERE a.archived_at IS NULL AND a.status IN """ + literals(Account.CUSTOMER_STATUSES) + """
+    WHERE {customer}
 )
 """
+
+
+def measures_sql(today):
+    last12, prev12 = metrics.last_12_months(today), metrics.previous_12_months(today)
+    return MEASURES.format(last12=metrics.revenue_sql(last12), prev12=metrics.revenue_sql(prev12),
+                           both=metrics.orders_in_sql(metrics.Window(prev12.start, last12.end)),
+                           customer=metrics.customer_sql("a"))
+
 
 CONDITIONS = [
     # (attribute, SQL with one placeholder)
@@ -82,13 +87,13 @@ def matched_sql(rules, default_tier_id, params):
     else:
         tier_sql = " ".join([*tier_case, f"ELSE {default} END"])
         position_sql = " ".join([*position_case, "END"])
-    return (f"WITH {MEASURES}, matched AS (SELECT m.*, {tier_sql} AS proposed, "
+    return (f"WITH {measures_sql(params.values['today'])}, matched AS (SELECT m.*, {tier_sql} AS proposed, "
             f"{position_sql} AS rule_position FROM measures m)")
 
 
 def base_params(today=None):
-    today = today or timezone.localdate()
-    return {"year_ago": today - timedelta(days=365), "two_years_ago": today - timedelta(days=730)}
+    """The day the measures are taken on, from Python's clock (a frozen test clock holds)."""
+    return {"today": today or timezone.localdate()}
 
 
 @dataclass
@@ -134,7 +139,8 @@ def preview(rules, default_tier_id, *, sample=50, accounts=None):
                    count(*) FILTER (WHERE current_source = 'override')
             FROM matched m WHERE {scope} GROUP BY proposed, current_tier, rule_position""", params.values)
         groups = cursor.fetchall()
-        cursor.execute(f"WITH {MEASURES} SELECT {raw} FROM measures m WHERE {scope}", params.values)
+        cursor.execute(f"WITH {measures_sql(params.values['today'])} SELECT {raw} FROM measures m WHERE {scope}",
+                       params.values)
         raw_row = cursor.fetchone()
         cursor.execute(f"""{matched}
             SELECT m.account_id, a.name, m.current_tier, m.proposed FROM matched m

@@ -1,5 +1,4 @@
 import django_filters
-from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +14,7 @@ def _overdue(filterset, queryset):
 
 def _mine(filterset, queryset):
     user = filterset.request.user
-    return queryset.filter(Q(owner=user) | Q(memberships__user=user)).distinct()
+    return queryset.served_by(user)
 
 
 class CadenceFilter(django_filters.FilterSet):

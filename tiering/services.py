@@ -11,9 +11,11 @@ from tiering.engine import _Params, base_params, matched_sql
 from tiering.models import AccountTier, CadenceRequirement, RuleSet, Tier, TierChange, TierProposal, TierReview
 from users.models import Team
 
+# 'as_of': the day the measures were taken (accounts.metrics' windows end on it), so a review read
+# later says which day its figures are of; a pending proposal's evidence is refreshed by each run.
 EVIDENCE = """jsonb_build_object('order_12m', m.order_12m, 'order_prev_12m', m.order_prev_12m,
     'growth', m.growth, 'potential', m.potential, 'open_tender', m.open_tender,
-    'revenue_pct', m.revenue_pct, 'kind', m.kind)"""
+    'revenue_pct', m.revenue_pct, 'kind', m.kind, 'as_of', %(today)s::date)"""
 
 
 def active_rule_set():
@@ -32,7 +34,7 @@ def tier_evaluate(*, rule_set=None):
     protect). Otherwise a differing result becomes (or updates) the account's one
     pending proposal; overrides are left alone; proposals the numbers no longer
     support are superseded. Set-based; running it twice makes nothing new.
-    Returns the number of proposals made or changed.
+    Returns the number of proposals made or changed (new measures count: the evidence is refreshed).
     """
     rule_set = rule_set or active_rule_set()
     params = _Params({**base_params(), "rule_set": rule_set.pk})
@@ -56,7 +58,8 @@ def tier_evaluate(*, rule_set=None):
             ON CONFLICT (account_id) WHERE status = 'pending' DO UPDATE
                 SET to_tier_id = EXCLUDED.to_tier_id, evidence = EXCLUDED.evidence,
                     rule_set_id = EXCLUDED.rule_set_id, rule_position = EXCLUDED.rule_position
-                WHERE tiering_tierproposal.to_tier_id <> EXCLUDED.to_tier_id""", params.values)
+                WHERE tiering_tierproposal.to_tier_id <> EXCLUDED.to_tier_id
+                   OR tiering_tierproposal.evidence IS DISTINCT FROM EXCLUDED.evidence""", params.values)
         proposed = cursor.rowcount
         cursor.execute(f"""{matched}
             UPDATE tiering_tierproposal p SET status = 'superseded', decided_at = now()

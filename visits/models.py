@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts import metrics
 from accounts.models import Account
 from contacts.models import Contact
 
@@ -169,7 +170,7 @@ class CustomerIssue(models.Model):
 
     @property
     def handled_on_time(self):
-        return self.informed_at is not None and self.informed_at <= self.due_at
+        return metrics.on_time(self.informed_at, self.due_at)  # accounts.metrics "on time"
 
 
 class IssueUpdate(models.Model):

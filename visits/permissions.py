@@ -21,6 +21,12 @@ def can_see_sign_off_queue(user):
     return user.is_admin or user.is_supervisor
 
 
+def keeps_own_log(user, has_logged=False):
+    """Managers keep a monthly visit log; a supervisor once they have logged visits themselves;
+    admins log none."""
+    return not user.is_admin and (not user.is_supervisor or has_logged)
+
+
 def can_serve_account(user, account):
     """Green-channel requests and after-sales steps are advanced by the people who log visits on
     the account (visits.forms.loggable_accounts): its team and their supervisor."""

@@ -244,8 +244,7 @@ def sign_off_home(request):
         "my_months": my_rows, "pending": pending, "team_logs": team_logs,
         "can_review": permissions.can_see_sign_off_queue(user),
         "deadline": services.submission_deadline(months[1]),
-        # Managers log visits; a supervisor's own log shows only once they have logged some.
-        "show_my_log": not user.is_admin and (not user.is_supervisor or selectors.has_own_log(my_rows)),
+        "show_my_log": permissions.keeps_own_log(user, selectors.has_own_log(my_rows)),
     })
 
 

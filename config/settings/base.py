@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page needs a login unless its view says @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "core.db.ReplicaMiddleware",  # after the login check: the session and user are read on the primary
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -112,6 +113,19 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # on behind a transaction-pooling PgBouncer, which does not pass startup options).
 if not env.bool("DJANGO_DB_JIT", default=False):
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# A PostgreSQL streaming replica for the pages that only summarise (core.db): dashboards,
+# reports and exports. Unset, everything reads from the primary.
+if env("DATABASE_REPLICA_URL", default=""):
+    _replica = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"] = {**DATABASES["default"], **_replica, "TEST": {"MIRROR": "default"},
+                            "OPTIONS": {**DATABASES["default"].get("OPTIONS", {}), **_replica.get("OPTIONS", {})}}
+DATABASE_ROUTERS = ["core.db.ReplicaRouter"]
+# Url names ("namespace:*" for a whole app) whose GETs read from the replica, and ?format= exports.
+REPLICA_READS = ["home", "reports:*", "visit-quarterly"]
+# After a request that may have written, that person's reads stay on the primary this long.
+REPLICA_STICKY_SECONDS = env.int("REPLICA_STICKY_SECONDS", default=15)
+# A replica that could not be reached is left alone this long.
+REPLICA_RETRY_SECONDS = env.int("REPLICA_RETRY_SECONDS", default=30)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Users and login ------------------------------------------------------------

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from kombu import Queue
 
 env = environ.Env()
 _VAR = Path(__file__).resolve().parent.parent.parent / "var"
@@ -46,3 +47,18 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
 CELERY_TIMEZONE = env("DJANGO_TIME_ZONE", default="Asia/Shanghai")
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Two queues, so that a 100k-row import or the nightly evaluation never delays an alert: what
+# people wait for (the outbox's sends, password resets, deadline reminders, the heartbeat) on
+# "interactive", the long set-based jobs on "bulk". In production each has its own workers
+# (docker-compose.yml: worker, worker-bulk); a worker started without -Q serves both (make run).
+CELERY_TASK_QUEUES = [Queue("interactive"), Queue("bulk")]
+CELERY_TASK_DEFAULT_QUEUE = "interactive"
+CELERY_TASK_ROUTES = {
+    "imports.tasks.*": {"queue": "bulk"},
+    "tiering.tasks.*": {"queue": "bulk"},
+    "care.tasks.*": {"queue": "bulk"},
+    "visits.tasks.after_sales_schedule": {"queue": "bulk"},
+    "reports.tasks.daily_digest": {"queue": "bulk"},
+    "users.tasks.sessions_clear_expired": {"queue": "bulk"},
+    "users.tasks.lockouts_clear_expired": {"queue": "bulk"},
+}

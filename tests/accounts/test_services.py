@@ -176,6 +176,8 @@ def test_k07_group_figures_roll_up_three_levels_of_subsidiaries():
     assert figures.subsidiaries == 3
     assert figures.order_total == Decimal("4123.00")
     assert figures.order_total_12m == Decimal("123.00")
+    # the group's own orders, what its tier is measured on, stand apart (issue 16)
+    assert (figures.own_total, figures.own_total_12m) == (Decimal("100.00"), Decimal("100.00"))
 
 
 def test_k07_a_subsidiary_rolls_up_only_its_own_branch():

@@ -172,3 +172,17 @@ def test_a_file_address_is_never_opened():
 
     with pytest.raises(robots.RobotError):
         robots.post("file:///etc/passwd", {"platform": "wecom", "json": {}, "secret": ""})
+
+
+def test_removing_a_robot_asks_first_and_then_removes_only_it(client, manager):
+    robot = Robot.objects.create(user=manager, platform="dingtalk", url="https://oapi.dingtalk.com/robot/send?x=1")
+    client.force_login(manager)
+    url = reverse("notifications:robot-delete", args=[robot.pk])
+    assert url in client.get(reverse("notifications:robots")).content.decode()
+
+    asked = client.get(url)
+    assert asked.status_code == 200 and "Remove this robot?" in asked.content.decode()
+    assert Robot.objects.filter(pk=robot.pk).exists()
+
+    done = client.post(url, follow=True)
+    assert "Robot removed." in done.content.decode() and not Robot.objects.exists()

@@ -153,6 +153,19 @@ def test_k09_goals_stand_beside_today_s_figures(manager, plan, account):
     assert rows["relationship"].reached is False
 
 
+def test_k09_a_month_to_come_has_no_actual_yet(manager, plan, account):
+    """Issue 16 (accounts.metrics): an order dated after today is not revenue yet, in the plan as on
+    every page; the revenue goal stands at what has been signed."""
+    from plans.selectors import goal_rows, plan_months
+
+    OrderFactory(account=account, signed_on=DAY, amount=Decimal("600"))
+    OrderFactory(account=account, signed_on=date(YEAR, 11, 20), amount=Decimal("5000"))
+    services.goal_save(plan=plan, by=manager, kind="revenue", title="Revenue", target_amount=Decimal(1000))
+    months = plan_months(plan)
+    assert {row.month.month: row.orders for row in months if row.orders} == {DAY.month: Decimal("600")}
+    assert goal_rows(plan, months)[0].actual == "600.00"
+
+
 def test_k09_the_monthly_review_note_is_kept_per_month(client, manager, plan):
     client.force_login(manager)
     month = timezone.localdate().replace(day=1)

@@ -87,17 +87,19 @@ def test_k51_a_touch_converts_when_an_order_follows_within_n_days(client, manage
 def test_k55_each_managers_month_is_scored(client, supervisor, manager, default_tiers):
     month = TODAY.replace(day=1)
     kept, missed = AccountFactory(owner=manager), AccountFactory(owner=manager)
-    for account in (kept, missed):
-        AccountTier.objects.create(account=account, tier=Tier.objects.get(code="A"), set_at=timezone.now())
+    for account in (kept, missed):  # tier A for three months: one on-site visit a month
+        AccountTier.objects.create(account=account, tier=Tier.objects.get(code="A"),
+                                   set_at=timezone.now() - timedelta(days=90))
     visit = visit_log(account=kept, by=manager, channel="on_site", purpose="Visit", summary="x",
                       issues=[{"kind": "request", "description": "Price list", "department": "Sales"}])
     visit_log(account=missed, by=manager, channel="phone", purpose="Call", summary="x")  # no on-site: not kept
     issue = visit.issues.get()
     CustomerIssue.objects.filter(pk=issue.pk).update(status="informed", resolution="Sent",
                                                      informed_at=issue.due_at - timedelta(hours=1))
-    for n, done in enumerate([True, False]):
+    # done today, still open yesterday's (late), open today's (not late yet: not counted)
+    for n, (done, due_on) in enumerate([(True, TODAY), (False, TODAY - timedelta(days=1)), (False, TODAY)]):
         CareTask.objects.create(kind="custom", account=kept, owner=manager, occasion=str(n), title="t",
-                                due_on=TODAY, status="done" if done else "open",
+                                due_on=due_on, status="done" if done else "open",
                                 done_at=timezone.now() if done else None, outcome="ok" if done else "")
     monthly_log_submit(author=manager, month=month, by=manager)
     client.force_login(supervisor)
