@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.visit_detail, name="detail"),
     path("<int:pk>/edit/", views.visit_edit, name="edit"),
     path("<int:pk>/delete/", views.visit_delete, name="delete"),
+    path("<int:pk>/issues/new/", views.visit_issue_add, name="issue-add"),
     path("issues/", views.issue_list, name="issues"),
     path("after-sales/<int:pk>/done/", views.after_sales_done, name="after-sales-done"),
     path("issues/<int:pk>/follow-up/", views.issue_follow_up, name="issue-follow-up"),

@@ -162,18 +162,48 @@ def visit_edit(request, pk):
         return redirect(visit)
     form = VisitForm(request.POST or None, instance=visit, user=request.user,
                      initial={"contacts": list(visit.contacts.all())})
-    if request.method == "POST" and form.is_valid():
+    # A post without the issue forms (an older page, a script) edits the visit alone.
+    posted_issues = "issues-TOTAL_FORMS" in request.POST
+    issues = IssueFormSet(request.POST if posted_issues else None, prefix="issues")
+    if request.method == "POST" and form.is_valid() and (not posted_issues or issues.is_valid()):
         try:
             services.visit_update(visit=visit, by=request.user, version=form.cleaned_data["version"] or 0,
-                                  **form.service_fields())
+                                  issues=issues_from(issues) if posted_issues else (), **form.service_fields())
         except ValidationError as error:
             add_service_error(form, error)
         else:
             messages.success(request, _("Visit saved."))
             return redirect(visit)
     return render(request, "visits/visit_form.html", {
-        "form": form, "title": _("Edit visit"), "cancel_url": visit.get_absolute_url(),
+        "form": form, "issues": issues, "title": _("Edit visit"), "cancel_url": visit.get_absolute_url(),
         "draft_key": f"visit-{visit.pk}-v{visit.version}",
+    })
+
+
+def visit_issue_add(request, pk):
+    """K-22 from a saved visit: the customer raised something the form did not record."""
+    visit = _visit(request, pk)
+    if not permissions.can_edit_visit(request.user, visit):
+        raise PermissionDenied
+    if services.is_locked(visit.author_id, visit.log_month):
+        messages.error(request, _("This visit's month is signed off and locked."))
+        return redirect(visit)
+    issues = IssueFormSet(request.POST or None, prefix="issues")
+    error = None
+    if request.method == "POST" and issues.is_valid():
+        try:
+            services.visit_issues_raise(visit=visit, by=request.user, key=create_key(request.POST),
+                                        issues=issues_from(issues))
+        except ValidationError as refusal:
+            error = error_text(refusal)
+        except AlreadySaved as done:
+            return already_saved(request, done, fallback="visits:list")
+        else:
+            messages.success(request, _("Issue raised: you follow it through until the customer hears the result."),
+                             extra_tags=saved_tag(create_key(request.POST)))
+            return redirect(visit)
+    return render(request, "visits/issue_form.html", {
+        "visit": visit, "issues": issues, "error": error, "title": _("Raise a customer issue"),
     })
 
 

@@ -194,7 +194,7 @@ document.querySelectorAll("form[data-draft-key]").forEach((form) => {
   form.addEventListener("change", () => store(false));
   // With a key the draft stays until the saved page confirms it; without one (an edit) it goes now.
   form.addEventListener("submit", (event) => {
-    if (keyField && !navigator.onLine) {
+    if (keyField && !navigator.onLine && "offlineQueue" in form.dataset) {
       // No connection: into the queue, and the form is ready for the next visit with a new key.
       event.preventDefault();
       queue.add(form);
