@@ -1,7 +1,17 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.models import Account, AccountTeamMember, Competitor, Handover, Order, ProductPosition, ProspectClaim
+from accounts.models import (
+    Account,
+    AccountTeamMember,
+    Competitor,
+    Handover,
+    LostReason,
+    ObjectionType,
+    Order,
+    ProductPosition,
+    ProspectClaim,
+)
 
 
 class MemberInline(admin.TabularInline):
@@ -53,3 +63,9 @@ class HandoverAdmin(admin.ModelAdmin):
 
 
 admin.site.register([Competitor, ProductPosition])
+
+
+@admin.register(LostReason, ObjectionType)
+class ChurnChoiceAdmin(admin.ModelAdmin):
+    list_display = ["name_en", "name_zh_hans", "name_zh_hant", "position", "active"]
+    list_editable = ["position", "active"]

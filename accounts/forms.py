@@ -4,7 +4,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Account, Competitor, Order, ProductPosition, ProspectClaim
+from accounts.models import Account, Competitor, LostReason, ObjectionType, Order, ProductPosition, ProspectClaim
 from accounts.selectors import assignable_people, duplicate_in_group
 from core.forms import add_create_key
 from users.models import User
@@ -35,7 +35,8 @@ class AccountForm(forms.ModelForm):
     class Meta:
         model = Account
         fields = [
-            "name", "kind", "status", "industry", "size", "region", "language", "founded_on", "business_scope",
+            "name", "kind", "status", "lost_reason", "objection_type", "industry", "size", "region", "language",
+            "founded_on", "business_scope",
             "parent",
             "explicit_needs", "implicit_needs",
             "purchase_history", "competitor_opinion", "sentiment", "sentiment_notes", "relationship_style", "potential",
@@ -66,11 +67,16 @@ class AccountForm(forms.ModelForm):
         )
         if self.instance.pk:
             self.initial.setdefault("team_members", members)
+        for name, model in (("lost_reason", LostReason), ("objection_type", ObjectionType)):
+            kept = getattr(self.instance, f"{name}_id")  # a retired entry stays choosable where it is set
+            self.fields[name].queryset = model.objects.filter(Q(active=True) | Q(pk=kept))
+            self.fields[name].help_text = _("Required when the account is marked lost (K-52).")
         self.duplicate = None
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Fieldset(_("Base"), "name", "confirm_duplicate", "kind", "status", "industry", "size", "region",
+            Fieldset(_("Base"), "name", "confirm_duplicate", "kind", "status", "lost_reason", "objection_type",
+                     "industry", "size", "region",
                      "language", "founded_on", "business_scope", "parent"),
             Fieldset(_("Needs"), "explicit_needs", "implicit_needs"),
             Fieldset(_("Behaviour"), "purchase_history", "competitor_opinion", "sentiment", "sentiment_notes",
@@ -173,3 +179,12 @@ class HandoverDecisionForm(forms.Form):
         if data.get("decision") == "reject" and not data.get("note", "").strip():
             self.add_error("note", _("Say why the handover is rejected; the requester reads it."))
         return data
+
+
+
+CHURN_CHOICE_FIELDS = ["name_en", "name_zh_hans", "name_zh_hant", "position", "active"]
+
+
+def churn_choice_form(model):
+    """The form for an entry of the lost-reason or objection-type list (K-52)."""
+    return forms.modelform_factory(model, fields=CHURN_CHOICE_FIELDS)

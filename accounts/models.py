@@ -66,6 +66,52 @@ class AccountQuerySet(models.QuerySet):
         return self.select_related("owner", "parent", "tier_state__tier")
 
 
+class ChurnChoiceQuerySet(models.QuerySet):
+    def in_use(self):
+        return self.filter(active=True)
+
+
+class ChurnChoice(models.Model):
+    """An entry of a list an admin keeps (K-52): named in each of the three languages,
+    retired instead of deleted once an account uses it."""
+
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_zh_hans = models.CharField(_("name (简体中文)"), max_length=100, blank=True)
+    name_zh_hant = models.CharField(_("name (繁體中文)"), max_length=100, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("offered"), default=True,
+                                 help_text=_("Untick to stop offering it; accounts that use it keep it."))
+
+    objects = ChurnChoiceQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name_en"]
+
+    def __str__(self):
+        from core.text import in_reader_language
+
+        return in_reader_language({"en": self.name_en, "zh-hans": self.name_zh_hans, "zh-hant": self.name_zh_hant})
+
+
+class LostReason(ChurnChoice):
+    """Why a customer was lost (K-52, X-03): price, service, a competitor won, the need ended…"""
+
+    class Meta(ChurnChoice.Meta):
+        verbose_name = _("lost reason")
+        verbose_name_plural = _("lost reasons")
+        constraints = [models.UniqueConstraint(fields=["name_en"], name="lost_reason_name_unique")]
+
+
+class ObjectionType(ChurnChoice):
+    """The customer's objection behind a loss (K-52): price, quality, trust, timing…"""
+
+    class Meta(ChurnChoice.Meta):
+        verbose_name = _("objection type")
+        verbose_name_plural = _("objection types")
+        constraints = [models.UniqueConstraint(fields=["name_en"], name="objection_type_name_unique")]
+
+
 class Account(models.Model):
     class Kind(models.TextChoices):
         STANDARD = "standard", _("Standard account")
@@ -134,6 +180,12 @@ class Account(models.Model):
         "self", verbose_name=_("parent group"), on_delete=models.PROTECT, null=True, blank=True,
         related_name="subsidiaries", help_text=_("For a subsidiary: the group account its figures roll up to."),
     )
+    # Why a lost customer was lost (K-52): required when a person marks the account lost
+    # (accounts.services.account_update); imports of history may leave them empty.
+    lost_reason = models.ForeignKey(LostReason, verbose_name=_("lost reason"), on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="accounts")
+    objection_type = models.ForeignKey(ObjectionType, verbose_name=_("objection type"), on_delete=models.PROTECT,
+                                       null=True, blank=True, related_name="accounts")
     # Needs layer
     explicit_needs = models.TextField(_("explicit needs"), blank=True)
     implicit_needs = models.TextField(

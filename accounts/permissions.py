@@ -14,9 +14,11 @@ def can_edit_account(user, account):
     if user.is_admin:
         return True
     flag = getattr(account, Account.edit_flag(user), None)
-    if flag is not None:
-        return flag
-    return Account.objects.editable_by(user).filter(pk=account.pk).exists()
+    if flag is None:
+        flag = Account.objects.editable_by(user).filter(pk=account.pk).exists()
+        # Kept on the instance: the view and the service it calls ask once between them.
+        setattr(account, Account.edit_flag(user), flag)
+    return flag
 
 
 def can_decide_claims(user):
@@ -65,3 +67,8 @@ def can_see_handover(user, handover):
     people = (handover.requested_by_id, handover.from_owner_id, handover.to_owner_id)
     return (user.pk in people or can_decide_handover(user, handover)
             or user.supervises(handover.from_owner) or user.is_admin)
+
+
+def can_configure_churn_lists(user):
+    """Admins keep the lists of lost reasons and objection types (K-52)."""
+    return user.is_admin

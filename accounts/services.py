@@ -6,11 +6,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from accounts.models import Account, AccountTeamMember, Handover, Order, ProspectClaim
+from accounts.models import Account, AccountTeamMember, Handover, LostReason, ObjectionType, Order, ProspectClaim
 from accounts.selectors import chain_up
 from core.idempotency import creates_once
 from notifications.models import Kind
 from notifications.services import notify
+
+
+def _require_edit(by, account):
+    """The service asks the rule itself, whoever calls it (a view, an import, a shell)."""
+    if not permissions.can_edit_account(by, account):
+        raise PermissionDenied(_("Only the account's team, their supervisor or an admin changes this account."))
 
 
 def _check_parent(account):
@@ -21,6 +27,21 @@ def _check_parent(account):
         raise ValidationError({"parent": _(
             "%(parent)s already belongs to %(account)s's group: that would be a circle."
         ) % {"parent": account.parent, "account": account}})
+
+
+def _check_lost(account, *, was_lost):
+    """K-52: a person who marks a customer lost says why, from the admins' lists, so churn
+    can be analysed by reason and objection. Checked on the change only: an account imported
+    as lost, or saved again while lost, is not refused for a reason nobody recorded then."""
+    if account.status != Account.Status.LOST or was_lost:
+        return
+    errors = {}
+    if account.lost_reason_id is None:
+        errors["lost_reason"] = _("Say why the customer was lost.")
+    if account.objection_type_id is None:
+        errors["objection_type"] = _("Choose the customer's objection.")
+    if errors:
+        raise ValidationError(errors)
 
 
 def _check_assignment(account, by, *, old_owner_id, old_member_ids, members):
@@ -44,6 +65,7 @@ def account_create(*, by, team_members=(), **fields):
     if account.owner_id is None and account.status != Account.Status.PROSPECT:
         account.owner = by  # whoever files a customer is responsible until reassigned
     _check_assignment(account, by, old_owner_id=None, old_member_ids=set(), members=team_members)
+    _check_lost(account, was_lost=False)
     account.full_clean()
     account.save()
     account_team_set(account=account, members=team_members)
@@ -52,13 +74,16 @@ def account_create(*, by, team_members=(), **fields):
 
 @transaction.atomic
 def account_update(*, account, by, team_members=None, **fields):
-    old_owner_id = Account.objects.filter(pk=account.pk).values_list("owner_id", flat=True).first()
+    _require_edit(by, account)
+    old = Account.objects.filter(pk=account.pk).values_list("owner_id", "status").first()
+    old_owner_id, old_status = old or (None, None)
     for name, value in fields.items():
         setattr(account, name, value)
     old_members = set(account.memberships.values_list("user_id", flat=True)) if team_members else set()
     _check_assignment(account, by, old_owner_id=old_owner_id, old_member_ids=old_members,
                       members=team_members or ())
     _check_parent(account)
+    _check_lost(account, was_lost=old_status == Account.Status.LOST)
     account.full_clean()
     account.save()
     if team_members is not None:
@@ -78,6 +103,7 @@ def account_team_set(*, account, members):
 @transaction.atomic
 def account_archive(*, account, by):
     """Accounts are never hard-deleted: archiving hides one and keeps its history."""
+    _require_edit(by, account)
     account.archived_at = timezone.now()
     account.save(update_fields=["archived_at", "updated_at"])
     return account
@@ -85,6 +111,7 @@ def account_archive(*, account, by):
 
 @transaction.atomic
 def account_restore(*, account, by):
+    _require_edit(by, account)
     account.archived_at = None
     account.save(update_fields=["archived_at", "updated_at"])
     return account
@@ -98,6 +125,7 @@ def _order_of(pk, *, account, **_kwargs):
 @transaction.atomic
 def order_add(*, account, by, **fields):
     """K-08: an order or contract of the account (its after-sales steps follow from the nightly job)."""
+    _require_edit(by, account)
     order = Order(account=account, **fields)
     order.full_clean()
     order.save()
@@ -111,6 +139,7 @@ def account_touch(*, account_id):
 
 @transaction.atomic
 def account_profile_review(*, account, by):
+    _require_edit(by, account)
     account.touches_since_review = 0
     account.profile_reviewed_at = timezone.now()
     account.profile_reviewed_by = by
@@ -266,6 +295,7 @@ def account_handover_withdraw(*, handover, by):
 def account_row_save(*, row, by):
     """A competitor, order or product-map row of an account. The form leaves `account` out,
     so Django skips the per-account unique rules; they are checked here."""
+    _require_edit(by, row.account)
     row.validate_constraints()
     row.save()
     return row
@@ -273,4 +303,22 @@ def account_row_save(*, row, by):
 
 @transaction.atomic
 def account_row_delete(*, row, by):
+    _require_edit(by, row.account)
     row.delete()
+
+
+# --- The lists behind a lost account (K-52), kept by admins ----------------------------------------
+
+CHURN_LISTS = {"lost-reasons": LostReason, "objection-types": ObjectionType}
+
+
+def churn_choice_save(*, by, kind, instance=None, **fields):
+    """Add or change an entry of the lost-reason or objection-type list."""
+    if not permissions.can_configure_churn_lists(by):
+        raise PermissionDenied(_("Only admins keep these lists."))
+    entry = instance or CHURN_LISTS[kind]()
+    for name, value in fields.items():
+        setattr(entry, name, value)
+    entry.full_clean()
+    entry.save()
+    return entry

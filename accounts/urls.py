@@ -30,3 +30,11 @@ urlpatterns = [
     path("<int:account_pk>/products/<int:pk>/edit/", views.product_edit, name="product-edit"),
     path("<int:account_pk>/products/<int:pk>/delete/", views.product_delete, name="product-delete"),
 ]
+
+# The lists an admin keeps for lost accounts (K-52): settings, not pages about an account,
+# so they live in their own namespace ("churn"), mounted by config/urls.py.
+settings_patterns = [
+    path("<slug:kind>/", views.churn_list, name="list"),
+    path("<slug:kind>/new/", views.churn_entry, name="add"),
+    path("<slug:kind>/<int:pk>/", views.churn_entry, name="edit"),
+]

@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DeleteView, UpdateView
 from django_filters.views import FilterView
@@ -21,6 +22,7 @@ from accounts.forms import (
     HandoverForm,
     OrderForm,
     ProductPositionForm,
+    churn_choice_form,
 )
 from accounts.models import Account, AccountTeamMember, Competitor, Handover, Order, ProductPosition, ProspectClaim
 from accounts.selectors import account_warnings, group_figures, handover_candidates, history_page
@@ -28,13 +30,13 @@ from core.exports import ExportMixin, list_export
 from core.forms import CREATE_KEY, add_service_error
 from core.idempotency import AlreadySaved
 from core.pagination import CappedPaginationMixin
-from core.params import LenientFilterMixin
-from core.views import already_saved, confirm_page, error_text, refuse, run_service
+from core.params import LenientFilterMixin, PageForm, reads_query
+from core.views import already_saved, confirm_page, error_text, form_page, refuse, run_service, submit_form
 
 
 def _visible(request, pk):
     return get_object_or_404(Account.objects.visible_to(request.user).with_edit_flag(request.user)
-                             .select_related("owner__team", "parent"), pk=pk)
+                             .select_related("owner__team", "parent", "lost_reason", "objection_type"), pk=pk)
 
 
 def _editable(request, pk):
@@ -367,3 +369,42 @@ def handover_withdraw(request, pk):
             "person": handover.to_owner, "account": handover.account, "owner": handover.from_owner},
         "confirm_label": _("Withdraw"), "cancel_url": handover.account.get_absolute_url(),
     })
+
+
+# --- Lost reasons and objection types (K-52): lists admins keep ----------------------------------
+
+CHURN_LIST_TITLES = {
+    "lost-reasons": (gettext_lazy("Lost reasons"), gettext_lazy("New lost reason")),
+    "objection-types": (gettext_lazy("Objection types"), gettext_lazy("New objection type")),
+}
+
+
+def _churn_list_model(request, kind):
+    """The list named in the URL; only admins keep them, so for anyone else it does not exist."""
+    if kind not in services.CHURN_LISTS or not permissions.can_configure_churn_lists(request.user):
+        raise Http404
+    return services.CHURN_LISTS[kind]
+
+
+@reads_query(PageForm)
+def churn_list(request, kind):
+    model = _churn_list_model(request, kind)
+    page = Paginator(model.objects.annotate(used=Count("accounts")).order_by("position", "name_en", "pk"),
+                     50).get_page(PageForm(request.GET).values()["page"])
+    title, add_label = CHURN_LIST_TITLES[kind]
+    return render(request, "accounts/churn_list.html", {
+        "title": title, "add_label": add_label, "kind": kind, "page_obj": page, "entries": page.object_list,
+        "lists": [(key, titles[0]) for key, titles in CHURN_LIST_TITLES.items()],
+    })
+
+
+def churn_entry(request, kind, pk=None):
+    model = _churn_list_model(request, kind)
+    instance = get_object_or_404(model, pk=pk) if pk else None
+    form = churn_choice_form(model)(request.POST or None, instance=instance)
+    back = reverse("churn:list", args=[kind])
+    if saved := submit_form(request, form, lambda data: services.churn_choice_save(
+            by=request.user, kind=kind, instance=instance, **data), success=_("Saved."), redirect_to=back):
+        return saved
+    title = str(instance) if instance else CHURN_LIST_TITLES[kind][1]
+    return form_page(request, form, title=title, cancel_url=back)

@@ -48,6 +48,13 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 15 * MINUTE},
     },
+    # K-13: the degree of contact computed from visits, as time passes without a touch; before
+    # the danger map and the dashboards are read in the morning.
+    "contact-touch-levels-refresh": {
+        "task": "visits.tasks.contact_touch_levels_refresh",
+        "schedule": crontab(hour=2, minute=10),
+        "options": {"expires": 6 * HOUR},
+    },
     # K-32: measure every account at night; new accounts get a first tier, the rest proposals.
     "tier-evaluate": {
         "task": "tiering.tasks.tier_evaluate",

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from accounts.urls import settings_patterns as account_settings_patterns
 from config.health import healthz
 from users.views import PasswordResetView
 
@@ -21,6 +22,7 @@ urlpatterns = [
     path("teams/", include("users.urls")),
     path("notifications/", include("notifications.urls")),
     path("accounts/", include("accounts.urls")),
+    path("settings/churn/", include((account_settings_patterns, "churn"))),
     path("", include("contacts.urls")),
     path("visits/", include("visits.urls")),
     path("tiering/", include("tiering.urls")),

@@ -7,11 +7,12 @@ A test keeps the two in step.
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contacts.models import BuyerRole, Contact
+from contacts.models import BuyerRole, Contact, TouchScale
 
 DANGER, WARNING = 2, 1  # a rule's weight in the portfolio ranking
 REQUIRED_ROLES = [BuyerRole.Role.DECISION_MAKER, BuyerRole.Role.GATEKEEPER, BuyerRole.Role.USER]
@@ -45,10 +46,35 @@ def account_dangers(roles):
             found.append(Danger(DANGER, f"missing:{role}", _("%(role)s unknown.") % {"role": role.label}))
     for r in active_roles:
         if r.is_danger_zone:
-            found.append(Danger(DANGER, f"zone:{r.pk}", _(
-                "Danger zone: %(name)s (%(role)s) has influence %(influence)s but our contact is only %(level)s."
-            ) % {"name": r.contact, "role": r.get_role_display(), "influence": r.influence, "level": r.contact_level}))
+            found.append(Danger(DANGER, f"zone:{r.pk}", zone_message(r)))
     return sorted(found, key=lambda d: -d.severity)
+
+
+def zone_message(role):
+    """K-13: the danger zone in words, saying when the level is the one computed from the visits."""
+    values = {"name": role.contact, "role": role.get_role_display(), "influence": role.influence,
+              "level": role.effective_contact_level, "rating": role.contact_level}
+    if not role.rating_overruled:
+        return _("Danger zone: %(name)s (%(role)s) has influence %(influence)s but our contact is only %(level)s."
+                 ) % values
+    last = role.contact.last_touched_at
+    if last is None:
+        return _("Danger zone: %(name)s (%(role)s) has influence %(influence)s but no touch with them is logged: "
+                 "contact %(level)s from the visits, where the rating says %(rating)s.") % values
+    return _("Danger zone: %(name)s (%(role)s) has influence %(influence)s but our contact is only %(level)s, "
+             "computed from the visits (last touch %(date)s, %(count)s in 180 days), where the rating says "
+             "%(rating)s.") % {**values, "date": timezone.localdate(last).isoformat(),
+                               "count": role.contact.recent_touches}
+
+
+def effective_contact_level():
+    """TouchScale.effective in SQL, for a BuyerRole queryset: the computed level when it is more
+    than one step from the manager's rating."""
+    gap = TouchScale.TRUSTED_GAP
+    apart = (Q(contact__touch_level__gt=F("contact_level") + gap)
+             | Q(contact__touch_level__lt=F("contact_level") - gap))
+    return Case(When(Q(contact__touch_level__isnull=False) & apart, then=F("contact__touch_level")),
+                default=F("contact_level"), output_field=IntegerField())
 
 
 def danger_score(dangers):
@@ -71,7 +97,8 @@ def with_danger_score(accounts):
             default=Value(0), output_field=IntegerField(),
         )
     zones = (
-        active.filter(influence__gte=4, contact_level__lte=2)
+        active.annotate(effective_level=effective_contact_level())
+        .filter(influence__gte=BuyerRole.DANGER_INFLUENCE, effective_level__lte=BuyerRole.DANGER_CONTACT)
         .order_by().values("account").annotate(n=Count("pk")).values("n")
     )
     score += Coalesce(Subquery(zones, output_field=IntegerField()), 0) * DANGER

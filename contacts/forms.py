@@ -96,6 +96,13 @@ class BuyerRoleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Our own team's people (everyone for an admin), and whoever holds the role already.
         self.fields["counterpart"].queryset = people_choices(user, keep=[self.instance.counterpart_id])
+        # K-13: the rating beside what the visits logged say; the danger rules take the visits'
+        # level when the two are more than one step apart.
+        contact = getattr(self.instance, "contact", None)
+        if contact is not None:
+            self.fields["contact_level"].help_text = _(
+                "Your rating, 1 (never met) to 5 (close). From the visits logged: %(computed)s. When the two are "
+                "more than one step apart, the danger rules use the visits.") % {"computed": contact.touch_level_text}
         self.helper = _helper(Layout(
             Fieldset(_("Role"), "role", "duties", "influence", "support", "contact_level", "counterpart"),
             Fieldset(_("Service plan"), "plan_goal", "plan_method", "plan_timing", "plan_next_action",

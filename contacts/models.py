@@ -20,6 +20,46 @@ phone_validator = RegexValidator(
 ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
 
 
+class TouchScale:
+    """K-13: our degree of contact with a person, computed from the touches logged with them.
+
+    A touch is a logged visit or touch (visits) that lists the person among the contacts met,
+    except a call, e-mail or message they did not answer. Recency and frequency decide:
+
+    5 close       last touch within 30 days, and 6 or more touches in the last 180 days
+    4 regular     last touch within 60 days, and 3 or more touches in the last 180 days
+    3 occasional  last touch within 90 days
+    2 distant     last touch within 365 days
+    1 none        no touch for a year, or never
+
+    visits.services keeps it after every touch logged, changed or deleted, and a nightly job
+    lets it fall as time passes without one. The manager's own rating (BuyerRole.contact_level)
+    stays beside it; where the two are more than one step apart, the danger rules take this one.
+    """
+
+    WINDOW_DAYS = 180
+    # (level, last touch at most this many days ago, at least this many touches in the window)
+    STEPS = [(5, 30, 6), (4, 60, 3), (3, 90, 0), (2, 365, 0)]
+    NONE = 1
+    LABELS = {5: _("close"), 4: _("regular"), 3: _("occasional"), 2: _("distant"), 1: _("none")}
+    TRUSTED_GAP = 1  # steps of disagreement the manager's rating may have before the computed one counts
+
+    @classmethod
+    def level_sql(cls, last, recent, now):
+        """The level as SQL, from a last-touch timestamp, a touch count in the window and `now`."""
+        steps = " ".join(f"WHEN {last} > {now} - interval '{days} days' AND {recent} >= {count} THEN {level}"
+                         for level, days, count in cls.STEPS)
+        return f"CASE {steps} ELSE {cls.NONE} END"
+
+    @classmethod
+    def effective(cls, rating, computed):
+        """The level the danger rules use: the computed one when it is known and further than one
+        step from the manager's rating, else the rating."""
+        if computed is not None and abs(computed - rating) > cls.TRUSTED_GAP:
+            return computed
+        return rating
+
+
 class ContactQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Contact.Status.ACTIVE, archived_at__isnull=True)
@@ -113,10 +153,16 @@ class Contact(models.Model):
     # K-25, kept by visits.services after every logged touch: two unanswered
     # touches in a row start a silent period, a reply ends it.
     silent_since = models.DateTimeField(_("silent since"), null=True, blank=True)
+    # K-13, kept by visits.services (after every touch) and a nightly job (time passing): see TouchScale.
+    touch_level = models.PositiveSmallIntegerField(_("degree of contact from visits"), null=True, blank=True,
+                                                   validators=ONE_TO_FIVE)
+    last_touched_at = models.DateTimeField(_("last touch"), null=True, blank=True)
+    # db_default: raw bulk loads (bench/seed_sql.py) that name no such column still insert
+    recent_touches = models.PositiveIntegerField(_("touches in the last 180 days"), default=0, db_default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["touch_level", "last_touched_at", "recent_touches"])  # computed
     objects = ContactQuerySet.as_manager()
 
     class Meta:
@@ -145,6 +191,8 @@ class Contact(models.Model):
             models.CheckConstraint(
                 name="contact_left_has_date", condition=Q(status="active") | Q(left_on__isnull=False),
             ),
+            models.CheckConstraint(name="contact_touch_level_1_to_5",
+                                   condition=Q(touch_level__isnull=True) | Q(touch_level__range=(1, 5))),
         ]
         indexes = [
             GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="contact_name_trgm"),
@@ -169,6 +217,21 @@ class Contact(models.Model):
     @property
     def has_left(self):
         return self.status == self.Status.LEFT
+
+    @property
+    def touch_level_text(self):
+        """The degree of contact computed from the visits (K-13, TouchScale), in words."""
+        from django.utils.translation import gettext, ngettext
+
+        if self.touch_level is None:
+            return gettext("not computed yet")
+        level = gettext("%(level)s/5 (%(label)s)") % {"level": self.touch_level,
+                                                     "label": TouchScale.LABELS[self.touch_level]}
+        if self.last_touched_at is None:
+            return gettext("%(level)s: no touch logged") % {"level": level}
+        return ngettext("%(level)s: last touch %(date)s, %(n)s touch in 180 days",
+                        "%(level)s: last touch %(date)s, %(n)s touches in 180 days", self.recent_touches) % {
+            "level": level, "date": timezone.localdate(self.last_touched_at).isoformat(), "n": self.recent_touches}
 
     @property
     def birthday_display(self):
@@ -250,10 +313,32 @@ class BuyerRole(models.Model):
     def __str__(self):
         return f"{self.contact} · {self.get_role_display()}"
 
+    DANGER_INFLUENCE = 4   # K-13: influence this high …
+    DANGER_CONTACT = 2     # … with contact this low is a danger zone
+
+    @property
+    def computed_contact_level(self):
+        """Our degree of contact with the holder, from the touches logged (TouchScale); None until computed."""
+        return self.contact.touch_level
+
+    @property
+    def effective_contact_level(self):
+        return TouchScale.effective(self.contact_level, self.computed_contact_level)
+
+    @property
+    def computed_contact_text(self):
+        """"2/5 (distant): last touch 2026-05-01, 1 touch in 180 days" — beside the manager's rating."""
+        return self.contact.touch_level_text
+
+    @property
+    def rating_overruled(self):
+        """The visits logged tell another story than the manager's rating: the danger rules use them."""
+        return self.effective_contact_level != self.contact_level
+
     @property
     def is_danger_zone(self):
-        """K-13: high influence with little contact."""
-        return self.influence >= 4 and self.contact_level <= 2
+        """K-13: high influence with little contact (the computed contact when the rating is off)."""
+        return self.influence >= self.DANGER_INFLUENCE and self.effective_contact_level <= self.DANGER_CONTACT
 
 
 class Relationship(models.Model):

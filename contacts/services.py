@@ -1,10 +1,11 @@
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import can_assign
 from accounts.selectors import chain_up
+from contacts import permissions
 from contacts.models import BuyerRole, Contact, PersonnelChange, Relationship, SelfQuestionReview
 from core.idempotency import creates_once
 
@@ -21,6 +22,12 @@ def _check_reports_to(contact):
         ) % {"manager": manager, "contact": contact}})
 
 
+def _require_edit(by, account):
+    """The service asks the rule itself, whoever calls it (a view, an import, a shell)."""
+    if not permissions.can_edit_contacts(by, account):
+        raise PermissionDenied(_("Only the account's team, their supervisor or an admin changes its contacts."))
+
+
 def _contact_at(pk, *, account, **_kwargs):
     return Contact.objects.filter(account=account, pk=pk).first()
 
@@ -28,6 +35,7 @@ def _contact_at(pk, *, account, **_kwargs):
 @creates_once("contacts.contact", find=_contact_at)
 @transaction.atomic
 def contact_create(*, account, by, **fields):
+    _require_edit(by, account)
     contact = Contact(account=account, **fields)
     _check_reports_to(contact)
     contact.full_clean()
@@ -38,6 +46,7 @@ def contact_create(*, account, by, **fields):
 @transaction.atomic
 def contact_update(*, contact, by, **fields):
     """Saves the edit; a new title or a departure is recorded as a personnel change (K-17)."""
+    _require_edit(by, contact.account)
     before = Contact.objects.select_for_update().get(pk=contact.pk)
     for name, value in fields.items():
         setattr(contact, name, value)
@@ -59,6 +68,7 @@ def contact_mark_left(*, contact, by, left_on):
 @transaction.atomic
 def contact_archive(*, contact, by):
     """Contacts with history are never hard-deleted."""
+    _require_edit(by, contact.account)
     contact.archived_at = timezone.now()
     contact.save(update_fields=["archived_at"])
     return contact
@@ -74,6 +84,7 @@ def _record_change(contact, by, kind, before, after):
 def buyer_role_save(*, role, by):
     """Create or change a role. Changing which role a contact holds is a personnel
     change; a role given to an active contact closes the changes that left it open."""
+    _require_edit(by, role.contact.account)
     role.account_id = role.contact.account_id
     previous, previous_counterpart = (
         BuyerRole.objects.filter(pk=role.pk).values_list("role", "counterpart_id").first() if role.pk else None
@@ -102,11 +113,13 @@ def _close_changes_for_role(role):
 
 @transaction.atomic
 def buyer_role_remove(*, role, by):
+    _require_edit(by, role.contact.account)
     role.delete()
 
 
 @transaction.atomic
 def relationship_add(*, from_contact, to_contact, kind, note="", by):
+    _require_edit(by, from_contact.account)
     if to_contact.account_id != from_contact.account_id:
         raise ValidationError({"to_contact": _("Relationships link contacts of the same account.")})
     relationship = Relationship(from_contact=from_contact, to_contact=to_contact, kind=kind, note=note)
@@ -117,11 +130,13 @@ def relationship_add(*, from_contact, to_contact, kind, note="", by):
 
 @transaction.atomic
 def relationship_remove(*, relationship, by):
+    _require_edit(by, relationship.from_contact.account)
     relationship.delete()
 
 
 @transaction.atomic
 def decision_step_save(*, step, by):
+    _require_edit(by, step.account)
     if step.responsible and step.responsible.account_id != step.account_id:
         raise ValidationError({"responsible": _("Choose a contact of this account.")})
     step.full_clean()
@@ -131,11 +146,13 @@ def decision_step_save(*, step, by):
 
 @transaction.atomic
 def decision_step_remove(*, step, by):
+    _require_edit(by, step.account)
     step.delete()
 
 
 @transaction.atomic
 def self_question_review_create(*, account, by, reviewed_on, **answers):
+    _require_edit(by, account)
     review = SelfQuestionReview(account=account, reviewed_by=by, reviewed_on=reviewed_on, **answers)
     review.full_clean()
     review.save()
@@ -143,6 +160,7 @@ def self_question_review_create(*, account, by, reviewed_on, **answers):
 
 
 def personnel_change_handle(*, change, by):
+    _require_edit(by, change.account)
     PersonnelChange.objects.filter(pk=change.pk, handled_at__isnull=True).update(handled_at=timezone.now())
 
 

@@ -7,6 +7,7 @@ Connected in CoreConfig.ready().
 
 import logging
 from datetime import timedelta
+from importlib import import_module
 
 from celery import current_app, signals
 from celery.schedules import BaseSchedule, crontab, schedule
@@ -79,13 +80,24 @@ def job_health(beat_schedule=None):
     rows = []
     for name, entry in beat_schedule.items():
         task = entry["task"]
-        rows.append({"name": name, "task": task, "schedule": schedule_words(entry["schedule"]),
-                     "next_run": next_run(entry["schedule"]), "last": last.pop(task, None),
-                     "failures": failures.get(task, 0)})
+        rows.append({"name": name, "task": task, "label": task_label(task),
+                     "schedule": schedule_words(entry["schedule"]), "next_run": next_run(entry["schedule"]),
+                     "last": last.pop(task, None), "failures": failures.get(task, 0)})
     for task, run in sorted(last.items()):
-        rows.append({"name": None, "task": task, "schedule": _("When the app queues it"), "next_run": None,
-                     "last": run, "failures": failures.get(task, 0)})
+        rows.append({"name": None, "task": task, "label": task_label(task), "schedule": _("When the app queues it"),
+                     "next_run": None, "last": run, "failures": failures.get(task, 0)})
     return rows
+
+
+def task_label(name):
+    """What a job does, in the reader's language (the `label` its app gives it), else its name."""
+    # By name, not from the app's registry: a web process has not imported the apps' tasks.
+    module, _dot, function = name.rpartition(".")
+    try:
+        task = getattr(import_module(module), function, None)
+    except ImportError:  # a run recorded under a name that no longer exists
+        task = None
+    return getattr(task, "label", None) or name
 
 
 def next_run(when):

@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.robots import PLATFORM_NAMES
+
 
 class JobRunQuerySet(models.QuerySet):
     def latest_per_task(self):
@@ -147,7 +149,8 @@ class OutboxMessage(models.Model):
         """What the message is, for the admin: an e-mail's subject, a webhook's platform."""
         if self.channel == self.Channel.EMAIL:
             return self.payload.get("subject", "")
-        return self.payload.get("platform", "")
+        platform = self.payload.get("platform", "")
+        return PLATFORM_NAMES.get(platform, platform)
 
     @property
     def shown_recipient(self):

@@ -15,10 +15,14 @@ import urllib.error
 import urllib.request
 from urllib.parse import quote_plus
 
+from django.utils.translation import gettext_lazy as _
+
 TIMEOUT = 10  # seconds; below core.outbox.STALE_CLAIM
 TEST_TIMEOUT = 5  # the "send test message" button waits for the answer in a request
 
 WECOM, DINGTALK, FEISHU = "wecom", "dingtalk", "feishu"
+# The platforms by the names people know them by (the admin's list of what was sent).
+PLATFORM_NAMES = {WECOM: _("WeCom"), DINGTALK: _("DingTalk"), FEISHU: _("Feishu")}
 
 
 class RobotError(Exception):

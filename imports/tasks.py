@@ -1,15 +1,16 @@
 from celery import shared_task
+from django.utils.translation import gettext_lazy as _
 
 from imports import services
 
 
-@shared_task
+@shared_task(label=_("Check an import (dry run)"))
 def import_check_task(job_id):
     with services.Progress(job_id) as progress:
         services.import_check_run(job_id=job_id, progress=progress)
 
 
-@shared_task
+@shared_task(label=_("Apply an import"))
 def import_apply_task(job_id):
     # acks_late (config.settings.celery): a worker lost mid-import hands the job to
     # another; the status check in import_apply_run makes that re-run safe.

@@ -389,32 +389,33 @@ def operating(scope, *, now, limit=50, offset=0):
 
 DAY_OF_VISIT = "(extract(day FROM (v.occurred_at AT TIME ZONE %s))::int - 1) / 7 + 1"
 WEEKLY_SQL = {
-    # (team, tier, week of the month, amount) for one month; week 1 is days 1–7, week 5 days 29–31
-    # (accounts.metrics.weeks_of). Each entry: the SQL and the order of its parameters ("scope"
-    # stands for the scope's own). {touch_counted} and {order_counted} (accounts.metrics): what is
-    # dated after now has not happened, so it is in no week's actual.
+    # (team, tier, manager, week of the month, amount) for one month; week 1 is days 1–7, week 5 days 29–31
+    # (accounts.metrics.weeks_of). The manager is the visit's author, or the account's owner for revenue.
+    # Each entry: the SQL and the order of its parameters ("scope" stands for the scope's own).
+    # {touch_counted} and {order_counted} (accounts.metrics): what is dated after now has not
+    # happened, so it is in no week's actual.
     "visits": (f"""
-        SELECT u.team_id, at.tier_id, {DAY_OF_VISIT}, count(*)
+        SELECT u.team_id, at.tier_id, v.author_id, {DAY_OF_VISIT}, count(*)
         FROM visits_visit v JOIN users_user u ON u.id = v.author_id
         LEFT JOIN tiering_accounttier at ON at.account_id = v.account_id
-        WHERE v.log_month = %s AND v.account_id IN ({{scope}}) AND {{touch_counted}} GROUP BY 1, 2, 3""",
+        WHERE v.log_month = %s AND v.account_id IN ({{scope}}) AND {{touch_counted}} GROUP BY 1, 2, 3, 4""",
                ["tz", "month", "scope"]),
     "conversions": (f"""
-        SELECT u.team_id, at.tier_id, {DAY_OF_VISIT}, count(*)
+        SELECT u.team_id, at.tier_id, v.author_id, {DAY_OF_VISIT}, count(*)
         FROM visits_visit v JOIN users_user u ON u.id = v.author_id
         LEFT JOIN tiering_accounttier at ON at.account_id = v.account_id
         WHERE v.log_month = %s AND v.account_id IN ({{scope}}) AND {{touch_counted}} AND EXISTS (
             SELECT 1 FROM accounts_order o WHERE o.account_id = v.account_id AND {{order_counted}}
               AND o.signed_on BETWEEN (v.occurred_at AT TIME ZONE %s)::date
                                   AND (v.occurred_at AT TIME ZONE %s)::date + 30)
-        GROUP BY 1, 2, 3""", ["tz", "month", "scope", "tz", "tz"]),
+        GROUP BY 1, 2, 3, 4""", ["tz", "month", "scope", "tz", "tz"]),
     "revenue": ("""
-        SELECT u.team_id, at.tier_id, (extract(day FROM o.signed_on)::int - 1) / 7 + 1, sum(o.amount)
+        SELECT u.team_id, at.tier_id, a.owner_id, (extract(day FROM o.signed_on)::int - 1) / 7 + 1, sum(o.amount)
         FROM accounts_order o JOIN accounts_account a ON a.id = o.account_id
         LEFT JOIN users_user u ON u.id = a.owner_id
         LEFT JOIN tiering_accounttier at ON at.account_id = o.account_id
         WHERE {in_month} AND o.account_id IN ({scope})
-        GROUP BY 1, 2, 3""", ["scope"]),
+        GROUP BY 1, 2, 3, 4""", ["scope"]),
 }
 
 
@@ -453,9 +454,10 @@ def target_progress(targets, scope, *, month, now):
     result = []
     for target in targets:
         per_week = [Decimal(0)] * len(weeks)
-        for team_id, tier_id, week, amount in found[target.metric]:
+        for team_id, tier_id, manager_id, week, amount in found[target.metric]:
             if (target.team_id is None or target.team_id == team_id) and (
-                    target.tier_id is None or target.tier_id == tier_id):
+                    target.tier_id is None or target.tier_id == tier_id) and (
+                    target.manager_id is None or target.manager_id == manager_id):
                 per_week[min(week, len(weeks)) - 1] += Decimal(amount)
         running, cumulative = Decimal(0), []
         for week, amount in zip(weeks, per_week, strict=True):

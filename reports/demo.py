@@ -4,7 +4,16 @@ with deliberate gaps, so that the danger map and the nudges have something to sh
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from accounts.models import Account, AccountTeamMember, Competitor, Order, ProductPosition, ProspectClaim
+from accounts.models import (
+    Account,
+    AccountTeamMember,
+    Competitor,
+    LostReason,
+    ObjectionType,
+    Order,
+    ProductPosition,
+    ProspectClaim,
+)
 from contacts.models import BuyerRole, Contact, Relationship, SelfQuestionReview
 from contacts.services import contact_mark_left
 
@@ -281,6 +290,10 @@ def seed_report_history(*, users, accounts):
                              amount=Decimal(1_200_000), product="ERP 企业版", reference="HT-FORMER")
         former.refresh_from_db()
         former.status = "lost"
+        # K-52: why it was lost, from the lists accounts/migrations/0006 starts with (an admin may have
+        # renamed or removed them: then the demo leaves them empty, as an import of history would)
+        former.lost_reason = LostReason.objects.filter(name_en="A competitor won").first()
+        former.objection_type = ObjectionType.objects.filter(name_en="Price too high").first()
         former.save()
         # Lost two months ago: move the history record of that change back in time.
         Account.history.filter(id=former.pk, status="lost").update(history_date=now - timedelta(days=60))
@@ -301,8 +314,33 @@ def seed_targets(*, users):
     month = timezone.localdate().replace(day=1)
     east = Team.objects.filter(supervisor=users["supervisor"]).first()
     for metric, value in [("visits", 20), ("conversions", 4), ("revenue", 2_000_000)]:
-        Target.objects.get_or_create(month=month, metric=metric, team=east, tier=None,
+        Target.objects.get_or_create(month=month, metric=metric, team=east, tier=None, manager=None,
                                      defaults={"value": value, "set_by": users["supervisor"]})
+    # One manager's own target, with the supervisor's corrective action after the first weeks (the "act").
+    Target.objects.get_or_create(month=month, metric="visits", team=users["manager"].team, tier=None,
+                                 manager=users["manager"],
+                                 defaults={"value": 10, "set_by": users["supervisor"], "act_by": users["supervisor"],
+                                           "act_at": timezone.now(),
+                                           "act": "Two more on-site visits to A accounts before month end. "
+                                                  "月底前再安排两次A级客户现场拜访。"})
+    seed_quarterly_analysis(team=east, by=users["supervisor"])
+
+
+def seed_quarterly_analysis(*, team, by):
+    """K-23: the supervisor's written analysis of the last quarter, for the quarterly visit report."""
+    from django.utils import timezone
+
+    from reports.models import QuarterlyAnalysis
+    from reports.visit_report import current_quarter, previous_quarter
+
+    if team is None:
+        return
+    year, quarter = previous_quarter(*current_quarter(timezone.localdate()))
+    QuarterlyAnalysis.objects.get_or_create(team=team, year=year, quarter=quarter, defaults={
+        "written_by": by,
+        "text": "Complaints were answered within 24 hours; two requests to finance ran late and are now "
+                "chased weekly. Next quarter: meet every decision-maker of the A accounts on site.\n"
+                "投诉均在24小时内答复；财务部的两项请求逾期，现已每周跟进。下季度：与所有A级客户的决策者现场会面。"})
 
 
 # --- Plans, preparation and satisfaction (K-09, K-28, K-56) ----------------------------------------

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import metrics
 from core.params import QueryForm, TeamScopeForm
-from reports.models import Target
+from reports.models import QuarterlyAnalysis, Target
 from tiering.models import Tier
 from users.models import Team, User
 
@@ -47,6 +47,20 @@ class ReportFilterForm(forms.Form):
                 "end": today}
 
 
+class PeriodForm(ReportFilterForm):
+    """The shared filters' period alone: for a page about one object (a group), whose team,
+    manager and tier are its own."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("team", "manager", "tier"):
+            del self.fields[name]
+
+    def values(self):
+        values = super().values()
+        return {"start": values["start"], "end": values["end"]}
+
+
 class ClampedIntegerField(forms.IntegerField):
     """A whole number pulled into [low, high]: `?top=500` means the most there is, 100."""
 
@@ -87,11 +101,31 @@ class QuarterlyForm(TeamScopeForm):
 class TargetForm(forms.ModelForm):
     class Meta:
         model = Target
-        fields = ["metric", "team", "tier", "value"]
+        fields = ["metric", "team", "manager", "tier", "value"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = Team.objects.visible_to(user).order_by("name")
+        people = User.objects.staff().filter(team__isnull=False)
+        if not user.is_admin:  # the people of the teams the supervisor leads
+            people = people.filter(team__supervisor=user)
+        self.fields["manager"].queryset = people.select_related("team").order_by("team__name", "username")
         if not user.is_admin:  # a supervisor sets targets for their own teams
             self.fields["team"].required = True
             self.fields["team"].help_text = ""
+
+
+class QuarterlyAnalysisForm(forms.ModelForm):
+    class Meta:
+        model = QuarterlyAnalysis
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 12})}
+
+
+class ActForm(forms.ModelForm):
+    """The month's corrective action on a target (K-53)."""
+
+    class Meta:
+        model = Target
+        fields = ["act"]
+        widgets = {"act": forms.Textarea(attrs={"rows": 3})}

@@ -9,11 +9,13 @@ class TargetQuerySet(models.QuerySet):
             return self
         from users.models import Team
 
-        return self.filter(models.Q(team__in=Team.objects.visible_to(user)) | models.Q(team__isnull=True))
+        return self.filter(models.Q(team__in=Team.objects.visible_to(user)) | models.Q(team__isnull=True)
+                           | models.Q(manager=user))
 
 
 class Target(models.Model):
-    """A monthly target (K-53: plan–do–check–act), for a team and/or a tier, or for everyone."""
+    """A monthly target (K-53: plan–do–check–act), for a team, a manager and/or a tier, or for everyone.
+    `act` is the month's corrective action, written once the check shows where it fell short."""
 
     class Metric(models.TextChoices):
         VISITS = "visits", _("Visits")
@@ -26,7 +28,13 @@ class Target(models.Model):
                              related_name="targets", help_text=_("Empty: every team."))
     tier = models.ForeignKey("tiering.Tier", verbose_name=_("tier"), on_delete=models.CASCADE, null=True,
                              blank=True, related_name="targets", help_text=_("Empty: every tier."))
+    manager = models.ForeignKey("users.User", verbose_name=_("manager"), on_delete=models.CASCADE, null=True,
+                                blank=True, related_name="targets", help_text=_("Empty: the whole team."))
     value = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
+    act = models.TextField(_("corrective action (act)"), blank=True,
+                           help_text=_("What will be done differently, now that the month's progress is known."))
+    act_by = models.ForeignKey("users.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    act_at = models.DateTimeField(null=True, blank=True)
     set_by = models.ForeignKey("users.User", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -37,11 +45,46 @@ class Target(models.Model):
         verbose_name_plural = _("targets")
         ordering = ["month", "metric"]
         constraints = [
-            models.UniqueConstraint(fields=["month", "metric", "team", "tier"], nulls_distinct=False,
+            models.UniqueConstraint(fields=["month", "metric", "team", "manager", "tier"], nulls_distinct=False,
                                     name="target_once_per_scope"),
             models.CheckConstraint(name="target_month_first_day", condition=models.Q(month__day=1)),
             models.CheckConstraint(name="target_positive", condition=models.Q(value__gt=0)),
         ]
 
     def __str__(self):
-        return f"{self.get_metric_display()} {self.month:%Y-%m}"
+        scope = [str(part) for part in (self.team, self.manager, self.tier and self.tier.code) if part]
+        return " · ".join([f"{self.get_metric_display()} {self.month:%Y-%m}", *scope])
+
+
+class QuarterlyAnalysisQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from users.models import Team
+
+        return self if user.is_admin else self.filter(team__in=Team.objects.visible_to(user))
+
+
+class QuarterlyAnalysis(models.Model):
+    """The supervisor's written analysis of a team's quarter, for the visit report to leadership (K-23)."""
+
+    team = models.ForeignKey("users.Team", verbose_name=_("team"), on_delete=models.CASCADE,
+                             related_name="quarterly_analyses")
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    text = models.TextField(_("analysis"), help_text=_(
+        "What went well, what did not, why, and what the team will do next quarter."))
+    written_by = models.ForeignKey("users.User", on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QuarterlyAnalysisQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("quarterly analysis")
+        verbose_name_plural = _("quarterly analyses")
+        constraints = [
+            # reports.services.quarterly_analysis_save updates the one row of a team's quarter
+            models.UniqueConstraint(fields=["team", "year", "quarter"], name="quarterly_analysis_once"),
+            models.CheckConstraint(name="quarterly_analysis_quarter_1_to_4", condition=models.Q(quarter__range=(1, 4))),
+        ]
+
+    def __str__(self):
+        return f"{self.team} {self.year}-Q{self.quarter}"

@@ -9,8 +9,13 @@ report_patterns = [
     path("evaluation/", views.evaluation, name="evaluation"),
     path("value/", views.value, name="value"),
     path("operating/", views.operating, name="operating"),
+    path("groups/", views.group_list, name="groups"),
+    path("groups/<int:pk>/", views.group_detail, name="group-detail"),
     path("targets/", views.targets, name="targets"),
     path("targets/<int:pk>/delete/", views.target_delete, name="target-delete"),
+    path("targets/<int:pk>/act/", views.target_act, name="target-act"),
+    path("visits/quarterly/<int:team>/<int:year>-Q<int:quarter>/analysis/", views.quarterly_analysis,
+         name="quarterly-analysis"),
 ]
 
 urlpatterns = [

@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,10 +13,21 @@ from django.views.decorators.http import require_POST
 from accounts.models import Account
 from core.exports import csv_response, xlsx_response
 from core.params import MonthForm, PageForm, note_ignored, reads_query
-from core.views import run_service, submit_form
-from reports import analytics, charts, dashboards, permissions, services
-from reports.forms import ConcentrationForm, ConversionForm, QuarterlyForm, ReportFilterForm, TargetForm, ValueForm
-from reports.models import Target
+from core.views import form_page, run_service, submit_form
+from reports import analytics, charts, dashboards, groups, permissions, services, visit_report
+from reports.churn import churn_breakdown
+from reports.forms import (
+    ActForm,
+    ConcentrationForm,
+    ConversionForm,
+    PeriodForm,
+    QuarterlyAnalysisForm,
+    QuarterlyForm,
+    ReportFilterForm,
+    TargetForm,
+    ValueForm,
+)
+from reports.models import QuarterlyAnalysis, Target
 from reports.visit_report import current_quarter, quarterly_report
 from reports.visit_report import table as report_table
 from reports.visit_report import totals as report_totals
@@ -33,9 +46,13 @@ def home(request):
     return render(request, "reports/dashboard_manager.html", dashboards.manager_dashboard(user))
 
 
-@reads_query(QuarterlyForm)
+ISSUES_PAGE = 25
+
+
+@reads_query(QuarterlyForm, PageForm)
 def visit_quarterly(request):
-    """The quarterly visit report (K-23): printable, and as CSV or XLSX."""
+    """The quarterly visit report (K-23): the counts, each issue raised and how it was handled,
+    the change from the previous quarter and each supervisor's analysis. Printable, and as CSV or XLSX."""
     teams = Team.objects.visible_to(request.user).order_by("name")
     form = QuarterlyForm(request.GET, teams=teams)
     note_ignored(request, form)
@@ -49,12 +66,40 @@ def visit_quarterly(request):
         header, body = report_table(rows, tiers)
         respond = csv_response if export == "csv" else xlsx_response
         return respond(f"visits-{label}", header, body)
+    before = visit_report.previous_quarter(year, quarter)
+    total = report_totals(rows)
+    previous_total = visit_report.quarter_totals(user=request.user, year=before[0], quarter=before[1], team=team)
+    issues = Paginator(visit_report.issues_raised(user=request.user, year=year, quarter=quarter, team=team),
+                       ISSUES_PAGE).get_page(_extra(request, PageForm)["page"])
+    analyses = [(t, analysis, permissions.can_write_quarterly_analysis(request.user, t))
+                for t, analysis in visit_report.analyses(user=request.user, year=year, quarter=quarter, team=team)]
     return render(request, "reports/visit_quarterly.html", {
-        "rows": rows, "total": report_totals(rows), "label": label,
+        "rows": rows, "total": total, "label": label, "year": year, "quarter": quarter,
+        "previous_label": f"{before[0]}-Q{before[1]}", "changes": visit_report.compare(total, previous_total),
+        "issues": issues, "page_obj": issues, "analyses": analyses, "now": timezone.now(),
         "quarters": [f"{y}-Q{q}" for y in (year, year - 1) for q in (4, 3, 2, 1)],
         "teams": teams, "team": team, "tiers": tiers,
         "channels": Visit.Channel.choices, "kinds": Account.Kind.choices,
     })
+
+
+def quarterly_analysis(request, team, year, quarter):
+    """The supervisor writes the team's analysis of the quarter (K-23): another team's is not
+    there for them (404); a manager of the team reads it on the report but may not write it (403)."""
+    team = get_object_or_404(Team.objects.visible_to(request.user).select_related("supervisor"), pk=team)
+    if not (1 <= quarter <= 4 and 2000 <= year <= 2100):
+        raise Http404
+    if not permissions.can_write_quarterly_analysis(request.user, team):
+        raise PermissionDenied
+    instance = QuarterlyAnalysis.objects.filter(team=team, year=year, quarter=quarter).first()
+    form = QuarterlyAnalysisForm(request.POST or None, instance=instance)
+    back = f"{reverse('visit-quarterly')}?quarter={year}-Q{quarter}&team={team.pk}"
+    if saved := submit_form(request, form, lambda data: services.quarterly_analysis_save(
+            team=team, year=year, quarter=quarter, by=request.user, **data),
+            success=_("Analysis saved."), redirect_to=back):
+        return saved
+    return form_page(request, form, cancel_url=back, title=_("Analysis of %(team)s, %(quarter)s") % {
+        "team": team, "quarter": f"{year}-Q{quarter}"})
 
 
 # --- Reports (K-51, K-54, K-55) ---------------------------------------------------------------------
@@ -72,6 +117,8 @@ REPORTS = [
      gettext_lazy("Lifetime value per account and tier, churn per quarter, accounts at risk and why.")),
     ("reports:operating", gettext_lazy("Account operating analysis"),
      gettext_lazy("Revenue and its change, potential, competitors and issues, account by account.")),
+    ("reports:groups", gettext_lazy("Group accounts"),
+     gettext_lazy("Visits, cadence kept, buyer-role coverage and dangers rolled up over each group's subsidiaries.")),
     ("visit-quarterly", gettext_lazy("Quarterly visit report"),
      gettext_lazy("Visits, issues and comments per quarter.")),
 ]
@@ -119,6 +166,7 @@ def concentration(request):
         return export
     return render(request, "reports/concentration.html", {
         "form": form, "result": result, "top_percent": top_percent, "line": charts.polyline(result.curve),
+        "ticks": charts.PERCENT_TICKS, "pareto_table": charts.pareto_table(result.curve),
         "title": _("Revenue concentration"),
     })
 
@@ -138,7 +186,7 @@ def conversion(request):
         return export
     return render(request, "reports/conversion.html", {
         "form": form, "table": table, "within": within, "title": _("Conversion by tier and channel"),
-        "bars": charts.bars((f"{tier} · {channel}", rate) for tier, channel, _t, _c, rate in table),
+        "chart": charts.bar_chart(((f"{tier} · {channel}", rate) for tier, channel, _t, _c, rate in table), unit="%"),
     })
 
 
@@ -156,7 +204,7 @@ def evaluation(request):
         return export
     return render(request, "reports/evaluation.html", {
         "form": form, "rows": rows, "month": month, "months": months, "title": _("Monthly evaluation per manager"),
-        "bars": charts.bars((r.manager, r.cadence_rate or 0) for r in rows),
+        "chart": charts.bar_chart(((r.manager, r.cadence_rate or 0) for r in rows), unit="%"),
     })
 
 
@@ -183,6 +231,7 @@ def value(request):
               round(lost * 100 / start_n, 1) if start_n else 0)
              for quarter, start_n, lost in analytics.churn_by_quarter(scope, start=values["start"], end=today)]
     risky = analytics.at_risk(accounts)
+    breakdown = churn_breakdown(scope, start=values["start"], end=values["end"])
     header = [_("Account"), _("Tier"), _("Orders to date"), _("Last 12 months"), _("Change (%)"),
               _("Lifetime value"), _("At risk because")]
     reasons = {a.id: ", ".join(str(RISK_LABELS[code]) for code, _v in why) for a, why in risky}
@@ -194,8 +243,10 @@ def value(request):
         "form": form, "title": _("Customer value and churn"), "years": years, "tiers": tiers,
         "churn": churn, "risky": risky[:50], "risk_labels": RISK_LABELS,
         "top": sorted(accounts, key=lambda a: -a.clv(years))[:20],
-        "clv_bars": charts.bars((tier, float(avg)) for tier, avg, _n in tiers),
-        "churn_bars": charts.bars((label, rate) for label, _s, _l, rate in churn),
+        "clv_chart": charts.bar_chart((tier, float(avg)) for tier, avg, _n in tiers),
+        "churn_chart": charts.bar_chart(((label, rate) for label, _s, _l, rate in churn), unit="%"),
+        "breakdown": breakdown, "start": values["start"], "end": values["end"],
+        "reason_chart": charts.bar_chart(((s.label, s.lost) for s in breakdown.by_reason), whole=True),
     })
 
 
@@ -222,6 +273,61 @@ def operating(request):
     })
 
 
+GROUPS_PAGE = 25
+MEMBERS_PAGE = 50
+
+
+def group_header():
+    return [_("Group"), _("Subsidiaries"), _("Visits"), _("Cadence kept"), _("Kept to a cadence"),
+            _("Cadence kept (%)"), _("Role coverage (%)"), _("All four roles known"), _("In danger")]
+
+
+def member_header():
+    return [_("Account"), _("Visits"), _("Cadence kept"), _("Buyer roles filled (of 4)"), _("Danger score")]
+
+
+def _groups_in(scope):
+    from django.db.models.expressions import RawSQL
+
+    return (Account.objects.filter(kind=Account.Kind.GROUP, parent__isnull=True,
+                                   pk__in=RawSQL(scope.account_ids_sql, scope.params))
+            .select_related("owner").order_by("name", "pk"))
+
+
+@reads_query(ReportFilterForm, PageForm)
+def group_list(request):
+    """K-07: each group account with its work rolled up over its subsidiaries."""
+    form, values, scope = _filters(request)
+    if request.GET.get("format") in ("csv", "xlsx"):
+        rollups = groups.group_rollups(_groups_in(scope), start=values["start"], end=values["end"])
+        return _export(request, "group-accounts", group_header(), [
+            (r.group.name, r.subsidiaries, r.visits, r.cadence_kept, r.with_cadence, r.cadence_rate, r.role_coverage,
+             r.full_coverage, r.in_danger) for r in rollups])
+    page = Paginator(_groups_in(scope), GROUPS_PAGE).get_page(_extra(request, PageForm)["page"])
+    return render(request, "reports/groups.html", {
+        "form": form, "title": _("Group accounts"), "page_obj": page, "start": values["start"], "end": values["end"],
+        "rollups": groups.group_rollups(page.object_list, start=values["start"], end=values["end"]),
+    })
+
+
+@reads_query(PeriodForm, PageForm)
+def group_detail(request, pk):
+    """K-07: one group's figures, and each of its accounts' beside them, over a period."""
+    group = get_object_or_404(Account.objects.visible_to(request.user).filter(kind=Account.Kind.GROUP), pk=pk)
+    form = PeriodForm(request.GET or None, user=request.user)
+    values = form.values()
+    rollup = groups.group_rollups([group], start=values["start"], end=values["end"])[0]
+    if export := _export(request, f"group-{group.pk}", member_header(), [
+            (m.account.name, m.visits, "" if m.kept is None else m.kept, m.roles, m.danger_score)
+            for m in rollup.members]):
+        return export
+    page = Paginator(rollup.members, MEMBERS_PAGE).get_page(_extra(request, PageForm)["page"])
+    return render(request, "reports/group_detail.html", {
+        "form": form, "title": _("Group %(name)s") % {"name": group.name}, "group": group, "rollup": rollup,
+        "page_obj": page, "members": page.object_list, "start": values["start"], "end": values["end"],
+    })
+
+
 @reads_query(MonthForm)
 def targets(request):
     """K-53: the month's targets and their weekly progress; supervisors and admins set them."""
@@ -234,14 +340,33 @@ def targets(request):
                             success=_("Target saved."),
                             redirect_to=f"{reverse('reports:targets')}?month={month:%Y-%m}"):
         return saved
-    visible = Target.objects.visible_to(request.user).filter(month=month).select_related("team", "tier")
+    visible = (Target.objects.visible_to(request.user).filter(month=month)
+               .select_related("team", "tier", "manager", "act_by").order_by("metric", "team__name", "pk"))
     progress = analytics.target_progress(list(visible), analytics.scope(request.user), month=month,
                                          now=timezone.now())
     return render(request, "reports/targets.html", {
         "title": _("Targets (plan–do–check–act)"), "month": month, "months": months, "form": form,
         "can_set": permissions.can_set_targets(request.user),
-        "rows": [(p, *charts.progress_lines(p.weeks, p.expected)) for p in progress],
+        "rows": [(p, charts.progress_chart(p.weeks, p.expected), permissions.can_record_act(request.user, p.target))
+                 for p in progress],
     })
+
+
+def target_act(request, pk):
+    """The month's corrective action on a target (K-53's "act"), once its progress is checked."""
+    target = get_object_or_404(Target.objects.visible_to(request.user).select_related("team", "tier", "manager"),
+                               pk=pk)
+    if not permissions.can_record_act(request.user, target):
+        raise PermissionDenied
+    form = ActForm(request.POST or None, instance=target)
+    back = f"{reverse('reports:targets')}?month={target.month:%Y-%m}"
+    if saved := submit_form(request, form, lambda data: services.target_act_record(target=target, by=request.user,
+                                                                                    **data),
+                            success=_("Corrective action recorded."), redirect_to=back):
+        return saved
+    return form_page(request, form, cancel_url=back, title=_("Act: %(target)s") % {"target": target},
+                     intro=_("Check the month's progress on the targets page, then write what will be done "
+                             "differently."))
 
 
 @require_POST

@@ -1,6 +1,8 @@
 """The quarterly visit report to leadership (K-23), computed with SQL aggregates:
 visits by channel, by tier and by account kind, customer issues and how they
-were handled, and the supervisors' comments, per manager of the chosen teams.
+were handled, and the supervisors' comments, per manager of the chosen teams;
+each issue raised with its handling and timing, the change from the previous
+quarter, and each team supervisor's written analysis.
 
 It lives in `reports` because it reads visits and tiering together. Visits count
 under the account's current tier."""
@@ -10,6 +12,7 @@ from datetime import date
 
 from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Account
 from users.models import User
@@ -23,6 +26,10 @@ def quarter_months(year, quarter):
 
 def current_quarter(today):
     return today.year, (today.month - 1) // 3 + 1
+
+
+def previous_quarter(year, quarter):
+    return (year, quarter - 1) if quarter > 1 else (year - 1, 4)
 
 
 def managers_in_scope(user, team=None):
@@ -86,6 +93,26 @@ def quarterly_report(*, user, year, quarter, team=None):
     return list(rows.values())
 
 
+def quarter_totals(*, user, year, quarter, team=None):
+    """The report's Total line alone, for comparing with another quarter: three queries,
+    counted exactly as quarterly_report counts them per manager."""
+    months = quarter_months(year, quarter)
+    people = managers_in_scope(user, team).values("pk")
+    total = ManagerRow(manager=None)
+    for channel, n in (Visit.objects.filter(author__in=people, log_month__in=months).values_list("channel")
+                       .annotate(n=Count("pk")).order_by()):
+        total.by_channel[channel] = n
+        total.visits += n
+    issues = CustomerIssue.objects.filter(owner__in=people, visit__log_month__in=months).aggregate(
+        total=Count("pk"), on_time=Count("pk", filter=Q(informed_at__lte=F("due_at"))),
+        late=Count("pk", filter=Q(informed_at__gt=F("due_at"))),
+        still_open=Count("pk", filter=Q(informed_at__isnull=True)))
+    total.issues, total.on_time, total.late, total.open = (
+        issues["total"], issues["on_time"], issues["late"], issues["still_open"])
+    total.comments = VisitComment.objects.filter(log__author__in=people, log__month__in=months).count()
+    return total
+
+
 def totals(rows):
     total = ManagerRow(manager=None)
     for row in rows:
@@ -114,3 +141,59 @@ def table(rows, tiers):
                     + [row.by_kind.get(v, 0) for v in Account.Kind.values]
                     + [row.issues, row.on_time, row.late, row.open, row.comments])
     return header, body
+
+
+def issues_raised(*, user, year, quarter, team=None):
+    """Each customer issue raised in the quarter (by its visit's log month, like the counts above),
+    with what is needed to show its handling and timing; oldest first, for a paginated list."""
+    return (CustomerIssue.objects.filter(owner__in=managers_in_scope(user, team).values("pk"),
+                                         visit__log_month__in=quarter_months(year, quarter))
+            .select_related("account", "owner", "visit").order_by("visit__occurred_at", "pk"))
+
+
+COMPARED = [
+    ("visits", gettext_lazy("Visits")),
+    ("issues", gettext_lazy("Issues raised")),
+    ("on_time", gettext_lazy("Handled on time")),
+    ("late", gettext_lazy("Handled late")),
+    ("open", gettext_lazy("Still open")),
+    ("comments", gettext_lazy("Supervisor comments")),
+]
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    now: int
+    before: int
+
+    @property
+    def delta(self):
+        return self.now - self.before
+
+    @property
+    def percent(self):
+        """The change in % of the previous quarter; None when there was nothing to compare with."""
+        return round(self.delta * 100 / self.before) if self.before else None
+
+
+def compare(total, previous_total):
+    """This quarter's totals beside the previous quarter's, measure by measure."""
+    rows = [Change(label, getattr(total, name), getattr(previous_total, name)) for name, label in COMPARED]
+    for value, label in Visit.Channel.choices:
+        rows.append(Change(_("Visits: %(channel)s") % {"channel": label}, total.by_channel.get(value, 0),
+                           previous_total.by_channel.get(value, 0)))
+    return rows
+
+
+def analyses(*, user, year, quarter, team=None):
+    """The teams the report covers, each with its supervisor's analysis of the quarter (or None)."""
+    from reports.models import QuarterlyAnalysis
+    from users.models import Team
+
+    teams = Team.objects.visible_to(user).select_related("supervisor").order_by("name")
+    if team:
+        teams = teams.filter(pk=team.pk)
+    written = {a.team_id: a for a in QuarterlyAnalysis.objects.filter(team__in=teams, year=year, quarter=quarter)
+               .select_related("written_by")}
+    return [(t, written.get(t.pk)) for t in teams]

@@ -48,6 +48,8 @@ def objects(manager, team, default_tiers):
         "proposal": proposal,
         "target": Target.objects.create(month=timezone.localdate().replace(day=1), metric="visits", team=team,
                                         value=5, set_by=team.supervisor),
+        "group": AccountFactory(owner=manager, kind="group"),
+        "team": team,
         "import": ImportJob.objects.create(owner=manager, kind="accounts", file_name="a.csv", data=b"name\nA\n",
                                            headers=["name"], total_rows=1, status=ImportJob.Status.CHECKED),
     }
@@ -65,7 +67,9 @@ def urls(o):
         ("care:gift-add", [o["contact"].pk]),
         ("tiering:proposal-decide", [o["proposal"].pk]), ("tiering:override", [o["account"].pk]),
         ("tiering:tier-edit", [o["tier"].pk]), ("tiering:tier-delete", [o["tier"].pk]),
-        ("reports:target-delete", [o["target"].pk]),
+        ("reports:target-delete", [o["target"].pk]), ("reports:target-act", [o["target"].pk]),
+        ("reports:group-detail", [o["group"].pk]),
+        ("reports:quarterly-analysis", [o["team"].pk, 2026, 4]),
         *[(f"imports:{name}", [o["import"].pk])
           for name in ("detail", "progress", "mapping", "encoding", "apply", "recheck", "discard")],
     ]
@@ -118,6 +122,9 @@ ELSEWHERE = {
     "care:template-edit": "admin settings, out of everyone else's scope (tests/care)",
     "care:calendar-edit": "admin settings, out of everyone else's scope (tests/care)",
     "care:occasion-edit": "admin settings, out of everyone else's scope (tests/care)",
+    "churn:list": "admin settings, out of everyone else's scope (tests/accounts/test_lost_reasons.py)",
+    "churn:add": "admin settings, out of everyone else's scope (tests/accounts/test_lost_reasons.py)",
+    "churn:edit": "admin settings, out of everyone else's scope (tests/accounts/test_lost_reasons.py)",
     "notifications:open": "one's own notifications only (tests/notifications: someone else's is 404)",
     "notifications:read": "one's own notifications only (tests/notifications: someone else's is 404)",
     "notifications:robot-test": "one's own or one's team's robot (tests/notifications/test_robots.py)",
@@ -127,12 +134,15 @@ ELSEWHERE = {
 WALKED_ELSEWHERE = {"accounts", "contacts", "plans"}  # tests/test_outsider_walk.py, tests/plans/test_idor.py
 # Everyone sees the tiers on the rules page; only admins change them.
 SEEN_BY_ALL = {"tiering:tier-edit", "tiering:tier-delete"}
+# Pages about li's objects that li's teammate chen may read (200); every other gets a refusal below.
+READ_BY_TEAMMATE = {"visits:detail", "reports:group-detail"}
 # What li's teammate chen gets on each route: 403 where chen sees the object but may not act,
 # 404 where the object is not in chen's sight at all.
 TEAMMATE = {
     "visits:edit": 403, "visits:delete": 403, "visits:issue-add": 403, "visits:issue-follow-up": 403,
     "visits:green-advance": 403, "visits:after-sales-done": 403, "care:gift-add": 403, "tiering:proposal-decide": 403,
     "tiering:override": 403, "reports:target-delete": 403, "tiering:tier-edit": 403, "tiering:tier-delete": 403,
+    "reports:target-act": 403, "reports:quarterly-analysis": 403,
     "visits:sign-off-review": 404, "visits:sign-off-comment": 404, "visits:sign-off-decide": 404,
     "visits:sign-off-reopen": 404, "care:task-done": 404, "care:task-skip": 404, "care:task-snooze": 404,
     **{f"imports:{name}": 404 for name in ("detail", "progress", "mapping", "encoding", "apply", "recheck",
@@ -146,7 +156,7 @@ def test_the_matrix_knows_every_object_page(objects):
                      if pattern.pattern.converters and namespace not in (None, "admin", *WALKED_ELSEWHERE)}
     walked = {name for name, _args in urls(objects)}
     assert object_routes == walked | set(ELSEWHERE)
-    assert set(TEAMMATE) == walked - {"visits:detail"}
+    assert set(TEAMMATE) == walked - READ_BY_TEAMMATE
 
 
 @pytest.mark.parametrize("stranger_kind", ["outsider", "their_supervisor", "teammate"])
@@ -166,7 +176,8 @@ def test_a_teammate_reads_but_does_not_act(client, objects, teammate):
     """The refusal policy: 404 for what chen cannot see, 403 for what chen sees but may not change."""
     before = snapshot(objects)
     client.force_login(teammate)
-    assert client.get(reverse("visits:detail", args=[objects["visit"].pk])).status_code == 200
+    for name in sorted(READ_BY_TEAMMATE):
+        assert client.get(reverse(name, args=dict(urls(objects))[name])).status_code == 200, name
     for name, refusal in TEAMMATE.items():
         url = reverse(name, args=dict(urls(objects))[name])
         assert client.get(url).status_code in (refusal, 405), (name, "GET")

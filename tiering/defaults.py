@@ -6,6 +6,8 @@ them back on a database that has none (e.g. after tests flushed it).
 
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 # Stored as the first rule set's note; RuleSet.note_display shows it in the reader's language.
 DEFAULT_RULES_NOTE = "Default rules (K-30)"
 
@@ -21,6 +23,24 @@ TIERS = [
      "E-mail or SMS once a month; standard material.", True,
      ("email_sms", 1, "calendar_month", None)),
 ]
+
+
+# The installer writes the default tiers' names, descriptions and benefits as above; Tier's
+# *_display properties show those exact texts in the reader's language (an admin's edit is shown
+# as typed). Each msgid here is the stored text.
+DEFAULT_TIER_TEXTS = {
+    "Strategic 战略级": _("Strategic 战略级"),
+    "Growth 成长级": _("Growth 成长级"),
+    "Opportunity 机会级": _("Opportunity 机会级"),
+    "High spend, high repeat potential.": _("High spend, high repeat potential."),
+    "Medium spend, clear growth signals.": _("Medium spend, clear growth signals."),
+    "Low spend, vague needs.": _("Low spend, vague needs."),
+    "Dedicated manager; tailored solutions; an on-site visit every month.":
+        _("Dedicated manager; tailored solutions; an on-site visit every month."),
+    "Online contact every two weeks; white papers and case studies.":
+        _("Online contact every two weeks; white papers and case studies."),
+    "E-mail or SMS once a month; standard material.": _("E-mail or SMS once a month; standard material."),
+}
 
 
 def install_default_tiers(Tier, Requirement, RuleSet, Rule):  # noqa: N803 (model classes)

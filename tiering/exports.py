@@ -31,19 +31,29 @@ def cadence(needs):
     ]
 
 
-PROPOSALS = [
-    Column(_("Account"), "account"),
-    Column(_("Responsible manager"), "account.owner"),
-    Column(_("From tier"), "from_tier.code"),
-    Column(_("To tier"), "to_tier.code"),
-    Column(_("Status"), "get_status_display"),
-    Column(_("Orders, last 12 months"), lambda p: p.evidence.get("order_12m")),
-    Column(_("The 12 months before"), lambda p: p.evidence.get("order_prev_12m")),
-    Column(_("Growth (%)"), lambda p: p.evidence.get("growth")),
-    Column(_("Revenue rank (top %)"), lambda p: p.evidence.get("revenue_pct")),
-    Column(_("Potential"), lambda p: p.evidence.get("potential")),
-    Column(_("Open tender"), lambda p: bool(p.evidence.get("open_tender"))),
-    Column(_("Decided by"), "decided_by"),
-    Column(_("Decided"), "decided_at"),
-    Column(_("Note"), "note"),
-]
+def proposals(tiers):
+    """`tiers`: {id: Tier}, fetched once, to say which rule placed each account (K-32)."""
+    from tiering.evidence import explain, explanation_text
+
+    def why(proposal):
+        return explanation_text(explain(proposal.evidence, tiers=tiers, to_tier=proposal.to_tier,
+                                        rule_position=proposal.rule_position))
+
+    return [
+        Column(_("Account"), "account"),
+        Column(_("Responsible manager"), "account.owner"),
+        Column(_("From tier"), "from_tier.code"),
+        Column(_("To tier"), "to_tier.code"),
+        Column(_("Status"), "get_status_display"),
+        Column(_("Against a tier set by hand"), "against_override"),
+        Column(_("Why"), why),
+        Column(_("Orders, last 12 months"), lambda p: p.evidence.get("order_12m")),
+        Column(_("The 12 months before"), lambda p: p.evidence.get("order_prev_12m")),
+        Column(_("Growth (%)"), lambda p: p.evidence.get("growth")),
+        Column(_("Revenue rank (top %)"), lambda p: p.evidence.get("revenue_pct")),
+        Column(_("Potential"), lambda p: p.evidence.get("potential")),
+        Column(_("Open tender"), lambda p: bool(p.evidence.get("open_tender"))),
+        Column(_("Decided by"), "decided_by"),
+        Column(_("Decided"), "decided_at"),
+        Column(_("Note"), "note"),
+    ]

@@ -13,7 +13,7 @@ class RuleForm(forms.ModelForm):
 
     class Meta:
         model = Rule
-        fields = ["position", "tier", "min_order_value", "max_order_value", "min_growth", "max_growth",
+        fields = ["position", "label", "tier", "min_order_value", "max_order_value", "min_growth", "max_growth",
                   "min_potential", "kinds", "open_tender", "top_revenue_percent"]
         widgets = {"position": forms.NumberInput(attrs={"min": 1, "class": "rule-position"})}
 
@@ -51,6 +51,23 @@ RuleFormSet = forms.modelformset_factory(Rule, form=RuleForm, formset=BaseRuleFo
 class OverrideForm(forms.Form):
     tier = forms.ModelChoiceField(label=_("Tier"), queryset=Tier.objects.all())
     reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ProposalDecideForm(forms.Form):
+    """Approve or reject one proposal (K-32); a rejection says why, next to the field."""
+
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
+    note = forms.CharField(label=_("Why"), required=False, max_length=2000,
+                           help_text=_("Kept in the tier history. Needed to reject: the rules will propose it "
+                                       "again, and the next review reads your reason."))
+
+    def clean(self):
+        data = super().clean()
+        data["note"] = (data.get("note") or "").strip()
+        if data.get("decision") == "reject" and not data["note"]:
+            self.add_error("note", _("Say why you reject it: the rules will propose it again, and the next "
+                                     "review reads your reason."))
+        return data
 
 
 class ReviewOpenForm(forms.Form):

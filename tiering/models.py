@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import Account
-from tiering.defaults import DEFAULT_RULES_NOTE
+from tiering.defaults import DEFAULT_RULES_NOTE, DEFAULT_TIER_TEXTS
 
 
 class Tier(models.Model):
@@ -33,7 +33,21 @@ class Tier(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.code} · {self.name}"
+        return f"{self.code} · {self.name_display}"
+
+    # The default tiers' words were written by the installer (tiering.defaults), so they are shown
+    # in the reader's language; what an admin types is shown as typed.
+    @property
+    def name_display(self):
+        return DEFAULT_TIER_TEXTS.get(self.name, self.name)
+
+    @property
+    def description_display(self):
+        return DEFAULT_TIER_TEXTS.get(self.description, self.description)
+
+    @property
+    def benefits_display(self):
+        return DEFAULT_TIER_TEXTS.get(self.benefits, self.benefits)
 
 
 class CadenceRequirement(models.Model):
@@ -109,13 +123,24 @@ class AccountTier(models.Model):
 
 
 class TierChange(models.Model):
-    """The history of an account's tier (K-32): from, to, when, who, why."""
+    """The history of an account's tier (K-32): from, to, when, who, why.
+
+    What the system says about a change is a key with parameters, put into words when shown
+    (tiering.evidence): "first" (the first evaluation placed it) and "review" (a quarterly review
+    approved a proposal), each with the evidence of the rule that placed it. `reason` is what a
+    person wrote: the override's reason, the supervisor's note."""
+
+    class ReasonKey(models.TextChoices):
+        FIRST = "first", _("First evaluation")
+        REVIEW = "review", _("Quarterly review")
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="tier_changes")
     from_tier = models.ForeignKey(Tier, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     to_tier = models.ForeignKey(Tier, on_delete=models.PROTECT, related_name="+")
     source = models.CharField(max_length=20, choices=AccountTier.Source.choices)
     reason = models.TextField(_("why"), blank=True)
+    reason_key = models.CharField(max_length=20, choices=ReasonKey.choices, blank=True)
+    reason_params = models.JSONField(default=dict, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                            related_name="+")
     at = models.DateTimeField(auto_now_add=True)
@@ -129,11 +154,11 @@ class TierChange(models.Model):
 
     @property
     def reason_display(self):
-        """The reason in the reader's language: the job writes none for a first tier (older rows
-        say "First evaluation" in English) and the words are chosen when shown."""
-        if self.source == AccountTier.Source.INITIAL and self.reason in ("", FIRST_EVALUATION):
-            return _("First evaluation")
-        return self.reason
+        """The reason in the reader's language: the system's words from the key and its evidence,
+        then what a person wrote. (Rows older than the key said "First evaluation" in English.)"""
+        from tiering.evidence import change_reason
+
+        return change_reason(self)
 
 
 FIRST_EVALUATION = "First evaluation"  # what the first-tier job wrote before the reason was shown translated
@@ -172,6 +197,9 @@ class Rule(models.Model):
 
     rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="rules")
     position = models.PositiveSmallIntegerField(_("priority"), help_text=_("1 is tried first."))
+    label = models.CharField(_("label"), max_length=100, blank=True,
+                             help_text=_("What the rule is for, in a few words: the review shows it beside the rule's "
+                                         "number, e.g. “Opens a tender”."))
     tier = models.ForeignKey(Tier, verbose_name=_("tier"), on_delete=models.PROTECT, related_name="+")
     min_order_value = models.DecimalField(_("order value (12 months) at least"), max_digits=14, decimal_places=2,
                                           null=True, blank=True)
@@ -255,6 +283,9 @@ class TierProposal(models.Model):
             # The evaluation job upserts on this key: one open proposal per account, however often it runs.
             models.UniqueConstraint(fields=["account"], condition=Q(status="pending"),
                                     name="tier_proposal_one_pending"),
+            # K-32: a rejection says why; the account's tier history shows it.
+            models.CheckConstraint(name="tier_proposal_rejection_has_reason",
+                                   condition=~Q(status="rejected") | ~Q(note="")),
         ]
 
     def __str__(self):
@@ -263,3 +294,8 @@ class TierProposal(models.Model):
     @property
     def is_upgrade(self):
         return self.from_tier is None or self.to_tier.rank < self.from_tier.rank
+
+    @property
+    def against_override(self):
+        """The rules disagree with a tier set by hand: shown at every quarterly review (K-32)."""
+        return bool(self.evidence.get("override"))

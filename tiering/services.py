@@ -7,15 +7,9 @@ from django.utils.translation import gettext as _
 from notifications.models import Kind
 from notifications.services import notify
 from tiering import permissions
-from tiering.engine import _Params, base_params, matched_sql
+from tiering.engine import _Params, base_params, evidence_sql, matched_sql
 from tiering.models import AccountTier, CadenceRequirement, RuleSet, Tier, TierChange, TierProposal, TierReview
 from users.models import Team
-
-# 'as_of': the day the measures were taken (accounts.metrics' windows end on it), so a review read
-# later says which day its figures are of; a pending proposal's evidence is refreshed by each run.
-EVIDENCE = """jsonb_build_object('order_12m', m.order_12m, 'order_prev_12m', m.order_prev_12m,
-    'growth', m.growth, 'potential', m.potential, 'open_tender', m.open_tender,
-    'revenue_pct', m.revenue_pct, 'kind', m.kind, 'as_of', %(today)s::date)"""
 
 
 def active_rule_set():
@@ -31,30 +25,38 @@ def tier_evaluate(*, rule_set=None):
     """K-32: measure every account and propose changes — never change a tier silently.
 
     An account without a tier gets its first one directly (there is nothing to
-    protect). Otherwise a differing result becomes (or updates) the account's one
-    pending proposal; overrides are left alone; proposals the numbers no longer
+    protect), its history saying which rule placed it. Otherwise a differing result becomes
+    (or updates) the account's one pending proposal, with its evidence: the rule, each
+    condition's threshold against the account's value. A tier set by hand is not changed
+    either, but the rules still say where they would put it: the proposal is flagged as
+    against the override and comes back at every quarterly review until someone decides
+    (an overridden A account that shrank by 96% is seen). Proposals the numbers no longer
     support are superseded. Set-based; running it twice makes nothing new.
-    Returns the number of proposals made or changed (new measures count: the evidence is refreshed).
+    Returns the number of proposals made or changed (new measures or rules count: the evidence,
+    with the day its measures were taken ('as_of'), is refreshed).
     """
     rule_set = rule_set or active_rule_set()
-    params = _Params({**base_params(), "rule_set": rule_set.pk})
-    matched = matched_sql(list(rule_set.rules.all()), default_tier().pk, params)
+    rules = list(rule_set.rules.all())
+    # "now" from Python, not SQL's now(): a frozen clock in tests, one moment for the whole run
+    params = _Params({**base_params(), "rule_set": rule_set.pk, "now": timezone.now()})
+    matched = matched_sql(rules, default_tier().pk, params)
+    evidence = evidence_sql(rules, params)
     with connection.cursor() as cursor:
         cursor.execute(f"""{matched}, first_tiers AS (
                 INSERT INTO tiering_accounttier (account_id, tier_id, source, override_reason, set_at)
-                SELECT account_id, proposed, 'initial', '', now() FROM matched WHERE current_tier IS NULL
+                SELECT account_id, proposed, 'initial', '', %(now)s FROM matched WHERE current_tier IS NULL
                 ON CONFLICT (account_id) DO NOTHING
                 RETURNING account_id, tier_id)
-            INSERT INTO tiering_tierchange (account_id, to_tier_id, source, reason, at)
-            SELECT account_id, tier_id, 'initial', '', now() FROM first_tiers""", params.values)
+            INSERT INTO tiering_tierchange (account_id, to_tier_id, source, reason, reason_key, reason_params, at)
+            SELECT f.account_id, f.tier_id, 'initial', '', 'first', {evidence}, %(now)s
+            FROM first_tiers f JOIN matched m ON m.account_id = f.account_id""", params.values)
         cursor.execute(f"""{matched}
             INSERT INTO tiering_tierproposal (account_id, from_tier_id, to_tier_id, rule_set_id, rule_position,
                                               evidence, status, created_at, note)
-            SELECT m.account_id, m.current_tier, m.proposed, %(rule_set)s, m.rule_position, {EVIDENCE},
-                   'pending', now(), ''
+            SELECT m.account_id, m.current_tier, m.proposed, %(rule_set)s, m.rule_position, {evidence},
+                   'pending', %(now)s, ''
             FROM matched m
             WHERE m.current_tier IS NOT NULL AND m.current_tier <> m.proposed
-              AND m.current_source <> 'override'
             ON CONFLICT (account_id) WHERE status = 'pending' DO UPDATE
                 SET to_tier_id = EXCLUDED.to_tier_id, evidence = EXCLUDED.evidence,
                     rule_set_id = EXCLUDED.rule_set_id, rule_position = EXCLUDED.rule_position
@@ -62,10 +64,10 @@ def tier_evaluate(*, rule_set=None):
                    OR tiering_tierproposal.evidence IS DISTINCT FROM EXCLUDED.evidence""", params.values)
         proposed = cursor.rowcount
         cursor.execute(f"""{matched}
-            UPDATE tiering_tierproposal p SET status = 'superseded', decided_at = now()
+            UPDATE tiering_tierproposal p SET status = 'superseded', decided_at = %(now)s
             FROM matched m
-            WHERE p.account_id = m.account_id AND p.status = 'pending'
-              AND (m.proposed = m.current_tier OR m.current_source = 'override')""", params.values)
+            WHERE p.account_id = m.account_id AND p.status = 'pending' AND m.proposed = m.current_tier""",
+                       params.values)
     _tell_supervisors_of_proposals()
     return proposed
 
@@ -92,13 +94,14 @@ def _tell_supervisors_of_proposals():
                link=reverse("tiering:review"))
 
 
-def _set_tier(account, tier, *, by, source, reason, override_reason=""):
+def _set_tier(account, tier, *, by, source, reason, override_reason="", reason_key="", reason_params=None):
     state = AccountTier.objects.select_for_update().filter(account=account).first()
     before = state.tier if state else None
     AccountTier.objects.update_or_create(account=account, defaults={
         "tier": tier, "source": source, "override_reason": override_reason, "set_by": by, "set_at": timezone.now(),
     })
-    TierChange.objects.create(account=account, from_tier=before, to_tier=tier, source=source, reason=reason, by=by)
+    TierChange.objects.create(account=account, from_tier=before, to_tier=tier, source=source, reason=reason,
+                              reason_key=reason_key, reason_params=reason_params or {}, by=by)
 
 
 @transaction.atomic
@@ -124,8 +127,15 @@ def account_tier_override_clear(*, account, by):
 
 @transaction.atomic
 def tier_proposal_decide(*, proposal, by, approve, note=""):
+    """The supervisor's decision (K-32). A rejection says why (kept on the proposal and shown in
+    the account's tier history); an approval's note is optional: the history then reads the
+    evidence, in the reader's language."""
     if not permissions.can_decide_proposal(by, proposal):
         raise PermissionDenied(_("Only the account's supervisor or an admin decides this proposal."))
+    note = (note or "").strip()
+    if not approve and not note:
+        raise ValidationError({"note": _("Say why you reject it: the rules will propose it again, and the next "
+                                         "review reads your reason.")})
     status = TierProposal.Status.APPROVED if approve else TierProposal.Status.REJECTED
     # Claim-then-act: only a pending proposal is decided, once.
     decided = TierProposal.objects.filter(pk=proposal.pk, status=TierProposal.Status.PENDING).update(
@@ -134,24 +144,14 @@ def tier_proposal_decide(*, proposal, by, approve, note=""):
         raise ValidationError(_("This proposal was already decided or superseded."))
     proposal.refresh_from_db()
     notify(recipients=[proposal.account.owner], kind=Kind.DECIDED,
+           # the tier by its code: its name is put into words per reader, a stored one would be frozen
            key="tier.approved" if approve else "tier.rejected", dedupe_key=f"tier-proposal:{proposal.pk}:decided",
-           params={"by": by, "account": proposal.account, "tier": proposal.to_tier, "detail": note},
+           params={"by": by, "account": proposal.account, "tier": proposal.to_tier.code, "detail": note},
            link=proposal.account.get_absolute_url())
     if approve:
-        reason = note or _("Quarterly review: %(evidence)s") % {"evidence": evidence_text(proposal.evidence)}
-        _set_tier(proposal.account, proposal.to_tier, by=by, source=AccountTier.Source.REVIEW, reason=reason)
+        _set_tier(proposal.account, proposal.to_tier, by=by, source=AccountTier.Source.REVIEW, reason=note,
+                  reason_key=TierChange.ReasonKey.REVIEW, reason_params=proposal.evidence)
     return proposal
-
-
-def evidence_text(evidence):
-    parts = [_("orders 12 months %(v)s") % {"v": evidence.get("order_12m")}]
-    if evidence.get("growth") is not None:
-        parts.append(_("growth %(v)s%%") % {"v": evidence["growth"]})
-    if evidence.get("potential"):
-        parts.append(_("potential %(v)s") % {"v": evidence["potential"]})
-    if evidence.get("open_tender"):
-        parts.append(_("open tender"))
-    return ", ".join(parts)
 
 
 @transaction.atomic

@@ -14,9 +14,11 @@ from core.views import confirm_page, refuse, run_service, submit_form
 from tiering import exports, permissions, services
 from tiering.cadence import cadence_for
 from tiering.engine import preview
+from tiering.evidence import explain
 from tiering.filters import CadenceFilter
 from tiering.forms import (
     OverrideForm,
+    ProposalDecideForm,
     RequirementFormSet,
     ReviewOpenForm,
     RuleFormSet,
@@ -46,7 +48,8 @@ def rules(request):
         # would do to their accounts before they ask an admin for it. Each sees only the
         # accounts they may see (counts, tiers and names): never another team's.
         scope = None if request.user.is_admin else Account.objects.visible_to(request.user)
-        result = preview(formset.rules(), services.default_tier().pk, accounts=scope)
+        result = preview(formset.rules(), services.default_tier().pk, accounts=scope,
+                         current_rules=list(active.rules.all()))
     tiers = list(Tier.objects.prefetch_related("requirements"))
     context = {
         "tiers": tiers, "tier_names": {t.pk: t.code for t in tiers},
@@ -65,14 +68,26 @@ def _reviews_for(user):
 
 def review(request):
     """Quarterly review (K-32): the proposals with their evidence, to approve or reject."""
+    return _review_page(request, request.GET.get("review"))
+
+
+def _review_page(request, chosen_pk, bound=None):
+    """The review page; `bound` is (proposal id, its decide form with errors) after a refused decision."""
     reviews = list(_reviews_for(request.user)[:8])
-    chosen = next((r for r in reviews if str(r.pk) == request.GET.get("review")), reviews[0] if reviews else None)
+    chosen = next((r for r in reviews if str(r.pk) == str(chosen_pk)), reviews[0] if reviews else None)
     proposals = (TierProposal.objects.filter(review=chosen)
-                 .select_related("account__owner", "from_tier", "to_tier", "decided_by")
+                 .select_related("account__owner", "account__tier_state", "from_tier", "to_tier", "decided_by")
                  .order_by("status", "account__name")) if chosen else TierProposal.objects.none()
+    tiers = {t.pk: t for t in Tier.objects.all()}
     name = f"tier-review-{chosen.year}-Q{chosen.quarter}-team-{chosen.team_id}" if chosen else "tier-review"
-    if export := list_export(request, proposals, exports.PROPOSALS, filename=name):
+    if export := list_export(request, proposals, exports.proposals(tiers), filename=name):
         return export
+    proposals = list(proposals)
+    for proposal in proposals:
+        proposal.why = explain(proposal.evidence, tiers=tiers, to_tier=proposal.to_tier,
+                               rule_position=proposal.rule_position)
+        proposal.form = bound[1] if bound and bound[0] == proposal.pk else ProposalDecideForm(
+            auto_id=f"p{proposal.pk}-%s")
     teams = Team.objects.visible_to(request.user)
     return render(request, "tiering/review.html", {
         "reviews": reviews, "chosen": chosen, "proposals": proposals,
@@ -104,11 +119,20 @@ def proposal_decide(request, pk):
     if not permissions.can_decide_proposal(request.user, proposal):
         raise PermissionDenied
     target = f"?review={proposal.review_id}" if proposal.review_id else ""
-    return run_service(request, services.tier_proposal_decide, proposal=proposal, by=request.user,
-                       approve=request.POST.get("decision") == "approve", note=request.POST.get("note", "").strip(),
-                       success=lambda decided: _("%(account)s: %(status)s.")
-                       % {"account": decided.account, "status": decided.get_status_display()},
-                       redirect_to=f"{reverse('tiering:review')}{target}")
+    form = ProposalDecideForm(request.POST, auto_id=f"p{proposal.pk}-%s")
+    if saved := submit_form(
+            request, form, lambda data: services.tier_proposal_decide(
+                proposal=proposal, by=request.user, approve=data["decision"] == "approve", note=data["note"]),
+            success=lambda decided: _("%(account)s: %(status)s.")
+            % {"account": decided.account, "status": decided.get_status_display()},
+            redirect_to=f"{reverse('tiering:review')}{target}"):
+        return saved
+    # Refused (a rejection without its reason, a proposal decided meanwhile): the review again,
+    # the error next to this proposal's field, what was typed kept. A proposal no review holds yet
+    # is on no review page: the refusal goes back to its account as a message.
+    if proposal.review_id is None:
+        return refuse(request, form, proposal.account)
+    return _review_page(request, proposal.review_id, bound=(proposal.pk, form))
 
 
 @require_POST

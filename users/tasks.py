@@ -5,22 +5,23 @@ from celery import shared_task
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
-@shared_task
+@shared_task(label=_("Remove expired sessions"))
 def sessions_clear_expired():
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
 
 
-@shared_task
+@shared_task(label=_("Remove expired login lockouts"))
 def lockouts_clear_expired():
     cutoff = timezone.now() - settings.AXES_COOLOFF_TIME
     deleted, _ = AccessAttempt.objects.filter(attempt_time__lt=cutoff).delete()
     return deleted
 
 
-@shared_task
+@shared_task(label=_("Send a password-reset e-mail"))
 def password_reset_send(email):
     """Mail a reset link to every active user of `email`; none for an unknown one.
 

@@ -1,8 +1,10 @@
 """Reads the sign-off page needs beyond its queries (K-21)."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from django.db.models import Count
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from visits.models import MonthlyLog
@@ -50,3 +52,35 @@ def my_log_months(months, counts, logs):
 def has_own_log(rows):
     """Whether the page shows "My visit log" to a supervisor: only when they log visits themselves."""
     return any(row.visits or row.log for row in rows)
+
+
+@dataclass(frozen=True)
+class LogWeek:
+    """A week of a month's log on the sign-off review: Monday to Sunday, cut to the month."""
+
+    monday: date
+    first: date
+    last: date
+    visits: int
+
+    @property
+    def key(self):
+        return self.monday.isoformat()
+
+
+def log_weeks(visits, month):
+    """The month's weeks, each with its number of visits (one query). The review shows one
+    week at a time: a month of 280 visits is read a week at a time, not rendered at once."""
+    counts = {row["week"].date() if hasattr(row["week"], "date") else row["week"]: row["n"]
+              for row in visits.order_by().annotate(week=TruncWeek("occurred_at")).values("week")
+              .annotate(n=Count("pk")).values("week", "n")}
+    end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    mondays = {month - timedelta(days=month.weekday()) + timedelta(weeks=i) for i in range(6)}
+    mondays = {m for m in mondays if m <= end} | set(counts)
+    return [LogWeek(m, max(m, month), min(m + timedelta(days=6), end), counts.get(m, 0)) for m in sorted(mondays)]
+
+
+def week_of(moment):
+    """The Monday of the week a visit happened in, in local time."""
+    day = timezone.localtime(moment).date()
+    return day - timedelta(days=day.weekday())

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.services import account_touch
+from contacts.models import TouchScale
 from core.idempotency import creates_once
 from notifications.models import Kind
 from notifications.services import notify
@@ -161,11 +162,51 @@ WHERE c.id = ids.id
 
 
 def contacts_refresh_silence(contact_ids):
-    """Recompute the silent period of these contacts in one statement."""
+    """Recompute the silent period and the degree of contact (K-25, K-13) of these contacts."""
     if not contact_ids:
         return
     with connection.cursor() as cursor:
         cursor.execute(SILENCE_SQL, {"ids": list(contact_ids), "outbound": tuple(Visit.OUTBOUND)})
+    contacts_refresh_touch_levels(contact_ids=contact_ids)
+
+
+# --- Degree of contact from the touches logged (K-13, contacts.models.TouchScale) ------------------
+
+def touch_levels_sql(scope):
+    """UPDATE of contacts_contact in `scope` (an SQL condition on the contact `c`): each one's last
+    touch, touches in the window and computed level, written only where one of them changes."""
+    level = TouchScale.level_sql("coalesce(t.last_at, '-infinity')", "coalesce(t.recent, 0)", "%(now)s")
+    return f"""
+WITH t AS (
+    SELECT vc.contact_id, max(v.occurred_at) AS last_at,
+           count(*) FILTER (WHERE v.occurred_at > %(now)s - %(window)s * interval '1 day') AS recent
+    FROM visits_visit_contacts vc JOIN visits_visit v ON v.id = vc.visit_id
+    JOIN contacts_contact c ON c.id = vc.contact_id
+    WHERE {scope} AND v.occurred_at <= %(now)s
+      -- an unanswered call, e-mail or message is no contact with the person
+      AND NOT (v.channel IN %(outbound)s AND v.customer_replied IS FALSE)
+    GROUP BY vc.contact_id
+), levels AS (
+    SELECT c.id, t.last_at, coalesce(t.recent, 0) AS recent, {level} AS level
+    FROM contacts_contact c LEFT JOIN t ON t.contact_id = c.id
+    WHERE {scope}
+)
+UPDATE contacts_contact c SET last_touched_at = l.last_at, recent_touches = l.recent, touch_level = l.level
+FROM levels l
+WHERE c.id = l.id
+  AND (c.last_touched_at, c.recent_touches, c.touch_level) IS DISTINCT FROM (l.last_at, l.recent, l.level)
+"""
+
+
+def contacts_refresh_touch_levels(*, contact_ids=None, now=None):
+    """K-13: recompute the degree of contact of these contacts (every contact on file when None:
+    the nightly job, as levels fall with time). One statement; returns the contacts changed."""
+    scope = "c.archived_at IS NULL" if contact_ids is None else "c.id = ANY(%(ids)s)"
+    params = {"now": now or timezone.now(), "window": TouchScale.WINDOW_DAYS, "outbound": tuple(Visit.OUTBOUND),
+              "ids": list(contact_ids or [])}
+    with connection.cursor() as cursor:
+        cursor.execute(touch_levels_sql(scope), params)
+        return cursor.rowcount
 
 
 def _record_overlaps(visit, contacts):

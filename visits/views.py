@@ -1,5 +1,5 @@
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -316,9 +316,15 @@ def sign_off_review(request, pk):
     if export := list_export(request, visits, exports.month_log(comments),
                              filename=f"visit-log-{log.author.username}-{log.month:%Y-%m}"):
         return export
+    weeks = selectors.log_weeks(visits, log.month)
+    week = _chosen_week(request, weeks)
+    if week is not None:  # one week at a time; ?week=all shows the month (to print it)
+        start = timezone.make_aware(datetime.combine(week.monday, time.min))
+        visits = visits.filter(occurred_at__gte=start, occurred_at__lt=start + timedelta(days=7))
     events = list(SignOffEvent.objects.filter(log=log).select_related("by"))
     returned = [e for e in events if e.kind == SignOffEvent.Kind.RETURNED]
     return render(request, "visits/sign_off_review.html", {
+        "weeks": weeks, "week": week, "month_total": sum(w.visits for w in weeks),
         "log": log, "rows": [(v, comments.get(v.pk)) for v in visits], "events": events,
         "returned_event": returned[-1] if returned and log.status == MonthlyLog.Status.RETURNED else None,
         "can_decide": permissions.can_sign_off(request.user, log.author),
@@ -326,12 +332,21 @@ def sign_off_review(request, pk):
     })
 
 
+def _chosen_week(request, weeks):
+    """The week asked for, else the first with visits; None for the whole month."""
+    asked = request.GET.get("week", "")
+    if asked == "all" or not weeks:
+        return None
+    return next((w for w in weeks if w.key == asked), None) or next((w for w in weeks if w.visits), weeks[0])
+
+
 @require_POST
 def sign_off_comment(request, pk, visit_pk):
     log = _log_for(request, pk)
     visit = get_object_or_404(Visit, pk=visit_pk)
     text = request.POST.get("text", "").strip()
-    back = f"{reverse('visits:sign-off-review', args=[log.pk])}#visit-{visit.pk}"
+    back = (f"{reverse('visits:sign-off-review', args=[log.pk])}?week={selectors.week_of(visit.occurred_at)}"
+            f"#visit-{visit.pk}")
     if not text:
         return refuse(request, ValidationError(_("Write a comment first.")), back)
     return run_service(request, services.monthly_log_comment, log=log, visit=visit, by=request.user, text=text,

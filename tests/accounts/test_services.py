@@ -196,13 +196,13 @@ def test_k07_an_account_without_orders_or_subsidiaries_has_zero_figures(account)
 
 
 def test_k07_an_account_cannot_be_its_own_parent_group(manager):
-    group = AccountFactory(kind=Account.Kind.GROUP)
+    group = AccountFactory(kind=Account.Kind.GROUP, owner=manager)
     with pytest.raises(ValidationError):
         account_update(account=group, by=manager, parent=group)
 
 
 def test_k07_a_group_cannot_become_a_subsidiary_of_its_own_subsidiary(manager):
-    holding = AccountFactory(name="Holding", kind=Account.Kind.GROUP)
+    holding = AccountFactory(name="Holding", kind=Account.Kind.GROUP, owner=manager)
     region = AccountFactory(name="Region", kind=Account.Kind.GROUP, parent=holding)
     with pytest.raises(ValidationError):
         account_update(account=holding, by=manager, parent=region)
@@ -379,6 +379,27 @@ def test_a_competitor_once_per_account_is_refused_by_the_service(account, manage
     first = account_row_save(row=Competitor(account=account, name="Rival Soft"), by=manager)
     with pytest.raises(ValidationError):
         account_row_save(row=Competitor(account=account, name="Rival Soft"), by=manager)
-    account_row_save(row=Competitor(account=AccountFactory(), name="Rival Soft"), by=manager)  # another account
+    account_row_save(row=Competitor(account=AccountFactory(owner=manager), name="Rival Soft"), by=manager)  # another
     account_row_delete(row=first, by=manager)
     assert not Competitor.objects.filter(account=account).exists()
+
+
+def test_the_services_ask_the_rule_themselves_whoever_calls_them(manager, outsider):
+    """Issue 14: a write refused by the permission rule is refused by the service too, not only
+    by the view in front of it (an import, a shell, a future API call it directly)."""
+    from django.core.exceptions import PermissionDenied
+
+    from accounts.models import Competitor
+    from accounts.services import account_archive, account_row_save
+    from contacts.services import contact_create
+
+    account = AccountFactory(owner=manager)
+    for write in (lambda: account_update(account=account, by=outsider, name="Taken over"),
+                  lambda: account_archive(account=account, by=outsider),
+                  lambda: account_row_save(row=Competitor(account=account, name="Rival"), by=outsider),
+                  lambda: contact_create(account=account, by=outsider, name="Mole")):
+        with pytest.raises(PermissionDenied):
+            write()
+    account.refresh_from_db()
+    assert account.name != "Taken over" and account.archived_at is None
+    assert not account.competitors.exists() and not account.contacts.exists()

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "gallery-pass-1"
 PAGES = {
     "manager": ["/", "/reports/", "/reports/evaluation/"],
-    "supervisor": ["/", "/reports/targets/", "/reports/visits/quarterly/"],
+    "supervisor": ["/", "/reports/targets/", "/reports/visits/quarterly/", "/reports/groups/"],
     "admin": ["/", "/reports/concentration/", "/reports/conversion/", "/reports/value/", "/reports/operating/"],
 }
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 800}}

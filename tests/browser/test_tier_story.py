@@ -59,7 +59,7 @@ def test_a_threshold_change_is_previewed_reviewed_and_approved(page, live_server
     page.context.clear_cookies()
     log_in("wang", PASSWORD)
     page.goto(f"{live_server.url}/tiering/review/")
-    page.get_by_placeholder("Why (kept in the tier history)").fill("Spend is below the new B line.")
+    page.get_by_placeholder("Why (kept in the tier history; needed to reject)").fill("Spend is below the new B line.")
     page.get_by_role("button", name="Approve").click()
     expect(page.get_by_text(re.compile("东方电子: Approved"))).to_be_visible()
 

@@ -44,5 +44,5 @@ def test_k32_the_supervisor_hears_of_waiting_proposals_once_a_day_and_the_manage
 
     proposal = TierProposal.objects.get(account=haier, status="pending")
     tier_proposal_decide(proposal=proposal, by=supervisor, approve=True, note="The tender is real.")
-    assert told(manager) == [("decided", f"{supervisor} approved tier {proposal.to_tier} for Haier",
+    assert told(manager) == [("decided", f"{supervisor} approved tier {proposal.to_tier.code} for Haier",
                               "The tender is real.")]

@@ -185,3 +185,14 @@ def test_k05_the_accounts_a_manager_owns_or_serves_are_one_union_of_index_lookup
     assert set(mine) == {owned, served}
     sql = str(mine.query)
     assert "UNION" in sql and " OR " not in sql and "DISTINCT" not in sql
+
+
+def test_the_admin_reads_what_each_job_does_in_their_language(client, admin):
+    from django.utils import translation
+
+    client.force_login(admin)
+    jobs = client.get(reverse("home")).context["jobs"]
+    assert all(str(job["label"]) != job["task"] for job in jobs), "every scheduled job says what it does"
+    with translation.override("zh-hans"):
+        labels = {job["task"]: str(job["label"]) for job in jobs}
+    assert labels["care.tasks.birthday_tasks_generate"] == "今日生日致电（K-40）"

@@ -112,7 +112,7 @@ def test_k32_the_database_holds_one_pending_proposal_per_account(proposal):
 
 
 def test_k32_a_decided_proposal_does_not_block_a_new_pending_one(proposal, supervisor):
-    tier_proposal_decide(proposal=proposal, by=supervisor, approve=False)
+    tier_proposal_decide(proposal=proposal, by=supervisor, approve=False, note="Tender is a formality")
 
     TierProposal.objects.create(account=proposal.account, from_tier=tier("C"), to_tier=tier("B"),
                                 rule_set=proposal.rule_set)
@@ -159,15 +159,41 @@ def test_k32_supervisor_overrides_a_tier_with_a_reason(proposal, supervisor):
     assert proposal.status == TierProposal.Status.SUPERSEDED
 
 
-def test_k32_evaluations_leave_an_overridden_account_alone(account, supervisor):
+def test_k32_evaluations_never_change_an_overridden_tier_but_say_what_the_rules_would(account, supervisor):
     account_tier_override(account=account, tier=tier("A"), by=supervisor, reason="Strategic for the region")
     big_order(account)
     set_tender(account, True)
 
-    assert tier_evaluate() == 0
+    assert tier_evaluate() == 1
 
-    assert not TierProposal.objects.filter(account=account).exists()
     assert (state(account).tier, state(account).source) == (tier("A"), AccountTier.Source.OVERRIDE)
+    flagged = pending(account)
+    assert (flagged.from_tier, flagged.to_tier, flagged.against_override) == (tier("A"), tier("B"), True)
+
+
+def test_k32_an_overridden_a_account_that_shrank_96_percent_is_flagged_at_every_review(manager, supervisor, team):
+    """K-32: "an A account that shrinks → down", even when someone set its A by hand."""
+    shrinker = AccountFactory(name="Shrinker", owner=manager, potential=5)
+    OrderFactory(account=shrinker, signed_on=timezone.localdate() - timedelta(days=400), amount=Decimal(1_000_000))
+    OrderFactory(account=shrinker, signed_on=timezone.localdate() - timedelta(days=30), amount=Decimal(40_000))
+    tier_evaluate()
+    account_tier_override(account=shrinker, tier=tier("A"), by=supervisor, reason="Our flagship customer")
+
+    tier_evaluate()
+    first = tier_review_open(team=team, year=2025, quarter=3, by=supervisor)
+
+    flagged = pending(shrinker)
+    assert flagged.review == first
+    assert (flagged.from_tier, flagged.to_tier, flagged.against_override) == (tier("A"), tier("C"), True)
+    assert Decimal(str(flagged.evidence["growth"])) == Decimal(-96)
+    tier_proposal_decide(proposal=flagged, by=supervisor, approve=False, note="Their budget returns next year")
+    assert state(shrinker).tier == tier("A")  # the override stands…
+
+    tier_evaluate()
+    second = tier_review_open(team=team, year=2025, quarter=4, by=supervisor)
+
+    again = pending(shrinker)  # …and the next quarter's review sees it again
+    assert (again.review, again.to_tier, again.against_override) == (second, tier("C"), True)
 
 
 def test_k32_an_override_needs_a_reason(account, supervisor):
@@ -232,9 +258,27 @@ def test_k32_approving_a_proposal_changes_the_tier_and_records_the_history(propo
 def test_k32_an_approval_without_a_note_records_the_evidence_as_the_reason(proposal, supervisor):
     tier_proposal_decide(proposal=proposal, by=supervisor, approve=True)
 
-    reason = TierChange.objects.filter(account=proposal.account).first().reason
-    assert "orders 12 months" in reason
-    assert "open tender" in reason
+    change = TierChange.objects.filter(account=proposal.account).first()
+    assert (change.reason, change.reason_key) == ("", TierChange.ReasonKey.REVIEW)
+    assert change.reason_params["rule"]["position"] == 2
+    assert change.reason_display == ("Quarterly review: Rule 2 (an open tender or opportunity) places it in B.")
+
+
+def test_k32_a_rejection_needs_its_reason_and_keeps_it(proposal, supervisor):
+    with pytest.raises(ValidationError) as refused:
+        tier_proposal_decide(proposal=proposal, by=supervisor, approve=False, note="  ")
+    assert "note" in refused.value.message_dict
+    assert pending(proposal.account) == proposal
+
+    tier_proposal_decide(proposal=proposal, by=supervisor, approve=False, note="Tender is a formality")
+
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.note) == (TierProposal.Status.REJECTED, "Tender is a formality")
+
+
+def test_k32_the_database_refuses_a_rejection_without_a_reason(proposal, supervisor):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TierProposal.objects.filter(pk=proposal.pk).update(status=TierProposal.Status.REJECTED, note="")
 
 
 def test_k32_after_approval_the_rules_have_nothing_more_to_propose(proposal, supervisor):
@@ -255,10 +299,10 @@ def test_k32_rejecting_a_proposal_leaves_the_tier(proposal, supervisor):
 
 @pytest.mark.parametrize("approve", [True, False])
 def test_k32_a_proposal_is_decided_once(proposal, supervisor, admin, approve):
-    tier_proposal_decide(proposal=proposal, by=supervisor, approve=approve)
+    tier_proposal_decide(proposal=proposal, by=supervisor, approve=approve, note="Seen")
 
     with pytest.raises(ValidationError):
-        tier_proposal_decide(proposal=proposal, by=admin, approve=not approve)
+        tier_proposal_decide(proposal=proposal, by=admin, approve=not approve, note="Seen too")
 
     proposal.refresh_from_db()
     assert proposal.decided_by == supervisor
@@ -302,7 +346,7 @@ def test_k32_a_review_gathers_its_teams_pending_proposals_only(proposal, team, s
     set_tender(theirs, True)
     set_tender(decided, True)
     tier_evaluate()
-    tier_proposal_decide(proposal=pending(decided), by=supervisor, approve=False)
+    tier_proposal_decide(proposal=pending(decided), by=supervisor, approve=False, note="Not yet")
 
     review = tier_review_open(team=team, year=2025, quarter=4, by=supervisor)
 
@@ -401,9 +445,9 @@ def test_k32_the_first_tiers_reason_reads_in_the_readers_language(manager, langu
     tier_evaluate()
     change = TierChange.objects.get(account=haier)
     with translation.override(language):
-        assert change.reason_display == words
-    # Rows written before the reason was translated when shown say it in English; they read the same.
-    TierChange.objects.filter(pk=change.pk).update(reason="First evaluation")
+        assert change.reason_display.startswith(words)  # … and which rule placed it (K-32)
+    # Rows written before the reason was a key say it in English; they read the same.
+    TierChange.objects.filter(pk=change.pk).update(reason="First evaluation", reason_key="", reason_params={})
     change.refresh_from_db()
     with translation.override(language):
         assert change.reason_display == words

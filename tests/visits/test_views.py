@@ -485,7 +485,7 @@ QUERY_BOUNDS = {
     "visits:sign-off": 10,  # +1: the bell's unread COUNT (issue 18)
     # (as wang) the log with author's team and decider, comments with their authors,
     # visits with accounts, their contacts, their issues, the trail with its people
-    "visits:sign-off-review": 12,  # +1: the bell's unread COUNT (issue 18)
+    "visits:sign-off-review": 13,  # +1: the bell's unread COUNT (issue 18); +1: visits per week (issue 19)
 }
 
 
@@ -518,6 +518,8 @@ def test_visit_pages_cost_a_fixed_number_of_queries(client, manager, teammate, s
     url = reverse(url_name, args={"visits:detail": [big.pk], "visits:sign-off-review": [log.pk]}.get(url_name, []))
     if url_name == "visits:issues":
         url += "?show=all"
+    if url_name == "visits:sign-off-review":
+        url += "?week=all"  # the whole month at once: the dearest way to read it
 
     with django_assert_max_num_queries(QUERY_BOUNDS[url_name]):
         small = client.get(url)
@@ -530,3 +532,31 @@ def test_visit_pages_cost_a_fixed_number_of_queries(client, manager, teammate, s
         assert large.context["page_obj"].paginator.count > 100
     if url_name == "visits:sign-off-review":
         assert len(large.context["rows"]) == 101
+
+
+def test_k21_the_supervisor_reads_a_month_a_week_at_a_time_and_a_comment_returns_to_its_week(
+        client, manager, supervisor):
+    account = AccountFactory(owner=manager)
+    at = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)  # Wed 18 March 2026
+    early = [VisitFactory(account=account, author=manager, occurred_at=at.replace(day=d), purpose=f"Early {d}")
+             for d in (2, 3)]
+    late = VisitFactory(account=account, author=manager, occurred_at=at.replace(day=17), purpose="Late 17")
+    log = monthly_log_submit(author=manager, month=this_month(), by=manager)
+    client.force_login(supervisor)
+    url = reverse("visits:sign-off-review", args=[log.pk])
+
+    first = client.get(url)
+    weeks = {w.key: w.visits for w in first.context["weeks"]}
+    assert weeks == {"2026-02-23": 0, "2026-03-02": 2, "2026-03-09": 0, "2026-03-16": 1, "2026-03-23": 0,
+                     "2026-03-30": 0}
+    assert first.context["week"].key == "2026-03-02"  # the first week with visits
+    assert [v.pk for v, _comment in first.context["rows"]] == [v.pk for v in early]
+    assert "3 visits this month" in html_of(first) and "3/1–3/1" in html_of(first) and "3/30–3/31" in html_of(first)
+
+    assert [v.pk for v, _c in client.get(url, {"week": "2026-03-16"}).context["rows"]] == [late.pk]
+    assert len(client.get(url, {"week": "all"}).context["rows"]) == 3
+    assert client.get(url, {"week": "2026-13-99"}).context["week"].key == "2026-03-02"  # nonsense: the default
+    assert "No visits were logged this week." in html_of(client.get(url, {"week": "2026-03-09"}))
+
+    saved = client.post(reverse("visits:sign-off-comment", args=[log.pk, late.pk]), {"text": "Who attended?"})
+    assert saved.url == f"{url}?week=2026-03-16#visit-{late.pk}"

@@ -14,11 +14,17 @@ register = template.Library()
 def account_tier(context, account):
     user = context["request"].user
     state = AccountTier.objects.filter(account=account).select_related("tier", "set_by").first()
+    changes = list(TierChange.objects.filter(account=account).select_related("from_tier", "to_tier", "by")[:5])
+    # K-32: a rejected proposal is part of the history too, with the reason the supervisor gave.
+    rejections = list(TierProposal.objects.filter(account=account, status=TierProposal.Status.REJECTED)
+                      .select_related("from_tier", "to_tier", "decided_by").order_by("-decided_at")[:5])
+    history = sorted([("change", c.at, c) for c in changes] + [("rejected", r.decided_at, r) for r in rejections],
+                     key=lambda row: row[1], reverse=True)[:5]
     return {
         "account": account,
         "state": state,
         "needs": cadence_for([account.pk]).get(account.pk, []),
-        "changes": TierChange.objects.filter(account=account).select_related("from_tier", "to_tier", "by")[:5],
+        "history": history,
         "proposal": TierProposal.objects.filter(account=account, status=TierProposal.Status.PENDING)
         .select_related("to_tier").first(),
         "can_set": can_set_tier(user, account),

@@ -1,0 +1,87 @@
+"""Churn analysis (K-52): the customers lost in a period, broken down by tier, by how often we
+touched them in the year before, and by the lost reason and objection type recorded when they
+were marked lost (accounts.LostReason, accounts.ObjectionType, lists an admin keeps).
+
+An account counts as lost at the first time its history shows it lost, as in the churn per
+quarter (reports.analytics.churn_by_quarter), so the totals of the two agree."""
+
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import LostReason, ObjectionType
+
+LOST_SQL = """
+WITH lost AS (
+    -- the first time each account was recorded as lost
+    SELECT h.id, min(h.history_date) AS lost_at FROM accounts_historicalaccount h
+    WHERE h.status = 'lost' AND h.id IN ({scope}) GROUP BY h.id
+)
+SELECT a.id, coalesce(t.code, ''), a.lost_reason_id, a.objection_type_id,
+       (SELECT count(*) FROM visits_visit v WHERE v.account_id = a.id
+          AND v.occurred_at >= l.lost_at - interval '365 days' AND v.occurred_at < l.lost_at) AS touches
+FROM lost l JOIN accounts_account a ON a.id = l.id
+LEFT JOIN tiering_accounttier at ON at.account_id = a.id LEFT JOIN tiering_tier t ON t.id = at.tier_id
+WHERE l.lost_at >= %s AND l.lost_at < %s::date + 1
+"""
+
+# Touches logged in the year before the loss: (lowest, highest or None, label).
+BANDS = [
+    (0, 0, _("No touch in the year before")),
+    (1, 3, _("1–3 touches in the year before")),
+    (4, 11, _("4–11 touches in the year before")),
+    (12, None, _("12 or more touches in the year before")),
+]
+
+
+def band_of(touches):
+    return next(label for low, high, label in BANDS if touches >= low and (high is None or touches <= high))
+
+
+@dataclass(frozen=True)
+class Share:
+    label: str
+    lost: int
+    percent: float
+
+
+@dataclass
+class ChurnBreakdown:
+    total: int = 0
+    by_tier: list = field(default_factory=list)
+    by_band: list = field(default_factory=list)
+    by_reason: list = field(default_factory=list)
+    by_objection: list = field(default_factory=list)
+
+    def sections(self):
+        return [(_("By tier"), self.by_tier), (_("By contact frequency"), self.by_band),
+                (_("By lost reason"), self.by_reason), (_("By objection type"), self.by_objection)]
+
+
+def _shares(counts, total, order=None):
+    keys = order if order is not None else sorted(counts, key=lambda key: (-counts[key], str(key)))
+    return [Share(str(key), counts[key], round(counts[key] * 100 / total, 1)) for key in keys if counts.get(key)]
+
+
+def churn_breakdown(scope, *, start, end):
+    """The accounts of `scope` first lost between `start` and `end` (dates, inclusive): three queries."""
+    with connection.cursor() as cursor:
+        cursor.execute(LOST_SQL.format(scope=scope.account_ids_sql), [*scope.params, start, end])
+        rows = cursor.fetchall()
+    if not rows:
+        return ChurnBreakdown()
+    reasons = LostReason.objects.in_bulk({row[2] for row in rows if row[2]})
+    objections = ObjectionType.objects.in_bulk({row[3] for row in rows if row[3]})
+    not_recorded, not_tiered = _("Not recorded"), _("Not tiered")
+    tiers, bands, by_reason, by_objection = {}, {}, {}, {}
+    for _pk, tier, reason_id, objection_id, touches in rows:
+        for counts, key in ((tiers, tier or not_tiered), (bands, band_of(touches)),
+                            (by_reason, reasons[reason_id] if reason_id else not_recorded),
+                            (by_objection, objections[objection_id] if objection_id else not_recorded)):
+            counts[key] = counts.get(key, 0) + 1
+    total = len(rows)
+    return ChurnBreakdown(
+        total, _shares(tiers, total, sorted(tiers, key=str)),
+        _shares(bands, total, [label for _low, _high, label in BANDS]),
+        _shares(by_reason, total), _shares(by_objection, total))
