@@ -92,9 +92,10 @@ def _check_contacts(account, contacts):
 
 
 @transaction.atomic
-def visit_update(*, visit, by, version, contacts=None, **fields):
+def visit_update(*, visit, by, version, contacts=None, issues=(), **fields):
     """Only the author edits, and only an unlocked month. `version` is what the
-    editor loaded: a save over someone else's newer save is refused, not merged."""
+    editor loaded: a save over someone else's newer save is refused, not merged.
+    `issues` the customer raised are added with the edit (K-22), in its transaction."""
     if not permissions.can_edit_visit(by, visit):
         raise PermissionDenied(_("Only the author edits a visit."))
     current = Visit.objects.select_for_update().get(pk=visit.pk)
@@ -117,6 +118,8 @@ def visit_update(*, visit, by, version, contacts=None, **fields):
         if contacts is not None:
             _check_contacts(visit.account, contacts)
             visit.contacts.set(contacts)
+    for issue in issues:
+        issue_add(visit=visit, by=by, note=_("Raised after the visit."), **issue)
     # A contact taken off the visit may leave (or enter) a silent period too.
     contacts_refresh_silence(contacts_before | {c.pk for c in (contacts if contacts is not None
                                                                 else visit.contacts.all())})
@@ -273,7 +276,26 @@ def _tell_overlap(alert):
 
 # --- Customer issues (K-22) --------------------------------------------------------------------
 
-def issue_add(*, visit, by, kind, description, department):
+def _raised_on(pk, *, visit, **_kwargs):
+    return visit if visit.pk == pk else None
+
+
+@creates_once("visits.issue_raise", find=_raised_on)
+@transaction.atomic
+def visit_issues_raise(*, visit, by, issues):
+    """K-22: issues the customer raised, added to a saved visit by its author while the month is
+    open (a signed-off month's visits are locked). The form's one-time key covers them all."""
+    if not permissions.can_edit_visit(by, visit):
+        raise PermissionDenied(_("Only the author raises issues on a visit."))
+    if not issues:
+        raise ValidationError(_("Describe at least one issue."))
+    _refuse_if_locked(visit.author_id, visit.log_month)
+    for issue in issues:
+        issue_add(visit=visit, by=by, note=_("Raised after the visit."), **issue)
+    return visit
+
+
+def issue_add(*, visit, by, kind, description, department, note=None):
     hours = settings.VISITS_ISSUE_DUE_HOURS[kind]
     issue = CustomerIssue(visit=visit, account_id=visit.account_id, kind=kind, description=description,
                           department=department, owner_id=visit.author_id,
@@ -281,7 +303,7 @@ def issue_add(*, visit, by, kind, description, department):
     issue.full_clean()
     with _DatabaseLock():
         issue.save()
-    IssueUpdate.objects.create(issue=issue, by=by, status=issue.status, note=_("Logged with the visit."))
+    IssueUpdate.objects.create(issue=issue, by=by, status=issue.status, note=note or _("Logged with the visit."))
     return issue
 
 

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "reports",
     "imports",
     "feeds",
+    "pwa",
 ]
 
 MIDDLEWARE = [
