@@ -32,7 +32,7 @@ def objects(manager, team, default_tiers):
     visit = visit_log(account=account, by=manager, contacts=[contact], channel="on_site", purpose="p", summary="s",
                       issues=[{"kind": "complaint", "description": "d", "department": "x"}])
     log = monthly_log_submit(author=manager, month=timezone.localdate().replace(day=1), by=manager)
-    OrderFactory(account=account)
+    OrderFactory(account=account, signed_on=timezone.localdate())  # after-sales steps are for new orders
     after_sales_schedule()
     AccountTier.objects.create(account=account, tier=Tier.objects.get(code="C"), set_at=timezone.now())
     proposal = TierProposal.objects.create(account=account, from_tier=Tier.objects.get(code="C"),
