@@ -188,9 +188,9 @@ SELECT a.id, 'initial', '', now() - interval '200 days', NULL,
        (SELECT id FROM tiering_tier WHERE code = CASE WHEN a.kind = 'strategic' THEN 'A'
                                                       WHEN a.kind <> 'standard' THEN 'B' ELSE 'C' END)
 FROM accounts_account a WHERE a.id %% 20 <> 0;
-INSERT INTO care_caretask (kind, occasion, occasion_names, title, message, due_on, channel, status, outcome,
+INSERT INTO care_caretask (kind, occasion, occasion_names, params, title, message, due_on, channel, status, outcome,
     snooze_reason, done_at, created_at, account_id, contact_id, done_by_id, owner_id)
-SELECT 'custom', 'bench-' || a, '{}', 'Send the case study', '', current_date + (a %% 21) - 7, 'email',
+SELECT 'custom', 'bench-' || a, '{}', '{}', 'Send the case study', '', current_date + (a %% 21) - 7, 'email',
        CASE WHEN a %% 3 = 0 THEN 'done' ELSE 'open' END, '', '', CASE WHEN a %% 3 = 0 THEN now() END, now(),
        a, NULL, CASE WHEN a %% 3 = 0 THEN o END, o
 FROM (SELECT a, %(teams)s + 2 + CASE WHEN a %% 100 = 0 THEN (a / 100) %% %(managers)s

@@ -15,6 +15,31 @@ FESTIVALS = [
 ]
 
 
+# Holidays greeted as one festival period (K-41): one greeting per contact for 除夕 and 春节 (and Hong
+# Kong's, Macao's first to fourth days), due before the first of them. Matched on the holiday's English
+# name (the holidays package's, or an occasion's); a deployment changes the list with the setting
+# CARE_FESTIVAL_PERIODS, in this shape. The key is the period's, per solar year.
+FESTIVAL_PERIODS = [
+    {"key": "spring_festival",
+     "names": {"en": "Spring Festival", "zh-hans": "春节", "zh-hant": "春節"},
+     "members": ["Chinese New Year's Eve", "Chinese New Year (Spring Festival)", "Chinese New Year",
+                 "Chinese New Year's Day", "The second day of Chinese New Year",
+                 "The third day of Chinese New Year", "The fourth day of Chinese New Year",
+                 "Spring Festival", "Lunar New Year"]},
+]
+
+
+def festival_periods():
+    from django.conf import settings
+
+    return getattr(settings, "CARE_FESTIVAL_PERIODS", FESTIVAL_PERIODS)
+
+
+def festival_period_of(english_name):
+    """The period a holiday or occasion is greeted with, or None when it is greeted on its own."""
+    return next((period for period in festival_periods() if english_name in period["members"]), None)
+
+
 def install_care_defaults(MessageTemplate, HolidayCalendar):  # noqa: N803 (model classes)
     if MessageTemplate.objects.exists():
         return False

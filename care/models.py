@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
-from contacts.models import Contact
+from contacts.models import BuyerRole, Contact
 from core.text import in_reader_language
-from core.written import Written, names, render, written
+from core.written import Written, label_names, names, written
 
 
 class CareTaskQuerySet(models.QuerySet):
@@ -39,6 +39,8 @@ class CareTask(Written, models.Model):
         PERSONNEL_CHANGE = "personnel_change", _("Personnel change")
         CADENCE = "cadence", _("Cadence reminder")
         AFTER_SALES = "after_sales", _("After-sales follow-up")
+        ROLE_PLAN_REVIEW = "role_plan_review", _("Role service-plan review")
+        SILENT_EMAIL = "silent_email", _("Silent period: monthly e-mail")
         CUSTOM = "custom", _("Custom")
 
     class Channel(models.TextChoices):
@@ -64,6 +66,15 @@ class CareTask(Written, models.Model):
     # The occasion's name in each language ({"en": …, "zh-hans": …, "zh-hant": …}), for a title in
     # the reader's language: the key above keeps the English name only to stay unique.
     occasion_names = models.JSONField(_("occasion names"), default=dict, blank=True)
+    # What a generated title names besides its account and contact, as keys and values to put into
+    # words when shown (after-sales: {"step": "start_letter", "product": …, "reference": …}).
+    params = models.JSONField(_("details"), default=dict, blank=True)
+    # The after-sales step this task is (K-26): the feed lists a step with a task once, as the task.
+    after_sales_step = models.ForeignKey("visits.AfterSalesStep", on_delete=models.CASCADE, null=True, blank=True,
+                                         related_name="care_tasks")
+    # The buyer role whose service plan is due for review (K-14).
+    buyer_role = models.ForeignKey("contacts.BuyerRole", on_delete=models.CASCADE, null=True, blank=True,
+                                   related_name="care_tasks")
     title = models.CharField(_("task"), max_length=200, blank=True,
                              help_text=_("For tasks entered by hand; generated ones are named by their kind."))
     message = models.TextField(_("suggested message"), blank=True)
@@ -113,19 +124,57 @@ class CareTask(Written, models.Model):
         Kind.PERSONNEL_CHANGE: "care.title.personnel_change",
         Kind.CADENCE: "care.title.cadence",
         Kind.AFTER_SALES: "care.title.after_sales",
+        Kind.SILENT_EMAIL: "care.title.silent_email",
     }
 
     @property
     def display_title(self):
         if self.title:
             return self.title
-        return render(self.title_written())
+        who = self.contact or self.account
+        titles = {
+            self.Kind.BIRTHDAY: _("One-to-one birthday call: %(who)s"),
+            self.Kind.HOLIDAY: _("Holiday greeting (%(occasion)s): %(who)s"),
+            self.Kind.ANNIVERSARY: _("Company anniversary: %(who)s"),
+            self.Kind.PERSONNEL_CHANGE: _("Personnel change at %(who)s: find the new role holder"),
+            self.Kind.CADENCE: _("Cadence overdue: touch %(who)s"),
+            self.Kind.AFTER_SALES: _("After-sales follow-up: %(who)s"),
+            self.Kind.SILENT_EMAIL: _("Silent period, this month's one e-mail: %(who)s"),
+        }
+        if self.kind == self.Kind.AFTER_SALES and self.params.get("step"):
+            return self._after_sales_title(who)
+        if self.kind == self.Kind.ROLE_PLAN_REVIEW and self.params.get("role"):
+            return _("Review the %(role)s service plan: %(who)s") % {
+                "role": BuyerRole.Role(self.params["role"]).label, "who": who}
+        template = titles.get(self.kind, _("%(occasion)s: %(who)s"))
+        return template % {"who": who, "occasion": self.occasion_name}
+
+    def _after_sales_title(self, who):
+        from visits.models import AfterSalesStep
+
+        step = AfterSalesStep.Kind(self.params["step"]).label
+        product = self.params.get("product", "")
+        if self.params.get("reference"):
+            product = f"{product} ({self.params['reference']})"
+        return _("%(step)s, %(product)s: %(who)s") % {"step": step, "product": product, "who": who}
 
     def title_written(self):
-        """The generated title as a written entry (core.written): what a touch logged from it keeps."""
+        """The generated title as a written entry (core.written): what a touch logged from it keeps,
+        so the visit reads in each reader's language too."""
+        who = str(self.contact or self.account)
+        if self.kind == self.Kind.AFTER_SALES and self.params.get("step"):
+            from visits.models import AfterSalesStep
+
+            product = self.params.get("product", "")
+            if self.params.get("reference"):
+                product = f"{product} ({self.params['reference']})"
+            return written("care.title.after_sales_step", who=who, product=product,
+                           step=label_names(AfterSalesStep.Kind(self.params["step"]).label))
+        if self.kind == self.Kind.ROLE_PLAN_REVIEW and self.params.get("role"):
+            return written("care.title.role_plan_review", who=who,
+                           role=label_names(BuyerRole.Role(self.params["role"]).label))
         occasion = names(self.occasion_names) if self.occasion_names else self.occasion.split("|")[-1]
-        return written(self.TITLE_KEYS.get(self.kind, "care.title.other"),
-                       who=str(self.contact or self.account), occasion=occasion)
+        return written(self.TITLE_KEYS.get(self.kind, "care.title.other"), who=who, occasion=occasion)
 
     @property
     def occasion_name(self):

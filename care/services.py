@@ -19,7 +19,9 @@ from django.utils.translation import gettext as _
 from accounts.models import Account
 from care import permissions
 from care.birthdays import BIRTHDAYS_SQL, window_params
+from care.defaults import festival_period_of
 from care.models import CareDigest, CareTask
+from contacts.services import role_plan_review_record
 from core import outbox
 from core.idempotency import creates_once
 from core.outbox import outbox_queue
@@ -35,17 +37,21 @@ CUSTOMERS = literals(Account.CUSTOMER_STATUSES)
 
 INSERT_TASKS = """
 INSERT INTO care_caretask (kind, account_id, contact_id, occasion, occasion_names, title, message, owner_id,
-                           due_on, channel, status, outcome, snooze_reason, created_at)
+                           due_on, channel, status, outcome, snooze_reason, created_at,
+                           params, after_sales_step_id, buyer_role_id)
 SELECT %(kind)s, s.account_id, s.contact_id, s.occasion, %(occasion_names)s::jsonb, '', coalesce(s.message, ''),
-       s.owner_id, s.due_on, %(channel)s, 'open', '', '', now()
+       s.owner_id, s.due_on, %(channel)s, 'open', '', '', now(), {links}
 FROM ({select}) s
 ON CONFLICT ON CONSTRAINT care_task_once_per_occasion DO NOTHING
 """
+NO_LINKS = "'{}'::jsonb, NULL::bigint, NULL::bigint"
+# A select that names what its task is about (a step, a buyer role) gives these three columns.
+LINKS = "s.params, s.after_sales_step_id, s.buyer_role_id"
 
 
-def _insert(select, params, *, kind, channel, occasion_names=None):
+def _insert(select, params, *, kind, channel, occasion_names=None, links=NO_LINKS):
     with connection.cursor() as cursor:
-        cursor.execute(INSERT_TASKS.format(select=select), {
+        cursor.execute(INSERT_TASKS.format(select=select, links=links), {
             **params, "kind": kind, "channel": channel, "occasion_names": json.dumps(occasion_names or {})})
         return cursor.rowcount
 
@@ -58,9 +64,34 @@ def birthday_tasks_generate(*, today=None):
         SELECT b.account_id, b.contact_id, b.birthday_on::text AS occasion, NULL AS message,
                a.owner_id, b.birthday_on AS due_on
         FROM birthdays b JOIN accounts_account a ON a.id = b.account_id
-        WHERE a.kind = ANY(%(key_kinds)s)"""
-    return _insert(select, {**params, "key_kinds": KEY_KINDS}, kind=CareTask.Kind.BIRTHDAY,
+        JOIN contacts_contact c ON c.id = b.contact_id
+        -- K-25: proactive contact pauses in a silent period (the monthly e-mail stands in)
+        WHERE a.kind = ANY(%(key_kinds)s) AND c.silent_since IS NULL"""
+    made = _insert(select, {**params, "key_kinds": KEY_KINDS}, kind=CareTask.Kind.BIRTHDAY,
                    channel=CareTask.Channel.CALL)
+    greetings_withdraw()
+    return made
+
+
+GREETING_KINDS = [CareTask.Kind.BIRTHDAY, CareTask.Kind.HOLIDAY]
+
+
+def greetings_withdraw():
+    """Open birthday calls and greetings to a contact who has since left, been archived or gone
+    silent (K-17, K-25) are skipped, with the reason, in one statement per reason."""
+    reasons = [("c.status <> 'active' OR c.archived_at IS NOT NULL", _("The contact has left the company.")),
+               ("c.silent_since IS NOT NULL",
+                _("Silent period: proactive contact is paused; the monthly e-mail stands in."))]
+    withdrawn = 0
+    with connection.cursor() as cursor:
+        for condition, reason in reasons:
+            cursor.execute(f"""
+                UPDATE care_caretask t SET status = 'skipped', done_at = now(), outcome = %(reason)s
+                FROM contacts_contact c
+                WHERE t.contact_id = c.id AND t.status = 'open' AND t.kind = ANY(%(kinds)s) AND ({condition})""",
+                           {"reason": reason, "kinds": [str(kind) for kind in GREETING_KINDS]})
+            withdrawn += cursor.rowcount
+    return withdrawn
 
 
 DIGEST_SQL = """
@@ -139,10 +170,12 @@ def care_task_done(*, task, by, outcome, channel=None):
     if not claimed:
         raise ValidationError(_("This task is already closed."))
     task.refresh_from_db()
-    if task.kind == CareTask.Kind.AFTER_SALES and task.occasion.startswith("step:"):
-        step = AfterSalesStep.objects.filter(pk=task.occasion.split(":")[1].split("|")[0]).first()
-        if step:
-            after_sales_done(step=step, by=by)
+    if task.kind == CareTask.Kind.AFTER_SALES and task.after_sales_step_id:
+        after_sales_done(step=AfterSalesStep(pk=task.after_sales_step_id), by=by)
+    if task.kind == CareTask.Kind.ROLE_PLAN_REVIEW and task.buyer_role_id:
+        # Done from the care list is a review too (K-14): recorded, the next one a month on.
+        role_plan_review_record(role=task.buyer_role, by=by, reviewed_on=timezone.localdate(), outcome=outcome,
+                                check_permission=False)
     if channel in TOUCH_CHANNELS:
         # A generated title is kept as its key, so the touch reads in each reader's language too.
         title = {"purpose": task.title[:200]} if task.title else {"written": {"purpose": task.title_written()}}
@@ -229,7 +262,8 @@ JOIN users_user u ON u.id = a.owner_id
 -- The draft is for the customer: in the contact's language, else the account's, else the owner's.
 CROSS JOIN LATERAL (SELECT coalesce(nullif(c.language, ''), nullif(a.language, ''), u.language) AS code) lang
 JOIN care_messagetemplate t ON t.id = %(template)s
-WHERE c.status = 'active' AND c.archived_at IS NULL
+-- K-25: a contact in a silent period gets no greeting; the monthly e-mail stands in for it.
+WHERE c.status = 'active' AND c.archived_at IS NULL AND c.silent_since IS NULL
   AND a.archived_at IS NULL AND a.status IN """ + CUSTOMERS + """ AND a.kind = ANY(%(key_kinds)s)
   -- A calendar or occasion chosen for some teams greets only their customers (NULL: every team).
   AND (%(team_ids)s::bigint[] IS NULL OR u.team_id = ANY(%(team_ids)s::bigint[]))
@@ -240,7 +274,12 @@ def _greetings(*, day, names, template, days_ahead, today, channel, team_ids=Non
     due_on = day - timedelta(days=days_ahead)
     if not (today - timedelta(days=CATCH_UP_DAYS) <= due_on <= today and day >= today):
         return 0
-    params = {"occasion": f"{day.isoformat()}|{names.get('en', '')}", "due_on": due_on, "template": template.pk,
+    occasion = f"{day.isoformat()}|{names.get('en', '')}"
+    if period := festival_period_of(names.get("en", "")):
+        # One greeting for the period, whichever of its days the job meets first (the unique key):
+        # 除夕 and 春节 one day apart, or two calendars that both keep the festival, are one task.
+        occasion, names = f"{day.year}:{period['key']}|{period['names']['en']}", period["names"]
+    params = {"occasion": occasion, "due_on": due_on, "template": template.pk,
               "name_en": names.get("en", ""), "name_hans": names.get("zh-hans", names.get("en", "")),
               "name_hant": names.get("zh-hant", names.get("en", "")), "key_kinds": KEY_KINDS,
               "team_ids": team_ids or None}
@@ -271,6 +310,7 @@ def holiday_tasks_generate(*, today=None):
             made += _greetings(day=day, names=occasion.names, template=occasion.template,
                                days_ahead=occasion.days_ahead, today=today, channel=occasion.template.channel,
                                team_ids=[team.pk for team in occasion.teams.all()])
+    greetings_withdraw()
     return made
 
 
@@ -418,25 +458,105 @@ def cadence_tasks_generate(*, today=None):
 
 
 def after_sales_tasks_generate(*, today=None):
-    """K-26: each open after-sales follow-up due by tomorrow becomes a task; done steps close theirs."""
+    """K-26: each open after-sales step due by tomorrow becomes a task naming its step and product
+    (put into words when shown); done steps close theirs. A step made for history is never made
+    (visits.services.after_sales_schedule), so no task for an old order either."""
+    from django.conf import settings
+
     today = today or timezone.localdate()
     select = """
         SELECT s.account_id, NULL::bigint AS contact_id, 'step:' || s.id || '|' || s.kind AS occasion,
-               NULL AS message, a.owner_id, (s.due_at AT TIME ZONE %(tz)s)::date AS due_on
+               NULL AS message, a.owner_id, (s.due_at AT TIME ZONE %(tz)s)::date AS due_on,
+               jsonb_build_object('step', s.kind, 'product', o.product, 'reference', o.reference) AS params,
+               s.id AS after_sales_step_id, NULL::bigint AS buyer_role_id
         FROM visits_aftersalesstep s JOIN accounts_account a ON a.id = s.account_id
+        JOIN accounts_order o ON o.id = s.order_id
         WHERE s.done_at IS NULL AND s.due_at < %(horizon)s AND a.owner_id IS NOT NULL AND a.archived_at IS NULL"""
-    from django.conf import settings
-
     made = _insert(select, {"tz": settings.TIME_ZONE, "horizon": today + timedelta(days=2)},
-                   kind=CareTask.Kind.AFTER_SALES, channel=CareTask.Channel.EMAIL)
+                   kind=CareTask.Kind.AFTER_SALES, channel=CareTask.Channel.EMAIL, links=LINKS)
     with connection.cursor() as cursor:
         cursor.execute("""
             UPDATE care_caretask t SET status = 'done', done_at = s.done_at, done_by_id = s.done_by_id,
                    outcome = %(outcome)s, written = t.written || %(written)s::jsonb
             FROM visits_aftersalesstep s
             WHERE t.kind = 'after_sales' AND t.status = 'open' AND s.done_at IS NOT NULL
-              AND t.occasion = 'step:' || s.id || '|' || s.kind""",
+              AND t.after_sales_step_id = s.id""",
                        _outcome("care.outcome.after_sales_closed"))
+    return made
+
+
+# --- The silent period's monthly e-mail (K-25) ------------------------------------------------------
+
+SILENT_EMAIL_SELECT = """
+SELECT c.account_id, c.id AS contact_id, to_char(d.due_on, 'YYYY-MM') AS occasion, NULL AS message,
+       a.owner_id, d.due_on
+FROM contacts_contact c
+JOIN accounts_account a ON a.id = c.account_id
+-- a month after the last unanswered touch, then once in each calendar month
+CROSS JOIN LATERAL (SELECT greatest(%(month_start)s::date,
+                                    (c.silent_since AT TIME ZONE %(tz)s)::date + 30) AS due_on) d
+WHERE c.silent_since IS NOT NULL AND c.status = 'active' AND c.archived_at IS NULL
+  AND a.owner_id IS NOT NULL AND a.archived_at IS NULL AND a.status IN """ + CUSTOMERS + """
+  AND a.kind = ANY(%(key_kinds)s) AND d.due_on <= %(horizon)s
+  AND NOT EXISTS (SELECT 1 FROM visits_visit_contacts vc JOIN visits_visit v ON v.id = vc.visit_id
+                  WHERE vc.contact_id = c.id AND v.channel = 'email'
+                    AND v.occurred_at >= (date_trunc('month', d.due_on) AT TIME ZONE %(tz)s))
+"""
+
+
+def silent_email_tasks_generate(*, today=None, days_ahead=7):
+    """K-25: a contact in a silent period gets one e-mail a month instead of proactive care: a
+    task a week ahead, unless this month's e-mail was logged already; a reply (the silent period
+    ends) or the e-mail logged closes it."""
+    from django.conf import settings
+
+    today = today or timezone.localdate()
+    params = {"month_start": today.replace(day=1), "horizon": today + timedelta(days=days_ahead),
+              "tz": settings.TIME_ZONE, "key_kinds": KEY_KINDS}
+    made = _insert(SILENT_EMAIL_SELECT, params, kind=CareTask.Kind.SILENT_EMAIL, channel=CareTask.Channel.EMAIL)
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            UPDATE care_caretask t SET status = 'done', done_at = now(), outcome = %(outcome)s,
+                   written = t.written || %(written)s::jsonb
+            FROM contacts_contact c
+            WHERE t.kind = 'silent_email' AND t.status = 'open' AND c.id = t.contact_id
+              AND (c.silent_since IS NULL OR c.status <> 'active' OR EXISTS (
+                   SELECT 1 FROM visits_visit_contacts vc JOIN visits_visit v ON v.id = vc.visit_id
+                   WHERE vc.contact_id = c.id AND v.channel = 'email'
+                     AND v.occurred_at >= (date_trunc('month', t.due_on) AT TIME ZONE %(tz)s)))""",
+                       {"tz": settings.TIME_ZONE, **_outcome("care.outcome.silent_email_closed")})
+    return made
+
+
+# --- Role service-plan reviews (K-14) ------------------------------------------------------------------
+
+ROLE_REVIEW_SELECT = """
+SELECT r.account_id, r.contact_id, 'role:' || r.id || '|' || r.plan_next_review_on AS occasion, NULL AS message,
+       a.owner_id, r.plan_next_review_on AS due_on, jsonb_build_object('role', r.role) AS params,
+       NULL::bigint AS after_sales_step_id, r.id AS buyer_role_id
+FROM contacts_buyerrole r
+JOIN contacts_contact c ON c.id = r.contact_id
+JOIN accounts_account a ON a.id = r.account_id
+WHERE r.plan_next_review_on <= %(horizon)s AND c.status = 'active' AND c.archived_at IS NULL
+  AND a.owner_id IS NOT NULL AND a.archived_at IS NULL
+"""
+
+
+def role_review_tasks_generate(*, today=None, days_ahead=3):
+    """K-14: a role service plan due for review becomes a task for the account's manager a few days
+    ahead; recording the review (contacts.services.role_plan_review_record) moves the next review
+    date, and the task for the old date closes on the next run (or at once, from the task)."""
+    today = today or timezone.localdate()
+    made = _insert(ROLE_REVIEW_SELECT, {"horizon": today + timedelta(days=days_ahead)},
+                   kind=CareTask.Kind.ROLE_PLAN_REVIEW, channel=CareTask.Channel.CALL, links=LINKS)
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            UPDATE care_caretask t SET status = 'done', done_at = now(), outcome = %(outcome)s,
+                   written = t.written || %(written)s::jsonb
+            FROM contacts_buyerrole r
+            WHERE t.kind = 'role_plan_review' AND t.status = 'open' AND r.id = t.buyer_role_id
+              AND t.occasion <> 'role:' || r.id || '|' || coalesce(r.plan_next_review_on::text, '')""",
+                       _outcome("care.outcome.role_review_closed"))
     return made
 
 

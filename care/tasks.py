@@ -29,11 +29,14 @@ def holiday_tasks_generate():
     return services.holiday_tasks_generate()
 
 
-@shared_task(label=_("Anniversaries, events and personnel changes (K-42, K-17)"))
+@shared_task(label=_("Anniversaries, events, personnel changes, silent-period e-mails and role-plan reviews "
+                     "(K-42, K-17, K-25, K-14)"))
 def event_tasks_generate():
-    """Daily (K-42, K-17): anniversaries, customer and regional events, personnel changes."""
+    """Daily (K-42, K-17, K-25, K-14): anniversaries, customer and regional events, personnel changes,
+    the silent period's monthly e-mail, role service plans due for review."""
     return (services.anniversary_tasks_generate() + services.event_tasks_generate()
-            + services.personnel_change_tasks_generate())
+            + services.personnel_change_tasks_generate() + services.silent_email_tasks_generate()
+            + services.role_review_tasks_generate())
 
 
 @shared_task(label=_("Cadence and after-sales reminders"))

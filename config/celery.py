@@ -84,7 +84,8 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=6, minute=10),
         "options": {"expires": 12 * HOUR},
     },
-    # K-41, K-42, K-17: holiday greetings, anniversaries, events and personnel changes.
+    # K-41, K-42, K-17, K-25, K-14: holiday greetings, anniversaries, events, personnel changes, the
+    # silent period's monthly e-mail and role service plans due for review.
     "care-holiday-tasks": {
         "task": "care.tasks.holiday_tasks_generate",
         "schedule": crontab(hour=6, minute=15),

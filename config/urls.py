@@ -13,6 +13,7 @@ admin.site.site_header = "KAM CRM"
 urlpatterns = [
     path("", include("reports.urls")),
     path("healthz", healthz, name="healthz"),
+    path("", include("pwa.urls")),  # the installable app: /sw.js, /manifest.webmanifest, /offline/
     # The language can be chosen on the login page, before logging in.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     # Before django.contrib.auth's own: the reset request is rate-limited and mails from the worker.

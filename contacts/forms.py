@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
@@ -5,7 +7,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import people_choices
-from contacts.models import BuyerRole, Contact, DecisionStep, Relationship, SelfQuestionReview
+from contacts.models import (
+    NEXT_REVIEW_AFTER,
+    BuyerRole,
+    Contact,
+    DecisionStep,
+    Relationship,
+    RolePlanReview,
+    SelfQuestionReview,
+)
 from core.calendars import lunar_date_problem
 from core.collation import name_order
 from core.forms import add_create_key
@@ -155,3 +165,27 @@ class SelfQuestionReviewForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["reviewed_on"].initial = timezone.localdate()
         self.helper = _helper()
+
+
+class RolePlanReviewForm(forms.ModelForm):
+    """K-14: record a review of a role holder's service plan."""
+
+    class Meta:
+        model = RolePlanReview
+        fields = ["reviewed_on", "outcome", "next_review_on"]
+        widgets = {"reviewed_on": DATE, "next_review_on": DATE, "outcome": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["reviewed_on"].initial = today
+        self.fields["next_review_on"].initial = today + timedelta(days=30)
+        self.helper = _helper()
+
+    def clean(self):
+        # Said at the field (the model's check would say it above the form).
+        data = super().clean()
+        reviewed, following = data.get("reviewed_on"), data.get("next_review_on")
+        if reviewed and following and following <= reviewed:
+            self.add_error("next_review_on", NEXT_REVIEW_AFTER)
+        return data

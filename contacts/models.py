@@ -3,7 +3,7 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -198,6 +198,8 @@ class Contact(models.Model):
             GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="contact_name_trgm"),
             # The care engine's birthday jobs look contacts up by month and day.
             models.Index(fields=["birth_month", "birth_day"], name="contact_birthday_idx"),
+            # care.services.silent_email_tasks_generate: the few contacts in a silent period (K-25).
+            models.Index(fields=["silent_since"], condition=Q(silent_since__isnull=False), name="contact_silent_idx"),
         ]
 
     def __str__(self):
@@ -309,6 +311,11 @@ class BuyerRole(models.Model):
             models.CheckConstraint(name="buyer_role_contact_1_to_5", condition=Q(contact_level__range=(1, 5))),
             models.CheckConstraint(name="buyer_role_support_range", condition=Q(support__range=(-2, 2))),
         ]
+        indexes = [
+            # care.services.role_review_tasks_generate: the service plans due for review (K-14).
+            models.Index(fields=["plan_next_review_on"], condition=Q(plan_next_review_on__isnull=False),
+                         name="buyer_role_plan_review_idx"),
+        ]
 
     def __str__(self):
         return f"{self.contact} · {self.get_role_display()}"
@@ -339,6 +346,38 @@ class BuyerRole(models.Model):
     def is_danger_zone(self):
         """K-13: high influence with little contact (the computed contact when the rating is off)."""
         return self.influence >= self.DANGER_INFLUENCE and self.effective_contact_level <= self.DANGER_CONTACT
+
+
+NEXT_REVIEW_AFTER = _("The next review comes after this one: choose a later day.")
+
+
+class RolePlanReview(models.Model):
+    """One review of a role holder's service plan (K-14): when, what came of it, when the next is due.
+    Recording one moves the role's next review date; the care engine turns a due date into a task."""
+
+    role = models.ForeignKey(BuyerRole, verbose_name=_("buyer role"), on_delete=models.CASCADE,
+                             related_name="plan_reviews")
+    reviewed_on = models.DateField(_("date"))
+    outcome = models.TextField(_("outcome"), help_text=_("What the review found and what changes in the plan."))
+    next_review_on = models.DateField(_("next review"))
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"),
+                                    on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("service-plan review")
+        verbose_name_plural = _("service-plan reviews")
+        ordering = ["-reviewed_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(name="role_plan_review_next_after", violation_error_message=NEXT_REVIEW_AFTER,
+                                   condition=Q(next_review_on__gt=F("reviewed_on"))),
+            models.CheckConstraint(name="role_plan_review_has_outcome", condition=~Q(outcome="")),
+        ]
+        # The review page lists a role's reviews, newest first.
+        indexes = [models.Index(fields=["role", "-reviewed_on"], name="role_plan_review_idx")]
+
+    def __str__(self):
+        return f"{self.role} {self.reviewed_on}"
 
 
 class Relationship(models.Model):

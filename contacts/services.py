@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -6,7 +8,15 @@ from django.utils.translation import gettext as _
 from accounts.permissions import can_assign
 from accounts.selectors import chain_up
 from contacts import permissions
-from contacts.models import BuyerRole, Contact, PersonnelChange, Relationship, SelfQuestionReview
+from contacts.models import (
+    NEXT_REVIEW_AFTER,
+    BuyerRole,
+    Contact,
+    PersonnelChange,
+    Relationship,
+    RolePlanReview,
+    SelfQuestionReview,
+)
 from core.idempotency import creates_once
 
 
@@ -156,6 +166,28 @@ def self_question_review_create(*, account, by, reviewed_on, **answers):
     review = SelfQuestionReview(account=account, reviewed_by=by, reviewed_on=reviewed_on, **answers)
     review.full_clean()
     review.save()
+    return review
+
+
+ROLE_REVIEW_EVERY = timedelta(days=30)  # K-14: reviewed monthly
+
+
+@transaction.atomic
+def role_plan_review_record(*, role, by, reviewed_on, outcome, next_review_on=None, check_permission=True):
+    """K-14: a review of a role holder's service plan, recorded with its outcome; the role's next
+    review moves to `next_review_on` (a month on when not given), so the care task for the old date
+    closes. `check_permission=False` only for a caller that checked already (the care task's owner)."""
+    if check_permission and not permissions.can_edit_contact(by, role.contact):
+        raise PermissionDenied(_("Only the account team and their supervisor review its service plans."))
+    next_review_on = next_review_on or reviewed_on + ROLE_REVIEW_EVERY
+    if next_review_on <= reviewed_on:
+        raise ValidationError({"next_review_on": NEXT_REVIEW_AFTER})
+    review = RolePlanReview(role=role, reviewed_by=by, reviewed_on=reviewed_on, outcome=outcome.strip(),
+                            next_review_on=next_review_on)
+    review.full_clean()
+    review.save()
+    BuyerRole.objects.filter(pk=role.pk).update(plan_next_review_on=review.next_review_on)
+    role.plan_next_review_on = review.next_review_on
     return review
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("contacts/<int:contact_pk>/roles/new/", views.role_add, name="role-add"),
     path("contacts/roles/<int:pk>/edit/", views.role_edit, name="role-edit"),
     path("contacts/roles/<int:pk>/delete/", views.role_delete, name="role-delete"),
+    path("contacts/roles/<int:pk>/reviews/", views.role_reviews, name="role-reviews"),
     path("contacts/<int:contact_pk>/relationships/new/", views.relationship_add, name="relationship-add"),
     path("contacts/relationships/<int:pk>/delete/", views.relationship_delete, name="relationship-delete"),
     path("accounts/<int:account_pk>/contacts/new/", views.contact_create, name="create"),

@@ -19,6 +19,7 @@ from contacts.forms import (
     DecisionStepForm,
     LeftForm,
     RelationshipForm,
+    RolePlanReviewForm,
     SelfQuestionReviewForm,
 )
 from contacts.models import BuyerRole, Contact, DecisionStep, Relationship, SelfQuestionReview
@@ -159,6 +160,25 @@ def _role_form(request, contact, role):
         return saved
     return _form_page(request, form, title=_("Buyer role of %(name)s") % {"name": contact},
                       cancel_url=contact.get_absolute_url(), account=contact.account)
+
+
+def role_reviews(request, pk):
+    """K-14: a role's service plan, its reviews, and (for the account team) a form to record one."""
+    role = get_object_or_404(BuyerRole.objects.select_related("contact"), pk=pk)
+    contact = _contact(request, role.contact_id)
+    can_edit = permissions.can_edit_contact(request.user, contact)
+    form = RolePlanReviewForm(request.POST or None)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
+    if saved := submit_form(request, form, lambda data: services.role_plan_review_record(
+            role=role, by=request.user, **data), success=_("Review recorded."),
+            redirect_to=reverse("contacts:role-reviews", args=[role.pk])):
+        return saved
+    reviews = Paginator(role.plan_reviews.select_related("reviewed_by"), 10).get_page(request.GET.get("page"))
+    return render(request, "contacts/role_reviews.html", {
+        "role": role, "contact": contact, "account": contact.account, "form": form, "can_edit": can_edit,
+        "page_obj": reviews, "reviews": reviews.object_list,
+    })
 
 
 def role_delete(request, pk):

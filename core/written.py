@@ -33,6 +33,17 @@ def names(by_language):
     return {"names": dict(by_language)}
 
 
+def label_names(label):
+    """A lazy label (a choice's) as names in each language: `names()` of its every translation."""
+    from django.conf import settings
+
+    found = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            found[language] = str(label)
+    return names(found)
+
+
 def render(entry, fallback=""):
     """The entry in the active language; `fallback` when there is none (typed text, older rows)."""
     if not isinstance(entry, dict) or entry.get("key") not in TEXTS:

@@ -49,10 +49,15 @@ def customer_issues(user):
 
 
 def after_sales_steps(user):
-    """The after-sales follow-ups due on the accounts I am responsible for (K-26)."""
-    steps = AfterSalesStep.objects.filter(done_at__isnull=True, account__owner=user).select_related("account")
+    """The after-sales follow-ups due on the accounts I am responsible for (K-26), named like the
+    care task each becomes the day before; one that is a task already is listed once, as the task."""
+    steps = (AfterSalesStep.objects.filter(done_at__isnull=True, account__owner=user, care_tasks__isnull=True)
+             .select_related("account", "order"))
     return [FeedItem(uid=f"after-sales-{step.pk}", day=timezone.localdate(step.due_at),
-                     summary=_("%(step)s: %(account)s") % {"step": step.get_kind_display(), "account": step.account},
+                     summary=_("%(step)s, %(product)s: %(who)s") % {
+                         "step": step.get_kind_display(), "who": step.account,
+                         "product": f"{step.order.product} ({step.order.reference})" if step.order.reference
+                         else step.order.product},
                      path=step.account.get_absolute_url())
             for step in steps.order_by("due_at", "pk")]
 

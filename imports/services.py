@@ -10,12 +10,13 @@ import logging
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from imports import permissions
 from imports.kinds import IMPORTERS, normalize_header
 from imports.models import ColumnMapping, ImportJob, ImportRow
 from imports.parsing import ParseError, read_table
@@ -79,9 +80,15 @@ def import_upload(*, by, kind, upload, encoding="auto"):
 
 
 @transaction.atomic
+def _require_uploader(by, job):
+    if not permissions.can_work_on_import(by, job):
+        raise PermissionDenied(_("Only whoever uploaded the file works on its import."))
+
+
 def import_map(*, job, by, mapping):
     """Save the column mapping (remembered for the next file with these headers)
     and start the dry run."""
+    _require_uploader(by, job)
     columns = IMPORTERS[job.kind].columns
     errors, used = {}, {}
     for column in columns:
@@ -210,6 +217,7 @@ def import_check_run(*, job_id, progress=None):
 
 
 def import_apply(*, job, by):
+    _require_uploader(by, job)
     if not job.can_apply:
         raise ValidationError(_("Only a dry run without errors can be imported."))
     # Claim it first: a double click or a second tab does not import twice.
@@ -277,6 +285,7 @@ def _fail(job, message):
 
 def import_reencode(*, job, by, encoding):
     """Read the file again with another encoding (the preview looked garbled)."""
+    _require_uploader(by, job)
     try:
         headers, body, used = read_table(bytes(job.data), job.file_name, encoding)
     except ParseError as error:
@@ -294,6 +303,7 @@ def preview(job, rows=5):
 
 @transaction.atomic
 def import_recheck(*, job, by):
+    _require_uploader(by, job)
     if job.status not in (ImportJob.Status.CHECKED, ImportJob.Status.FAILED):
         raise ValidationError(_("This import cannot be checked again now."))
     import_check_start(job=job)
@@ -301,6 +311,7 @@ def import_recheck(*, job, by):
 
 @transaction.atomic
 def import_discard(*, job, by):
+    _require_uploader(by, job)
     if job.is_running:
         raise ValidationError(_("Wait for the import to finish before discarding it."))
     job.delete()

@@ -4,7 +4,7 @@ number of queries whatever the size of the portfolio."""
 from collections import Counter
 from datetime import timedelta
 
-from django.db.models import BooleanField, Count
+from django.db.models import BooleanField, Case, Count, Q, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -37,17 +37,23 @@ def manager_dashboard(user):
     overdue_ids = overdue_among(list(mine.values_list("pk", flat=True)))
     overdue = (Account.objects.filter(pk__in=overdue_ids).select_related("tier_state__tier")
                .order_by("tier_state__tier__rank", *name_order()))
-    issues = CustomerIssue.objects.filter(owner=user).open().filter(due_at__lt=timezone.now() + timedelta(hours=24))
+    issues = CustomerIssue.objects.filter(owner=user)
     logs = {log.month: log for log in MonthlyLog.objects.filter(author=user, month__in=[month, _previous(month)])}
+    counts = tasks.aggregate(today=Count("pk", filter=Q(due_on=today)), overdue=Count("pk", filter=Q(due_on__lt=today)))
+    shown = tasks.select_related("account", "contact")
+    # Today's first, then the overdue ones (most recent first: last week's call before last year's),
+    # each list cut at LIMIT with the rest counted ("+N more" links to the care page).
+    care_today = list(shown.filter(due_on=today).order_by("pk")[:LIMIT])
+    care_late = list(shown.filter(due_on__lt=today).order_by("-due_on", "pk")[:LIMIT])
     return {
-        "care_today": list(tasks.filter(due_on__lte=today).select_related("account", "contact")
-                           .order_by("due_on")[:LIMIT]),
-        "care_overdue": tasks.filter(due_on__lt=today).count(),
-        "cadence_overdue": list(overdue[:LIMIT]),
+        "care_today": care_today, "care_today_more": counts["today"] - len(care_today),
+        "care_late": care_late, "care_late_more": counts["overdue"] - len(care_late),
+        "care_overdue": counts["overdue"],
+        "cadence_overdue": list(overdue[:LIMIT]), "cadence_overdue_more": max(len(overdue_ids) - LIMIT, 0),
         "cadence_by_tier": dict(AccountTier.objects.filter(account_id__in=overdue_ids)
                                 .values_list("tier__code").annotate(n=Count("pk")).order_by("tier__rank")),
         "cadence_overdue_count": len(overdue_ids),
-        "issues": list(issues.select_related("account").order_by("due_at")[:LIMIT]),
+        **_issues_near_deadline(issues),
         "dangers": list(with_danger_score(Account.objects.filter(pk__in=mine.values("pk"))
                                           .exclude(status=Account.Status.PROSPECT))
                         .filter(danger_score__gt=0).order_by("-danger_score", "name")[:5]),
@@ -61,6 +67,17 @@ def manager_dashboard(user):
         "visits_this_month": Visit.objects.filter(metrics.touches_counted(timezone.now()), author=user,
                                                   log_month=month).count(),
     }
+
+
+def _issues_near_deadline(issues):
+    """Open issues due within 24 h, then the overdue ones (K-50), LIMIT of them and how many more:
+    two queries. Those still answerable on time come first; an overdue one shows its lateness."""
+    now = timezone.now()
+    near = issues.open().filter(due_at__lt=now + timedelta(hours=24))
+    counted = near.aggregate(n=Count("pk"))["n"]
+    rows = list(near.select_related("account", "owner")
+                .order_by(Case(When(due_at__lt=now, then=1), default=0), "due_at", "pk")[:LIMIT])
+    return {"issues": rows, "issues_more": counted - len(rows)}
 
 
 def _previous(month):
@@ -86,8 +103,8 @@ def supervisor_dashboard(user):
     return {
         "sign_off_queue": list(MonthlyLog.objects.pending_for(user)[:LIMIT]),
         "people": [(person, visits.get(person.pk, 0), overdue.get(person.pk, 0)) for person in team],
-        "overdue_issues": list(CustomerIssue.objects.filter(owner__in=team).overdue()
-                               .select_related("account", "owner").order_by("due_at")[:LIMIT]),
+        # Near their deadline as well as overdue (K-50): the supervisor can still help in time.
+        **_issues_near_deadline(CustomerIssue.objects.filter(owner__in=team)),
         "pending_proposals": TierProposal.objects.filter(status=TierProposal.Status.PENDING,
                                                          account__owner__team__supervisor=user).count(),
         "pending_handovers": Handover.objects.pending_for(user).count(),

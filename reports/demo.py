@@ -15,7 +15,7 @@ from accounts.models import (
     ProspectClaim,
 )
 from contacts.models import BuyerRole, Contact, Relationship, SelfQuestionReview
-from contacts.services import contact_mark_left
+from contacts.services import contact_mark_left, role_plan_review_record
 
 DM, GK, US, CO = "decision_maker", "gatekeeper", "user", "coach"
 
@@ -264,11 +264,22 @@ def seed_care(*, users, accounts):
         "kind": "regional_event", "date": today, "region": "广东", "created_by": users["admin"]})
     Event.objects.get_or_create(title="婚礼 Wedding", defaults={
         "kind": "personal_event", "date": today + timedelta(days=6), "contact": wu, "created_by": users["manager"]})
+    # K-14: 周总's service plan was reviewed a month ago and is due again tomorrow.
+    zhou_role = BuyerRole.objects.get(contact=zhou, role=DM)
+    if not zhou_role.plan_reviews.exists():
+        BuyerRole.objects.filter(pk=zhou_role.pk).update(
+            plan_goal="Make him sponsor the MES rollout 让他支持MES推广", plan_method="Quarterly business review",
+            plan_frequency="monthly 每月")
+        role_plan_review_record(role=zhou_role, by=users["manager"], reviewed_on=today - timedelta(days=29),
+                                outcome="Budget confirmed for next year; wants a plant visit first. 预算已确认。",
+                                next_review_on=today + timedelta(days=1))
     care.birthday_tasks_generate()
     care.holiday_tasks_generate()
     care.anniversary_tasks_generate()
     care.event_tasks_generate()
     care.personnel_change_tasks_generate()
+    care.silent_email_tasks_generate()
+    care.role_review_tasks_generate()
     care.cadence_tasks_generate()
 
 

@@ -46,6 +46,7 @@ ALLOWED = {
     "reports": _plans,
     "imports": _plans,
     "feeds": _plans,
+    "pwa": {"core"},  # the installable app (issue 20): names pages by URL, imports none
 }
 # The wiring that must name every app: the URLconf and the Celery app (autodiscovery).
 WIRING = {Path("config/urls.py"), Path("config/celery.py")}

@@ -32,7 +32,7 @@ def objects(manager, team, default_tiers):
     visit = visit_log(account=account, by=manager, contacts=[contact], channel="on_site", purpose="p", summary="s",
                       issues=[{"kind": "complaint", "description": "d", "department": "x"}])
     log = monthly_log_submit(author=manager, month=timezone.localdate().replace(day=1), by=manager)
-    OrderFactory(account=account)
+    OrderFactory(account=account, signed_on=timezone.localdate())  # after-sales steps are for new orders
     after_sales_schedule()
     AccountTier.objects.create(account=account, tier=Tier.objects.get(code="C"), set_at=timezone.now())
     proposal = TierProposal.objects.create(account=account, from_tier=Tier.objects.get(code="C"),
@@ -58,6 +58,7 @@ def objects(manager, team, default_tiers):
 def urls(o):
     return [
         ("visits:detail", [o["visit"].pk]), ("visits:edit", [o["visit"].pk]), ("visits:delete", [o["visit"].pk]),
+        ("visits:issue-add", [o["visit"].pk]),
         ("visits:issue-follow-up", [o["issue"].pk]), ("visits:sign-off-review", [o["log"].pk]),
         ("visits:sign-off-comment", [o["log"].pk, o["visit"].pk]), ("visits:sign-off-decide", [o["log"].pk]),
         ("visits:sign-off-reopen", [o["log"].pk]), ("visits:green-advance", [o["green"].pk]),
@@ -138,8 +139,8 @@ READ_BY_TEAMMATE = {"visits:detail", "reports:group-detail"}
 # What li's teammate chen gets on each route: 403 where chen sees the object but may not act,
 # 404 where the object is not in chen's sight at all.
 TEAMMATE = {
-    "visits:edit": 403, "visits:delete": 403, "visits:issue-follow-up": 403, "visits:green-advance": 403,
-    "visits:after-sales-done": 403, "care:gift-add": 403, "tiering:proposal-decide": 403,
+    "visits:edit": 403, "visits:delete": 403, "visits:issue-add": 403, "visits:issue-follow-up": 403,
+    "visits:green-advance": 403, "visits:after-sales-done": 403, "care:gift-add": 403, "tiering:proposal-decide": 403,
     "tiering:override": 403, "reports:target-delete": 403, "tiering:tier-edit": 403, "tiering:tier-delete": 403,
     "reports:target-act": 403, "reports:quarterly-analysis": 403,
     "visits:sign-off-review": 404, "visits:sign-off-comment": 404, "visits:sign-off-decide": 404,

@@ -14,6 +14,9 @@ PUBLIC = {
     "/login/", "/healthz", "/i18n/setlang/",
     "/password_reset/", "/password_reset/done/", "/reset/x-y/x-y/", "/reset/done/",
     "/admin/login/",
+    # The installable app (issue 20): browsers fetch the manifest without cookies; the service
+    # worker and the offline page hold nobody's data.
+    "/sw.js", "/manifest.webmanifest", "/offline/",
 }
 # The calendar feed (issue 9): calendar apps cannot log in, so the secret in the
 # URL is the credential. Without a valid secret it is not found, never a login page.

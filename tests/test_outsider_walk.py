@@ -49,7 +49,7 @@ PK_IS = {
     "accounts:product-edit": "product", "accounts:product-delete": "product",
     "contacts:detail": "contact", "contacts:edit": "contact", "contacts:history": "contact",
     "contacts:left": "contact", "contacts:archive": "contact",
-    "contacts:role-edit": "role", "contacts:role-delete": "role",
+    "contacts:role-edit": "role", "contacts:role-delete": "role", "contacts:role-reviews": "role",
     "contacts:relationship-delete": "relationship",
     "contacts:step-edit": "step", "contacts:step-delete": "step",
 }
@@ -176,7 +176,7 @@ def test_k06_the_open_prospect_pool_is_visible_to_everyone_but_the_claim_is_not_
 # --- Inside the team: look, but only the account team and the supervisor change ------
 
 VIEW_PAGES = ["accounts:detail", "accounts:history", "contacts:org-chart", "contacts:self-questions",
-              "contacts:detail", "contacts:history"]
+              "contacts:detail", "contacts:history", "contacts:role-reviews"]
 EDIT_PAGES = [
     "accounts:edit", "accounts:archive", "accounts:competitor-add", "accounts:order-add", "accounts:product-add",
     "accounts:competitor-edit", "accounts:order-delete", "contacts:create", "contacts:step-add",

@@ -97,7 +97,7 @@ def primary_and_replica(django_db_setup, django_db_blocker):
                                source["USER"] or "postgres", source["NAME"]], check=True, capture_output=True)
         # Column options that only the shared server knows (this machine's PostgreSQL marks columns
         # with pg_attver) are left out; a stock server refuses them.
-        # The same for the names' ICU-collated indexes (accounts 0008, contacts 0008): the embedded
+        # The same for the names' ICU-collated indexes (accounts 0009, contacts 0010): the embedded
         # server is built without ICU, where the migrations make none and the lists sort plainly.
         schema = b"\n".join(line for line in dump.stdout.split(b"\n")
                              if b"SET (pg_attver=" not in line and b'COLLATE "zh-' not in line)

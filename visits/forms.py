@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Layout
+from crispy_forms.layout import HTML, Div, Field, Layout
 from django import forms
 from django.db.models import Q
 from django.urls import reverse_lazy
@@ -12,6 +12,7 @@ from accounts.models import Account
 from contacts.models import Contact
 from core.collation import name_order
 from core.forms import CREATE_KEY, add_create_key
+from core.params import PageForm
 from visits.models import CustomerIssue, Visit
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -27,6 +28,12 @@ def loggable_accounts(user):
     if user.is_supervisor:
         served |= Q(owner__team__supervisor=user)
     return Account.objects.active().filter(served).exclude(status=Account.Status.LOST).distinct().order_by("name")
+
+
+class AccountSearchForm(PageForm):
+    """`?q=` (part of the name) and `?page=` of the visit form's account picker."""
+
+    q = forms.CharField(label=_("Search"), max_length=100, required=False, initial="", strip=True)
 
 
 class VisitForm(forms.ModelForm):
@@ -63,6 +70,9 @@ class VisitForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
+            # The search-as-you-type picker over the same accounts (issue 20); without JS it stays
+            # hidden and the select below is the picker.
+            HTML("" if self.instance.pk else '{% include "visits/_account_search.html" %}'),
             Field("account", **{"hx-get": reverse_lazy("visits:contact-options"), "hx-target": "#contact-options",
                                 "hx-trigger": "change", "hx-include": "[name=account]"}),
             Div(Div("occurred_at", css_class="col-sm-6"), Div("channel", css_class="col-sm-6"), css_class="row"),

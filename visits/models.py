@@ -288,12 +288,28 @@ class OverlapAlert(models.Model):
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="overlaps")
     other_visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="+")
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    # The two managers, the lower id first: one alert per pair and contact within the overlap window
+    # (visits.services._record_overlaps), however many visits each of them made in it.
+    manager_low = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True,
+                                    related_name="+")
+    manager_high = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True,
+                                     related_name="+")
     # The other manager's e-mail is a core outbox row written with the alert (key "overlap:…").
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["visit", "other_visit", "contact"], name="overlap_alert_unique"),
+            # One alert per visit, contact and colleague: a visit overlapping four of a colleague's is one alert.
+            models.UniqueConstraint(fields=["visit", "contact", "manager_low", "manager_high"],
+                                    name="overlap_alert_once_per_pair"),
+            models.CheckConstraint(name="overlap_alert_pair_ordered",
+                                   condition=Q(manager_low__lt=models.F("manager_high"))
+                                   | Q(manager_low__isnull=True)),
+        ]
+        indexes = [
+            # _record_overlaps: has this pair been told about this contact within the window?
+            models.Index(fields=["contact", "manager_low", "manager_high"], name="overlap_alert_pair_idx"),
         ]
 
     def __str__(self):

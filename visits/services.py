@@ -96,9 +96,10 @@ def _check_contacts(account, contacts):
 
 
 @transaction.atomic
-def visit_update(*, visit, by, version, contacts=None, **fields):
+def visit_update(*, visit, by, version, contacts=None, issues=(), **fields):
     """Only the author edits, and only an unlocked month. `version` is what the
-    editor loaded: a save over someone else's newer save is refused, not merged."""
+    editor loaded: a save over someone else's newer save is refused, not merged.
+    `issues` the customer raised are added with the edit (K-22), in its transaction."""
     if not permissions.can_edit_visit(by, visit):
         raise PermissionDenied(_("Only the author edits a visit."))
     current = Visit.objects.select_for_update().get(pk=visit.pk)
@@ -123,6 +124,8 @@ def visit_update(*, visit, by, version, contacts=None, **fields):
         if contacts is not None:
             _check_contacts(visit.account, contacts)
             visit.contacts.set(contacts)
+    for issue in issues:
+        issue_add(visit=visit, by=by, note=_("Raised after the visit."), **issue)
     # A contact taken off the visit may leave (or enter) a silent period too.
     contacts_refresh_silence(contacts_before | {c.pk for c in (contacts if contacts is not None
                                                                 else visit.contacts.all())})
@@ -212,25 +215,49 @@ def contacts_refresh_touch_levels(*, contact_ids=None, now=None):
         return cursor.rowcount
 
 
+OVERLAP_LOCK = 24  # pg_advisory_xact_lock's first key: the overlaps of one pair and contact (K-24)
+
+
 def _record_overlaps(visit, contacts):
+    """K-24: one alert per pair of managers and contact within the window (the other visit is the
+    colleague's nearest one), not one per earlier visit: four visits of a colleague are one warning.
+    A sliding window is no unique key, so the pairs are locked (transaction advisory locks, in a fixed
+    order) before "was this pair told lately?" is asked; the unique keys hold per visit."""
     if not contacts:
         return []
     window = timedelta(days=settings.VISITS_OVERLAP_DAYS)
+    span = (visit.occurred_at - window, visit.occurred_at + window)
     others = (
         Visit.contacts.through.objects
-        .filter(contact__in=contacts,
-                visit__occurred_at__range=(visit.occurred_at - window, visit.occurred_at + window))
+        .filter(contact__in=contacts, visit__occurred_at__range=span)
         .exclude(visit__author=visit.author_id)
-        .select_related("visit__author", "contact")
+        .values_list("contact_id", "visit__author_id", "visit_id", "visit__occurred_at")
     )
-    alerts = [OverlapAlert(visit=visit, other_visit=row.visit, contact=row.contact) for row in others]
-    created = OverlapAlert.objects.bulk_create(alerts, ignore_conflicts=True)
-    if created:
-        # Read now what the page's warning names: after the commit a failing database would turn
-        # the answer for a saved visit into an error (one query here instead of three per alert).
-        # (bulk_create with ignore_conflicts sets no ids: read the visit's alerts back.)
-        created = list(OverlapAlert.objects.filter(visit=visit)
-                       .select_related("contact", "visit__author", "other_visit__author"))
+    nearest = {}
+    for contact_id, author_id, other_id, occurred_at in others:
+        key = (contact_id, *sorted((author_id, visit.author_id)))
+        distance = abs(occurred_at - visit.occurred_at)
+        if key not in nearest or distance < nearest[key][0]:
+            nearest[key] = (distance, other_id)
+    if not nearest:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(k)) FROM unnest(%s::text[]) k ORDER BY k",
+                       [OVERLAP_LOCK, sorted(":".join(map(str, key)) for key in nearest)])
+    told = set(OverlapAlert.objects.filter(contact_id__in={key[0] for key in nearest},
+                                           visit__occurred_at__range=span)
+               .values_list("contact_id", "manager_low_id", "manager_high_id"))
+    alerts = [OverlapAlert(visit=visit, other_visit_id=other_id, contact_id=key[0], manager_low_id=key[1],
+                           manager_high_id=key[2])
+              for key, (_distance, other_id) in sorted(nearest.items()) if key not in told]
+    if not alerts:
+        return []
+    OverlapAlert.objects.bulk_create(alerts, ignore_conflicts=True)
+    # Read now what the page's warning names: after the commit a failing database would turn
+    # the answer for a saved visit into an error (one query here instead of three per alert).
+    # (bulk_create with ignore_conflicts sets no ids: read the visit's alerts back.)
+    created = list(OverlapAlert.objects.filter(visit=visit)
+                   .select_related("contact", "visit__author", "other_visit__author"))
     for alert in created:
         _tell_overlap(alert)
     return created
@@ -255,7 +282,26 @@ def _tell_overlap(alert):
 
 # --- Customer issues (K-22) --------------------------------------------------------------------
 
-def issue_add(*, visit, by, kind, description="", department="", written=None):
+def _raised_on(pk, *, visit, **_kwargs):
+    return visit if visit.pk == pk else None
+
+
+@creates_once("visits.issue_raise", find=_raised_on)
+@transaction.atomic
+def visit_issues_raise(*, visit, by, issues):
+    """K-22: issues the customer raised, added to a saved visit by its author while the month is
+    open (a signed-off month's visits are locked). The form's one-time key covers them all."""
+    if not permissions.can_edit_visit(by, visit):
+        raise PermissionDenied(_("Only the author raises issues on a visit."))
+    if not issues:
+        raise ValidationError(_("Describe at least one issue."))
+    _refuse_if_locked(visit.author_id, visit.log_month)
+    for issue in issues:
+        issue_add(visit=visit, by=by, note_key="visits.issue.raised_after", **issue)
+    return visit
+
+
+def issue_add(*, visit, by, kind, description="", department="", written=None, note_key="visits.issue.logged"):
     hours = settings.VISITS_ISSUE_DUE_HOURS[kind]
     words = _words_of_written({"description": description, "department": department, "written": written or {}})
     issue = CustomerIssue(visit=visit, account_id=visit.account_id, kind=kind, owner_id=visit.author_id,
@@ -263,7 +309,7 @@ def issue_add(*, visit, by, kind, description="", department="", written=None):
     issue.full_clean()
     with _DatabaseLock():
         issue.save()
-    logged = written_text("visits.issue.logged")
+    logged = written_text(note_key)
     IssueUpdate.objects.create(issue=issue, by=by, status=issue.status, note=in_english(logged),
                                written={"note": logged})
     return issue
@@ -454,9 +500,16 @@ def green_request_complete(*, request, by, note):
 
 # --- After-sales follow-ups (K-26) -----------------------------------------------------------------
 
+# Each step falls due at the end of the working day its window closes on, counted from the signing
+# date (what the customer signed, not when the row was typed in): a letter the next day, guidance
+# on the third day, a value review on the signing day of each month the contract runs. A step whose
+# due time has passed when the job first sees it is history (an imported or late-entered order),
+# not work: it is never made. Orders dated in the future wait for their date.
 AFTER_SALES_SQL = """
 WITH recent AS (
-    SELECT id, account_id, created_at FROM accounts_order WHERE created_at >= %(since)s
+    -- served by order_signed_idx; the window is the longest step's (3 days)
+    SELECT id, account_id, signed_on FROM accounts_order
+    WHERE signed_on BETWEEN %(since)s AND %(today)s
 ), running AS (
     -- contracts still running this month, and their review day (the signing day, or the month's end)
     SELECT id, account_id,
@@ -465,27 +518,33 @@ WITH recent AS (
     WHERE contract_months IS NOT NULL
       AND signed_on < %(month_start)s
       AND signed_on + make_interval(months => contract_months) > %(month_start)s
+), steps AS (
+    SELECT id, account_id, 'start_letter' AS kind,
+           ((signed_on + 1) + %(end_of_day)s::time) AT TIME ZONE %(tz)s AS due_at
+    FROM recent
+    UNION ALL
+    SELECT id, account_id, 'usage_guidance', ((signed_on + 3) + %(end_of_day)s::time) AT TIME ZONE %(tz)s FROM recent
+    UNION ALL
+    SELECT id, account_id, 'value_review', (review_on + %(end_of_day)s::time) AT TIME ZONE %(tz)s FROM running
 )
 INSERT INTO visits_aftersalesstep (order_id, account_id, kind, due_at)
-SELECT id, account_id, 'start_letter', created_at + interval '24 hours' FROM recent
-UNION ALL
-SELECT id, account_id, 'usage_guidance', created_at + interval '72 hours' FROM recent
-UNION ALL
-SELECT id, account_id, 'value_review', (review_on + time '10:00') AT TIME ZONE %(tz)s FROM running
+SELECT id, account_id, kind, due_at FROM steps WHERE due_at >= %(now)s
 ON CONFLICT (order_id, kind, due_at) DO NOTHING
 """
+AFTER_SALES_END_OF_DAY = "18:00"
 
 
 def after_sales_schedule(*, today=None):
     """Make the follow-ups due for recent orders and running contracts, in one
     INSERT … SELECT. Safe to run any number of times; returns the rows made."""
+    now = timezone.now()
     today = today or timezone.localdate()
     month_start = today.replace(day=1)
     with connection.cursor() as cursor:
         cursor.execute(AFTER_SALES_SQL, {
-            "since": timezone.now() - timedelta(days=7), "year": today.year, "month": today.month,
-            "last_day": calendar.monthrange(today.year, today.month)[1], "month_start": month_start,
-            "tz": settings.TIME_ZONE,
+            "since": today - timedelta(days=3), "today": today, "now": now, "year": today.year,
+            "month": today.month, "last_day": calendar.monthrange(today.year, today.month)[1],
+            "month_start": month_start, "tz": settings.TIME_ZONE, "end_of_day": AFTER_SALES_END_OF_DAY,
         })
         return cursor.rowcount
 

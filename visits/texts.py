@@ -6,4 +6,5 @@ from core.written import register
 
 register(**{
     "visits.issue.logged": _("Logged with the visit."),
+    "visits.issue.raised_after": _("Raised after the visit."),
 })

@@ -21,6 +21,7 @@ from core.views import already_saved, confirm_page, error_text, form_page, refus
 from visits import exports, permissions, selectors, services
 from visits.filters import GreenFilter, IssueFilter, VisitFilter
 from visits.forms import (
+    AccountSearchForm,
     DecisionForm,
     FollowUpForm,
     GreenRequestForm,
@@ -110,6 +111,26 @@ def visit_create(request):
     })
 
 
+PICKER_PAGE = 20
+
+
+@reads_query(AccountSearchForm)
+def account_options(request):
+    """htmx: the accounts the user may log for whose name holds `q`, a page at a time: a
+    portfolio of hundreds is searched, not scrolled. Three queries whatever the portfolio
+    (session, user, one page of PICKER_PAGE + 1 rows: one more tells whether there is a next)."""
+    chosen = AccountSearchForm(request.GET).values()
+    accounts = loggable_accounts(request.user)
+    if chosen["q"]:
+        accounts = accounts.filter(name__icontains=chosen["q"])
+    start = (chosen["page"] - 1) * PICKER_PAGE
+    rows = list(accounts.only("pk", "name", "region")[start:start + PICKER_PAGE + 1])
+    return render(request, "visits/_account_options.html", {
+        "accounts": rows[:PICKER_PAGE], "next_page": chosen["page"] + 1 if len(rows) > PICKER_PAGE else None,
+        "q": chosen["q"], "page": chosen["page"],
+    })
+
+
 def contact_options(request):
     """htmx: the contact checkboxes of the account just chosen."""
     raw = request.GET.get("account", "")
@@ -141,18 +162,48 @@ def visit_edit(request, pk):
         return redirect(visit)
     form = VisitForm(request.POST or None, instance=visit, user=request.user,
                      initial={"contacts": list(visit.contacts.all())})
-    if request.method == "POST" and form.is_valid():
+    # A post without the issue forms (an older page, a script) edits the visit alone.
+    posted_issues = "issues-TOTAL_FORMS" in request.POST
+    issues = IssueFormSet(request.POST if posted_issues else None, prefix="issues")
+    if request.method == "POST" and form.is_valid() and (not posted_issues or issues.is_valid()):
         try:
             services.visit_update(visit=visit, by=request.user, version=form.cleaned_data["version"] or 0,
-                                  **form.service_fields())
+                                  issues=issues_from(issues) if posted_issues else (), **form.service_fields())
         except ValidationError as error:
             add_service_error(form, error)
         else:
             messages.success(request, _("Visit saved."))
             return redirect(visit)
     return render(request, "visits/visit_form.html", {
-        "form": form, "title": _("Edit visit"), "cancel_url": visit.get_absolute_url(),
+        "form": form, "issues": issues, "title": _("Edit visit"), "cancel_url": visit.get_absolute_url(),
         "draft_key": f"visit-{visit.pk}-v{visit.version}",
+    })
+
+
+def visit_issue_add(request, pk):
+    """K-22 from a saved visit: the customer raised something the form did not record."""
+    visit = _visit(request, pk)
+    if not permissions.can_edit_visit(request.user, visit):
+        raise PermissionDenied
+    if services.is_locked(visit.author_id, visit.log_month):
+        messages.error(request, _("This visit's month is signed off and locked."))
+        return redirect(visit)
+    issues = IssueFormSet(request.POST or None, prefix="issues")
+    error = None
+    if request.method == "POST" and issues.is_valid():
+        try:
+            services.visit_issues_raise(visit=visit, by=request.user, key=create_key(request.POST),
+                                        issues=issues_from(issues))
+        except ValidationError as refusal:
+            error = error_text(refusal)
+        except AlreadySaved as done:
+            return already_saved(request, done, fallback="visits:list")
+        else:
+            messages.success(request, _("Issue raised: you follow it through until the customer hears the result."),
+                             extra_tags=saved_tag(create_key(request.POST)))
+            return redirect(visit)
+    return render(request, "visits/issue_form.html", {
+        "visit": visit, "issues": issues, "error": error, "title": _("Raise a customer issue"),
     })
 
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "reports",
     "imports",
     "feeds",
+    "pwa",
 ]
 
 MIDDLEWARE = [

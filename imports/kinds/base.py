@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Account
 from core.text import chinese_variants, simplified
+from imports import permissions
 from imports.parsing import ParseError, text
 from users.models import User
 
@@ -184,13 +185,8 @@ class Importer:
             if user.display_name in names:
                 by_name[user.display_name] = None if user.display_name in by_name else user
         by_name.update({u.username: u for u in users})
-        if self.by.is_admin:
-            allowed = {u.pk for u in users}
-        elif self.by.is_supervisor:
-            led = self._led_teams()
-            allowed = {u.pk for u in users if u.pk == self.by.pk or u.team_id in led}
-        else:
-            allowed = {self.by.pk}
+        led = self._led_teams() if self.by.is_supervisor else set()
+        allowed = {u.pk for u in users if permissions.can_assign_work(self.by, u, led_team_ids=led)}
         return {name: user for name, user in by_name.items() if user}, allowed
 
     def _led_teams(self):

@@ -11,6 +11,141 @@ document.addEventListener("change", (event) => {
 // a failed answer or later from an offline queue, shows the visit made, not a second.
 const CREATE_KEY = "create_key";
 const DRAFT = "kam-draft:";
+
+// Offline visit logging (issue 20): with no connection the visit form is kept in this browser's
+// queue instead of being sent, and the queue sends itself when the connection returns. Each
+// entry keeps its one-time key, so a resend after a lost answer shows the visit made instead of
+// making a second; a visit the server refuses (a signed-off month) stays here with its message
+// and everything typed. Entries belong to the user who queued them: another login on the same
+// phone neither sees nor sends them. The texts come translated from templates/pwa/_queue.html.
+const QUEUE = "kam-queue";
+const newKey = () => {
+  if (window.crypto?.randomUUID) return crypto.randomUUID();  // secure contexts only
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+};
+// Now as a datetime-local input writes it: a form kept by the service worker days ago would
+// otherwise offer the time it was first opened.
+// In the site's time zone, as the server fills the field (templates/pwa/_queue.html names it).
+const localNow = () => {
+  const zone = document.querySelector(".js-queue")?.dataset.tz;
+  try {
+    return new Intl.DateTimeFormat("sv-SE", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit",
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date()).replace(" ", "T");
+  } catch (e) {
+    const now = new Date();
+    return new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+  }
+};
+window.kamLocalNow = localNow;
+const queue = (() => {
+  const box = document.querySelector(".js-queue");
+  const user = box?.dataset.user;
+  const text = (name, n) => (box?.dataset[name] || "").replace("__n__", n);
+  const all = () => { try { return JSON.parse(localStorage.getItem(QUEUE)) || []; } catch (e) { return []; } };
+  const save = (entries) => localStorage.setItem(QUEUE, JSON.stringify(entries));
+  const mine = () => all().filter((e) => e.user === user);
+  const update = (key, change) => save(all().map((e) => (e.key === key ? { ...e, ...change } : e)));
+  const remove = (key) => save(all().filter((e) => e.key !== key));
+  const csrf = () => {
+    try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (e) { return ""; }
+  };
+
+  const show = () => {
+    if (!box) return;
+    const entries = mine();
+    box.classList.toggle("d-none", entries.length === 0);
+    box.querySelector(".js-queue-count").textContent = text(entries.length === 1 ? "one" : "many", entries.length);
+    const list = box.querySelector(".js-queue-list");
+    const item = box.querySelector(".js-queue-item");
+    list.replaceChildren(...entries.map((entry) => {
+      const li = item.content.firstElementChild.cloneNode(true);
+      li.dataset.key = entry.key;
+      li.querySelector(".js-item-account").textContent = entry.account;
+      li.querySelector(".js-item-when").textContent = entry.when.replace("T", " ");
+      li.querySelector(".js-item-summary").textContent = entry.summary;
+      li.querySelector(".js-item-message").textContent = entry.message || "";
+      li.querySelector(".js-item-open").classList.toggle("d-none", !entry.refused);
+      return li;
+    }));
+  };
+
+  const add = (form) => {
+    const fields = Array.from(new FormData(form).entries()).filter(([, v]) => typeof v === "string");
+    const value = (name) => fields.find(([n]) => n === name)?.[1] || "";
+    const account = form.elements.account;
+    const entries = all();
+    entries.push({
+      key: value(CREATE_KEY), user, url: form.action || window.location.href, draftKey: form.dataset.draftKey,
+      fields, account: account?.selectedOptions?.[0]?.textContent.trim() || "", when: value("occurred_at"),
+      summary: value("summary"), message: "", refused: false,
+    });
+    save(entries);
+    show();
+  };
+
+  // The page the server answered: a redirect to the visit (saved, or saved before under this key),
+  // the login page (the session ended), or the form again with its errors next to the fields.
+  const sendOne = async (entry) => {
+    const body = new FormData();
+    entry.fields.forEach(([name, v]) => body.append(name, name === "csrfmiddlewaretoken" ? csrf() : v));
+    const response = await fetch(entry.url, { method: "POST", body, credentials: "same-origin" });
+    const landed = new URL(response.url).pathname;
+    if (response.redirected && landed.startsWith("/login/")) return { keep: true, message: text("login") };
+    if (response.ok && response.redirected) return { sent: true };
+    if (!response.ok) return { keep: true, message: text("failed") };
+    const page = new DOMParser().parseFromString(await response.text(), "text/html");
+    const form = page.querySelector("form[data-draft-key]") || page;
+    const errors = Array.from(form.querySelectorAll(".invalid-feedback, .alert-danger"), (el) => el.textContent.trim());
+    return { refused: true, message: [...new Set(errors.filter(Boolean))].join(" ") || text("failed") };
+  };
+
+  let sending = false;
+  const flush = async () => {
+    if (sending || !navigator.onLine || !box) return;
+    sending = true;
+    let sent = 0;
+    try {
+      for (const entry of mine().filter((e) => !e.refused)) {
+        let result;
+        try { result = await sendOne(entry); } catch (e) { break; }  // no connection after all
+        if (result.sent) { remove(entry.key); sent += 1; } else update(entry.key, result);
+        if (result.keep) break;
+      }
+    } finally {
+      sending = false;
+      show();
+    }
+    if (sent) {
+      const note = document.querySelector(".js-queue-sent");
+      note.textContent = text(sent === 1 ? "sentOne" : "sentMany", sent);
+      note.classList.remove("d-none");
+    }
+  };
+
+  box?.addEventListener("click", (event) => {
+    const li = event.target.closest("li[data-key]");
+    if (event.target.closest(".js-queue-send")) flush();
+    else if (li && event.target.closest(".js-item-discard")) {
+      if (window.confirm(text("discard"))) { remove(li.dataset.key); show(); }
+    } else if (li && event.target.closest(".js-item-open")) {
+      // Back into its form as a draft (the draft code below restores it, key and all).
+      const entry = all().find((e) => e.key === li.dataset.key);
+      const data = {};
+      entry.fields.forEach(([name, v]) => { if (name !== "csrfmiddlewaretoken") (data[name] = data[name] || []).push(v); });
+      localStorage.setItem(DRAFT + entry.draftKey, JSON.stringify(data));
+      remove(entry.key);
+      window.location.href = entry.url;
+    }
+  });
+  window.addEventListener("online", flush);
+  window.addEventListener("offline", show);
+  show();
+  if (mine().some((e) => !e.refused)) flush();
+  return { add, show, remove, has: (key) => all().some((e) => e.key === key), text };
+})();
 // The page after a save names the key it saved (partials/messages.html): that draft is done.
 document.querySelectorAll("[data-saved-key]").forEach((el) => {
   Object.keys(localStorage).filter((k) => k.startsWith(DRAFT)).forEach((k) => {
@@ -18,15 +153,22 @@ document.querySelectorAll("[data-saved-key]").forEach((el) => {
       if ((JSON.parse(localStorage.getItem(k))[CREATE_KEY] || [])[0] === el.dataset.savedKey) localStorage.removeItem(k);
     } catch (e) { localStorage.removeItem(k); }
   });
+  if (queue.has(el.dataset.savedKey)) { queue.remove(el.dataset.savedKey); queue.show(); }
 });
 document.querySelectorAll("form[data-draft-key]").forEach((form) => {
   const key = DRAFT + form.dataset.draftKey;
   const keyField = form.elements[CREATE_KEY];
   const fields = () => Array.from(form.elements).filter((el) => el.name && el.type !== "hidden" && el.type !== "submit");
-  const saved = localStorage.getItem(key);
+  // A page opened offline is the copy the service worker kept: its key may be queued already.
+  if (keyField && queue.has(keyField.value)) keyField.value = newKey();
+  let saved = localStorage.getItem(key);
+  try { if (saved && queue.has((JSON.parse(saved)[CREATE_KEY] || [])[0])) saved = null; } catch (e) { saved = null; }
   const banner = document.querySelector(".js-draft-restored");
   // Restore only into a fresh form: after a failed submit the server already re-rendered what was typed.
   const fresh = !form.querySelector(".is-invalid, .alert-danger");
+  if (keyField && fresh && !saved && !navigator.onLine && form.elements.occurred_at) {
+    form.elements.occurred_at.value = localNow();  // the phone's copy of the form, opened offline
+  }
   if (saved && fresh) {
     const data = JSON.parse(saved);
     fields().forEach((el) => {
@@ -51,7 +193,24 @@ document.querySelectorAll("form[data-draft-key]").forEach((form) => {
   form.addEventListener("input", () => store(false));
   form.addEventListener("change", () => store(false));
   // With a key the draft stays until the saved page confirms it; without one (an edit) it goes now.
-  form.addEventListener("submit", () => (keyField ? store(true) : localStorage.removeItem(key)));
+  form.addEventListener("submit", (event) => {
+    if (keyField && !navigator.onLine && "offlineQueue" in form.dataset) {
+      // No connection: into the queue, and the form is ready for the next visit with a new key.
+      event.preventDefault();
+      queue.add(form);
+      localStorage.removeItem(key);
+      form.reset();
+      keyField.value = newKey();
+      if (form.elements.occurred_at) form.elements.occurred_at.value = localNow();
+      const note = document.querySelector(".js-queue-sent");
+      note.textContent = queue.text("queued");
+      note.classList.remove("d-none");
+      window.scrollTo(0, 0);
+      return;
+    }
+    if (keyField) store(true);
+    else localStorage.removeItem(key);
+  });
   document.querySelector(".js-draft-discard")?.addEventListener("click", () => {
     localStorage.removeItem(key);
     window.location.reload();
@@ -91,3 +250,33 @@ if (goalKind && document.getElementById("id_target_amount")) {
 if (window.matchMedia("(max-width: 991.98px)").matches) {
   document.querySelectorAll("details.js-fold-on-phone").forEach((panel) => panel.removeAttribute("open"));
 }
+
+// The installable app: the service worker (pwa/, served at the site's root) keeps the app shell
+// and the visit form for a weak signal. Logging out empties the kept pages: they hold the
+// accounts of whoever was logged in.
+if ("serviceWorker" in navigator && document.body.dataset.sw) {
+  navigator.serviceWorker.register(document.body.dataset.sw, { scope: "/" }).catch(() => {});
+}
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!form.matches("form[action$='/logout/']") || !window.caches || form.dataset.emptied) return;
+  event.preventDefault();
+  const go = () => { form.dataset.emptied = "1"; form.submit(); };
+  caches.delete("kam-pages").then(go, go);
+});
+
+// The visit form's account picker (templates/visits/_account_search.html): type part of a name,
+// tap the account; the select (the picker without JS) takes it, and its change loads the contacts.
+document.querySelectorAll(".js-account-search").forEach((search) => {
+  search.classList.remove("d-none");
+  const select = search.closest("form")?.elements.account;
+  search.addEventListener("click", (event) => {
+    const choice = event.target.closest(".js-pick-account");
+    if (!choice || !select) return;
+    select.value = choice.dataset.account;
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+    search.querySelector("input").value = "";
+    search.querySelector("#account-results").replaceChildren();
+    select.focus();
+  });
+});

@@ -29,7 +29,8 @@ from visits.services import after_sales_done, after_sales_schedule, visit_log
 
 pytestmark = pytest.mark.django_db
 
-SPRING_FESTIVAL_2026 = "2026-02-17|Chinese New Year (Spring Festival)"
+# 除夕 (02-16) and 春节 (02-17) are one festival period: one greeting, due three days before 除夕.
+SPRING_FESTIVAL_2026 = "2026:spring_festival|Spring Festival"
 
 
 def tasks(kind):
@@ -57,9 +58,9 @@ def test_k41_three_days_before_spring_festival_each_key_contact_gets_a_greeting_
 
     [task] = [t for t in tasks("holiday") if t.occasion == SPRING_FESTIVAL_2026]
     assert (task.contact, task.account, task.owner) == (zhou, zhou.account, manager)
-    assert (task.due_on, task.channel, task.status) == (date(2026, 2, 14), "wechat", "open")
-    assert task.message == "Dear Zhou, warm wishes for Chinese New Year (Spring Festival) from Li Ming and all of us."
-    assert task.display_title == "Holiday greeting (Chinese New Year (Spring Festival)): Zhou"
+    assert (task.due_on, task.channel, task.status) == (date(2026, 2, 13), "wechat", "open")
+    assert task.message == "Dear Zhou, warm wishes for Spring Festival from Li Ming and all of us."
+    assert task.display_title == "Holiday greeting (Spring Festival): Zhou"
 
 
 def test_k41_the_greeting_is_written_in_the_owners_language(zhou, manager):
@@ -84,15 +85,15 @@ def test_k41_a_traditional_chinese_owner_gets_the_traditional_text(zhou, manager
 
 
 @pytest.mark.parametrize(("language", "title"), [
-    ("zh-hans", "节日问候（农历除夕）：Zhou"),
-    ("zh-hant", "節日問候（農曆除夕）：Zhou"),
-    ("en", "Holiday greeting (Chinese New Year's Eve): Zhou"),
+    ("zh-hans", "节日问候（春节）：Zhou"),
+    ("zh-hant", "節日問候（春節）：Zhou"),
+    ("en", "Holiday greeting (Spring Festival): Zhou"),
 ])
 def test_k41_the_task_title_names_the_holiday_in_the_readers_language(zhou, language, title):
     """One task, read by a Chinese manager and by an English-reading supervisor."""
     holiday_tasks_generate(today=date(2026, 2, 13))
 
-    [task] = [t for t in tasks("holiday") if t.occasion.startswith("2026-02-16")]
+    [task] = [t for t in tasks("holiday") if t.occasion == SPRING_FESTIVAL_2026]
     with translation.override(language):
         assert task.display_title == title
 
@@ -104,7 +105,7 @@ def test_k41_the_care_page_in_chinese_names_the_holiday_in_chinese(client, zhou,
 
     page = client.get(reverse("care:home")).content.decode()
     # The greeting draft below it is for the customer, in the customer's language (here English).
-    assert "节日问候（农历除夕）：Zhou" in page and "Holiday greeting" not in page
+    assert "节日问候（春节）：Zhou" in page and "Holiday greeting" not in page
 
 
 def test_k41_the_greeting_draft_is_in_the_customers_language_not_the_managers(zhou, manager):
@@ -211,7 +212,7 @@ def test_k41_a_yearly_feb_29_occasion_does_not_stop_the_spring_festival_greeting
 
     holiday_tasks_generate(today=date(2027, 2, 3))  # Spring Festival 2027 is 02-06
 
-    assert "2027-02-06|Chinese New Year (Spring Festival)" in [t.occasion for t in tasks("holiday")]
+    assert "2027:spring_festival|Spring Festival" in [t.occasion for t in tasks("holiday")]
 
 
 # --- K-42: company anniversaries ------------------------------------------------------------------------------
@@ -450,8 +451,9 @@ def test_k41_tasks_made_before_names_were_kept_are_named_by_the_migration(zhou, 
     from django.apps import apps
 
     migration = importlib.import_module("care.migrations.0004_occasion_names")
-    holiday_tasks_generate(today=date(2026, 2, 13))
-    CareTask.objects.filter(kind="holiday").update(occasion_names={})
+    # A greeting made before festival periods and kept names: keyed by 除夕's date and English name.
+    CareTask.objects.create(kind="holiday", account=zhou.account, contact=zhou, owner=manager,
+                            occasion="2026-02-16|Chinese New Year's Eve", due_on=date(2026, 2, 13))
 
     migration.name_existing_holiday_tasks(apps, None)
 

@@ -1,6 +1,6 @@
 """Issue 17, item 9: the account and contact lists sort names in the reader's Chinese order — pinyin
 for 简体中文, strokes for 繁體中文 — through PostgreSQL's ICU collations, and the order stays an index
-scan (the collated (name, id) indexes of accounts 0008 / contacts 0008) on a few thousand rows."""
+scan (the collated (name, id) indexes of accounts 0009 / contacts 0010) on a few thousand rows."""
 
 import pytest
 from django.db import connection

@@ -83,7 +83,7 @@ def test_my_feed_lists_my_open_care_tasks_issues_and_after_sales_steps(client, m
     assert reply.decoded("DTSTART") == timezone.localdate(issue.due_at)
     assert str(reply["URL"]).endswith(f"{reverse('visits:detail', args=[issue.visit_id])}#issue-{issue.pk}")
     assert "The invoice is wrong" in str(reply["DESCRIPTION"])
-    assert str(found[f"after-sales-{letter.pk}@kam-crm"]["SUMMARY"]) == "Service-start letter: Haier"
+    assert str(found[f"after-sales-{letter.pk}@kam-crm"]["SUMMARY"]) == "Service-start letter, ERP licence: Haier"
 
 
 def test_my_planned_visits_are_in_the_feed_until_they_are_logged(client, manager, teammate, haier):

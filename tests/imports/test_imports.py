@@ -507,3 +507,18 @@ def test_full_width_mobiles_are_read_as_digits(client, manager):
     assert Contact.objects.get(name="张伟").mobile == "13800138004"
     # The same file again finds nothing changed: the stored form is compared, not the typed one.
     assert outcomes(import_file(client, "contacts", xlsx_file(rows))) == [(2, "skip")]
+
+def test_only_the_uploader_works_on_an_import_even_through_the_services(manager, teammate):
+    """Issue 14: imports/permissions.py holds the rule; the services ask it whoever calls them."""
+    from django.core.exceptions import PermissionDenied
+
+    from imports import services
+
+    job = ImportJob.objects.create(owner=manager, kind="contacts", file_name="c.csv", data=b"name\n", headers=["name"],
+                                   total_rows=0, mapping={})
+    for call in (lambda: services.import_discard(job=job, by=teammate),
+                 lambda: services.import_recheck(job=job, by=teammate),
+                 lambda: services.import_apply(job=job, by=teammate)):
+        with pytest.raises(PermissionDenied):
+            call()
+    assert ImportJob.objects.filter(pk=job.pk).exists()

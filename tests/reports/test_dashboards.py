@@ -10,6 +10,7 @@ from care.models import CareTask
 from core.models import JobRun, OutboxMessage
 from tests.factories import AccountFactory, BuyerRoleFactory, ContactFactory
 from tiering.models import AccountTier, Tier
+from visits.models import CustomerIssue
 from visits.services import monthly_log_submit, visit_log
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_day")]  # tests/clock.py
@@ -34,7 +35,8 @@ def test_k50_the_manager_sees_todays_care_overdue_cadence_dangers_and_reviews(cl
     client.force_login(manager)
     page = client.get(reverse("home"))
     context = page.context
-    assert [t.display_title for t in context["care_today"]] == ["Late one", "Call 周总"]
+    assert [t.display_title for t in context["care_today"]] == ["Call 周总"]
+    assert [t.display_title for t in context["care_late"]] == ["Late one"]
     assert context["care_overdue"] == 1
     assert [a.name for a in context["cadence_overdue"]] == ["东方电子"] and context["cadence_by_tier"] == {"A": 1}
     assert [a.name for a in context["dangers"]] == ["东方电子"]  # no roles known at all
@@ -103,8 +105,10 @@ def test_k50_the_admin_sees_tiers_rules_and_the_health_of_every_job(client, admi
 def test_k50_each_dashboard_costs_the_same_queries_with_more_data(client, who, request, manager, default_tiers,
                                                                   django_assert_max_num_queries):
     user = request.getfixturevalue(who)
-    # manager, admin +1: the bell; admin +3: the outbox's waiting count and dead letters (issue 18)
-    bounds = {"manager": 17, "supervisor": 16, "admin": 15}
+    # manager, admin +1: the bell; admin +3: the outbox's waiting count and dead letters (issue 18);
+    # manager +2: today's and the overdue care apart, with their counts in one query (issue 16);
+    # manager, supervisor +1: the count behind the issues' "+N more" (issue 16).
+    bounds = {"manager": 19, "supervisor": 17, "admin": 15}
 
     def grow(n):
         for i in range(n):
@@ -112,6 +116,9 @@ def test_k50_each_dashboard_costs_the_same_queries_with_more_data(client, who, r
             old_tier(account)
             BuyerRoleFactory(contact=ContactFactory(account=account))
             task(account, manager, title=f"T{i}")
+            task(account, manager, days=-3, title=f"Late {i}")
+            visit_log(account=account, by=manager, channel="phone", purpose="Call", summary="Called",
+                      issues=[{"kind": "complaint", "description": f"Broken {i}", "department": "Service"}])
             JobRun.objects.create(task=f"job.{i}", task_id=f"{who}{i}-{n}", started_at=timezone.now())
             OutboxMessage.objects.create(channel="email", recipient=f"{i}@example.com", payload={"subject": "S"},
                                          dedupe_key=f"{who}{i}-{n}", next_attempt_at=timezone.now(), dead=i % 2 == 0)
@@ -196,3 +203,72 @@ def test_the_admin_reads_what_each_job_does_in_their_language(client, admin):
     with translation.override("zh-hans"):
         labels = {job["task"]: str(job["label"]) for job in jobs}
     assert labels["care.tasks.birthday_tasks_generate"] == "今日生日致电（K-40）"
+
+
+# --- Issue 16: today first, then overdue, each list saying how many more -----------------------------------
+
+
+def test_k50_todays_care_comes_first_then_the_overdue_each_with_how_many_more(client, manager):
+    account = AccountFactory(owner=manager)
+    for i in range(10):
+        task(account, manager, title=f"Today {i}")
+    for days in range(1, 13):
+        task(account, manager, days=-days, title=f"Late by {days}")
+    client.force_login(manager)
+
+    page = client.get(reverse("home"))
+
+    context = page.context
+    assert [t.display_title for t in context["care_today"]] == [f"Today {i}" for i in range(8)]
+    assert context["care_today_more"] == 2
+    # the most recent overdue first: yesterday's call before last fortnight's
+    assert [t.display_title for t in context["care_late"]] == [f"Late by {d}" for d in range(1, 9)]
+    assert (context["care_late_more"], context["care_overdue"]) == (4, 12)
+    html = page.content.decode()
+    assert html.index("Today 0") < html.index("Late by 1")
+    assert f'href="{reverse("care:home")}#sec-today">+2 more' in html
+    assert f'href="{reverse("care:home")}#sec-overdue">+4 more' in html
+
+
+def test_k50_a_short_list_says_nothing_more(client, manager):
+    task(AccountFactory(owner=manager), manager, title="Only one")
+    client.force_login(manager)
+    page = client.get(reverse("home"))
+    assert page.context["care_today_more"] == 0 and "more</a>" not in page.content.decode()
+
+
+def issue_due_in(account, hours, description):
+    visit = visit_log(account=account, by=account.owner, channel="phone", purpose="Call", summary="Called",
+                      issues=[{"kind": "request", "description": description, "department": "Service"}])
+    issue = visit.issues.get()
+    CustomerIssue.objects.filter(pk=issue.pk).update(due_at=timezone.now() + timedelta(hours=hours))
+    return issue
+
+
+def test_k50_the_supervisor_sees_issues_near_their_deadline_before_the_overdue_ones(client, supervisor, manager):
+    account = AccountFactory(owner=manager)
+    issue_due_in(account, -30, "Late one")
+    issue_due_in(account, 5, "Due this afternoon")
+    issue_due_in(account, 72, "Due in three days")
+    client.force_login(supervisor)
+
+    page = client.get(reverse("home"))
+
+    assert [i.description for i in page.context["issues"]] == ["Due this afternoon", "Late one"]
+    assert page.context["issues_more"] == 0
+    assert "Customer issues near their deadline" in page.content.decode()
+
+
+def test_k50_the_managers_issues_due_soon_come_before_the_overdue_with_how_many_more(client, manager):
+    account = AccountFactory(owner=manager)
+    for n in range(6):
+        issue_due_in(account, -10 - n, f"Late {n}")
+    for n in range(4):
+        issue_due_in(account, 2 + n, f"Soon {n}")
+    client.force_login(manager)
+
+    context = client.get(reverse("home")).context
+
+    assert [i.description for i in context["issues"]] == [
+        "Soon 0", "Soon 1", "Soon 2", "Soon 3", "Late 5", "Late 4", "Late 3", "Late 2"]
+    assert context["issues_more"] == 2

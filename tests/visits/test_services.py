@@ -561,3 +561,42 @@ def test_k24_the_email_gives_the_visit_dates_in_local_time(account, manager, tea
 
     [mail] = mailoutbox
     assert "2026-10-09" in mail.body and "2026-10-02" in mail.body
+
+
+def test_k24_a_colleague_with_four_visits_to_the_contact_makes_one_alert_and_one_e_mail(
+        account, manager, teammate, contact, eager_celery, django_capture_on_commit_callbacks, mailoutbox):
+    """Issue 16: one alert per pair of managers per contact per window, not one per earlier visit."""
+    for day in (1, 5, 9, 13):
+        log_visit(account, manager, at(2026, 10, day, 10, 0), contacts=[contact])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        theirs = log_visit(account, teammate, at(2026, 10, 15, 10, 0), contacts=[contact], channel="phone")
+
+    [alert] = OverlapAlert.objects.all()
+    assert (alert.visit, alert.other_visit.occurred_at) == (theirs, at(2026, 10, 13, 10, 0))  # the nearest
+    assert [mail.to for mail in mailoutbox] == [["li@example.com"]]
+
+
+def test_k24_the_pair_is_not_warned_again_within_the_window_but_is_after_it(account, manager, teammate, contact):
+    log_visit(account, manager, at(2026, 9, 1, 10, 0), contacts=[contact])
+    log_visit(account, teammate, at(2026, 9, 3, 10, 0), contacts=[contact])
+    log_visit(account, manager, at(2026, 9, 20, 10, 0), contacts=[contact])  # the same two, again
+    assert OverlapAlert.objects.count() == 1
+
+    log_visit(account, teammate, at(2026, 11, 2, 10, 0), contacts=[contact])  # two months on
+    log_visit(account, manager, at(2026, 11, 4, 10, 0), contacts=[contact])
+
+    assert OverlapAlert.objects.count() == 2
+
+
+def test_k24_a_third_manager_on_the_same_contact_is_a_new_pair(account, manager, teammate, contact):
+    from tests.factories import UserFactory
+
+    third = UserFactory(team=manager.team)
+    log_visit(account, manager, at(2026, 10, 1, 10, 0), contacts=[contact])
+    log_visit(account, teammate, at(2026, 10, 2, 10, 0), contacts=[contact])
+    log_visit(account, third, at(2026, 10, 3, 10, 0), contacts=[contact])
+
+    pairs = {(a.manager_low_id, a.manager_high_id) for a in OverlapAlert.objects.all()}
+    assert pairs == {tuple(sorted((manager.pk, teammate.pk))), tuple(sorted((manager.pk, third.pk))),
+                     tuple(sorted((teammate.pk, third.pk)))}

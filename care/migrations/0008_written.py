@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('care', '0005_lunar_occasions'),
+        ('care', '0007_forget_false_after_sales'),
     ]
 
     operations = [

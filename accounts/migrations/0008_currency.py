@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0006_churn_lists_defaults'),
+        ('accounts', '0007_order_signed_idx'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('visits', '0008_contact_touch_levels'),
+        ('visits', '0009_overlap_once_per_pair'),
     ]
 
     operations = [
