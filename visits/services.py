@@ -125,7 +125,7 @@ def visit_update(*, visit, by, version, contacts=None, issues=(), **fields):
             _check_contacts(visit.account, contacts)
             visit.contacts.set(contacts)
     for issue in issues:
-        issue_add(visit=visit, by=by, note=_("Raised after the visit."), **issue)
+        issue_add(visit=visit, by=by, note_key="visits.issue.raised_after", **issue)
     # A contact taken off the visit may leave (or enter) a silent period too.
     contacts_refresh_silence(contacts_before | {c.pk for c in (contacts if contacts is not None
                                                                 else visit.contacts.all())})
@@ -301,7 +301,8 @@ def visit_issues_raise(*, visit, by, issues):
     return visit
 
 
-def issue_add(*, visit, by, kind, description="", department="", written=None, note_key="visits.issue.logged"):
+def issue_add(*, visit, by, kind, description="", department="", written=None,
+              note_key="visits.issue.logged"):
     hours = settings.VISITS_ISSUE_DUE_HOURS[kind]
     words = _words_of_written({"description": description, "department": department, "written": written or {}})
     issue = CustomerIssue(visit=visit, account_id=visit.account_id, kind=kind, owner_id=visit.author_id,
