@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Account, Competitor, LostReason, ObjectionType, Order, ProductPosition, ProspectClaim
 from accounts.selectors import assignable_people, duplicate_in_group
 from core.forms import add_create_key
+from core.money import default_currency
 from users.models import User
 
 
@@ -36,7 +37,7 @@ class AccountForm(forms.ModelForm):
         model = Account
         fields = [
             "name", "kind", "status", "lost_reason", "objection_type", "industry", "size", "region", "language",
-            "founded_on", "business_scope",
+            "currency", "founded_on", "business_scope",
             "parent",
             "explicit_needs", "implicit_needs",
             "purchase_history", "competitor_opinion", "sentiment", "sentiment_notes", "relationship_style", "potential",
@@ -58,6 +59,8 @@ class AccountForm(forms.ModelForm):
         members = list(self.instance.memberships.values_list("user_id", flat=True)) if self.instance.pk else []
         self.fields["owner"].queryset = people_choices(user, keep=[self.instance.owner_id])
         self.fields["team_members"].queryset = people_choices(user, keep=members)
+        # Not sent (an older page, a script): the account keeps its currency, a new one the usual.
+        self.fields["currency"].required = False
         if not user.is_admin:
             self.fields["owner"].help_text = _("Your team's people. To give the account to another team, "
                                                "use “Hand over” on the account page.")
@@ -77,12 +80,15 @@ class AccountForm(forms.ModelForm):
         self.helper.layout = Layout(
             Fieldset(_("Base"), "name", "confirm_duplicate", "kind", "status", "lost_reason", "objection_type",
                      "industry", "size", "region",
-                     "language", "founded_on", "business_scope", "parent"),
+                     "language", "currency", "founded_on", "business_scope", "parent"),
             Fieldset(_("Needs"), "explicit_needs", "implicit_needs"),
             Fieldset(_("Behaviour"), "purchase_history", "competitor_opinion", "sentiment", "sentiment_notes",
                      "relationship_style", "potential", "has_open_tender"),
             Fieldset(_("Responsibility"), "owner", "team_members", "responsible_department", "executive_sponsor"),
         )
+
+    def clean_currency(self):
+        return self.cleaned_data.get("currency") or self.instance.currency or default_currency()
 
     def clean(self):
         data = super().clean()
@@ -120,8 +126,9 @@ class CompetitorForm(AccountChildForm):
 class OrderForm(AccountChildForm):
     class Meta:
         model = Order
-        fields = ["signed_on", "product", "amount", "contract_months", "reference"]
+        fields = ["signed_on", "product", "amount", "currency", "contract_months", "reference"]
         widgets = {"signed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        help_texts = {"currency": _("Empty: the account's currency.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

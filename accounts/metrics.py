@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Account
+from core.money import amount_sql, converted
 from core.sql import date_literal, literals, moment_literal, zone_literal
 
 # --- Windows of days ---------------------------------------------------------------------------
@@ -111,9 +112,19 @@ def orders_in_sql(window, *, orders="o"):
     return window.sql(f"{orders}.signed_on")
 
 
-def revenue_sql(window, *, orders="o"):
-    """SQL aggregate: the revenue of the orders (alias `orders`) counted in the window, 0 for none."""
-    return f"coalesce(sum({orders}.amount) FILTER (WHERE {orders_in_sql(window, orders=orders)}), 0)"
+def revenue_sql(window, *, orders="o", currency=None):
+    """SQL aggregate: the revenue of the orders (alias `orders`) counted in the window, 0 for none.
+    Each order is converted first (core/money.py: never two currencies added as they are), into
+    `currency` (an account's own figures) or else the reporting currency (figures across accounts)."""
+    amount = amount_sql(f"{orders}.amount", f"{orders}.currency", to_currency=currency)
+    return f"coalesce(sum({amount}) FILTER (WHERE {orders_in_sql(window, orders=orders)}), 0)"
+
+
+def revenue(window, *, currency, field="amount", currency_field="currency"):
+    """The QuerySet aggregate of revenue_sql for orders already filtered with orders_in()."""
+    from django.db.models import Sum
+
+    return Sum(converted(field, currency_field, to_currency=currency))
 
 
 def orders_in(window, field="signed_on"):

@@ -5,9 +5,12 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.expressions import DatabaseDefault
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from core.money import currency_choices, default_currency, format_money
 
 
 class AccountQuerySet(models.QuerySet):
@@ -158,6 +161,10 @@ class Account(models.Model):
         _("customer's language"), max_length=10, choices=settings.LANGUAGES, blank=True,
         help_text=_("Greetings to this customer's contacts are drafted in it; empty: the responsible manager's."),
     )
+    currency = models.CharField(
+        _("currency"), max_length=3, choices=currency_choices, default=default_currency, db_default="CNY",
+        help_text=_("The currency of the account's orders and figures."),
+    )
     founded_on = models.DateField(
         _("founding date"), null=True, blank=True,
         help_text=_("Used for company-anniversary care tasks."),
@@ -232,6 +239,7 @@ class Account(models.Model):
         constraints = [
             models.CheckConstraint(name="account_potential_1_to_5", condition=Q(potential__range=(1, 5))),
             models.CheckConstraint(name="account_not_own_parent", condition=~Q(parent=models.F("pk"))),
+            models.CheckConstraint(name="account_currency_code", condition=Q(currency__regex=r"^[A-Z]{3}$")),
         ]
         indexes = [
             # AccountQuerySet.search(): trigram index for UPPER(name) LIKE '%…%'.
@@ -309,6 +317,8 @@ class Order(models.Model):
     account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="orders")
     signed_on = models.DateField(_("date"))
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    # Carried by the order (a contract in US$ at a CNY account stays in US$); the account's when none is given.
+    currency = models.CharField(_("currency"), max_length=3, choices=currency_choices, blank=True, db_default="CNY")
     product = models.CharField(_("product"), max_length=200)
     contract_months = models.PositiveSmallIntegerField(
         _("contract term (months)"), null=True, blank=True, help_text=_("Leave empty for a one-off order."),
@@ -322,7 +332,10 @@ class Order(models.Model):
         verbose_name = _("order")
         verbose_name_plural = _("orders")
         ordering = ["-signed_on", "-pk"]
-        constraints = [models.CheckConstraint(name="order_amount_positive", condition=Q(amount__gt=Decimal(0)))]
+        constraints = [
+            models.CheckConstraint(name="order_amount_positive", condition=Q(amount__gt=Decimal(0))),
+            models.CheckConstraint(name="order_currency_code", condition=Q(currency__regex=r"^[A-Z]{3}$")),
+        ]
         indexes = [
             models.Index(fields=["account", "signed_on"], name="order_account_date_idx"),
             # visits.services.after_sales_schedule: the orders signed in the last few days, every 15 minutes.
@@ -330,7 +343,13 @@ class Order(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.product} {self.amount}"
+        return f"{self.product} {format_money(self.amount, self.currency)}"
+
+    def clean(self):
+        # An order given no currency of its own has the account's (the database's default is only
+        # for rows written by SQL, e.g. the bench seed).
+        if (not self.currency or isinstance(self.currency, DatabaseDefault)) and self.account_id:
+            self.currency = self.account.currency
 
 
 class ProductPosition(models.Model):

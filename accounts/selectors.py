@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts import metrics
 from accounts.models import Account
+from core.money import amount_sql
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,7 @@ class GroupFigures:
     order_total_12m: Decimal   # the group's orders in the last 12 months
     own_total: Decimal         # the account's own orders to date
     own_total_12m: Decimal     # the account's own orders in the last 12 months (what its tier is measured on)
+    currency: str              # every figure above is in it: the account's (core/money.py)
 
 
 GROUP_FIGURES_SQL = """
@@ -26,8 +28,8 @@ WITH RECURSIVE tree(id) AS (
     SELECT a.id FROM accounts_account a JOIN tree t ON a.parent_id = t.id
 )
 SELECT (SELECT count(*) - 1 FROM tree), {to_date}, {last12},
-       coalesce(sum(o.amount) FILTER (WHERE o.account_id = %(root)s AND {counted}), 0),
-       coalesce(sum(o.amount) FILTER (WHERE o.account_id = %(root)s AND {in_last12}), 0)
+       coalesce(sum({amount}) FILTER (WHERE o.account_id = %(root)s AND {counted}), 0),
+       coalesce(sum({amount}) FILTER (WHERE o.account_id = %(root)s AND {in_last12}), 0)
 FROM accounts_order o WHERE o.account_id IN (SELECT id FROM tree)
 """
 
@@ -37,11 +39,15 @@ def group_figures(account, *, today=None):
     The windows are accounts.metrics': an order counts from its date, a future-dated one not yet."""
     today = today or timezone.localdate()
     last12, so_far = metrics.last_12_months(today), metrics.to_date(today)
-    sql = GROUP_FIGURES_SQL.format(to_date=metrics.revenue_sql(so_far), last12=metrics.revenue_sql(last12),
+    # In the account's own currency, each order converted first (core/money.py).
+    currency = account.currency
+    sql = GROUP_FIGURES_SQL.format(to_date=metrics.revenue_sql(so_far, currency=currency),
+                                   last12=metrics.revenue_sql(last12, currency=currency),
+                                   amount=amount_sql("o.amount", "o.currency", to_currency=currency),
                                    counted=metrics.orders_in_sql(so_far), in_last12=metrics.orders_in_sql(last12))
     with connection.cursor() as cursor:
         cursor.execute(sql, {"root": account.pk})
-        return GroupFigures(*cursor.fetchone())
+        return GroupFigures(*cursor.fetchone(), currency)
 
 
 def account_warnings(account, team_size):

@@ -26,6 +26,7 @@ from accounts.forms import (
 )
 from accounts.models import Account, AccountTeamMember, Competitor, Handover, Order, ProductPosition, ProspectClaim
 from accounts.selectors import account_warnings, group_figures, handover_candidates, history_page
+from core.collation import name_order
 from core.exports import ExportMixin, list_export
 from core.forms import CREATE_KEY, add_service_error
 from core.idempotency import AlreadySaved
@@ -57,7 +58,8 @@ class AccountListView(LenientFilterMixin, ExportMixin, CappedPaginationMixin, Fi
 
     def get_queryset(self):
         # Archived accounts stay hidden unless asked for: AccountFilter.show_archived.
-        return Account.objects.visible_to(self.request.user).with_list_columns().order_by("name", "pk")
+        # By name in the reader's order (pinyin, strokes), index-backed (core/collation.py).
+        return Account.objects.visible_to(self.request.user).with_list_columns().order_by(*name_order())
 
 
 def account_detail(request, pk):

@@ -26,6 +26,7 @@ from core import outbox
 from core.idempotency import creates_once
 from core.outbox import outbox_queue
 from core.sql import literals
+from core.written import in_english, written
 from tiering.cadence import dues_sql
 from visits.models import AfterSalesStep
 from visits.services import after_sales_done, visit_log
@@ -176,8 +177,10 @@ def care_task_done(*, task, by, outcome, channel=None):
         role_plan_review_record(role=task.buyer_role, by=by, reviewed_on=timezone.localdate(), outcome=outcome,
                                 check_permission=False)
     if channel in TOUCH_CHANNELS:
+        # A generated title is kept as its key, so the touch reads in each reader's language too.
+        title = {"purpose": task.title[:200]} if task.title else {"written": {"purpose": task.title_written()}}
         visit_log(account=task.account, by=by, contacts=[task.contact] if task.contact else [],
-                  channel=TOUCH_CHANNELS[channel], purpose=task.display_title[:200], summary=outcome,
+                  channel=TOUCH_CHANNELS[channel], summary=outcome, **title,
                   customer_replied=True if channel in ("call", "visit") else None)
     return task
 
@@ -446,11 +449,11 @@ def cadence_tasks_generate(*, today=None):
                    channel=CareTask.Channel.CALL)
     with connection.cursor() as cursor:
         cursor.execute(dues_sql() + """
-            UPDATE care_caretask t SET status = 'done', done_at = now(), outcome = %(outcome)s
+            UPDATE care_caretask t SET status = 'done', done_at = now(), outcome = %(outcome)s,
+                   written = t.written || %(written)s::jsonb
             WHERE t.kind = 'cadence' AND t.status = 'open'
               AND NOT EXISTS (SELECT 1 FROM dues d WHERE d.account_id = t.account_id AND d.due_on < %(today)s)""",
-                       {"tz": settings.TIME_ZONE, "today": today,
-                        "outcome": _("Closed by itself: a qualifying touch was logged.")})
+                       {"tz": settings.TIME_ZONE, "today": today, **_outcome("care.outcome.cadence_closed")})
     return made
 
 
@@ -474,11 +477,11 @@ def after_sales_tasks_generate(*, today=None):
     with connection.cursor() as cursor:
         cursor.execute("""
             UPDATE care_caretask t SET status = 'done', done_at = s.done_at, done_by_id = s.done_by_id,
-                   outcome = %(outcome)s
+                   outcome = %(outcome)s, written = t.written || %(written)s::jsonb
             FROM visits_aftersalesstep s
             WHERE t.kind = 'after_sales' AND t.status = 'open' AND s.done_at IS NOT NULL
               AND t.after_sales_step_id = s.id""",
-                       {"outcome": _("Done on the account page.")})
+                       _outcome("care.outcome.after_sales_closed"))
     return made
 
 
@@ -513,15 +516,15 @@ def silent_email_tasks_generate(*, today=None, days_ahead=7):
     made = _insert(SILENT_EMAIL_SELECT, params, kind=CareTask.Kind.SILENT_EMAIL, channel=CareTask.Channel.EMAIL)
     with connection.cursor() as cursor:
         cursor.execute("""
-            UPDATE care_caretask t SET status = 'done', done_at = now(), outcome = %(outcome)s
+            UPDATE care_caretask t SET status = 'done', done_at = now(), outcome = %(outcome)s,
+                   written = t.written || %(written)s::jsonb
             FROM contacts_contact c
             WHERE t.kind = 'silent_email' AND t.status = 'open' AND c.id = t.contact_id
               AND (c.silent_since IS NULL OR c.status <> 'active' OR EXISTS (
                    SELECT 1 FROM visits_visit_contacts vc JOIN visits_visit v ON v.id = vc.visit_id
                    WHERE vc.contact_id = c.id AND v.channel = 'email'
                      AND v.occurred_at >= (date_trunc('month', t.due_on) AT TIME ZONE %(tz)s)))""",
-                       {"tz": settings.TIME_ZONE,
-                        "outcome": _("Closed by itself: the contact replied or this month's e-mail was logged.")})
+                       {"tz": settings.TIME_ZONE, **_outcome("care.outcome.silent_email_closed")})
     return made
 
 
@@ -548,9 +551,16 @@ def role_review_tasks_generate(*, today=None, days_ahead=3):
                    kind=CareTask.Kind.ROLE_PLAN_REVIEW, channel=CareTask.Channel.CALL, links=LINKS)
     with connection.cursor() as cursor:
         cursor.execute("""
-            UPDATE care_caretask t SET status = 'done', done_at = now(), outcome = %(outcome)s
+            UPDATE care_caretask t SET status = 'done', done_at = now(), outcome = %(outcome)s,
+                   written = t.written || %(written)s::jsonb
             FROM contacts_buyerrole r
             WHERE t.kind = 'role_plan_review' AND t.status = 'open' AND r.id = t.buyer_role_id
               AND t.occasion <> 'role:' || r.id || '|' || coalesce(r.plan_next_review_on::text, '')""",
-                       {"outcome": _("Closed by itself: the review was recorded on the contact's page.")})
+                       _outcome("care.outcome.role_review_closed"))
     return made
+
+
+def _outcome(key):
+    """A self-closed task's outcome (core.written): the key for the reader, English words in the column."""
+    entry = written(key)
+    return {"outcome": in_english(entry), "written": json.dumps({"outcome": entry})}

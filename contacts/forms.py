@@ -16,6 +16,8 @@ from contacts.models import (
     RolePlanReview,
     SelfQuestionReview,
 )
+from core.calendars import lunar_date_problem
+from core.collation import name_order
 from core.forms import add_create_key
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -50,7 +52,7 @@ class ContactForm(forms.ModelForm):
 
     def __init__(self, *args, account, **kwargs):
         super().__init__(*args, **kwargs)
-        managers = Contact.objects.filter(account=account, archived_at__isnull=True).order_by("name")
+        managers = Contact.objects.filter(account=account, archived_at__isnull=True).order_by(*name_order())
         self.fields["reports_to"].queryset = managers.exclude(pk=self.instance.pk) if self.instance.pk else managers
         self.helper = _helper(Layout(
             Fieldset(_("Person"), "name", "gender", "title", "department", "reports_to"),
@@ -80,6 +82,14 @@ class ContactForm(forms.ModelForm):
                                % {"month": month, "days": longest})
         if data.get("birth_leap_month") and not lunar:
             self.add_error("birth_leap_month", _("Only lunar birthdays fall in a leap month."))
+        year, leap = data.get("birth_year"), bool(data.get("birth_leap_month"))
+        if lunar and year and 1900 <= year <= 2100 and month and day and 1 <= month <= 12 and 1 <= day <= 30:
+            problem = lunar_date_problem(year, month, day, leap)  # the importer refuses the same (issue 17)
+            if problem == "leap":
+                self.add_error("birth_leap_month", _("In %(year)s the lunar calendar had no leap month %(month)s.")
+                               % {"year": year, "month": month})
+            elif problem == "day":
+                self.add_error("birth_day", _("That lunar month of %(year)s had 29 days.") % {"year": year})
         return data
 
 

@@ -23,6 +23,7 @@ from contacts.forms import (
     SelfQuestionReviewForm,
 )
 from contacts.models import BuyerRole, Contact, DecisionStep, Relationship, SelfQuestionReview
+from core.collation import name_order
 from core.exports import list_export
 from core.forms import CREATE_KEY
 from core.idempotency import AlreadySaved
@@ -54,7 +55,9 @@ def _form_page(request, form, *, title, cancel_url, account=None, intro=""):
 
 @reads_query(ContactFilter)
 def contact_list(request):
-    contacts = Contact.objects.visible_to(request.user).select_related("account").with_roles().order_by("name", "pk")
+    # By name in the reader's order (pinyin, strokes), index-backed (core/collation.py).
+    contacts = (Contact.objects.visible_to(request.user).select_related("account").with_roles()
+                .order_by(*name_order()))
     filters = filter_list(request, ContactFilter, contacts)
     contacts, chosen = filters.qs, filters.form.cleaned_data
     if export := list_export(request, contacts, exports.CONTACTS, filename="contacts"):
@@ -215,7 +218,7 @@ def org_chart(request, account_pk):
         Contact.objects.filter(account=account, archived_at__isnull=True)
         .prefetch_related(Prefetch("roles", queryset=BuyerRole.objects.order_by("role")))
         .prefetch_related(Prefetch("relationships_from", queryset=Relationship.objects.select_related("to_contact")))
-        .order_by("name")
+        .order_by(*name_order())
     )
     steps = DecisionStep.objects.filter(account=account).select_related("responsible")
     return render(request, "contacts/org_chart.html", {

@@ -10,4 +10,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from core import jobs  # noqa: F401  (connects Celery's signals)
+        from django.utils.module_loading import autodiscover_modules
+
+        from core import collation, jobs  # noqa: F401  (connect Celery's signals; learn the ICU collations)
+
+        # Each app's written texts (core.written): a row one app wrote renders on any page.
+        autodiscover_modules("texts")

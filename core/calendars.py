@@ -41,6 +41,16 @@ def lunar_in_solar_year(year, month, day, leap=False):
     return None  # a late-winter date can skip a solar year entirely; rare, and then there is none
 
 
+def lunar_date_problem(year, month, day, leap=False):
+    """Why a lunar date of a known year never existed, or None: "leap" when that year had no such
+    leap month (1980 had none), "day" for the 30th of a 29-day month."""
+    if leap and LunarYear.fromYear(year).getLeapMonth() != month:
+        return "leap"
+    if day > LunarMonth.fromYm(year, -month if leap else month).getDayCount():
+        return "day"
+    return None
+
+
 def lunar_date_text(month, day, leap=False, year=None):
     """农历八月十五, 農曆1975年閏四月初八, "lunar month 8, day 15": the form the importer reads back."""
     language = (get_language() or "en").lower()

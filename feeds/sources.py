@@ -44,7 +44,7 @@ def customer_issues(user):
                      path=f"{reverse('visits:detail', args=[issue.visit_id])}#issue-{issue.pk}",
                      description=_("Due %(when)s. %(what)s") % {
                          "when": date_format(timezone.localtime(issue.due_at), "DATETIME_FORMAT"),
-                         "what": issue.description})
+                         "what": issue.shown.description})
             for issue in issues.order_by("due_at", "pk")]
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.calendars import lunar_date_problem
 from core.text import narrow
 
 ENCODINGS = [
@@ -274,4 +275,19 @@ def _lunar_birthday(raw, rest):
     if not (1 <= month <= 12 and 1 <= day <= 30):
         raise ParseError(_("“%(value)s” is not a real lunar date.") % {"value": raw})
     year = int(match["year"]) if match["year"] else None
-    return {"calendar": "lunar", "year": year, "month": month, "day": day, "leap": bool(match["leap"])}
+    leap = bool(match["leap"])
+    if year is not None:
+        _check_lunar_day(raw, year, month, day, leap)
+    return {"calendar": "lunar", "year": year, "month": month, "day": day, "leap": leap}
+
+
+def _check_lunar_day(raw, year, month, day, leap):
+    """With its year, a lunar date can be checked: 1980 had no leap month, and a 29-day month no 30th."""
+    if not 1900 <= year <= 2100:
+        raise ParseError(_("“%(value)s”: the year must be between 1900 and 2100.") % {"value": raw})
+    problem = lunar_date_problem(year, month, day, leap)
+    if problem == "leap":
+        raise ParseError(_("“%(value)s” is not a real lunar date: that year had no such leap month.")
+                         % {"value": raw})
+    if problem == "day":
+        raise ParseError(_("“%(value)s” is not a real lunar date: that month had 29 days.") % {"value": raw})

@@ -49,6 +49,19 @@ def guess_mapping(kind, headers):
     return mapping
 
 
+def not_imported(job, mapping=None):
+    """The file's headers no field reads, each with the other import kinds that would read it
+    (a 负责人 column in a contacts file is the accounts import's): the mapping page lists them, so
+    no column is dropped silently."""
+    mapping = job.mapping if mapping is None else mapping
+    used = {int(position) for position in mapping.values() if position not in (None, "")}
+    others = {kind: IMPORTERS[kind](by=None).header_index() for kind in IMPORTERS if kind != job.kind}
+    labels = dict(ImportJob.Kind.choices)
+    return [(header or f"#{position + 1}",
+             [labels[kind] for kind, index in others.items() if normalize_header(header) in index])
+            for position, header in enumerate(job.headers) if position not in used]
+
+
 def import_upload(*, by, kind, upload, encoding="auto"):
     if upload.size > settings.IMPORT_MAX_BYTES:
         raise ValidationError({"file": _("The file is larger than %(size)s MB; split it into smaller files.")
@@ -127,7 +140,10 @@ def _plan(job, progress=None):
     importer.load(records)
     outcomes, first_seen = [], {}
     for count, ((line, _cells), record) in enumerate(zip(body, records, strict=True), start=1):
+        importer.notes = []
         outcome = importer.check(line, record)
+        if importer.notes and outcome.action != "error":
+            outcome.message = " ".join(filter(None, [str(outcome.message), *importer.notes]))
         if outcome.action != "error":
             if outcome.key in first_seen:
                 outcome.action = "error"

@@ -56,8 +56,10 @@ def import_detail(request, pk):
 
 def _mapping_context(job, form):
     # The preview reads the deferred file: only on this step.
+    chosen = {key: form.data.get(key) for key in form.fields} if form.is_bound else None
     return {"job": job, "form": form, "encoding_form": EncodingForm(initial={"encoding": job.encoding}),
-            "preview": services.preview(job), "columns": IMPORTERS[job.kind].columns}
+            "preview": services.preview(job), "columns": IMPORTERS[job.kind].columns,
+            "not_imported": services.not_imported(job, chosen)}
 
 
 def _rows_context(request, job):

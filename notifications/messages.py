@@ -6,6 +6,8 @@ made years ago still names one (an unknown key shows a neutral line, not an erro
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from core.written import render as render_written
+
 MESSAGES = {
     "log.returned": _("%(by)s returned your visit log for %(month)s"),
     "log.approved": _("%(by)s approved your visit log for %(month)s"),
@@ -51,6 +53,8 @@ def render(key, params):
 def render_detail(key, params):
     """The event's own text (a supervisor's reason, as written) or the message's longer text."""
     params = params or {}
+    if isinstance(params.get("detail"), dict):  # a text the system wrote (core.written), in the reader's words
+        return render_written(params["detail"])
     if params.get("detail"):
         return params["detail"]
     template = DETAILS.get(key)

@@ -61,8 +61,9 @@ def notify_each(*, params_for, kind, key, dedupe_key, link="", in_app_only=False
 
 
 def _clean(params):
-    # Strings, or whole numbers (a count chooses a message's plural form when shown).
-    return {name: value if isinstance(value, int) else str(value) for name, value in (params or {}).items()}
+    # Strings, or whole numbers (a count chooses a message's plural form when shown), or a text the
+    # system wrote (core.written: a dict with its key), put into words when shown.
+    return {name: value if isinstance(value, int | dict) else str(value) for name, value in (params or {}).items()}
 
 
 def _outside_messages(told, kind, key, link, dedupe_key, now):

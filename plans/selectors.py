@@ -5,13 +5,14 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Avg, Count, F, Q, Sum
+from django.db.models import Avg, Count, F, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from accounts import metrics
 from accounts.models import Account, Order, ProductPosition
 from contacts.models import BuyerRole
+from core.money import format_money
 from plans.models import PlanGoal, PlannedVisit, SatisfactionSurvey
 from tiering.models import AccountTier
 from visits.models import Visit
@@ -69,7 +70,9 @@ def plan_months(plan):
         rows[month].logged = n
     orders = (Order.objects.filter(metrics.orders_in(metrics.period(*year_range, today=today)),
                                    account_id=plan.account_id)
-              .annotate(m=TruncMonth("signed_on")).values_list("m").annotate(total=Sum("amount")))
+              .annotate(m=TruncMonth("signed_on")).values_list("m")
+              # in the account's currency, as its goals are (core/money.py)
+              .annotate(total=metrics.revenue(None, currency=plan.account.currency)))
     for month, total in _by_month(orders).items():
         rows[month].orders = total
     for action in plan.actions.select_related("owner"):
@@ -79,8 +82,8 @@ def plan_months(plan):
     return list(rows.values())
 
 
-def _money(value):
-    return f"{value:,.2f}"
+def _money(value, currency):
+    return format_money(value, currency)
 
 
 def goal_rows(plan, months):
@@ -101,7 +104,8 @@ def goal_rows(plan, months):
 def _goal_row(goal, revenue, products, covered, tier, account):
     kind = PlanGoal.Kind
     if goal.kind == kind.REVENUE:
-        return GoalRow(goal, _money(goal.target_amount), _money(revenue), revenue >= goal.target_amount)
+        return GoalRow(goal, _money(goal.target_amount, account.currency), _money(revenue, account.currency),
+                       revenue >= goal.target_amount)
     if goal.kind == kind.PRODUCT:
         status = products.get(goal.target_text)
         label = ProductPosition.Status(status).label if status else "—"

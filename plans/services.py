@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.written import written
 from plans import permissions
 from plans.models import (
     AccountPlan,
@@ -364,16 +365,17 @@ def _survey_escalate(survey):
     manager's name: the issue is theirs to chase, whoever typed the score in."""
     account = survey.account
     manager = account.owner or survey.recorded_by
+    comments = survey.comments or written("plans.survey.no_comment")
     visit = visit_log(
         account=account, by=manager, channel=Visit.Channel.PHONE, customer_replied=True,
         sentiment=Visit.Sentiment.NEGATIVE,
-        purpose=_("Satisfaction survey: %(score)s of 5") % {"score": survey.score},
-        summary=_("%(respondent)s answered the satisfaction survey of %(date)s. %(comments)s") % {
-            "respondent": survey.respondent, "date": survey.taken_on.isoformat(), "comments": survey.comments},
-        issues=[{"kind": "complaint", "department": _("Account management"),
-                 "description": _("Low satisfaction score (%(score)s of 5) from %(respondent)s: %(comments)s") % {
-                     "score": survey.score, "respondent": survey.respondent,
-                     "comments": survey.comments or _("no comment given")}}],
+        written={"purpose": written("plans.survey.purpose", score=survey.score),
+                 "summary": written("plans.survey.summary", respondent=survey.respondent,
+                                    date=survey.taken_on.isoformat(), comments=survey.comments)},
+        issues=[{"kind": "complaint", "written": {
+            "department": written("plans.survey.department"),
+            "description": written("plans.survey.low_score", score=survey.score, respondent=survey.respondent,
+                                   comments=comments)}}],
     )
     survey.issue = visit.issues.get()
     survey.save(update_fields=["issue"])

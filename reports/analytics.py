@@ -16,7 +16,9 @@ from django.utils import timezone
 
 from accounts import metrics
 from accounts.models import Account
+from core.money import amount_sql
 from core.sql import literals, moment_literal
+from visits.models import MonthlyLog
 
 
 @dataclass
@@ -52,7 +54,7 @@ def _rows(sql, params):
 RANKED_SQL = """
 WITH revenue AS (
     SELECT a.id, a.name, a.kind IN """ + literals(Account.KEY_KINDS) + """ AS is_key,
-           coalesce(sum(o.amount), 0) AS amount
+           coalesce(sum(""" + amount_sql("o.amount", "o.currency") + """), 0) AS amount
     FROM accounts_account a
     LEFT JOIN accounts_order o ON o.account_id = a.id AND {counted}
     WHERE a.id IN ({scope})
@@ -178,6 +180,11 @@ class Evaluation:
     @staticmethod
     def rate(part, whole):
         return round(part * 100 / whole) if whole else None
+
+    @property
+    def sign_off_label(self):
+        """The month's sign-off state in the reader's words (returned → 已退回), "" before any log."""
+        return MonthlyLog.Status(self.sign_off).label if self.sign_off in MonthlyLog.Status.values else ""
 
     @property
     def cadence_rate(self):
@@ -410,7 +417,8 @@ WEEKLY_SQL = {
                                   AND (v.occurred_at AT TIME ZONE %s)::date + 30)
         GROUP BY 1, 2, 3, 4""", ["tz", "month", "scope", "tz", "tz"]),
     "revenue": ("""
-        SELECT u.team_id, at.tier_id, a.owner_id, (extract(day FROM o.signed_on)::int - 1) / 7 + 1, sum(o.amount)
+        SELECT u.team_id, at.tier_id, a.owner_id, (extract(day FROM o.signed_on)::int - 1) / 7 + 1,
+               sum(""" + amount_sql("o.amount", "o.currency") + """)
         FROM accounts_order o JOIN accounts_account a ON a.id = o.account_id
         LEFT JOIN users_user u ON u.id = a.owner_id
         LEFT JOIN tiering_accounttier at ON at.account_id = o.account_id

@@ -12,6 +12,7 @@ from accounts import metrics
 from accounts.models import Account, Handover
 from care.models import CareTask
 from contacts.dangers import with_danger_score
+from core.collation import name_order
 from core.jobs import job_health
 from core.models import OutboxMessage
 from reports import analytics
@@ -35,7 +36,7 @@ def manager_dashboard(user):
     mine = _mine(user)
     overdue_ids = overdue_among(list(mine.values_list("pk", flat=True)))
     overdue = (Account.objects.filter(pk__in=overdue_ids).select_related("tier_state__tier")
-               .order_by("tier_state__tier__rank", "name"))
+               .order_by("tier_state__tier__rank", *name_order()))
     issues = CustomerIssue.objects.filter(owner=user)
     logs = {log.month: log for log in MonthlyLog.objects.filter(author=user, month__in=[month, _previous(month)])}
     counts = tasks.aggregate(today=Count("pk", filter=Q(due_on=today)), overdue=Count("pk", filter=Q(due_on__lt=today)))

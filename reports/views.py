@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Account
 from core.exports import csv_response, xlsx_response
+from core.money import reporting_currency
 from core.params import MonthForm, PageForm, note_ignored, reads_query
 from core.views import form_page, run_service, submit_form
 from reports import analytics, charts, dashboards, groups, permissions, services, visit_report
@@ -148,6 +149,11 @@ def _month_form(request):
     return form
 
 
+def in_currency(label):
+    """An export's money column names its currency: the figures are numbers, converted (core/money.py)."""
+    return f"{label} ({reporting_currency()})"
+
+
 def _export(request, name, header, rows):
     respond = {"csv": csv_response, "xlsx": xlsx_response}.get(request.GET.get("format"))
     return respond(name, header, rows) if respond else None
@@ -160,14 +166,14 @@ def concentration(request):
     top_percent = _extra(request, ConcentrationForm)["top"]
     result = analytics.revenue_concentration(scope, start=values["start"], end=values["end"],
                                              today=timezone.localdate(), top_percent=top_percent)
-    header = [_("Rank"), _("Account"), _("Revenue"), _("Cumulative share (%)")]
+    header = [_("Rank"), _("Account"), in_currency(_("Revenue")), _("Cumulative share (%)")]
     rows = [(n, name, amount, round(share, 1)) for n, name, _pk, amount, share in result.top]
     if export := _export(request, "revenue-concentration", header, rows):
         return export
     return render(request, "reports/concentration.html", {
         "form": form, "result": result, "top_percent": top_percent, "line": charts.polyline(result.curve),
         "ticks": charts.PERCENT_TICKS, "pareto_table": charts.pareto_table(result.curve),
-        "title": _("Revenue concentration"),
+        "title": _("Revenue concentration"), "money_note": True,
     })
 
 
@@ -199,7 +205,7 @@ def evaluation(request):
     rows = analytics.evaluation(scope, month=month, now=timezone.now())
     header = [_("Manager"), _("Cadence kept (%)"), _("Care on time (%)"), _("Issues on time (%)"),
               _("Sign-off"), _("Late")]
-    table = [(r.manager, r.cadence_rate, r.care_rate, r.issue_rate, r.sign_off or "", bool(r.late)) for r in rows]
+    table = [(r.manager, r.cadence_rate, r.care_rate, r.issue_rate, str(r.sign_off_label), bool(r.late)) for r in rows]
     if export := _export(request, f"evaluation-{month:%Y-%m}", header, table):
         return export
     return render(request, "reports/evaluation.html", {
@@ -232,15 +238,15 @@ def value(request):
              for quarter, start_n, lost in analytics.churn_by_quarter(scope, start=values["start"], end=today)]
     risky = analytics.at_risk(accounts)
     breakdown = churn_breakdown(scope, start=values["start"], end=values["end"])
-    header = [_("Account"), _("Tier"), _("Orders to date"), _("Last 12 months"), _("Change (%)"),
-              _("Lifetime value"), _("At risk because")]
+    header = [_("Account"), _("Tier"), in_currency(_("Orders to date")), in_currency(_("Last 12 months")),
+              _("Change (%)"), in_currency(_("Lifetime value")), _("At risk because")]
     reasons = {a.id: ", ".join(str(RISK_LABELS[code]) for code, _v in why) for a, why in risky}
     rows = [(a.name, a.tier, a.to_date, a.last12, a.change, a.clv(years), reasons.get(a.id, ""))
             for a in sorted(accounts, key=lambda a: -a.clv(years))]
     if export := _export(request, "customer-value", header, rows):
         return export
     return render(request, "reports/value.html", {
-        "form": form, "title": _("Customer value and churn"), "years": years, "tiers": tiers,
+        "form": form, "title": _("Customer value and churn"), "money_note": True, "years": years, "tiers": tiers,
         "churn": churn, "risky": risky[:50], "risk_labels": RISK_LABELS,
         "top": sorted(accounts, key=lambda a: -a.clv(years))[:20],
         "clv_chart": charts.bar_chart((tier, float(avg)) for tier, avg, _n in tiers),
@@ -261,14 +267,16 @@ def operating(request):
     export = request.GET.get("format") in ("csv", "xlsx")
     limit, offset = (100_000, 0) if export else (OPERATING_PAGE + 1, (page - 1) * OPERATING_PAGE)
     rows = analytics.operating(scope, now=timezone.now(), limit=limit, offset=offset)
-    header = [_("Account"), _("Tier"), _("Potential"), _("Last 12 months"), _("The 12 before"), _("Change (%)"),
-              _("Competitors"), _("Open issues"), _("Overdue issues")]
+    header = [_("Account"), _("Tier"), _("Potential"), in_currency(_("Last 12 months")),
+              in_currency(_("The 12 before")), _("Change (%)"), _("Competitors"), _("Open issues"),
+              _("Overdue issues")]
     table = [(r.name, r.tier, r.potential, r.last12, r.prev12, r.change, r.competitors, r.open_issues,
               r.overdue_issues) for r in rows]
     if response := _export(request, "account-operations", header, table):
         return response
     return render(request, "reports/operating.html", {
-        "form": form, "title": _("Account operating analysis"), "rows": rows[:OPERATING_PAGE], "page": page,
+        "form": form, "title": _("Account operating analysis"), "money_note": True, "rows": rows[:OPERATING_PAGE],
+        "page": page,
         "has_next": len(rows) > OPERATING_PAGE,
     })
 
@@ -345,7 +353,7 @@ def targets(request):
     progress = analytics.target_progress(list(visible), analytics.scope(request.user), month=month,
                                          now=timezone.now())
     return render(request, "reports/targets.html", {
-        "title": _("Targets (plan–do–check–act)"), "month": month, "months": months, "form": form,
+        "title": _("Targets (plan–do–check–act)"), "money_note": True, "month": month, "months": months, "form": form,
         "can_set": permissions.can_set_targets(request.user),
         "rows": [(p, charts.progress_chart(p.weeks, p.expected), permissions.can_record_act(request.user, p.target))
                  for p in progress],

@@ -65,6 +65,7 @@ class OrderFactory(factory.django.DjangoModelFactory):
     account = factory.SubFactory(AccountFactory)
     signed_on = factory.Faker("date_between", start_date="-300d", end_date="today")
     amount = factory.Faker("pydecimal", left_digits=6, right_digits=2, positive=True, min_value=1000)
+    currency = factory.LazyAttribute(lambda order: order.account.currency)
     product = "ERP licence"
 
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
+from core.money import reporting_currency
 from tiering.models import CadenceRequirement, Rule, Tier
 
 
@@ -20,6 +21,8 @@ class RuleForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["open_tender"].widget.choices = [("unknown", _("Either")), ("true", _("Yes")), ("false", _("No"))]
+        for name in ("min_order_value", "max_order_value"):  # orders in other currencies are converted first
+            self.fields[name].help_text = _("In %(currency)s.") % {"currency": reporting_currency()}
 
     def clean(self):
         data = super().clean()

@@ -20,10 +20,10 @@ VISITS = [
     Column(_("Date and time"), "occurred_at"),
     Column(_("Account"), "account"),
     Column(_("Channel"), "get_channel_display"),
-    Column(_("Purpose"), "purpose"),
+    Column(_("Purpose"), "shown.purpose"),
     Column(_("Author"), "author"),
     Column(_("Contacts met"), _contacts),
-    Column(_("What was discussed"), "summary"),
+    Column(_("What was discussed"), "shown.summary"),
     Column(_("The customer's opinions and suggestions"), "customer_feedback"),
     Column(_("Next steps"), "next_steps"),
     Column(_("Follow-up date"), "follow_up_on"),
@@ -34,8 +34,8 @@ ISSUES = [
     Column(_("Kind"), "get_kind_display"),
     Column(_("Status"), "get_status_display"),
     Column(_("Account"), "account"),
-    Column(_("What the customer raised"), "description"),
-    Column(_("Responsible department"), "department"),
+    Column(_("What the customer raised"), "shown.description"),
+    Column(_("Responsible department"), "shown.department"),
     Column(_("Owner"), "owner"),
     Column(_("Logged"), "created_at"),
     Column(_("Resolution"), "resolution"),
@@ -65,7 +65,7 @@ def month_log(comments):
         return found.text if found else ""
 
     def issues(visit):
-        return "\n".join(f"{issue.get_kind_display()}: {issue.description} ({issue.get_status_display()})"
+        return "\n".join(f"{issue.get_kind_display()}: {issue.shown.description} ({issue.get_status_display()})"
                          for issue in visit.issues.all())
 
     return [*VISITS[:4], VISITS[5], *VISITS[6:9],

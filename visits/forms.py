@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
 from contacts.models import Contact
+from core.collation import name_order
 from core.forms import CREATE_KEY, add_create_key
 from core.params import PageForm
 from visits.models import CustomerIssue, Visit
@@ -63,7 +64,7 @@ class VisitForm(forms.ModelForm):
         account_id = self._chosen_account_id(account)
         self.fields["contacts"].queryset = (
             Contact.objects.filter(account_id=account_id, archived_at__isnull=True, status=Contact.Status.ACTIVE)
-            .order_by("name") if account_id else Contact.objects.none()
+            .order_by(*name_order()) if account_id else Contact.objects.none()
         )
         self.fields["contacts"].help_text = _("Tick everyone you met or wrote to.")
         self.helper = FormHelper()

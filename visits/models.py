@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from accounts import metrics
 from accounts.models import Account
 from contacts.models import Contact
+from core.written import Written
 
 
 class VisitQuerySet(models.QuerySet):
@@ -23,7 +24,7 @@ class VisitQuerySet(models.QuerySet):
         return self.select_related("account", "author").prefetch_related("contacts")
 
 
-class Visit(models.Model):
+class Visit(Written, models.Model):
     """One visit or touch (K-20). Its month is locked once signed off (K-21):
     the services refuse, and a trigger (migration 0002) refuses every other path."""
 
@@ -64,6 +65,9 @@ class Visit(models.Model):
         _("the customer replied"), null=True, blank=True,
         help_text=_("For calls, e-mails and messages: did they answer? Two unanswered touches start a silent period."),
     )
+    # What the system wrote in the text columns above, as keys with parameters (core.written),
+    # shown in the reader's language: {"purpose": {"key": …, "params": …}, …}.
+    written = models.JSONField(default=dict, db_default={}, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("logged"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -114,7 +118,7 @@ class CustomerIssueQuerySet(models.QuerySet):
         return self.filter(Q(owner=user) | Q(owner__team__supervisor=user))
 
 
-class CustomerIssue(models.Model):
+class CustomerIssue(Written, models.Model):
     """An issue the customer raised that could not be answered on the spot (K-22).
     Whoever visited follows it through until the customer is told the result."""
 
@@ -136,6 +140,9 @@ class CustomerIssue(models.Model):
     description = models.TextField(_("what the customer raised"))
     department = models.CharField(_("responsible department"), max_length=100,
                                   help_text=_("Where the issue is routed, e.g. After-sales, Finance, R&D."))
+    # What the system wrote in the text columns above, as keys with parameters (core.written),
+    # shown in the reader's language: {"purpose": {"key": …, "params": …}, …}.
+    written = models.JSONField(default=dict, db_default={}, blank=True, editable=False)
     due_at = models.DateTimeField(_("due"))
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT,
                               related_name="customer_issues")
@@ -173,7 +180,7 @@ class CustomerIssue(models.Model):
         return metrics.on_time(self.informed_at, self.due_at)  # accounts.metrics "on time"
 
 
-class IssueUpdate(models.Model):
+class IssueUpdate(Written, models.Model):
     """One step of an issue's follow-up, kept beside the locked original."""
 
     issue = models.ForeignKey(CustomerIssue, on_delete=models.CASCADE, related_name="updates")
@@ -181,6 +188,9 @@ class IssueUpdate(models.Model):
     at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(_("status"), max_length=20, choices=CustomerIssue.Status.choices)
     note = models.TextField(_("note"), blank=True)
+    # What the system wrote in the text columns above, as keys with parameters (core.written),
+    # shown in the reader's language: {"purpose": {"key": …, "params": …}, …}.
+    written = models.JSONField(default=dict, db_default={}, blank=True, editable=False)
 
     class Meta:
         ordering = ["at", "pk"]

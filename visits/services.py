@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from accounts.services import account_touch
 from contacts.models import TouchScale
 from core.idempotency import creates_once
+from core.written import in_english
+from core.written import written as written_text
 from notifications.models import Kind
 from notifications.services import notify
 from visits import permissions
@@ -67,8 +69,10 @@ def _own_visit(pk, *, by, **_kwargs):
 @transaction.atomic
 def visit_log(*, account, by, contacts=(), issues=(), **fields):
     """K-20: log a visit or touch, with the issues the customer raised (K-22); the issues are
-    part of the visit, so the visit form's one-time key (`key=`) covers them too."""
-    visit = Visit(account=account, author=by, **fields)
+    part of the visit, so the visit form's one-time key (`key=`) covers them too. Text the
+    system writes (a survey's follow-up) comes as `written={"purpose": written(...), …}`
+    (core.written): kept as keys, with the English words in the columns."""
+    visit = Visit(account=account, author=by, **_words_of_written(fields))
     visit.log_month = month_of(visit.occurred_at)
     _refuse_if_locked(by.pk, visit.log_month)
     _check_contacts(account, contacts)
@@ -108,6 +112,8 @@ def visit_update(*, visit, by, version, contacts=None, issues=(), **fields):
     _refuse_if_locked(current.author_id, current.log_month)
     for name in VISIT_FIELDS:
         if name in fields:
+            if fields[name] != getattr(current, name):
+                visit.written.pop(name, None)  # rewritten by a person: their words now, not the system's
             setattr(visit, name, fields[name])
     visit.log_month = month_of(visit.occurred_at)
     _refuse_if_locked(visit.author_id, visit.log_month)
@@ -119,7 +125,7 @@ def visit_update(*, visit, by, version, contacts=None, issues=(), **fields):
             _check_contacts(visit.account, contacts)
             visit.contacts.set(contacts)
     for issue in issues:
-        issue_add(visit=visit, by=by, note=_("Raised after the visit."), **issue)
+        issue_add(visit=visit, by=by, note_key="visits.issue.raised_after", **issue)
     # A contact taken off the visit may leave (or enter) a silent period too.
     contacts_refresh_silence(contacts_before | {c.pk for c in (contacts if contacts is not None
                                                                 else visit.contacts.all())})
@@ -291,20 +297,33 @@ def visit_issues_raise(*, visit, by, issues):
         raise ValidationError(_("Describe at least one issue."))
     _refuse_if_locked(visit.author_id, visit.log_month)
     for issue in issues:
-        issue_add(visit=visit, by=by, note=_("Raised after the visit."), **issue)
+        issue_add(visit=visit, by=by, note_key="visits.issue.raised_after", **issue)
     return visit
 
 
-def issue_add(*, visit, by, kind, description, department, note=None):
+def issue_add(*, visit, by, kind, description="", department="", written=None,
+              note_key="visits.issue.logged"):
     hours = settings.VISITS_ISSUE_DUE_HOURS[kind]
-    issue = CustomerIssue(visit=visit, account_id=visit.account_id, kind=kind, description=description,
-                          department=department, owner_id=visit.author_id,
-                          due_at=timezone.now() + timedelta(hours=hours))
+    words = _words_of_written({"description": description, "department": department, "written": written or {}})
+    issue = CustomerIssue(visit=visit, account_id=visit.account_id, kind=kind, owner_id=visit.author_id,
+                          due_at=timezone.now() + timedelta(hours=hours), **words)
     issue.full_clean()
     with _DatabaseLock():
         issue.save()
-    IssueUpdate.objects.create(issue=issue, by=by, status=issue.status, note=note or _("Logged with the visit."))
+    logged = written_text(note_key)
+    IssueUpdate.objects.create(issue=issue, by=by, status=issue.status, note=in_english(logged),
+                               written={"note": logged})
     return issue
+
+
+def _words_of_written(fields):
+    """The English words of each written entry into its column (search, exports of old readers);
+    the entries themselves stay in `written`, for the reader's language."""
+    fields = dict(fields)
+    for name, entry in (fields.get("written") or {}).items():
+        if not fields.get(name):
+            fields[name] = in_english(entry)[:{"purpose": 200, "department": 100}.get(name)]  # their max_length
+    return fields
 
 
 STATUS_ORDER = list(CustomerIssue.Status.values)
@@ -551,13 +570,14 @@ def issue_deadlines_notify(*, now=None):
                            dedupe_key=f"issue:{issue.pk}:due", link=_issue_link(issue),
                            params={"account": issue.account,
                                    "due": timezone.localtime(issue.due_at).strftime("%Y-%m-%d %H:%M"),
-                                   "detail": issue.description}))
+                                   "detail": issue.written.get("description") or issue.description}))
     # Only issues that became overdue lately: an old one was escalated when it did.
     for issue in issues.overdue(now).filter(due_at__gte=now - timedelta(days=7)):
         team = issue.owner.team
         told += len(notify(recipients=[team.supervisor] if team and team.supervisor_id else [],
                            kind=Kind.ISSUE_OVERDUE, key="issue.overdue", dedupe_key=f"issue:{issue.pk}:overdue",
-                           params={"account": issue.account, "owner": issue.owner, "detail": issue.description},
+                           params={"account": issue.account, "owner": issue.owner,
+                                   "detail": issue.written.get("description") or issue.description},
                            link=_issue_link(issue)))
     return told
 

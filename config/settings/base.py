@@ -10,6 +10,8 @@ from pathlib import Path
 
 import environ
 
+from core.money import parse_rates
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -185,6 +187,11 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # Chinese number grouping and month-day form (config/formats/).
 FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env("DJANGO_TIME_ZONE", default="Asia/Shanghai")
+# Money (core/money.py): the currency of figures across accounts, a new account's currency, and the
+# fixed rates (units of it per unit) that convert every amount before it is added to another.
+MONEY_REPORTING_CURRENCY = env("DJANGO_MONEY_CURRENCY", default="CNY").upper()
+MONEY_RATES = parse_rates(env("DJANGO_MONEY_RATES", default="HKD=0.92,MOP=0.89,TWD=0.22,SGD=5.4,USD=7.2,EUR=7.8"))
+MONEY_RATES.pop(MONEY_REPORTING_CURRENCY, None)
 USE_I18N = True
 USE_TZ = True
 

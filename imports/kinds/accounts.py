@@ -4,8 +4,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Account
+from core.money import currency_choices
 from imports.kinds.base import (
     BATCH,
+    CURRENCY,
     ChoiceReader,
     Column,
     Importer,
@@ -13,6 +15,7 @@ from imports.kinds.base import (
     Row,
     account_lookup,
     changes_message,
+    converted_note,
     fold,
 )
 from imports.parsing import parse_bool, parse_date, parse_int, text
@@ -43,9 +46,10 @@ class AccountImporter(Importer):
         Column("executive_sponsor", gettext_lazy("Executive sponsor"), gettext_lazy("Free text."), ""),
         Column("founded_on", gettext_lazy("Founded"), gettext_lazy("A date such as 2004-05-26 or 2004年5月26日."),
                "2004-05-26"),
+        CURRENCY,
     )
     FIELDS = ("industry", "size", "region", "kind", "status", "relationship_style", "potential", "has_open_tender",
-              "business_scope", "responsible_department", "executive_sponsor", "founded_on")
+              "business_scope", "responsible_department", "executive_sponsor", "founded_on", "currency")
 
     def load(self, records):
         names = [r.get("name") for r in records] + [r.get("parent") for r in records]
@@ -60,6 +64,7 @@ class AccountImporter(Importer):
             "status": ChoiceReader(Account.Status.choices),
             "relationship_style": ChoiceReader(Account.RelationshipStyle.choices),
             "potential": parse_int, "has_open_tender": parse_bool, "founded_on": parse_date,
+            "currency": ChoiceReader(currency_choices()),
         }
 
     def check(self, line, record):
@@ -74,6 +79,8 @@ class AccountImporter(Importer):
             row.error(_("Parent group: an account cannot be its own group."))
         key = (fold(name),)
         matches = self.existing.get(key[0], []) if name else []
+        if matches and key[0] in self.existing.converted:
+            self.note(converted_note(name, matches[0].name))
         if len(matches) > 1:
             row.error(_("%(count)s accounts are already named “%(name)s”; rename them first.")
                       % {"count": len(matches), "name": name})

@@ -20,11 +20,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Account
+from core.text import chinese_variants, simplified
 from imports import permissions
 from imports.parsing import ParseError, text
 from users.models import User
 
 LOOKUP_CHUNK = 5000
+_HEADER_INDEXES = {}  # importer class → its header index (the same in every language)
 BATCH = 1000
 
 
@@ -137,6 +139,10 @@ class Importer:
 
     def __init__(self, *, by):
         self.by = by
+        self.notes = []  # the current row's notes (e.g. an account matched across scripts), read by _plan
+
+    def note(self, message):
+        self.notes.append(message)
 
     def column(self, key):
         return self._columns[key]
@@ -150,7 +156,11 @@ class Importer:
         return column.label if column else name
 
     def header_index(self):
-        """Every name a header may have: the key, the label in each language, aliases."""
+        """Every name a header may have: the key, the label in each language, aliases — each also
+        in Simplified, Traditional, Taiwan's and Hong Kong's forms (联系人, 聯繫人, 聯絡人), so a
+        Big5 file from Taipei maps itself as a GBK one from Shanghai does. Built once per kind."""
+        if type(self) in _HEADER_INDEXES:
+            return _HEADER_INDEXES[type(self)]
         index = {}
         for column in self.columns:
             names = {column.key, *column.aliases}
@@ -158,7 +168,9 @@ class Importer:
                 with translation.override(language):
                     names.add(str(column.label))
             for name in names:
-                index.setdefault(normalize_header(name), column.key)
+                for variant in sorted(chinese_variants(name)):
+                    index.setdefault(normalize_header(variant), column.key)
+        _HEADER_INDEXES[type(self)] = index
         return index
 
     # Assignment scope: who the importing user may name as owner or author.
@@ -244,11 +256,39 @@ ACCOUNT = Column("account", gettext_lazy("Account name"), gettext_lazy("An accou
                  "上海华东机电有限公司", True, ("客户", "客户名称", "公司"))
 
 
+# An amount's currency (core/money.py): on accounts, and on orders (empty: the account's).
+CURRENCY = Column("currency", gettext_lazy("Currency"),
+                  gettext_lazy("A three-letter code such as CNY, HKD, TWD or USD; empty: the usual currency for a "
+                               "new account, the account's for an order."), "CNY",
+                  aliases=("币种", "幣別", "货币", "貨幣", "币别"))
+
+
+class Found(dict):
+    """{NAME: [accounts]}; `converted` names the file's names found only in the other script."""
+
+    def __init__(self, *args, converted=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.converted = set(converted)
+
+
 def account_lookup(names, queryset):
-    found = {}
-    for chunk in chunks({fold(n) for n in names if text(n)}):
+    """Accounts by name, case-folded. A name not found as written is looked for in Simplified and
+    Traditional (東方電子 finds 东方电子): a Taipei team's file names the mainland's accounts."""
+    wanted = {fold(n) for n in names if text(n)}
+    by_name = {}
+    for chunk in chunks({variant for name in wanted for variant in chinese_variants(name)}):
         for account in queryset.annotate(folded=Upper("name")).filter(folded__in=chunk):
-            found.setdefault(account.folded, []).append(account)
+            by_name.setdefault(account.folded, []).append(account)
+    by_simplified = {}
+    for folded, accounts in by_name.items():
+        by_simplified.setdefault(simplified(folded), []).extend(accounts)
+    found = Found()
+    for name in wanted:
+        if name in by_name:
+            found[name] = by_name[name]
+        elif simplified(name) in by_simplified:
+            found[name] = by_simplified[simplified(name)]
+            found.converted.add(name)
     return found
 
 
@@ -256,7 +296,8 @@ def editable_accounts(user, names):
     """{NAME: account} among the accounts `user` may change; names shared by two
     such accounts map to None (ambiguous)."""
     found = account_lookup(names, Account.objects.active().editable_by(user))
-    return {name: accounts[0] if len(accounts) == 1 else None for name, accounts in found.items()}
+    return Found({name: accounts[0] if len(accounts) == 1 else None for name, accounts in found.items()},
+                 converted=found.converted)
 
 
 def account_cell(importer, row, key="account"):
@@ -271,7 +312,14 @@ def account_cell(importer, row, key="account"):
     if account is None:
         row.error(_("%(column)s: more than one account is named “%(name)s”; rename one first.")
                   % {"column": importer.column(key).label, "name": name})
+    elif fold(name) in importer.accounts.converted:
+        importer.note(converted_note(name, account.name))
     return account
+
+
+def converted_note(written, found):
+    return _("“%(written)s” was matched to the account “%(found)s” across Simplified and Traditional.") % {
+        "written": text(written), "found": found}
 
 
 def changes_message(importer, names):

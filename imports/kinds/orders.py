@@ -4,8 +4,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Order
+from core.money import currency_choices
 from imports.kinds.base import (
     ACCOUNT,
+    CURRENCY,
+    ChoiceReader,
     Column,
     Importer,
     Outcome,
@@ -32,9 +35,11 @@ class OrderImporter(Importer):
         Column("reference", gettext_lazy("Contract number"), gettext_lazy("When given, identifies the order on "
                "re-import; without it, account, date, product and amount do."), "HT-2024-001",
                aliases=("合同号", "合同編號", "合同编号")),
+        CURRENCY,
     )
 
     def load(self, records):
+        self.currency_reader = ChoiceReader(currency_choices())
         self.accounts = editable_accounts(self.by, (r.get("account") for r in records))
         self.existing = {}
         ids = [a.pk for a in self.accounts.values() if a]
@@ -54,7 +59,8 @@ class OrderImporter(Importer):
         account = account_cell(self, row)
         values = {"signed_on": row.get("signed_on", parse_date), "amount": row.get("amount", parse_decimal),
                   "product": row.get("product"), "contract_months": row.get("contract_months", parse_int),
-                  "reference": row.get("reference") or ""}
+                  "reference": row.get("reference") or "",
+                  "currency": row.get("currency", self.currency_reader) or (account.currency if account else None)}
         if values["amount"] is not None and values["amount"] <= 0:
             row.error(_("Amount: must be more than zero."))
         label = f"{account} · {values['product'] or ''} · {values['signed_on'] or ''}" if account else ""

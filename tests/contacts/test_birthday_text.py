@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from contacts.models import Contact
-from core.calendars import lunar_date_text, lunar_in_solar_year
+from core.calendars import lunar_date_problem, lunar_date_text, lunar_in_solar_year
 from imports.parsing import parse_birthday
 from tests.factories import AccountFactory, ContactFactory
 
@@ -55,14 +55,19 @@ def test_this_year_for_a_late_winter_birthday_is_the_one_falling_in_this_solar_y
 
 @pytest.mark.parametrize("language", ["zh-hans", "zh-hant"])
 def test_every_lunar_date_written_reads_back_through_the_importer(language):
-    """An export of a contact list re-imports as the same birthdays."""
+    """An export of a contact list re-imports as the same birthdays: every lunar date that existed
+    (a date that never did — 1980's leap months, the 30th of a 29-day month — is refused by the
+    contact form and the importer alike, issue 17)."""
     with translation.override(language):
-        for month in range(1, 13):
-            for day in range(1, 31):
-                for leap in (False, True):
-                    text = lunar_date_text(month, day, leap, 1980)
-                    assert parse_birthday(text) == {"calendar": "lunar", "year": 1980, "month": month,
-                                                    "day": day, "leap": leap}, text
+        for year in (1979, 1980):  # 1979 had a leap sixth month, 1980 none
+            for month in range(1, 13):
+                for day in range(1, 31):
+                    for leap in (False, True):
+                        if lunar_date_problem(year, month, day, leap):
+                            continue
+                        text = lunar_date_text(month, day, leap, year)
+                        assert parse_birthday(text) == {"calendar": "lunar", "year": year, "month": month,
+                                                        "day": day, "leap": leap}, text
 
 
 def test_a_solar_birthday_is_unchanged():
@@ -81,3 +86,19 @@ def test_the_contact_page_and_the_export_show_the_chinese_lunar_birthday(client,
     assert "农历八月十五（今年公历9月25日）" in client.get(contact.get_absolute_url()).content.decode()
     export = b"".join(client.get(reverse("contacts:list"), {"format": "csv"}).streaming_content).decode("utf-8-sig")
     assert "农历八月十五" in export and "lunar" not in export
+
+
+@pytest.mark.django_db
+def test_the_contact_form_refuses_a_lunar_date_that_never_existed(manager):
+    """Issue 17, item 8: what the importer refuses, the form refuses next to its field."""
+    from contacts.forms import ContactForm
+
+    account = AccountFactory(owner=manager)
+    base = {"name": "王芳", "birthday_calendar": "lunar", "birth_month": 2, "birth_day": 1, "status": "active",
+            "language": ""}
+    leap = ContactForm({**base, "birth_year": 1980, "birth_leap_month": "on"}, account=account)
+    assert not leap.is_valid() and "birth_leap_month" in leap.errors
+    short = ContactForm({**base, "birth_year": 1985, "birth_month": 1, "birth_day": 30}, account=account)
+    assert not short.is_valid() and "birth_day" in short.errors
+    real = ContactForm({**base, "birth_year": 1979, "birth_month": 6, "birth_leap_month": "on"}, account=account)
+    assert "birth_leap_month" not in real.errors and "birth_day" not in real.errors

@@ -148,7 +148,7 @@ def test_k09_goals_stand_beside_today_s_figures(manager, plan, account):
     from plans.selectors import goal_rows, plan_months
 
     rows = {r.goal.kind: r for r in goal_rows(plan, plan_months(plan))}
-    assert (rows["revenue"].actual, rows["revenue"].reached) == ("600.00", True)
+    assert (rows["revenue"].actual, rows["revenue"].reached) == ("¥600.00", True)  # with its currency
     assert (rows["coverage"].actual, rows["coverage"].reached) == ("1 / 4", False)
     assert rows["relationship"].reached is False
 
@@ -163,7 +163,7 @@ def test_k09_a_month_to_come_has_no_actual_yet(manager, plan, account):
     services.goal_save(plan=plan, by=manager, kind="revenue", title="Revenue", target_amount=Decimal(1000))
     months = plan_months(plan)
     assert {row.month.month: row.orders for row in months if row.orders} == {DAY.month: Decimal("600")}
-    assert goal_rows(plan, months)[0].actual == "600.00"
+    assert goal_rows(plan, months)[0].actual == "¥600.00"
 
 
 def test_k09_the_monthly_review_note_is_kept_per_month(client, manager, plan):

@@ -110,7 +110,7 @@ def test_orders_in_the_last_12_months_are_one_figure_on_every_page(client, manag
     last12 = {"account page": figures.own_total_12m, "tier review": Decimal(str(proposal.evidence["order_12m"])),
               "concentration": in_concentration, "value": value.last12, "operating": operating.last12}
     assert last12 == dict.fromkeys(last12, Decimal(120_000))
-    assert 'data-figure="orders-12m">120,000.00<' in account_page.content.decode()
+    assert 'data-figure="orders-12m">¥120,000.00<' in account_page.content.decode()
     before = {"tier review": Decimal(str(proposal.evidence["order_prev_12m"])), "value": value.prev12,
               "operating": operating.prev12}
     assert before == dict.fromkeys(before, Decimal(70_000))
