@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def paths():
     found = set()
     for route, _pattern, _namespace in routes():
-        path = "/" + re.sub(r"<(?:int:)?\w+>", "1", route)
+        path = "/" + re.sub(r"<(?:\w+:)?\w+>", "1", route)  # any converter: int, slug, str
         if "(" not in path and "?" not in path and "^" not in path and not path.startswith("/admin/"):
             found.add(path)
     return sorted(found)
