@@ -29,14 +29,14 @@ def _mark(value, goal):
 
 def table(results):
     lines = ["", "Pages (p50/p95 ms, requests/s, SQL statements per request; ! = misses its goal)", ""]
-    header = (f"{'page':28} {'size':5} {'p50':>7} {'p95':>7} {'rps':>6} {'q':>4} {'floor p50':>9} "
+    header = (f"{'page':36} {'size':5} {'p50':>7} {'p95':>7} {'rps':>6} {'q':>4} {'floor p50':>9} "
               f"{'÷floor':>7} {'large÷small':>11} {'err':>4}")
     lines += [header, "-" * len(header)]
     for size, rows in results["pages"].items():
         for row in rows:
             r, f = row["page_result"], row["floor_result"]
             lines.append(
-                f"{row['page'][:28]:28} {size:5} {r['p50_ms'] or 0:7.1f} {r['p95_ms'] or 0:7.1f} {r['rps'] or 0:6.1f} "
+                f"{row['page'][:36]:36} {size:5} {r['p50_ms'] or 0:7.1f} {r['p95_ms'] or 0:7.1f} {r['rps'] or 0:6.1f} "
                 f"{r['queries'] or 0:4} {f['p50_ms'] or 0:9.1f} {_mark(row['page_over_floor'], 1.5):>7} "
                 f"{_mark(row.get('large_over_small'), 1.3) if size == 'large' else '':>11} {r['errors']:4}")
     lines += ["", "Beat jobs (seconds; rows written = inserted+updated+deleted)", ""]
