@@ -57,3 +57,17 @@ def test_an_admins_contact_scope_is_every_live_contact_without_a_subquery(admin,
     sql = str(Contact.objects.visible_to(admin).query)
     assert "accounts_account" not in sql
     assert Contact.objects.visible_to(admin).count() == 1
+
+
+def test_an_admins_visit_list_is_capped_and_its_scope_adds_nothing(client, admin, manager, cap_of_five):
+    from tests.visits.factories import VisitFactory
+    from visits.models import Visit
+
+    account = AccountFactory(owner=manager)
+    for _ in range(7):
+        VisitFactory(account=account, author=manager)
+    assert "accounts_account" not in str(Visit.objects.visible_to(admin).query)
+    client.force_login(admin)
+    page = client.get(reverse("visits:list"))
+    assert page.context["page_obj"].paginator.capped and len(page.context["visits"]) == 5
+    assert client.get(reverse("visits:list"), {"count": "exact"}).context["page_obj"].paginator.count == 7

@@ -16,6 +16,7 @@ from accounts.models import Account
 from core.exports import export_format, list_export
 from core.forms import add_service_error, create_key
 from core.idempotency import AlreadySaved
+from core.pagination import paginator_for
 from core.params import filter_list, parse_month, reads_query
 from core.views import already_saved, confirm_page, error_text, form_page, refuse, run_service, saved_tag
 from visits import exports, permissions, selectors, services
@@ -64,7 +65,7 @@ def visit_list(request):
     visits, chosen = filters.qs, filters.form.cleaned_data
     if export := list_export(request, visits, exports.VISITS, filename="visits"):
         return export
-    page = Paginator(visits, 25).get_page(request.GET.get("page"))
+    page = paginator_for(request, visits, 25).get_page(request.GET.get("page"))
     since = timezone.now() - timedelta(days=30)
     overlaps = (
         OverlapAlert.objects.filter(Q(visit__author=request.user) | Q(other_visit__author=request.user),
