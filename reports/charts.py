@@ -7,6 +7,8 @@ printout get the same figures as the picture."""
 import math
 from dataclasses import dataclass, field
 
+from core.money import large_figure
+
 BAR_HEIGHT = 40  # bar charts are 100 wide and this tall, so they read well on a wide screen
 NICE_STEPS = (1, 2, 2.5, 5, 10)
 
@@ -45,8 +47,12 @@ def nice_top(value):
 
 
 def tick_label(value, unit=""):
-    """A tick's text: whole numbers grouped by thousands (as figures are everywhere), else one decimal."""
-    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    """A tick's text: whole numbers as the reader counts them (grouped by thousands in English,
+    in 万/亿 from ten thousand in Chinese, like the figures beside the chart), else one decimal."""
+    if float(value).is_integer():
+        text = large_figure(int(value)) if abs(value) >= 10_000 else f"{value:,.0f}"
+    else:
+        text = f"{value:,.1f}"
     return f"{text}{unit}"
 
 

@@ -112,6 +112,17 @@ def test_a_bar_chart_has_ticks_in_its_unit_and_the_rows_of_its_table():
     assert [t.label for t in charts.axis_ticks(5, length=100)] == ["0", "1", "2", "3", "4", "5"]
 
 
+def test_issue_17_a_money_axis_counts_in_wan_and_yi_for_chinese_readers():
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert [t.label for t in charts.axis_ticks(24_000_000, length=100)] == [
+            "0", "600万", "1,200万", "1,800万", "2,400万"]
+        assert charts.tick_label(250_000_000) == "2.5亿" and charts.tick_label(5_000) == "5,000"
+    with translation.override("zh-hant"):
+        assert charts.tick_label(300_000_000) == "3億"
+
+
 def test_a_chart_of_counts_counts_in_whole_numbers_and_a_lone_bar_is_not_a_wall():
     chart = charts.bar_chart([("Price", 3)], whole=True)
     assert [t.label for t in chart.ticks] == ["0", "1", "2", "3"]
