@@ -36,6 +36,8 @@ def log_out(page, name):
         page.get_by_role("button", name="Toggle navigation").click()
     page.get_by_role("button", name=re.compile(name)).click()
     page.get_by_role("button", name="Log out").click()
+    # Logging out empties the phone's kept pages first (static/js/app.js), then leaves: wait for it.
+    page.wait_for_url(re.compile(r"/login/"))
 
 
 def test_a_plan_is_drafted_a_visit_prepared_and_logged_the_plan_approved_and_a_low_score_followed_up(

@@ -56,6 +56,8 @@ def test_a_month_is_logged_signed_off_locked_and_reopened(page, live_server, peo
     page.get_by_role("button", name="Toggle navigation").click()
     page.get_by_role("button", name=re.compile("李经理")).click()
     page.get_by_role("button", name="Log out").click()
+    # Logging out empties the phone's kept pages first (static/js/app.js), then leaves: wait for it.
+    page.wait_for_url(re.compile(r"/login/"))
     log_in("wang", PASSWORD)
     page.goto(f"{live_server.url}/visits/sign-off/")
     page.get_by_role("link", name=re.compile(f"李经理 · {month}")).first.click()
