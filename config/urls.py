@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from accounts.urls import settings_patterns as account_settings_patterns
+from api.urls import token_patterns as api_token_patterns
 from config.health import healthz
 from users.views import PasswordResetView
 
@@ -30,6 +31,8 @@ urlpatterns = [
     path("imports/", include("imports.urls")),
     path("calendar/", include("feeds.urls")),
     path("", include("plans.urls")),
+    path("api/", include("api.urls")),
+    path("profile/api-tokens/", include((api_token_patterns, "api-tokens"))),
     path("admin/", admin.site.urls),
 ]
 
