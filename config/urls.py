@@ -10,6 +10,11 @@ from config.health import healthz
 from users.views import PasswordResetView
 
 admin.site.site_header = "KAM CRM"
+# The product's error pages, and JSON under /api/ (an API client cannot read a page).
+handler400 = "api.exceptions.bad_request"
+handler403 = "api.exceptions.permission_denied"
+handler404 = "api.exceptions.page_not_found"
+handler500 = "api.exceptions.server_error"
 
 urlpatterns = [
     path("", include("reports.urls")),
