@@ -2,6 +2,8 @@
 caller's own scope (`ScopedRelated`): an id outside it is "does not exist", named at its field,
 just as the page's picker would not offer it. Writes go through each app's services."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ObjectDoesNotExist
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -90,8 +92,7 @@ class ContactSerializer(serializers.ModelSerializer):
 
 
 class ContactUpdateSerializer(ContactSerializer):
-    class Meta(ContactSerializer.Meta):
-        read_only_fields = ["account", "created_at"]
+    account = serializers.PrimaryKeyRelatedField(read_only=True, help_text="A contact stays at its account.")
 
 
 class BuyerRoleSerializer(serializers.ModelSerializer):
@@ -108,8 +109,7 @@ class BuyerRoleSerializer(serializers.ModelSerializer):
 
 
 class BuyerRoleUpdateSerializer(BuyerRoleSerializer):
-    class Meta(BuyerRoleSerializer.Meta):
-        read_only_fields = ["account", "contact"]
+    contact = serializers.PrimaryKeyRelatedField(read_only=True, help_text="A role stays with its holder.")
 
 
 class OrderSerializer(serializers.ModelSerializer):
@@ -125,7 +125,8 @@ class OrderSerializer(serializers.ModelSerializer):
                   "reference", "created_at"]
         read_only_fields = ["created_at"]
         extra_kwargs = {"currency": {"required": False, "allow_blank": True,
-                                     "help_text": "ISO 4217; the account's currency when left out."}}
+                                     "help_text": "ISO 4217; the account's currency when left out."},
+                        "amount": {"min_value": Decimal("0.01")}}
 
 
 class IssueInputSerializer(serializers.Serializer):

@@ -255,6 +255,7 @@ class IssueViewSet(ReadOnly):
     filterset_class = filters.IssueFilter
     ordering_fields = ["id", "due_at", "created_at"]
     ordering = ["due_at", "id"]
+    http_method_names = ["get", "post", "head", "options"]
 
     def scope(self, user):
         issues = CustomerIssue.objects.select_related("owner__team")
@@ -284,6 +285,7 @@ class CareTaskViewSet(ReadOnly):
     filterset_class = filters.CareTaskFilter
     ordering_fields = ["id", "due_on", "created_at"]
     ordering = ["due_on", "id"]
+    http_method_names = ["get", "post", "head", "options"]
 
     def scope(self, user):
         return CareTask.objects.for_user(user).select_related("account", "contact", "owner__team")

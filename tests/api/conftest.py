@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 
 from api.services import access_token_create
 from care.models import CareTask
-from tests.factories import AccountFactory, ContactFactory
+from tests.factories import AccountFactory, BuyerRoleFactory, ContactFactory, OrderFactory
 from tests.visits.factories import CustomerIssueFactory, VisitFactory
 
 
@@ -40,6 +40,8 @@ def world(manager, teammate, supervisor, outsider, admin):
         rows[side] = {
             "account": account, "contact": contact, "visit": visit,
             "issue": CustomerIssueFactory(visit=visit),
+            "role": BuyerRoleFactory(contact=contact),
+            "order": OrderFactory(account=account),
             "task": CareTask.objects.create(kind=CareTask.Kind.CUSTOM, account=account, contact=contact, owner=person,
                                             due_on=timezone.localdate(), occasion=f"{side}-call", title="Call"),
         }
