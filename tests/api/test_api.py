@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Order
 from care.models import CareTask
-from tests.api.conftest import client_with, token_for
+from tests.api.conftest import client_with
 from tests.factories import AccountFactory, ContactFactory, OrderFactory
 from visits.models import AfterSalesStep, CustomerIssue, Visit
 from visits.services import after_sales_schedule
