@@ -1,4 +1,3 @@
-from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
@@ -8,6 +7,7 @@ from api import views
 app_name = "api"
 
 router = DefaultRouter()
+router.include_format_suffixes = False  # JSON only: no /api/accounts.json twins
 router.register("accounts", views.AccountViewSet, basename="account")
 router.register("contacts", views.ContactViewSet, basename="contact")
 router.register("buyer-roles", views.BuyerRoleViewSet, basename="buyer-role")
@@ -26,17 +26,12 @@ class DocsView(SpectacularSwaggerSplitView):
     url_name = "api:schema"
 
 
-# The API answers a stranger with 401 JSON, not the login page: LoginRequiredMiddleware steps
-# aside and the API's own authentication (session or token) decides. The schema is public.
-def public(pattern):
-    login_not_required(pattern.callback)  # marks the view itself
-    return pattern
-
-
-urlpatterns = [public(pattern) for pattern in router.urls] + [
-    path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
-    path("docs/", DocsView.as_view(), name="docs"),
-]
+# The API answers a stranger with 401 JSON, not the login page: DRF's views are marked
+# login-not-required for LoginRequiredMiddleware, and the API's own authentication (session or
+# token) decides. The schema and its docs page are public, as an API's description is.
+urlpatterns = [*router.urls,
+               path("schema/", SpectacularAPIView.as_view(), name="schema"),
+               path("docs/", DocsView.as_view(), name="docs")]
 
 # The owner's token page (mounted at /profile/api-tokens/).
 token_patterns = [

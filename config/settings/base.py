@@ -320,5 +320,6 @@ SPECTACULAR_SETTINGS = {
         "ContactStatusEnum": "contacts.models.Contact.Status", "BuyerRoleEnum": "contacts.models.BuyerRole.Role",
         "IssueKindEnum": "visits.models.CustomerIssue.Kind", "IssueStatusEnum": "visits.models.CustomerIssue.Status",
         "CareTaskKindEnum": "care.models.CareTask.Kind", "CareTaskStatusEnum": "care.models.CareTask.Status",
+        "VisitChannelEnum": "visits.models.Visit.Channel", "CareTaskChannelEnum": "care.models.CareTask.Channel",
     },
 }
