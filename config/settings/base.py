@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "imports",
     "feeds",
     "pwa",
+    "hub",
 ]
 
 MIDDLEWARE = [

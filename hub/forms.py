@@ -1,0 +1,40 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.params import QueryForm
+from hub.models import Comment
+from hub.timeline import KINDS, Cursor
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("Comment"), max_length=Comment.MAX_LENGTH, strip=True,
+                           widget=forms.Textarea(attrs={"rows": 3, "data-mentions": "1"}),
+                           help_text=_("Type @ and a name to mention a colleague who may see this; they are told."))
+    reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
+
+
+class TimelineForm(QueryForm):
+    """`?kind=visit&kind=order` and the keyset cursor `?before=` (hub.timeline.Cursor)."""
+
+    kind = forms.MultipleChoiceField(label=_("Show"), required=False, choices=list(KINDS.items()),
+                                     widget=forms.CheckboxSelectMultiple)
+    before = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)
+
+    def clean_before(self):
+        return Cursor.parse(self.cleaned_data.get("before"))
+
+    def values(self):
+        values = super().values()
+        values["kind"] = values["kind"] or []
+        return values
+
+
+class MentionQueryForm(QueryForm):
+    q = forms.CharField(required=False, max_length=50)
+
+
+class SearchForm(QueryForm):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100, strip=True)
+    kind = forms.ChoiceField(label=_("Only"), required=False, choices=[
+        ("", _("Everything")), ("account", _("Accounts")), ("contact", _("Contacts")), ("visit", _("Visits")),
+        ("issue", _("Customer issues")), ("plan", _("Account plans"))])

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from hub import views
+
+app_name = "hub"
+urlpatterns = [
+    path("accounts/<int:pk>/timeline/", views.account_timeline, name="account-timeline"),
+    path("contacts/<int:pk>/timeline/", views.contact_timeline, name="contact-timeline"),
+    path("comments/<slug:on>/<int:pk>/", views.comments, name="comments"),
+    path("comments/<slug:on>/<int:pk>/people/", views.mention_options, name="mention-options"),
+    path("comments/<int:pk>/delete/", views.comment_delete, name="comment-delete"),
+]
