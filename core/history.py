@@ -40,3 +40,15 @@ def related_names(history_model):
     """The history's many-to-one fields to select_related, so a changed owner shows by name."""
     return [f.name for f in history_model._meta.fields
             if f.is_relation and f.many_to_one and f.name not in ("history_user", "history_relation")]
+
+
+def reason_text(reason):
+    """A history record's change reason for the reader: what a person wrote as they wrote it, and
+    what the system wrote (a merge: "merged-into:<id>:<name>") in the reader's language."""
+    kind, _sep, rest = (reason or "").partition(":")
+    pk, _sep, name = rest.partition(":")
+    if kind == "merged-into" and pk.isdigit():
+        return _("Merged into %(name)s (#%(id)s)") % {"name": name, "id": pk}
+    if kind == "merged-from" and pk.isdigit():
+        return _("%(name)s (#%(id)s) merged into this") % {"name": name, "id": pk}
+    return reason or ""

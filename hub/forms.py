@@ -38,3 +38,10 @@ class SearchForm(QueryForm):
     kind = forms.ChoiceField(label=_("Only"), required=False, choices=[
         ("", _("Everything")), ("account", _("Accounts")), ("contact", _("Contacts")), ("visit", _("Visits")),
         ("issue", _("Customer issues")), ("plan", _("Account plans"))])
+
+
+class MergeForm(QueryForm):
+    """?keep=<id>&merge=<id>: the survivor and the duplicate, both looked up in the user's scope."""
+
+    keep = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    merge = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)

@@ -25,7 +25,7 @@ from accounts import permissions as account_permissions
 from accounts.models import Account, Order
 from care.models import CareTask, Gift
 from contacts.models import Contact, PersonnelChange, RolePlanReview
-from core.history import record_changes, related_names
+from core.history import reason_text, record_changes, related_names
 from core.written import shown
 from hub.models import Comment
 from plans.models import PlanReview, SatisfactionSurvey
@@ -152,7 +152,7 @@ class HistorySource:
             title = {"+": _("Created"), "-": _("Deleted")}.get(record.history_type, _("Profile edited"))
             entries.append(Entry("profile", record.history_date, self.rank, record.history_id, title,
                                  actor=record.history_user, changes=changes, link=self.link,
-                                 text=record.history_change_reason or ""))
+                                 text=reason_text(record.history_change_reason)))
         return entries, limit
 
 

@@ -4,9 +4,14 @@ from hub import views
 
 app_name = "hub"
 urlpatterns = [
+    path("search/", views.search, name="search"),
     path("accounts/<int:pk>/timeline/", views.account_timeline, name="account-timeline"),
     path("contacts/<int:pk>/timeline/", views.contact_timeline, name="contact-timeline"),
     path("comments/<slug:on>/<int:pk>/", views.comments, name="comments"),
     path("comments/<slug:on>/<int:pk>/people/", views.mention_options, name="mention-options"),
     path("comments/<int:pk>/delete/", views.comment_delete, name="comment-delete"),
+    path("duplicates/", views.duplicates, name="duplicates"),
+    path("accounts/<int:pk>/duplicates/", views.account_duplicates, name="account-duplicates"),
+    path("merge/accounts/", views.merge_accounts, name="merge-accounts"),
+    path("merge/contacts/", views.merge_contacts, name="merge-contacts"),
 ]

@@ -10,8 +10,10 @@ from contacts.models import Contact
 from core.forms import add_service_error
 from core.params import reads_query
 from core.views import run_service
-from hub import permissions, services
-from hub.forms import CommentForm, MentionQueryForm, TimelineForm
+from accounts.models import Account
+from hub import merge, permissions, services
+from hub.forms import CommentForm, MentionQueryForm, MergeForm, SearchForm, TimelineForm
+from hub.search import search as search_for
 from hub.models import Comment
 from hub.timeline import account_in_scope, account_sources, contact_sources, kinds_of, timeline_page
 
@@ -90,3 +92,84 @@ def mention_options(request, on, pk):
                                | Q(first_name__icontains=text) | Q(last_name__icontains=text))
     found = people.order_by("username")[:8]
     return JsonResponse({"people": [{"username": p.username, "name": str(p)} for p in found]})
+
+
+@reads_query(SearchForm)
+def search(request):
+    """The navigation's search (and the "/" key): what the user may find, grouped by kind."""
+    form = SearchForm(request.GET)
+    values = form.values()
+    results = search_for(request.user, values["q"], kind=values["kind"] or None)
+    return render(request, "hub/search.html", {"form": form, "results": results, "kind": values["kind"]})
+
+
+# --- Duplicates and merging (issue 23 item 7) -------------------------------------------------
+
+def duplicates(request):
+    """The accounts the user may change whose names differ only in spaces, case, full-width forms
+    or script, each pair a step away from being merged."""
+    return render(request, "hub/duplicates.html", {"groups": merge.account_duplicates(request.user),
+                                                   "merge_url": "hub:merge-accounts"})
+
+
+def account_duplicates(request, pk):
+    account = get_object_or_404(Account.objects.editable_by(request.user), pk=pk)
+    return render(request, "hub/duplicates.html", {"groups": merge.contact_duplicates(account), "account": account,
+                                                   "merge_url": "hub:merge-contacts"})
+
+
+def _pair(request, queryset):
+    values = MergeForm(request.GET).values()
+    if not values["keep"] or not values["merge"]:
+        raise Http404
+    found = {row.pk: row for row in queryset.filter(pk__in=[values["keep"], values["merge"]])}
+    if len(found) != 2:
+        raise Http404
+    return found[values["keep"]], found[values["merge"]]
+
+
+@reads_query(MergeForm)
+def merge_accounts(request):
+    keep, duplicate = _pair(request, Account.objects.editable_by(request.user).select_related("owner"))
+    if request.method == "POST":
+        return run_service(request, merge.accounts_merge, survivor=keep, duplicate=duplicate, by=request.user,
+                           success=_("%(duplicate)s merged into %(account)s.") % {"duplicate": duplicate,
+                                                                                "account": keep},
+                           redirect_to=keep, on_error="hub:duplicates")
+    return render(request, "hub/merge_confirm.html", {
+        "keep": keep, "duplicate": duplicate, "counts": merge_counts(Account, duplicate),
+        "swap": f"?keep={duplicate.pk}&merge={keep.pk}"})
+
+
+@reads_query(MergeForm)
+def merge_contacts(request):
+    contacts = Contact.objects.filter(account__in=Account.objects.editable_by(request.user),
+                                      archived_at__isnull=True).select_related("account")
+    keep, duplicate = _pair(request, contacts)
+    if keep.account_id != duplicate.account_id:
+        raise Http404
+    if request.method == "POST":
+        return run_service(request, merge.contacts_merge, survivor=keep, duplicate=duplicate, by=request.user,
+                           success=_("%(duplicate)s merged into %(account)s.") % {"duplicate": duplicate,
+                                                                                "account": keep},
+                           redirect_to=keep, on_error=keep)
+    return render(request, "hub/merge_confirm.html", {
+        "keep": keep, "duplicate": duplicate, "counts": merge_counts(Contact, duplicate),
+        "swap": f"?keep={duplicate.pk}&merge={keep.pk}"})
+
+
+def merge_counts(model, duplicate):
+    """What moves, by kind, for the confirmation: the non-empty relations only."""
+    counts = []
+    for related, name in merge._relations(model):
+        if related._meta.auto_created:
+            n = related._base_manager.filter(**{name: duplicate}).count()
+            label = related._meta.get_field(
+                next(f.name for f in related._meta.fields if f.is_relation and f.name != name)).related_model._meta
+            label = label.verbose_name_plural
+        else:
+            n = related._base_manager.filter(**{name: duplicate}).count()
+            label = related._meta.verbose_name_plural
+        if n:
+            counts.append((label, n))
+    return counts
