@@ -9,3 +9,11 @@ class HubConfig(AppConfig):
 
     name = "hub"
     verbose_name = _("Account 360")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from hub.savedviews import on_login
+
+        # The session learns the person's default views at login (hub.savedviews).
+        user_logged_in.connect(on_login, dispatch_uid="hub-default-views")

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.params import QueryForm
 from hub.models import Comment
+from hub.savedviews import LISTS
 from hub.timeline import KINDS, Cursor
 
 
@@ -45,3 +46,18 @@ class MergeForm(QueryForm):
 
     keep = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     merge = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+
+
+class SavedViewsQueryForm(QueryForm):
+    """`?list=accounts:list&query=status%3Dactive`: which list, and its filters now."""
+
+    list = forms.ChoiceField(required=False, choices=[("", "")] + list(LISTS.items()))
+    query = forms.CharField(required=False, max_length=2000)
+
+
+class SavedViewForm(forms.Form):
+    list_name = forms.ChoiceField(choices=list(LISTS.items()), widget=forms.HiddenInput)
+    query = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+    name = forms.CharField(label=_("Name"), max_length=80)
+    shared = forms.BooleanField(label=_("Share with my team"), required=False)
+    is_default = forms.BooleanField(label=_("Open the list with it"), required=False)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Account
 from hub import permissions
 from hub.models import Comment, SavedView
+from hub.savedviews import LISTS, clean_query
 from notifications.models import Kind
 from notifications.services import notify
 
@@ -79,8 +80,6 @@ def comment_delete(*, comment, by):
 def saved_view_save(*, by, list_name, name, query, shared=False, is_default=False):
     """Save (or replace, by name) the list's filters. `query` is the list's query string without
     its page: a saved view opens at the first page."""
-    from hub.savedviews import LISTS, clean_query
-
     if list_name not in LISTS:
         raise ValidationError({"list_name": _("This list cannot be saved.")})
     name = (name or "").strip()

@@ -14,4 +14,8 @@ urlpatterns = [
     path("accounts/<int:pk>/duplicates/", views.account_duplicates, name="account-duplicates"),
     path("merge/accounts/", views.merge_accounts, name="merge-accounts"),
     path("merge/contacts/", views.merge_contacts, name="merge-contacts"),
+    path("views/", views.saved_views, name="saved-views"),
+    path("views/save/", views.saved_view_save, name="saved-view-save"),
+    path("views/<int:pk>/default/", views.saved_view_default, name="saved-view-default"),
+    path("views/<int:pk>/delete/", views.saved_view_delete, name="saved-view-delete"),
 ]

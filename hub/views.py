@@ -3,18 +3,28 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from contacts.models import Contact
 from core.forms import add_service_error
 from core.params import reads_query
-from core.views import run_service
+from core.views import error_text, run_service
 from accounts.models import Account
 from hub import merge, permissions, services
-from hub.forms import CommentForm, MentionQueryForm, MergeForm, SearchForm, TimelineForm
+from hub.forms import (
+    CommentForm,
+    MentionQueryForm,
+    MergeForm,
+    SavedViewForm,
+    SavedViewsQueryForm,
+    SearchForm,
+    TimelineForm,
+)
 from hub.search import search as search_for
-from hub.models import Comment
+from hub.models import Comment, SavedView
+from hub.savedviews import LISTS, clean_query, remember_defaults, view_url
 from hub.timeline import account_in_scope, account_sources, contact_sources, kinds_of, timeline_page
 
 
@@ -173,3 +183,64 @@ def merge_counts(model, duplicate):
         if n:
             counts.append((label, n))
     return counts
+
+
+# --- Saved views (issue 23 item 5) --------------------------------------------------------------
+
+@reads_query(SavedViewsQueryForm)
+def saved_views(request):
+    """A list's saved views (the user's and their team's shared ones) and the form to save the
+    filters shown now; loaded into the list's menu by htmx, or a page of its own without JS."""
+    values = SavedViewsQueryForm(request.GET).values()
+    list_name = values["list"] or "accounts:list"
+    query = clean_query(values["query"])
+    views = [(view, view_url(view)) for view in SavedView.objects.usable_by(request.user, list_name)]
+    form = SavedViewForm(initial={"list_name": list_name, "query": query})
+    template = "hub/_saved_views.html" if request.htmx else "hub/saved_views.html"
+    return render(request, template, {"views": views, "form": form, "list_name": list_name,
+                                      "list_label": LISTS[list_name], "query": query,
+                                      "list_url": reverse(list_name)})
+
+
+@require_POST
+def saved_view_save(request):
+    form = SavedViewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, error_text(form))
+        return redirect(_list_back(request.POST.get("list_name"), request.POST.get("query")))
+    data = form.cleaned_data
+    try:
+        view = services.saved_view_save(by=request.user, **data)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return redirect(_list_back(data["list_name"], data["query"]))
+    remember_defaults(request, request.user)
+    messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
+    return redirect(view_url(view))
+
+
+def _list_back(list_name, query):
+    name = list_name if list_name in LISTS else "accounts:list"
+    return f"{reverse(name)}?{clean_query(query) or 'view=all'}"
+
+
+def _own_view(request, pk):
+    return get_object_or_404(SavedView.objects.filter(owner=request.user), pk=pk)
+
+
+@require_POST
+def saved_view_default(request, pk):
+    view = _own_view(request, pk)
+    services.saved_view_make_default(view=view, by=request.user, default=not view.is_default)
+    remember_defaults(request, request.user)
+    messages.success(request, _("Default view changed."))
+    return redirect(view_url(view))
+
+
+@require_POST
+def saved_view_delete(request, pk):
+    view = _own_view(request, pk)
+    services.saved_view_delete(view=view, by=request.user)
+    remember_defaults(request, request.user)
+    messages.success(request, _("View “%(name)s” deleted.") % {"name": view.name})
+    return redirect(f"{reverse(view.list_name)}?view=all")
