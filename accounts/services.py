@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from accounts.models import Account, AccountTeamMember, Handover, LostReason, ObjectionType, Order, ProspectClaim
 from accounts.selectors import chain_up
+from accounts.signals import owner_changed
 from core.idempotency import creates_once
 from notifications.models import Kind
 from notifications.services import notify
@@ -88,6 +89,8 @@ def account_update(*, account, by, team_members=None, **fields):
     account.save()
     if team_members is not None:
         account_team_set(account=account, members=team_members)
+    if old_owner_id is not None and account.owner_id not in (None, old_owner_id):
+        owner_changed.send(Account, account=account, old_owner_id=old_owner_id, new_owner=account.owner, by=by)
     return account
 
 
@@ -274,6 +277,8 @@ def account_handover_decide(*, handover, by, approve, note=""):
         account._change_reason = handover.reason  # the requester's words, shown on the history page
         account.save(update_fields=["owner", "updated_at"])
         account.memberships.filter(user=handover.to_owner).delete()  # the owner is never listed twice
+        owner_changed.send(Account, account=account, old_owner_id=handover.from_owner_id,
+                           new_owner=handover.to_owner, by=by)
     handover.refresh_from_db()
     return handover
 

@@ -17,3 +17,9 @@ class HubConfig(AppConfig):
 
         # The session learns the person's default views at login (hub.savedviews).
         user_logged_in.connect(on_login, dispatch_uid="hub-default-views")
+
+        from accounts.signals import owner_changed
+        from hub.portfolio import move_open_work
+
+        # An account that changes hands takes its open work along (K-05; hub.portfolio).
+        owner_changed.connect(move_open_work, dispatch_uid="hub-move-open-work")

@@ -61,3 +61,42 @@ class SavedViewForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=80)
     shared = forms.BooleanField(label=_("Share with my team"), required=False)
     is_default = forms.BooleanField(label=_("Open the list with it"), required=False)
+
+
+class PortfolioQueryForm(QueryForm):
+    """`?giver=<id>`: whose portfolio is shown (among the people the user may hand over for)."""
+
+    giver = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+
+
+class PortfolioForm(forms.Form):
+    accounts = forms.ModelMultipleChoiceField(label=_("Accounts"), queryset=None,
+                                              widget=forms.CheckboxSelectMultiple,
+                                              error_messages={"required": _("Choose at least one of their accounts.")})
+    to_owner = forms.ModelChoiceField(label=_("Hand them to"), queryset=None,
+                                      help_text=_("Someone of another team gets them once their supervisor approves."))
+    reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+    def __init__(self, *args, accounts, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["accounts"].queryset = accounts
+        self.fields["to_owner"].queryset = people
+        self.fields["to_owner"].label_from_instance = lambda u: f"{u} ({u.team or '—'})"
+
+
+class BulkForm(forms.Form):
+    account = forms.ModelMultipleChoiceField(queryset=None, error_messages={
+        "required": _("Choose at least one account in the list.")})
+    action = forms.ChoiceField(choices=[("add_member", _("Add a team member")),
+                                        ("tier_override", _("Request a tier override")), ("archive", _("Archive"))])
+    member = forms.ModelChoiceField(label=_("Team member to add"), queryset=None, required=False)
+    tier = forms.ModelChoiceField(label=_("Tier"), queryset=None, required=False)
+    reason = forms.CharField(label=_("Why"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    next = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+
+    def __init__(self, *args, accounts, people, tiers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = accounts
+        self.fields["member"].queryset = people
+        self.fields["tier"].queryset = tiers

@@ -18,4 +18,6 @@ urlpatterns = [
     path("views/save/", views.saved_view_save, name="saved-view-save"),
     path("views/<int:pk>/default/", views.saved_view_default, name="saved-view-default"),
     path("views/<int:pk>/delete/", views.saved_view_delete, name="saved-view-delete"),
+    path("portfolio/", views.portfolio, name="portfolio"),
+    path("accounts/bulk/", views.accounts_bulk, name="accounts-bulk"),
 ]

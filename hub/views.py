@@ -4,19 +4,26 @@ from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from contacts.models import Contact
 from core.forms import add_service_error
 from core.params import reads_query
-from core.views import error_text, run_service
+from core.views import error_text, run_service, submit_form
+from users.models import User
 from accounts.models import Account
 from hub import merge, permissions, services
+from hub import portfolio as portfolio_module
 from hub.forms import (
+    BulkForm,
     CommentForm,
     MentionQueryForm,
     MergeForm,
+    PortfolioForm,
+    PortfolioQueryForm,
     SavedViewForm,
     SavedViewsQueryForm,
     SearchForm,
@@ -244,3 +251,80 @@ def saved_view_delete(request, pk):
     remember_defaults(request, request.user)
     messages.success(request, _("View “%(name)s” deleted.") % {"name": view.name})
     return redirect(f"{reverse(view.list_name)}?view=all")
+
+
+# --- Portfolio handover and bulk actions (issue 23 item 6, K-05) --------------------------------
+
+@reads_query(PortfolioQueryForm)
+def portfolio(request):
+    """Choose whose accounts, which of them (all or some), and to whom."""
+    givers = portfolio_module.giving_people(request.user).select_related("team")
+    asked = PortfolioQueryForm(request.GET).values()["giver"] or request.user.pk
+    giver = givers.filter(pk=asked).first()
+    if giver is None:
+        raise Http404
+    accounts = portfolio_module.portfolio_of(giver)
+    people = User.objects.staff().exclude(pk=giver.pk).select_related("team").order_by("team__name", "username")
+    form = PortfolioForm(request.POST or None, accounts=accounts, people=people)
+    done = submit_form(request, form, lambda data: portfolio_module.portfolio_hand_over(
+        by=request.user, from_owner=giver, **data), success=_portfolio_message,
+        redirect_to=lambda result: reverse("accounts:handovers") if result[1] else reverse("accounts:list"))
+    if done:
+        return done
+    return render(request, "hub/portfolio.html", {"form": form, "givers": givers, "giver": giver,
+                                                  "accounts": form["accounts"]})
+
+
+def _portfolio_message(result):
+    moved, requested = result
+    parts = []
+    if moved:
+        parts.append(ngettext("%(n)s account handed over.", "%(n)s accounts handed over.", len(moved))
+                     % {"n": len(moved)})
+    if requested:
+        parts.append(ngettext("%(n)s handover waits for the receiving supervisor.",
+                              "%(n)s handovers wait for the receiving supervisor.", len(requested))
+                     % {"n": len(requested)})
+    return " ".join(parts)
+
+
+@require_POST
+def accounts_bulk(request):
+    """The list's chosen accounts and one action: a step to fill in and confirm, then done."""
+    from accounts.selectors import assignable_people
+    from tiering.models import Tier
+
+    form = BulkForm(request.POST, accounts=Account.objects.visible_to(request.user).select_related("owner__team"),
+                    people=assignable_people(request.user), tiers=Tier.objects.all())
+    back = request.POST.get("next", "")
+    back = back if url_has_allowed_host_and_scheme(back, allowed_hosts=None) and back.startswith("/") else (
+        reverse("accounts:list"))
+    if not form.is_valid() and ("account" in form.errors or "action" in form.errors):
+        messages.error(request, error_text(form))
+        return redirect(back)
+
+    def page(chosen):
+        label = dict(form.fields["action"].choices)[form.cleaned_data["action"]]
+        return render(request, "hub/bulk.html", {"form": form, "back": back, "chosen": chosen, "title": label})
+
+    if not form.is_valid():
+        return page(form.cleaned_data["account"])
+    data = form.cleaned_data
+    if not data["confirm"]:
+        form = BulkForm(initial={**data, "confirm": True}, accounts=form.fields["account"].queryset,
+                        people=form.fields["member"].queryset, tiers=form.fields["tier"].queryset)
+        form.cleaned_data = data
+        return page(data["account"])
+    try:
+        done, refused = portfolio_module.accounts_bulk(by=request.user, accounts=list(data["account"]),
+                                                       action=data["action"], member=data["member"],
+                                                       tier=data["tier"], reason=data["reason"])
+    except ValidationError as error:
+        add_service_error(form, error)
+        return page(data["account"])
+    text = ngettext("%(n)s account done.", "%(n)s accounts done.", done) % {"n": done}
+    if refused:
+        text += " " + ngettext("%(n)s left alone: not yours to change.", "%(n)s left alone: not yours to change.",
+                               refused) % {"n": refused}
+    messages.success(request, text)
+    return redirect(back)

@@ -32,6 +32,7 @@ MESSAGES = {
                                        "count"),
     "handover.to_decide": ngettext_lazy("%(by)s asks your team to take over %(count)s account",
                                         "%(by)s asks your team to take over %(count)s accounts", "count"),
+    "tier.override_requested": _("%(by)s asks for tier %(tier)s for %(account)s"),
     "digest.daily": _("Your day: %(care)s care tasks, %(cadence)s accounts overdue for contact, "
                       "%(issues)s customer issues due"),
 }

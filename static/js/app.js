@@ -353,3 +353,9 @@ document.addEventListener("click", (event) => {
   if (!area.value.includes(`@${reply.dataset.replyName}`)) area.value = `@${reply.dataset.replyName} ${area.value}`;
   area.focus();
 });
+// "All of them" ticks or clears every box of its list (the portfolio handover).
+document.addEventListener("change", (event) => {
+  const all = event.target.closest?.(".js-check-all");
+  if (!all) return;
+  all.form.querySelectorAll(`input[name="${all.dataset.target}"]`).forEach((box) => { box.checked = all.checked; });
+});
