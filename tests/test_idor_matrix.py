@@ -131,7 +131,8 @@ ELSEWHERE = {
     "notifications:robot-delete": "one's own or one's team's robot (tests/notifications/test_robots.py)",
     "notifications:outbox-retry": "admins only, 404 for everyone else (tests/notifications/test_outbox_admin.py)",
 }
-WALKED_ELSEWHERE = {"accounts", "contacts", "plans"}  # tests/test_outsider_walk.py, tests/plans/test_idor.py
+WALKED_ELSEWHERE = {"accounts", "contacts", "plans", "hub"}  # tests/test_outsider_walk.py, tests/plans/test_idor.py,
+# tests/hub/test_outsider_walk.py
 # Everyone sees the tiers on the rules page; only admins change them.
 SEEN_BY_ALL = {"tiering:tier-edit", "tiering:tier-delete"}
 # Pages about li's objects that li's teammate chen may read (200); every other gets a refusal below.
