@@ -74,6 +74,11 @@ class Comment(models.Model):
     def __str__(self):
         return self.body[:40]
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("hub:comments", args=[self.on, self.target_id]) + f"#comment-{self.pk}"
+
     @property
     def on(self):
         for kind in (self.On.VISIT, self.On.ISSUE, self.On.PLAN):
@@ -84,11 +89,6 @@ class Comment(models.Model):
     @property
     def target_id(self):
         return getattr(self, f"{self.on}_id")
-
-    def get_absolute_url(self):
-        from django.urls import reverse
-
-        return reverse("hub:comments", args=[self.on, self.target_id]) + f"#comment-{self.pk}"
 
 
 class SavedViewQuerySet(models.QuerySet):

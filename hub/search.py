@@ -9,8 +9,8 @@ Traditional also finds the Simplified spelling and the other way round (core.tex
 """
 
 import re
-from urllib.parse import urlencode
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Length, Upper

@@ -9,12 +9,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from accounts.models import Account
 from contacts.models import Contact
 from core.forms import add_service_error
 from core.params import reads_query
 from core.views import error_text, run_service, submit_form
-from users.models import User
-from accounts.models import Account
 from hub import merge, permissions, services
 from hub import portfolio as portfolio_module
 from hub.forms import (
@@ -29,10 +28,11 @@ from hub.forms import (
     SearchForm,
     TimelineForm,
 )
-from hub.search import search as search_for
 from hub.models import Comment, SavedView
 from hub.savedviews import LISTS, clean_query, remember_defaults, view_url
+from hub.search import search as search_for
 from hub.timeline import account_in_scope, account_sources, contact_sources, kinds_of, timeline_page
+from users.models import User
 
 
 def _timeline(request, sources):

@@ -87,11 +87,11 @@ def week_of(moment):
 
 
 def visit_changes(visit_ids, *, since=None, limit=50):
-    """What changed in the visits of `visit_ids` (a list or a values("pk") query), newest first: [(record, [(label, old, new)])] with field and
-    choice labels in the reader's language (core.history). Each record carries `after_reopen`: it
-    was made after `since` (the month's last reopening, K-21: corrections leave a trace). One query
-    for the records, each compared with the one before it of the same visit (read in the same query:
-    every record of these visits, at most `limit` shown)."""
+    """What changed in the visits of `visit_ids` (a list or a values("pk") query), newest first:
+    [(record, [(label, old, new)])] with field and choice labels in the reader's language (core.history).
+    Each record carries `after_reopen`: it was made after `since` (the month's last reopening, K-21:
+    corrections leave a trace). One query for the records, each compared with the one before it of
+    the same visit (read in the same query: every record of these visits, at most `limit` shown)."""
     from core.history import record_changes, related_names
     from visits.models import Visit
 

@@ -10,7 +10,7 @@ from accounts.models import Account, AccountTeamMember, Handover
 from accounts.services import account_handover_decide
 from care.models import CareTask
 from notifications.models import Notification
-from tests.factories import AccountFactory, UserFactory
+from tests.factories import AccountFactory
 from tests.visits.factories import CustomerIssueFactory, VisitFactory
 from tiering.models import AccountTier, Tier
 
