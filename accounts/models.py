@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.money import currency_choices, default_currency, format_money
+from core.search import bigram_index
 
 
 class AccountQuerySet(models.QuerySet):
@@ -244,6 +245,8 @@ class Account(models.Model):
         indexes = [
             # AccountQuerySet.search(): trigram index for UPPER(name) LIKE '%…%'.
             GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="account_name_trgm"),
+            # hub.search: two-character names too, which trigrams cannot serve (core/search.py).
+            bigram_index(models.F("name"), name="account_name_bigram"),
             # The list's default filters.
             models.Index(fields=["owner", "status"], name="account_owner_status_idx"),
         ]

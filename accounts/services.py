@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from accounts.models import Account, AccountTeamMember, Handover, LostReason, ObjectionType, Order, ProspectClaim
 from accounts.selectors import chain_up
+from accounts.signals import owner_changed
 from core.idempotency import creates_once
 from notifications.models import Kind
 from notifications.services import notify
@@ -91,6 +92,8 @@ def account_update(*, account, by, team_members=None, **fields):
     if team_members is not None:
         account_team_set(account=account, members=team_members)
     announce("account.updated", account)
+    if old_owner_id is not None and account.owner_id not in (None, old_owner_id):
+        owner_changed.send(Account, account=account, old_owner_id=old_owner_id, new_owner=account.owner, by=by)
     return account
 
 
@@ -314,6 +317,8 @@ def account_handover_decide(*, handover, by, approve, note=""):
         account.save(update_fields=["owner", "updated_at"])
         account.memberships.filter(user=handover.to_owner).delete()  # the owner is never listed twice
         announce("account.updated", account)
+        owner_changed.send(Account, account=account, old_owner_id=handover.from_owner_id,
+                           new_owner=handover.to_owner, by=by)
     handover.refresh_from_db()
     return handover
 

@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("api/", include("api.urls")),
     path("profile/api-tokens/", include((api_token_patterns, "api-tokens"))),
+    path("hub/", include("hub.urls")),
     path("admin/", admin.site.urls),
 ]
 

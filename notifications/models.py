@@ -21,6 +21,8 @@ class Kind(models.TextChoices):
     ISSUE_OVERDUE = "issue_overdue", _("Customer issue overdue")
     IMPORT = "import", _("Import finished or failed")
     DIGEST = "digest", _("Your day")
+    MENTION = "mention", _("Colleague mentioned you or replied")
+    HANDOVER = "handover", _("Accounts handed to you or to decide")
 
 
 class Channel(models.TextChoices):
@@ -33,7 +35,7 @@ class Channel(models.TextChoices):
 
 # Sensible defaults: everything in the app; e-mail for what needs acting on soon; the chat
 # robots only when a person turns them on (a group robot speaks to the whole team's chat).
-EMAIL_BY_DEFAULT = {Kind.LOG_RETURNED, Kind.OVERLAP, Kind.ISSUE_OVERDUE, Kind.IMPORT, Kind.DIGEST}
+EMAIL_BY_DEFAULT = {Kind.LOG_RETURNED, Kind.OVERLAP, Kind.ISSUE_OVERDUE, Kind.IMPORT, Kind.DIGEST, Kind.MENTION}
 
 
 def default_enabled(kind, channel):

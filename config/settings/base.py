@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
+    "hub",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "core.db.ReplicaMiddleware",  # after the login check: the session and user are read on the primary
     "django.contrib.messages.middleware.MessageMiddleware",
+    "hub.savedviews.DefaultViewMiddleware",  # a bare list opens on the person's default view
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
