@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.services import account_touch
 from contacts.models import TouchScale
 from core.idempotency import creates_once
+from core.models import JobMark
 from core.written import in_english
 from core.written import written as written_text
 from notifications.models import Kind
@@ -48,13 +49,20 @@ def _refuse_if_locked(author_id, month):
 
 
 class _DatabaseLock:
-    """Turns the trigger's refusal into the same message the services give."""
+    """Turns the trigger's refusal into the same message the services give (naming the month,
+    when the caller knows which one it is about)."""
+
+    def __init__(self, month=None):
+        self.month = month
 
     def __enter__(self):
         return self
 
     def __exit__(self, exc_type, exc, tb):
         if exc_type and issubclass(exc_type, InternalError) and LOCK_MESSAGE in str(exc):
+            if self.month:
+                raise ValidationError(_("%(month)s is signed off and locked. Ask your supervisor to reopen it.")
+                                      % {"month": self.month.strftime("%Y-%m")}) from exc
             raise ValidationError(_("This month is signed off and locked.")) from exc
         return False
 
@@ -74,13 +82,14 @@ def visit_log(*, account, by, contacts=(), issues=(), **fields):
     (core.written): kept as keys, with the English words in the columns."""
     visit = Visit(account=account, author=by, **_words_of_written(fields))
     visit.log_month = month_of(visit.occurred_at)
-    _refuse_if_locked(by.pk, visit.log_month)
     _check_contacts(account, contacts)
     # Account and author come as rows the caller has loaded, and log_month is the first of a month
     # by construction: asking the database again whether they exist and hold is five statements
-    # per visit (issue 19); its foreign keys and CHECK still guard them.
+    # per visit (issue 19); its foreign keys and CHECK still guard them. A signed-off month is
+    # refused by the trigger of migration 0002 at the INSERT (its refusal, named like
+    # _refuse_if_locked's, instead of a query more before every visit).
     visit.full_clean(exclude=["account", "author"], validate_constraints=False)
-    with _DatabaseLock():
+    with _DatabaseLock(month=visit.log_month):
         visit.save()
         visit.contacts.add(*contacts)  # a new visit has none: no need to read them first (as set() does)
     for issue in issues:
@@ -208,11 +217,11 @@ def touch_level_ctes(scope):
 )"""
 
 
-def touch_levels_sql(scope):
+def touch_levels_sql(scope, before=""):
     """UPDATE of contacts_contact in `scope`: written only where the last touch, the touches in
-    the window or the level change."""
+    the window or the level change. `before`: CTEs the scope may name."""
     return f"""
-WITH {touch_level_ctes(scope)}
+WITH {before}{touch_level_ctes(scope)}
 UPDATE contacts_contact c SET last_touched_at = l.last_at, recent_touches = l.recent, touch_level = l.level
 FROM levels l
 WHERE c.id = l.id
@@ -225,13 +234,59 @@ def _touch_params(*, contact_ids=None, now=None, **extra):
             "ids": list(contact_ids or []), **extra}
 
 
-def contacts_refresh_touch_levels(*, contact_ids=None, now=None):
+# The contacts whose level, last touch or touch count can have changed between %(since)s and
+# %(now)s with nothing written meanwhile (writes refresh their contacts at once): a last touch that
+# crossed a step of TouchScale, a touch that left the window or came due (dated ahead), and the
+# ones never computed. Each branch is a range over an index (contact_last_touched_idx,
+# visit_time_idx, contact_level_unknown_idx).
+CHANGED_SINCE_CTE = """changed AS (
+    SELECT id FROM contacts_contact WHERE touch_level IS NULL
+    {crossings}
+    UNION
+    SELECT vc.contact_id FROM visits_visit v JOIN visits_visit_contacts vc ON vc.visit_id = v.id
+    WHERE (v.occurred_at > %(since)s - %(window)s * interval '1 day'
+           AND v.occurred_at <= %(now)s - %(window)s * interval '1 day')
+       OR (v.occurred_at > %(since)s AND v.occurred_at <= %(now)s)
+), """
+CROSSING = """UNION SELECT id FROM contacts_contact
+    WHERE last_touched_at > %(since)s - interval '{days} days'
+      AND last_touched_at <= %(now)s - interval '{days} days'"""
+
+
+def contacts_refresh_touch_levels(*, contact_ids=None, now=None, since=None):
     """K-13: recompute the degree of contact of these contacts (every contact on file when None:
-    the nightly job, as levels fall with time). One statement; returns the contacts changed."""
-    scope = "c.archived_at IS NULL" if contact_ids is None else "c.id = ANY(%(ids)s)"
+    the nightly job, as levels fall with time; with `since`, the moment of the last such run,
+    only those that can have changed after it). One statement; returns the contacts changed."""
+    before = ""
+    if contact_ids is not None:
+        scope = "c.id = ANY(%(ids)s)"
+    elif since is None:
+        scope = "c.archived_at IS NULL"
+    else:
+        crossings = "\n    ".join(CROSSING.format(days=days) for _level, days, _count in TouchScale.STEPS)
+        before = CHANGED_SINCE_CTE.format(crossings=crossings)
+        scope = "c.archived_at IS NULL AND c.id IN (SELECT id FROM changed)"
     with connection.cursor() as cursor:
-        cursor.execute(touch_levels_sql(scope), _touch_params(contact_ids=contact_ids, now=now))
+        cursor.execute(touch_levels_sql(scope, before), _touch_params(contact_ids=contact_ids, now=now, since=since))
         return cursor.rowcount
+
+
+TOUCH_SWEEP = "visits.contact_touch_levels"
+FULL_SWEEP_AFTER = timedelta(days=7)  # a mark older than this (a stopped beat) starts over from everything
+
+
+@transaction.atomic
+def contact_touch_levels_sweep(*, now=None):
+    """The nightly K-13 job: levels fall as time passes. It looks only at the contacts that can have
+    changed since its last run (core.JobMark); the first run, or one after a week without, looks
+    at all. An immediate re-run looks at almost nothing and writes nothing."""
+    now = now or timezone.now()
+    mark = JobMark.objects.select_for_update().filter(name=TOUCH_SWEEP).first()
+    since = mark.at if mark and timedelta(0) <= now - mark.at <= FULL_SWEEP_AFTER else None
+    changed = contacts_refresh_touch_levels(now=now, since=since)
+    JobMark.objects.bulk_create([JobMark(name=TOUCH_SWEEP, at=now)], update_conflicts=True,
+                                unique_fields=["name"], update_fields=["at"])
+    return changed
 
 
 OVERLAP_LOCK = 24  # pg_advisory_xact_lock's first key: the overlaps of one pair and contact (K-24)
@@ -326,7 +381,9 @@ def issue_add(*, visit, by, kind, description="", department="", written=None,
     words = _words_of_written({"description": description, "department": department, "written": written or {}})
     issue = CustomerIssue(visit=visit, account_id=visit.account_id, kind=kind, owner_id=visit.author_id,
                           due_at=timezone.now() + timedelta(hours=hours), **words)
-    issue.full_clean()
+    # Visit, account and owner are the visit's own rows and a new issue is open: the database's
+    # keys and CHECKs hold them without six more statements per issue logged (issue 19).
+    issue.full_clean(exclude=["visit", "account", "owner"], validate_constraints=False)
     with _DatabaseLock():
         issue.save()
     logged = written_text(note_key)
