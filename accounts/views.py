@@ -12,7 +12,7 @@ from django.views.generic import CreateView, DeleteView, UpdateView
 from django_filters.views import FilterView
 
 from accounts import exports, permissions, services
-from accounts.filters import AccountFilter
+from accounts.filters import AccountFilter, owner_choices, people_named
 from accounts.forms import (
     AccountForm,
     ClaimDecisionForm,
@@ -21,6 +21,7 @@ from accounts.forms import (
     HandoverDecisionForm,
     HandoverForm,
     OrderForm,
+    PeopleSearchForm,
     ProductPositionForm,
     churn_choice_form,
 )
@@ -61,6 +62,26 @@ class AccountListView(LenientFilterMixin, ExportMixin, CappedPaginationMixin, Fi
         # Archived accounts stay hidden unless asked for: AccountFilter.show_archived.
         # By name in the reader's order (pinyin, strokes), index-backed (core/collation.py).
         return Account.objects.visible_to(self.request.user).with_list_columns().order_by(*name_order())
+
+
+PICKER_PAGE = 20
+
+
+@reads_query(PeopleSearchForm)
+def owner_options(request):
+    """htmx: the people of the account list's owner filter whose name holds `q`, a page at a time
+    (issue 19): session, user and one page of PICKER_PAGE + 1 (one more tells whether there is a
+    next), whatever the company's size."""
+    chosen = PeopleSearchForm(request.GET).values()
+    people = owner_choices(request)
+    if chosen["q"]:
+        people = people_named(people, chosen["q"])
+    start = (chosen["page"] - 1) * PICKER_PAGE
+    rows = list(people[start:start + PICKER_PAGE + 1])
+    return render(request, "accounts/_owner_options.html", {
+        "people": rows[:PICKER_PAGE], "next_page": chosen["page"] + 1 if len(rows) > PICKER_PAGE else None,
+        "q": chosen["q"], "page": chosen["page"],
+    })
 
 
 def account_detail(request, pk):
