@@ -211,7 +211,8 @@ def test_k13_an_immediate_re_run_of_the_sweep_writes_nothing(boss, manager, djan
     touch(boss, manager, days_ago=20)
     contact_touch_levels_sweep()  # the first run: every contact
 
-    # savepoint, the mark (locked), the UPDATE of what changed, the mark moved on, release
+    # savepoint, the mark (locked), the contacts that can have changed (none), the mark moved on,
+    # release: no UPDATE at all
     with django_assert_max_num_queries(5):
         assert contact_touch_levels_sweep() == 0
 
