@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0009_name_collation_indexes'),
-        ('contacts', '0010_name_collation_indexes'),
+        ('contacts', '0011_search_bigram_index'),
     ]
 
     operations = [
