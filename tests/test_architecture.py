@@ -3,6 +3,7 @@
 Layers, each importing only what is below it:
 
     core                      the shared ground: imports no app of ours
+    attachments               files on any record: core only; owners register their rules with it
     config                    wiring: imports core; only urls.py and celery.py reach the apps
     users
     notifications             core and users only
@@ -26,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 _users = {"core", "users"}
-_accounts = _users | {"notifications", "accounts"}
+_accounts = _users | {"notifications", "accounts", "attachments"}
 _contacts = _accounts | {"contacts"}
 _care = _contacts | {"visits", "tiering", "care"}
 _plans = _care | {"plans"}
@@ -37,7 +38,7 @@ ALLOWED = {
     "config": {"core"},
     "users": {"core"},
     "notifications": {"core", "users"},
-    "accounts": _users | {"notifications"},
+    "accounts": _users | {"notifications", "attachments"},
     "contacts": _accounts,
     "visits": _contacts,
     "tiering": _contacts,
@@ -47,6 +48,7 @@ ALLOWED = {
     "imports": _plans,
     "feeds": _plans,
     "pwa": {"core"},  # the installable app (issue 20): names pages by URL, imports none
+    "attachments": {"core"},  # photos and files (issue 20): knows no owner's model, see its registry
 }
 # The wiring that must name every app: the URLconf and the Celery app (autodiscovery).
 WIRING = {Path("config/urls.py"), Path("config/celery.py")}
