@@ -27,8 +27,9 @@ def attachment_add(request, kind, pk):
     record = owner.get(request.user, pk)
     if not owner.can_change(request.user, record):
         raise PermissionDenied
-    form = AttachmentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = AttachmentForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
         try:
             with transaction.atomic():
                 for upload in form.cleaned_data["uploads"]:

@@ -248,7 +248,7 @@ def field_settings(request):
     if not permissions.can_manage_field_settings(request.user):
         raise PermissionDenied
     current = FieldSettings.current()
-    form = FieldSettingsForm(request.POST or None, initial={"geo_check_in": current.geo_check_in})
+    form = FieldSettingsForm(request.POST if request.method == "POST" else None, initial={"geo_check_in": current.geo_check_in})
     if saved := submit_form(request, form, lambda data: services.field_settings_save(by=request.user, **data),
                             success=_("Field-work settings saved."), redirect_to="visits:field-settings"):
         return saved
