@@ -394,3 +394,10 @@ document.querySelectorAll("input[type=file].js-downscale").forEach((input) => {
     }
   });
 });
+
+// Another account chosen: the overlap warning was about the last one's contacts (K-24).
+document.addEventListener("change", (event) => {
+  if (event.target.matches("form[data-draft-key] select[name=account]")) {
+    document.getElementById("overlap-warning")?.replaceChildren();
+  }
+});

@@ -111,3 +111,10 @@ def test_k21_visits_added_after_submission_are_marked_on_the_review(client, mana
     review = client.get(reverse("visits:sign-off-review", args=[log.pk]), {"week": "all"})
     assert [(v.pk, late) for v, _c, late in review.context["rows"]] == [(before.pk, False), (after.pk, True)]
     assert review.content.decode().count("Added after submission") == 1
+
+
+def test_k24_hostile_contact_ids_answer_an_empty_warning_never_an_error(client, manager):
+    client.force_login(manager)
+    for value in ("99999999999999999999", "-1", "1" * 400, "abc"):
+        response = client.get(reverse("visits:overlap-check"), {"contacts": [value, "3"]})
+        assert response.status_code == 200 and response.content.decode().strip() == ""
