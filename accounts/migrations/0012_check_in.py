@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0009_name_collation_indexes'),
+        ('accounts', '0011_merge_0010_name_bigram_index_0010_order_external_id'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

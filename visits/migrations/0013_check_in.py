@@ -8,9 +8,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0010_check_in'),
+        ('accounts', '0012_check_in'),
         ('contacts', '0010_name_collation_indexes'),
-        ('visits', '0011_visit_time_index'),
+        ('visits', '0012_purpose_bigram_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
