@@ -255,7 +255,8 @@ def field_settings(request):
     if not permissions.can_manage_field_settings(request.user):
         raise PermissionDenied
     current = FieldSettings.current()
-    form = FieldSettingsForm(request.POST if request.method == "POST" else None, initial={"geo_check_in": current.geo_check_in})
+    form = FieldSettingsForm(request.POST if request.method == "POST" else None,
+                             initial={"geo_check_in": current.geo_check_in})
     if saved := submit_form(request, form, lambda data: services.field_settings_save(by=request.user, **data),
                             success=_("Field-work settings saved."), redirect_to="visits:field-settings"):
         return saved
@@ -379,7 +380,8 @@ def sign_off_submit(request):
             message=_("The month runs until %(last)s. Visits you log after submitting are marked as added late on "
                       "your supervisor's review.") % {"last": last_day.strftime("%Y-%m-%d")},
             label=_("Submit now"), cancel_url=reverse("visits:sign-off"), danger=False,
-            hidden={"month": month.strftime("%Y-%m"), "confirmed": "1", **({"back": "review"} if back_to_review else {})})
+            hidden={"month": month.strftime("%Y-%m"), "confirmed": "1",
+                    **({"back": "review"} if back_to_review else {})})
 
     def submitted(log):
         if log.is_late:
