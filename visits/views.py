@@ -1,4 +1,5 @@
 from collections import Counter
+from contextlib import nullcontext
 from datetime import datetime, time, timedelta
 
 from django.contrib import messages
@@ -108,13 +109,16 @@ def log_visit_page(request, *, account=None, initial=None, after_save=None, canc
     visit's contacts and topics) and act on the saved visit in the same transaction (`after_save`,
     e.g. linking the preparation): one door for logging a visit, whoever opens it."""
     initial = {"account": account, "occurred_at": timezone.localtime().replace(second=0, microsecond=0),
-               "channel": _usual_channel(request.user), **(initial or {})}
+               **(initial or {})}
+    if request.method != "POST" and "channel" not in initial:  # a bound form shows what was posted
+        initial["channel"] = _usual_channel(request.user)
     check_in = FieldSettings.current().geo_check_in
     form = VisitForm(request.POST or None, user=request.user, account=account, initial=initial, check_in=check_in)
     issues = IssueFormSet(request.POST or None, prefix="issues")
     if request.method == "POST" and form.is_valid() and issues.is_valid():
         try:
-            with transaction.atomic():
+            # One transaction with what the opener does after (a plan's link); none of our own otherwise.
+            with transaction.atomic() if after_save else nullcontext():
                 visit = services.visit_log(account=form.cleaned_data["account"], by=request.user,
                                            key=form.cleaned_data["create_key"], issues=issues_from(issues),
                                            **form.service_fields())
