@@ -19,7 +19,11 @@ def _thumbnail_name(instance, filename):
 
 class AttachmentQuerySet(models.QuerySet):
     def of(self, obj):
-        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+        # Joined by the type's name rather than looked up first: one query, whether or not this
+        # process has the content type cached yet.
+        meta = obj._meta.concrete_model._meta
+        return self.filter(content_type__app_label=meta.app_label, content_type__model=meta.model_name,
+                           object_id=obj.pk)
 
 
 class Attachment(models.Model):

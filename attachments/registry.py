@@ -10,8 +10,8 @@ The owning app registers its model once (in its AppConfig.ready), so this app ne
 while its month is open, say).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404

@@ -10,8 +10,8 @@ from io import BytesIO
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
 from django.utils import timezone
+from PIL import Image
 
 from accounts.models import Account
 from attachments.models import Attachment

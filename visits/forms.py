@@ -184,7 +184,8 @@ class CheckOutForm(forms.Form):
         data = super().clean()
         point = point_values(self, data, "checkout")
         if not point and not self.errors:
-            self.add_error(None, _("No position came from the phone: allow location for this site, or skip the check-out."))
+            self.add_error(None, _("No position came from the phone: allow location for this site, "
+                                   "or skip the check-out."))
         return point
 
 

@@ -8,9 +8,11 @@ register = template.Library()
 
 
 @register.inclusion_tag("attachments/_panel.html")
-def attachments_panel(record, user, kind):
+def attachments_panel(record, user, kind, can_change=None):
     """The photos and files of a record, with the form to add more where the user may (one query
-    for the files; the content type is cached)."""
-    can_change = owner_of_model(type(record)).can_change(user, record)
+    for the files). A page that knows the answer already passes `can_change` (the owner's rule
+    would ask the database again)."""
+    if can_change is None:
+        can_change = owner_of_model(type(record)).can_change(user, record)
     return {"record": record, "kind": kind, "attachments": list(Attachment.objects.of(record)),
             "can_change": can_change, "form": AttachmentForm() if can_change else None}

@@ -36,7 +36,8 @@ def li(db):
 
 def overflow(page):
     return page.evaluate("""() => [document.documentElement.scrollWidth - innerWidth,
-        ...Array.from(document.querySelectorAll('main .table-responsive, main table'), el => el.scrollWidth - el.clientWidth)]""")
+        ...Array.from(document.querySelectorAll('main .table-responsive, main table'),
+                      el => el.scrollWidth - el.clientWidth)]""")
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans", "zh-hant"])

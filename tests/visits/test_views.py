@@ -478,9 +478,9 @@ QUERY_BOUNDS = {
     # (as li) the visit with account and author's team, is the month locked, its issues
     # with owners, their updates with authors, contacts, supervisor's comments, overlaps;
     # preparation panel: may li plan here, the linked preparation, its questions or the candidates
-    # +1: the bell's unread COUNT (issue 18); +2: its changes and the month's last reopening (issue 23);
-    # +2: the photos and files panel (may li change them: is the month open; the visit's files)
-    "visits:detail": 20,
+    # +1: the bell's unread COUNT (issue 18); +2: its changes and the month's last reopening (issue 23)
+    # +1: the photos and files panel (issue 20: the visit's files; whether li may change them is can_edit)
+    "visits:detail": 19,
     # (as wang) count, one page of issues with account and owner
     "visits:issues": 8,  # +1: the bell's unread COUNT (issue 18)
     # (as wang) visits per month, my logs, logs waiting for me, my team's logs
@@ -562,10 +562,9 @@ def test_k20_logging_a_visit_costs_a_fixed_number_of_queries(client, manager, te
     # silence and degree of contact (one statement), the colleagues' visits near it. 18 here; 16
     # as served, where the key's transaction is the outermost (BEGIN and COMMIT, no SAVEPOINT
     # statements; the test runs inside a transaction of its own), 14 for a visit without an issue.
-    # + the field settings the form reads (geo check-in) and one more savepoint and release around
-    # the create (issue 20b), and the webhooks listening to visits and to issues
-    # (notifications.webhooks, one indexed look-up per event; none listens here).
-    with django_assert_max_num_queries(23):
+    # +1: the field-work settings (issue 20: is check-in on?); +2: the webhooks listening for the
+    # visit and the issue (issue 24).
+    with django_assert_max_num_queries(21):
         assert post().status_code == 302
 
     account.memberships.create(user=teammate)
@@ -574,7 +573,7 @@ def test_k20_logging_a_visit_costs_a_fixed_number_of_queries(client, manager, te
     # + the pairs locked, already told, the alert made and read back; each of the two managers
     # notified (savepoint, in-app row, release), the colleague's e-mail (preferences, quiet hours,
     # the outbox row)
-    with django_assert_max_num_queries(36):
+    with django_assert_max_num_queries(34):
         assert post().status_code == 302
     assert OverlapAlert.objects.count() == 1
 
