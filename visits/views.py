@@ -1,4 +1,5 @@
 from collections import Counter
+from contextlib import nullcontext
 from datetime import datetime, time, timedelta
 
 from django.contrib import messages
@@ -116,7 +117,10 @@ def log_visit_page(request, *, account=None, initial=None, after_save=None, canc
     issues = IssueFormSet(request.POST or None, prefix="issues")
     if request.method == "POST" and form.is_valid() and issues.is_valid():
         try:
-            with transaction.atomic():
+            # One transaction with what follows the save, when something does; otherwise the
+            # service's own (a wrapper would turn the one-time key's into a SAVEPOINT pair: two
+            # statements more per visit, issue 19).
+            with transaction.atomic() if after_save else nullcontext():
                 visit = services.visit_log(account=form.cleaned_data["account"], by=request.user,
                                            key=form.cleaned_data["create_key"], issues=issues_from(issues),
                                            **form.service_fields())
@@ -257,7 +261,8 @@ def field_settings(request):
     if not permissions.can_manage_field_settings(request.user):
         raise PermissionDenied
     current = FieldSettings.current()
-    form = FieldSettingsForm(request.POST if request.method == "POST" else None, initial={"geo_check_in": current.geo_check_in})
+    form = FieldSettingsForm(request.POST if request.method == "POST" else None,
+                             initial={"geo_check_in": current.geo_check_in})
     if saved := submit_form(request, form, lambda data: services.field_settings_save(by=request.user, **data),
                             success=_("Field-work settings saved."), redirect_to="visits:field-settings"):
         return saved
@@ -381,7 +386,8 @@ def sign_off_submit(request):
             message=_("The month runs until %(last)s. Visits you log after submitting are marked as added late on "
                       "your supervisor's review.") % {"last": last_day.strftime("%Y-%m-%d")},
             label=_("Submit now"), cancel_url=reverse("visits:sign-off"), danger=False,
-            hidden={"month": month.strftime("%Y-%m"), "confirmed": "1", **({"back": "review"} if back_to_review else {})})
+            hidden={"month": month.strftime("%Y-%m"), "confirmed": "1",
+                    **({"back": "review"} if back_to_review else {})})
 
     def submitted(log):
         if log.is_late:
