@@ -29,6 +29,7 @@ urlpatterns = [
     path("care/", include("care.urls")),
     path("imports/", include("imports.urls")),
     path("calendar/", include("feeds.urls")),
+    path("departments/", include("departments.urls")),
     path("", include("plans.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -14,6 +14,7 @@ Layers, each importing only what is below it:
                               visits.services) — the one sideways arrow, written down here
     plans
     reports  imports  feeds   the top floor: nothing imports them
+    departments               the departments' pages over visits' routed work (X-02), beside them
 
 No app imports config: settings are read through django.conf, the Celery app through
 celery's shared_task. bench/ and tests/ may import anything. The failure names the file and
@@ -46,6 +47,7 @@ ALLOWED = {
     "reports": _plans,
     "imports": _plans,
     "feeds": _plans,
+    "departments": _care,
     "pwa": {"core"},  # the installable app (issue 20): names pages by URL, imports none
 }
 # The wiring that must name every app: the URLconf and the Celery app (autodiscovery).

@@ -30,7 +30,7 @@ def objects(manager, team, default_tiers):
     account = AccountFactory(owner=manager, kind="strategic")
     contact = ContactFactory(account=account)
     visit = visit_log(account=account, by=manager, contacts=[contact], channel="on_site", purpose="p", summary="s",
-                      issues=[{"kind": "complaint", "description": "d", "department": "x"}])
+                      issues=[{"kind": "complaint", "description": "d"}])
     log = monthly_log_submit(author=manager, month=timezone.localdate().replace(day=1), by=manager)
     OrderFactory(account=account, signed_on=timezone.localdate())  # after-sales steps are for new orders
     after_sales_schedule()

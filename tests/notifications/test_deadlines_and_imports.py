@@ -24,8 +24,7 @@ def told(user):
 def issue(manager):
     account = AccountFactory(name="Haier", owner=manager)
     visit = visit_log(account=account, by=manager, channel="on_site", occurred_at=timezone.now(), purpose="Review",
-                      summary="Plan.", issues=[{"kind": "complaint", "description": "Two late deliveries.",
-                                                "department": "Logistics"}])
+                      summary="Plan.", issues=[{"kind": "complaint", "description": "Two late deliveries."}])
     return CustomerIssue.objects.get(visit=visit)
 
 
