@@ -487,7 +487,7 @@ def seed_departments(*, users, accounts):
 
     from users.models import Department
     from visits import services as visit_services
-    from visits.models import CustomerIssue, GreenChannelRequest
+    from visits.models import CustomerIssue
 
     service = Department.objects.get(code="service")
     if CustomerIssue.objects.filter(department=service).exists():
@@ -513,10 +513,9 @@ def seed_departments(*, users, accounts):
         visit_services.issue_resolve(issue=issue, by=member, resolution="已上门处理 Fixed on site.")
     visit_services.issue_inform(issue=informed, by=manager, note="电话告知周总 Told Mr Zhou by phone.")
     CustomerIssue.objects.filter(pk=overdue.pk).update(due_at=timezone.now() - timedelta(hours=2))
-    requested = visit_services.green_request_create(account=account, by=manager, title="紧急备件 Urgent spare parts")
+    visit_services.green_request_create(account=account, by=manager, title="紧急备件 Urgent spare parts")
     dispatched = visit_services.green_request_create(account=account, by=manager, title="现场调试 On-site tuning")
     visit_services.green_request_dispatch(request=dispatched, by=manager, department=service)
     done = visit_services.green_request_create(account=account, by=manager, title="设备巡检 Equipment check")
     visit_services.green_request_dispatch(request=done, by=manager, department=service)
     visit_services.green_request_complete(request=done, by=member, note="巡检完成，一切正常 Checked, all fine.")
-    del requested, GreenChannelRequest

@@ -127,8 +127,9 @@ REPORTS = [
     ("visit-quarterly", gettext_lazy("Quarterly visit report"),
      gettext_lazy("Visits, issues and comments per quarter.")),
 ]
-DEPARTMENT_REPORT = ("departments:performance", gettext_lazy("Departmental performance"),
-                     gettext_lazy("Routed issues and green-channel work on time, by kind and department, month by month."))
+DEPARTMENT_REPORT = (
+    "departments:performance", gettext_lazy("Departmental performance"),
+    gettext_lazy("Routed issues and green-channel work on time, by kind and department, month by month."))
 
 
 def report_index(request):

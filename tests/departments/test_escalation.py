@@ -1,10 +1,7 @@
 """K-22, K-27 and X-02: near the deadline the owner is reminded; past it the department's head and
 the account's supervisor are told — through the notification centre, each exactly once."""
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
 from core.models import OutboxMessage
 from notifications.models import Notification
@@ -88,4 +85,3 @@ def test_k27_each_green_channel_stage_is_reminded_and_escalated_once(account, ma
         issue_deadlines_notify()
     assert told("issue_overdue") == ["wang", "wang", "zhou"]  # one per stage
     assert Notification.objects.filter(dedupe_key=f"green:{request.pk}:dispatched:overdue").count() == 2
-    del timezone, timedelta

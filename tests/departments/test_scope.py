@@ -33,8 +33,9 @@ def test_x02_a_department_member_gets_404_on_accounts_and_issues_not_routed_to_t
                 reverse("departments:queue", args=[finance_member.department_id]),
                 account.get_absolute_url(), reverse("accounts:list"), reverse("contacts:detail", args=[contact.pk]),
                 reverse("visits:detail", args=[routed.visit_id]), reverse("visits:list"), reverse("visits:issues"),
-                reverse("reports:index"), reverse("visit-quarterly"), reverse("departments:performance")):
+                reverse("reports:index"), reverse("visit-quarterly")):
         assert client.get(url).status_code == 404, url
+    assert client.get(reverse("departments:performance")).status_code == 403  # supervisors' and admins' report
     assert client.post(reverse("departments:issue-accept", args=[elsewhere.pk])).status_code == 404
 
 

@@ -40,7 +40,7 @@ def test_k22_an_issue_near_its_deadline_tells_the_owner_once(issue, manager, sup
     assert issue_deadlines_notify() == 0
     [(kind, text)] = told(manager)
     assert kind == "issue_due" and text.startswith("Customer issue at Haier is due ")
-    assert Notification.objects.get().link == f"/visits/{issue.visit_id}/#issue-{issue.pk}"
+    assert Notification.objects.get().link == f"/departments/issues/{issue.pk}/"  # the issue's trail
     assert told(supervisor) == []
 
 

@@ -108,7 +108,7 @@ def test_k50_each_dashboard_costs_the_same_queries_with_more_data(client, who, r
     # manager, admin +1: the bell; admin +3: the outbox's waiting count and dead letters (issue 18);
     # manager +2: today's and the overdue care apart, with their counts in one query (issue 16);
     # manager, supervisor +1: the count behind the issues' "+N more" (issue 16).
-    bounds = {"manager": 19, "supervisor": 17, "admin": 15}
+    bounds = {"manager": 20, "supervisor": 18, "admin": 15}  # +1: the green channel in progress (K-27)
 
     def grow(n):
         for i in range(n):

@@ -56,7 +56,6 @@ def _finder(apps):
 def texts_to_departments(apps, schema_editor):
     CustomerIssue = apps.get_model("visits", "CustomerIssue")
     GreenChannelRequest = apps.get_model("visits", "GreenChannelRequest")
-    IssueUpdate = apps.get_model("visits", "IssueUpdate")
     department_for = _finder(apps)
     for issue in CustomerIssue.objects.only("id", "department_text", "written", "created_at", "status").iterator():
         written = dict(issue.written or {})
@@ -78,7 +77,6 @@ def texts_to_departments(apps, schema_editor):
         UPDATE visits_issueupdate u SET event = 'logged'
         FROM (SELECT min(id) AS id FROM visits_issueupdate GROUP BY issue_id) f WHERE u.id = f.id;
     """)
-    del IssueUpdate  # read through SQL above
 
 
 def departments_to_texts(apps, schema_editor):
