@@ -512,6 +512,9 @@ def seed_departments(*, users, accounts):
     for issue in (resolved, informed):
         visit_services.issue_resolve(issue=issue, by=member, resolution="已上门处理 Fixed on site.")
     visit_services.issue_inform(issue=informed, by=manager, note="电话告知周总 Told Mr Zhou by phone.")
+    # A day apart, so that no two reply-due events of the calendar feed fall on one day; one overdue.
+    for n, issue in enumerate((waiting, accepted, answered, resolved, informed)):
+        CustomerIssue.objects.filter(pk=issue.pk).update(due_at=issue.due_at + timedelta(days=n))
     CustomerIssue.objects.filter(pk=overdue.pk).update(due_at=timezone.now() - timedelta(hours=2))
     visit_services.green_request_create(account=account, by=manager, title="紧急备件 Urgent spare parts")
     dispatched = visit_services.green_request_create(account=account, by=manager, title="现场调试 On-site tuning")
