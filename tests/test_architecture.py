@@ -14,6 +14,8 @@ Layers, each importing only what is below it:
                               visits.services) — the one sideways arrow, written down here
     plans
     reports  imports  feeds   the top floor: nothing imports them
+    api
+    hub                       (the account 360, issue 23)
     departments               the departments' pages over visits' routed work (X-02), beside them
 
 No app imports config: settings are read through django.conf, the Celery app through
@@ -47,8 +49,10 @@ ALLOWED = {
     "reports": _plans,
     "imports": _plans,
     "feeds": _plans,
+    "hub": _plans,  # issue 23: the account 360 reads every app below; nothing imports it
     "departments": _care,
     "pwa": {"core"},  # the installable app (issue 20): names pages by URL, imports none
+    "api": _plans,  # the REST API (issue 24): reads every app's scopes, calls their services
 }
 # The wiring that must name every app: the URLconf and the Celery app (autodiscovery).
 WIRING = {Path("config/urls.py"), Path("config/celery.py")}

@@ -16,6 +16,7 @@ from core.written import in_english
 from core.written import written as written_text
 from notifications.models import Kind
 from notifications.services import notify
+from notifications.webhooks import announce
 from visits import permissions
 from visits.models import (
     AfterSalesStep,
@@ -87,6 +88,7 @@ def visit_log(*, account, by, contacts=(), issues=(), **fields):
     account_touch(account_id=account.pk)
     contacts_refresh_silence([c.pk for c in contacts])
     visit.new_overlaps = _record_overlaps(visit, contacts)
+    announce("visit.created", visit)
     return visit
 
 
@@ -131,6 +133,7 @@ def visit_update(*, visit, by, version, contacts=None, issues=(), **fields):
     # A contact taken off the visit may leave (or enter) a silent period too.
     contacts_refresh_silence(contacts_before | {c.pk for c in (contacts if contacts is not None
                                                                 else visit.contacts.all())})
+    announce("visit.updated", visit)
     return visit
 
 
@@ -142,9 +145,11 @@ def visit_delete(*, visit, by):
     if visit.issues.exists():
         raise ValidationError(_("This visit has customer issues; they must be followed through, so it stays."))
     contact_ids = list(visit.contacts.values_list("pk", flat=True))
+    gone = {"id": visit.pk, "account": visit.account_id, "author": visit.author_id}
     with _DatabaseLock():
         visit.delete()
     contacts_refresh_silence(contact_ids)
+    announce("visit.deleted", visit, data=gone)
 
 
 # --- Silent period (K-25) and overlaps (K-24) ---------------------------------------------------
@@ -317,6 +322,7 @@ def issue_add(*, visit, by, kind, description="", department=None, written=None,
     logged = written_text(note_key)
     IssueUpdate.objects.create(issue=issue, by=by, status=issue.status, event=IssueUpdate.Event.LOGGED,
                                note=in_english(logged), written={"note": logged})
+    announce("issue.created", issue)
     if department is not None:
         _route(issue, by, department, now)
     return issue
@@ -504,6 +510,7 @@ def issue_follow_up(*, issue, by, status, note="", resolution=""):
     event = {CustomerIssue.Status.RESOLVED: IssueUpdate.Event.RESOLVED,
              CustomerIssue.Status.INFORMED: IssueUpdate.Event.INFORMED}.get(status, IssueUpdate.Event.UPDATED)
     IssueUpdate.objects.create(issue=issue, by=by, status=status, event=event, note=note)
+    announce("issue.updated", issue)
     return issue
 
 
