@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -162,3 +163,9 @@ class Department(models.Model):
 
         return in_reader_language({"en": self.name_en, "zh-hans": self.name_zh_hans, "zh-hant": self.name_zh_hant},
                                   self.code)
+
+    def clean(self):
+        # The head works in the department (the admin site's form asks this too, not only the service).
+        if self.head_id and (self.pk is None or self.head.department_id != self.pk):
+            raise ValidationError({"head": _("%(user)s is not a member of %(department)s.")
+                                   % {"user": self.head, "department": self}})

@@ -48,6 +48,7 @@ def user_create(*, username, password, role=User.Role.MANAGER, team=None, displa
 @transaction.atomic
 def department_create(*, code, name_en, name_zh_hans="", name_zh_hant="", head=None):
     department = Department(code=code, name_en=name_en, name_zh_hans=name_zh_hans, name_zh_hant=name_zh_hant)
+    # The head is set once they belong to it (department_head_set).
     department.full_clean()
     department.save()
     if head is not None:

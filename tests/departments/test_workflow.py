@@ -121,3 +121,15 @@ def test_x02_the_whole_flow_through_the_pages(client, log_complaint, manager, se
     for step in ("Routed", "Accepted", "Reply", "Resolved", "Customer informed"):
         assert step in body
     assert IssueUpdate.objects.filter(issue=issue).count() == 6
+
+
+def test_x02_a_department_is_headed_by_one_of_its_members(service, manager, finance_member):
+    from users.services import department_head_set, department_member_add
+
+    service.head = finance_member
+    with pytest.raises(ValidationError, match="not a member"):
+        service.full_clean()
+    with pytest.raises(ValidationError, match="not a member"):
+        department_head_set(department=service, head=finance_member)
+    with pytest.raises(ValidationError, match="not department staff"):
+        department_member_add(department=service, user=manager)

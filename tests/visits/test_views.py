@@ -475,7 +475,8 @@ QUERY_BOUNDS = {
     # (as li) the visit with account and author's team, is the month locked, its issues
     # with owners, their updates with authors, contacts, supervisor's comments, overlaps;
     # preparation panel: may li plan here, the linked preparation, its questions or the candidates
-    "visits:detail": 16,  # +1: the bell's unread COUNT (issue 18)
+    # +1: the bell's unread COUNT (issue 18); +2: its changes and the month's last reopening (issue 23)
+    "visits:detail": 18,
     # (as wang) count, one page of issues with account and owner
     "visits:issues": 8,  # +1: the bell's unread COUNT (issue 18)
     # (as wang) visits per month, my logs, logs waiting for me, my team's logs
