@@ -547,8 +547,7 @@ def test_k20_logging_a_visit_costs_a_fixed_number_of_queries(client, manager, te
     def post():
         return client.post(reverse("visits:create"), visit_form(
             account, contacts=[c.pk for c in contacts], create_key=str(uuid.uuid4()),
-            **{"issues-0-kind": "complaint", "issues-0-description": "Spare parts arrive late.",
-               "issues-0-department": "Logistics"}))
+            **{"issues-0-kind": "complaint", "issues-0-description": "Spare parts arrive late."}))
 
     # session, user; the form: the account in scope, the contacts offered; the one-time key's
     # claim in its transaction (savepoint, insert) and its object noted (update, release); the
@@ -557,7 +556,9 @@ def test_k20_logging_a_visit_costs_a_fixed_number_of_queries(client, manager, te
     # silence and degree of contact (one statement), the colleagues' visits near it. 18 here; 16
     # as served, where the key's transaction is the outermost (BEGIN and COMMIT, no SAVEPOINT
     # statements; the test runs inside a transaction of its own), 14 for a visit without an issue.
-    with django_assert_max_num_queries(18):
+    # +1: the complaint's deadline rule (X-02: admins set it, visits.models.DeadlineRule); +2 counted
+    # after main's merges: the webhooks listening to issues (issue 24) and the key's release.
+    with django_assert_max_num_queries(21):
         assert post().status_code == 302
 
     account.memberships.create(user=teammate)
@@ -566,7 +567,7 @@ def test_k20_logging_a_visit_costs_a_fixed_number_of_queries(client, manager, te
     # + the pairs locked, already told, the alert made and read back; each of the two managers
     # notified (savepoint, in-app row, release), the colleague's e-mail (preferences, quiet hours,
     # the outbox row)
-    with django_assert_max_num_queries(31):
+    with django_assert_max_num_queries(34):
         assert post().status_code == 302
     assert OverlapAlert.objects.count() == 1
 
