@@ -1,5 +1,5 @@
 """X-02: the free-text "routed to" and "dispatched to" of before become departments where the words
-name one, named in all three languages (visits migration 0014); other words a department of their own."""
+name one, named in all three languages (visits migration 0015); other words a department of their own."""
 
 import importlib
 
@@ -10,7 +10,7 @@ from users.models import Department
 
 pytestmark = pytest.mark.django_db
 
-migration = importlib.import_module("visits.migrations.0014_departments_from_texts")
+migration = importlib.import_module("visits.migrations.0015_departments_from_texts")
 
 
 def test_x02_known_words_in_any_language_become_one_named_department():

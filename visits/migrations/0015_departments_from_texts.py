@@ -90,11 +90,11 @@ def departments_to_texts(apps, schema_editor):
 
 class Migration(migrations.Migration):
     # Its own transaction: the rows it fills have deferred foreign-key checks, and PostgreSQL alters
-    # no table with such events pending (0015 drops the text columns).
+    # no table with such events pending (0016 drops the text columns).
 
     dependencies = [
         ('users', '0003_departments'),
-        ('visits', '0013_departments'),
+        ('visits', '0014_departments'),
     ]
 
     operations = [

@@ -4,7 +4,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('visits', '0014_departments_from_texts'),
+        ('visits', '0015_departments_from_texts'),
     ]
 
     operations = [

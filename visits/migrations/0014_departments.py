@@ -1,4 +1,4 @@
-"""Departments as data (X-02), the schema; 0014 fills it from the texts, 0015 drops them.
+"""Departments as data (X-02), the schema; 0015 fills it from the texts, 0016 drops them.
 
 Departments as data (X-02): the free-text "routed to" of customer issues and "dispatched to" of
 green-channel requests become Department rows where the words name one (after-sales, 售后 →
@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0009_name_collation_indexes'),
         ('users', '0003_departments'),
-        ('visits', '0012_purpose_bigram_index'),
+        ('visits', '0013_check_in'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
