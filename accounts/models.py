@@ -24,9 +24,12 @@ class AccountQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Accounts `user` may see (K-05): admins all; others what they own or
-        serve on, their sales team's, the teams they lead, and the open prospect pool."""
+        serve on, their sales team's, the teams they lead, and the open prospect pool. Department
+        staff none (X-02): they see an account's basics only on the work routed to them."""
         if user.is_admin:
             return self
+        if user.is_department_staff:
+            return self.none()
         # A UNION of indexed branches, not an OR across joins: PostgreSQL can neither index nor
         # estimate the OR (51k rows guessed for 2k) and then scans every visit for a report
         # (make bench, docs/PERFORMANCE.md PERF-1). Each branch is an index lookup.

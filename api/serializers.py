@@ -13,6 +13,7 @@ from accounts.selectors import assignable_people
 from care.models import CareTask
 from contacts.models import BuyerRole, Contact
 from tiering.models import Tier
+from users.models import Department
 from visits.forms import loggable_accounts
 from visits.models import CustomerIssue, Visit
 
@@ -132,7 +133,9 @@ class OrderSerializer(serializers.ModelSerializer):
 class IssueInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=CustomerIssue.Kind.choices)
     description = serializers.CharField(max_length=5000)
-    department = serializers.CharField(max_length=100, help_text="Where it is routed, e.g. After-sales.")
+    department = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.active(), required=False, allow_null=True,
+        help_text="The id of the department it is routed to (X-02); left out, the visitor follows it up.")
 
 
 class VisitSerializer(serializers.ModelSerializer):
@@ -158,7 +161,7 @@ class CustomerIssueSerializer(serializers.ModelSerializer):
     class Meta:
         model = CustomerIssue
         fields = ["id", "visit", "account", "kind", "description", "department", "owner", "due_at", "status",
-                  "resolution", "resolved_at", "informed_at", "created_at"]
+                  "routed_at", "assignee", "accepted_at", "resolution", "resolved_at", "informed_at", "created_at"]
         read_only_fields = fields
 
 

@@ -148,9 +148,9 @@ FROM (SELECT v, (v - 1) / 30 + 1 AS a,
 UPDATE visits_visit SET author_id = %(teams)s + 2 + (account_id / 100) %% %(managers)s WHERE account_id %% 100 = 0;
 INSERT INTO visits_visit_contacts (visit_id, contact_id)
 SELECT v, ((v - 1) / 30) * 10 + 1 + v %% 10 FROM generate_series(1, %(visits)s) v;
-INSERT INTO visits_customerissue (kind, description, department, due_at, created_at, status, resolution,
+INSERT INTO visits_customerissue (kind, description, due_at, created_at, status, resolution,
     resolved_at, informed_at, account_id, owner_id, visit_id)
-SELECT (ARRAY['complaint','request','suggestion'])[v.id %% 3 + 1], 'Delivery delayed', 'After-sales',
+SELECT (ARRAY['complaint','request','suggestion'])[v.id %% 3 + 1], 'Delivery delayed',
        v.occurred_at + interval '72 hours', v.occurred_at,
        CASE WHEN v.occurred_at > now() - interval '60 days' THEN 'open' ELSE 'informed' END, '', NULL,
        CASE WHEN v.occurred_at > now() - interval '60 days' THEN NULL ELSE v.occurred_at + interval '2 days' END,
@@ -175,9 +175,9 @@ INSERT INTO visits_signoffevent (kind, at, reason, by_id, log_id)
 SELECT 'submitted', l.submitted_at, '', l.author_id, l.id FROM visits_monthlylog l;
 INSERT INTO visits_signoffevent (kind, at, reason, by_id, log_id)
 SELECT 'approved', l.decided_at, '', l.decided_by_id, l.id FROM visits_monthlylog l WHERE l.status = 'approved';
-INSERT INTO visits_greenchannelrequest (title, description, requested_at, dispatched_to, dispatched_at,
+INSERT INTO visits_greenchannelrequest (title, description, requested_at, dispatched_at,
     completed_at, completion_note, account_id, completed_by_id, dispatched_by_id, requested_by_id)
-SELECT 'Urgent spare part', '', now() - (a %% 30) * interval '1 day', '', NULL, NULL, '', a, NULL, NULL,
+SELECT 'Urgent spare part', '', now() - (a %% 30) * interval '1 day', NULL, NULL, '', a, NULL, NULL,
        %(teams)s + 2 + (a - 1) %% %(managers)s
 FROM generate_series(5, %(accounts)s, 50) a WHERE a %% 100 <> 0;
 """),

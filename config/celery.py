@@ -42,7 +42,8 @@ app.conf.beat_schedule = {
         "schedule": crontab(),
         "options": {"expires": MINUTE},
     },
-    # K-22: issues near their deadline (owner) and overdue (supervisor), told once each.
+    # K-22, K-27, X-02: issues and green-channel stages near their deadline (their owner) and overdue
+    # (the department's head, the account's supervisor), told once each.
     "issue-deadlines-notify": {
         "task": "visits.tasks.issue_deadlines_notify",
         "schedule": crontab(minute="*/15"),

@@ -35,6 +35,7 @@ urlpatterns = [
     path("care/", include("care.urls")),
     path("imports/", include("imports.urls")),
     path("calendar/", include("feeds.urls")),
+    path("departments/", include("departments.urls")),
     path("", include("plans.urls")),
     path("api/", include("api.urls")),
     path("profile/api-tokens/", include((api_token_patterns, "api-tokens"))),

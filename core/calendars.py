@@ -8,9 +8,10 @@ The placement rules live here, once, because birthdays (contacts, care) and fest
 2. Day 30 in a 29-day month falls on the month's last day (the 29th).
 """
 
-from datetime import date
+import functools
+from datetime import date, datetime, time, timedelta
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import get_language, gettext, pgettext
 from lunar_python import Lunar, LunarMonth, LunarYear, Solar
 from lunar_python.util import LunarUtil
@@ -85,3 +86,49 @@ def solar_term_in_year(year, term):
         if _TERM_PINYIN.get(name, name) == term and solar.getYear() == year:
             return date(solar.getYear(), solar.getMonth(), solar.getDay())
     return None
+
+
+# --- Working time (X-02): deadlines that count only working days --------------------------------
+# The `holidays` package (already pinned for care's festivals) models China's make-up workdays
+# (调休): `weekend_workdays` holds the Saturdays and Sundays worked in exchange for a long holiday,
+# and `is_working_day` answers with them. Kept up by its maintainers each year as the State
+# Council announces the next year's plan; a year not yet announced falls back to weekends and the
+# statutory holidays it can compute (the lunar ones included).
+
+@functools.cache
+def working_calendar(country, year):
+    import holidays
+
+    return holidays.country_holidays(country, years=range(year - 1, year + 2))
+
+
+def is_working_day(day, country):
+    return working_calendar(country, day.year).is_working_day(day)
+
+
+def next_working_day(day, country):
+    day += timedelta(days=1)
+    while not is_working_day(day, country):
+        day += timedelta(days=1)
+    return day
+
+
+def add_working_hours(start, hours, *, country):
+    """`start` plus `hours` counted on working days only: a working day's 24 hours count, weekends
+    and holidays do not, a make-up Saturday does. A complaint logged on Friday at 17:00 with 24 h
+    is due on Monday at 17:00 — or on Saturday at 17:00 when that Saturday is worked (调休)."""
+    zone = timezone.get_current_timezone()
+    cursor = timezone.localtime(start, zone)
+    remaining = timedelta(hours=hours)
+    if not is_working_day(cursor.date(), country):
+        cursor = _midnight(next_working_day(cursor.date(), country), zone)
+    while True:
+        left_today = _midnight(cursor.date() + timedelta(days=1), zone) - cursor
+        if remaining <= left_today:
+            return cursor + remaining
+        remaining -= left_today
+        cursor = _midnight(next_working_day(cursor.date(), country), zone)
+
+
+def _midnight(day, zone):
+    return datetime.combine(day, time(0), tzinfo=zone)

@@ -174,8 +174,11 @@ def _order(row, e):
 def _issue(row, e):
     e.title = _("%(kind)s raised: %(text)s") % {"kind": row.get_kind_display(), "text": shown(row, "description")}
     e.actor, e.link = row.owner, row.visit.get_absolute_url()
-    e.text = _("Routed to %(department)s, due %(due)s") % {
-        "department": row.department, "due": timezone.localtime(row.due_at).strftime("%Y-%m-%d %H:%M")}
+    due = timezone.localtime(row.due_at).strftime("%Y-%m-%d %H:%M")
+    if row.department_id:
+        e.text = _("Routed to %(department)s, due %(due)s") % {"department": row.department, "due": due}
+    else:  # not routed: the visitor follows it up
+        e.text = _("Not routed, due %(due)s") % {"due": due}
     return e
 
 
@@ -254,7 +257,8 @@ def account_sources(account, user):
     sources = [
         Source("visit", 0, Visit.objects.filter(account=account).select_related("author"), "occurred_at", _visit),
         Source("order", 1, Order.objects.filter(account=account), "signed_on", _order, date_column=True),
-        Source("issue", 2, CustomerIssue.objects.filter(account=account).select_related("owner", "visit"),
+        Source("issue", 2, CustomerIssue.objects.filter(account=account).select_related("owner", "visit",
+                                                                                         "department"),
                "created_at", _issue),
         Source("issue:update", 3, IssueUpdate.objects.filter(issue__account=account)
                .select_related("by", "issue__visit"), "at", _issue_update),

@@ -19,6 +19,8 @@ class Kind(models.TextChoices):
     DECIDED = "decided", _("Decisions on your proposals and claims")
     ISSUE_DUE = "issue_due", _("Customer issue near its deadline")
     ISSUE_OVERDUE = "issue_overdue", _("Customer issue overdue")
+    ISSUE_ROUTED = "issue_routed", _("Work routed to your department")
+    ISSUE_PROGRESS = "issue_progress", _("Your customer issues accepted, answered and resolved")
     IMPORT = "import", _("Import finished or failed")
     DIGEST = "digest", _("Your day")
     MENTION = "mention", _("Colleague mentioned you or replied")
@@ -35,7 +37,8 @@ class Channel(models.TextChoices):
 
 # Sensible defaults: everything in the app; e-mail for what needs acting on soon; the chat
 # robots only when a person turns them on (a group robot speaks to the whole team's chat).
-EMAIL_BY_DEFAULT = {Kind.LOG_RETURNED, Kind.OVERLAP, Kind.ISSUE_OVERDUE, Kind.IMPORT, Kind.DIGEST, Kind.MENTION}
+EMAIL_BY_DEFAULT = {Kind.LOG_RETURNED, Kind.OVERLAP, Kind.ISSUE_OVERDUE, Kind.ISSUE_ROUTED, Kind.IMPORT, Kind.DIGEST,
+                    Kind.MENTION}
 
 
 def default_enabled(kind, channel):

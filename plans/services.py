@@ -373,7 +373,6 @@ def _survey_escalate(survey):
                  "summary": written("plans.survey.summary", respondent=survey.respondent,
                                     date=survey.taken_on.isoformat(), comments=survey.comments)},
         issues=[{"kind": "complaint", "written": {
-            "department": written("plans.survey.department"),
             "description": written("plans.survey.low_score", score=survey.score, respondent=survey.respondent,
                                    comments=comments)}}],
     )

@@ -4,7 +4,7 @@ number of queries whatever the size of the portfolio."""
 from collections import Counter
 from datetime import timedelta
 
-from django.db.models import BooleanField, Case, Count, Q, When
+from django.db.models import BooleanField, Case, Count, F, Q, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -19,7 +19,7 @@ from reports import analytics
 from tiering.cadence import overdue_among
 from tiering.models import AccountTier, RuleSet, Tier, TierProposal
 from users.models import User
-from visits.models import CustomerIssue, MonthlyLog, Visit
+from visits.models import CustomerIssue, GreenChannelRequest, MonthlyLog, Visit
 
 LIMIT = 8
 DEAD_SHOWN = 5
@@ -54,6 +54,7 @@ def manager_dashboard(user):
                                 .values_list("tier__code").annotate(n=Count("pk")).order_by("tier__rank")),
         "cadence_overdue_count": len(overdue_ids),
         **_issues_near_deadline(issues),
+        **_green_in_progress(GreenChannelRequest.objects.filter(requested_by=user)),
         "dangers": list(with_danger_score(Account.objects.filter(pk__in=mine.values("pk"))
                                           .exclude(status=Account.Status.PROSPECT))
                         .filter(danger_score__gt=0).order_by("-danger_score", "name")[:5]),
@@ -78,6 +79,15 @@ def _issues_near_deadline(issues):
     rows = list(near.select_related("account", "owner")
                 .order_by(Case(When(due_at__lt=now, then=1), default=0), "due_at", "pk")[:LIMIT])
     return {"issues": rows, "issues_more": counted - len(rows)}
+
+
+def _green_in_progress(requests):
+    """K-27 on the dashboard: green-channel requests not yet completed, the stage due soonest first
+    (the dispatch's deadline, then the completion's), LIMIT of them and whether there are more: one query."""
+    stage_due = Case(When(dispatched_at__isnull=True, then=F("dispatch_due_at")), default=F("completion_due_at"))
+    rows = list(requests.filter(completed_at__isnull=True).select_related("account", "department")
+                .annotate(stage_due=stage_due).order_by(F("stage_due").asc(nulls_last=True), "pk")[:LIMIT + 1])
+    return {"green": rows[:LIMIT], "green_more": len(rows) > LIMIT}
 
 
 def _previous(month):
@@ -105,6 +115,7 @@ def supervisor_dashboard(user):
         "people": [(person, visits.get(person.pk, 0), overdue.get(person.pk, 0)) for person in team],
         # Near their deadline as well as overdue (K-50): the supervisor can still help in time.
         **_issues_near_deadline(CustomerIssue.objects.filter(owner__in=team)),
+        **_green_in_progress(GreenChannelRequest.objects.filter(account__owner__team__supervisor=user)),
         "pending_proposals": TierProposal.objects.filter(status=TierProposal.Status.PENDING,
                                                          account__owner__team__supervisor=user).count(),
         "pending_handovers": Handover.objects.pending_for(user).count(),

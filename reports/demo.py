@@ -172,7 +172,7 @@ def seed_visits(*, rng, users, accounts):
                 channel = rng.choice(CHANNELS)
                 issues = []
                 if n == 0:
-                    issues = [{"kind": rng.choice(["complaint", "request"]), "department": "售后 After-sales",
+                    issues = [{"kind": rng.choice(["complaint", "request"]),
                                "description": "交货延迟两天 Delivery was two days late"}]
                 visit = visit_services.visit_log(
                     account=account, by=author, contacts=contacts, issues=issues, occurred_at=when, channel=channel,
@@ -476,3 +476,49 @@ def _seed_satisfaction(accounts, users, today):
         plan_services.referral_update(referral=referral, by=users["manager"], status="received",
                                       brought_account=_account(accounts, "新星科技"),
                                       note="周总 introduced their CTO 周总介绍了对方CTO")
+
+
+# --- Departments (X-02, K-22, K-27): a service department, its queue in every state ---------------
+
+def seed_departments(*, users, accounts):
+    """Routed issues waiting, accepted, answered, resolved, told to the customer and overdue, and
+    green-channel requests in each stage, on 东方电子 (li's). Seeding twice makes nothing new."""
+    from django.utils import timezone
+
+    from users.models import Department
+    from visits import services as visit_services
+    from visits.models import CustomerIssue
+
+    service = Department.objects.get(code="service")
+    if CustomerIssue.objects.filter(department=service).exists():
+        return
+    manager, member = users["manager"], users["service"]
+    account = _account(accounts, "东方电子")
+    visit = visit_services.visit_log(
+        account=account, by=manager, channel="on_site", occurred_at=timezone.now() - timedelta(hours=3),
+        purpose="季度回顾 Quarterly review", summary="客户提出了几个需要售后跟进的问题。Several points for service.",
+        issues=[{"kind": kind, "description": text, "department": service} for kind, text in [
+            ("complaint", "二号线设备异响 Line 2 machine is noisy"),
+            ("request", "需要备件报价 Wants a spare-parts quote"),
+            ("complaint", "发票抬头错误 Invoice header is wrong"),
+            ("request", "培训新操作员 Train the new operators"),
+            ("complaint", "上门维修迟到 The repair visit came late"),
+            ("complaint", "系统升级后报表缺失 Reports missing after the upgrade"),
+        ]])
+    waiting, accepted, answered, resolved, informed, overdue = visit.issues.order_by("pk")
+    for issue in (accepted, answered, resolved, informed):
+        visit_services.issue_accept(issue=issue, by=member)
+    visit_services.issue_reply(issue=answered, by=member, note="下周二安排培训 Training next Tuesday; OK?")
+    for issue in (resolved, informed):
+        visit_services.issue_resolve(issue=issue, by=member, resolution="已上门处理 Fixed on site.")
+    visit_services.issue_inform(issue=informed, by=manager, note="电话告知周总 Told Mr Zhou by phone.")
+    # A day apart, so that no two reply-due events of the calendar feed fall on one day; one overdue.
+    for n, issue in enumerate((waiting, accepted, answered, resolved, informed)):
+        CustomerIssue.objects.filter(pk=issue.pk).update(due_at=issue.due_at + timedelta(days=n))
+    CustomerIssue.objects.filter(pk=overdue.pk).update(due_at=timezone.now() - timedelta(hours=2))
+    visit_services.green_request_create(account=account, by=manager, title="紧急备件 Urgent spare parts")
+    dispatched = visit_services.green_request_create(account=account, by=manager, title="现场调试 On-site tuning")
+    visit_services.green_request_dispatch(request=dispatched, by=manager, department=service)
+    done = visit_services.green_request_create(account=account, by=manager, title="设备巡检 Equipment check")
+    visit_services.green_request_dispatch(request=done, by=manager, department=service)
+    visit_services.green_request_complete(request=done, by=member, note="巡检完成，一切正常 Checked, all fine.")

@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,11 +35,15 @@ from reports.visit_report import totals as report_totals
 from tiering.models import Tier
 from users.models import Team
 from visits.models import Visit
+from visits.permissions import can_see_department_performance
 
 
 def home(request):
-    """The start page is the dashboard of the person's role (K-50): a to-do list first."""
+    """The start page is the dashboard of the person's role (K-50): a to-do list first. Department
+    staff have their department's home (departments.middleware sends them there first)."""
     user = request.user
+    if user.is_department_staff:
+        return redirect("departments:home")
     if user.is_admin:
         return render(request, "reports/dashboard_admin.html", dashboards.admin_dashboard())
     if user.is_supervisor:
@@ -123,10 +127,14 @@ REPORTS = [
     ("visit-quarterly", gettext_lazy("Quarterly visit report"),
      gettext_lazy("Visits, issues and comments per quarter.")),
 ]
+DEPARTMENT_REPORT = (
+    "departments:performance", gettext_lazy("Departmental performance"),
+    gettext_lazy("Routed issues and green-channel work on time, by kind and department, month by month."))
 
 
 def report_index(request):
-    return render(request, "reports/index.html", {"reports": REPORTS})
+    shown = [*REPORTS, DEPARTMENT_REPORT] if can_see_department_performance(request.user) else REPORTS
+    return render(request, "reports/index.html", {"reports": shown})
 
 
 def _filters(request):

@@ -148,7 +148,7 @@ def issues_raised(*, user, year, quarter, team=None):
     with what is needed to show its handling and timing; oldest first, for a paginated list."""
     return (CustomerIssue.objects.filter(owner__in=managers_in_scope(user, team).values("pk"),
                                          visit__log_month__in=quarter_months(year, quarter))
-            .select_related("account", "owner", "visit").order_by("visit__occurred_at", "pk"))
+            .select_related("account", "owner", "visit", "department").order_by("visit__occurred_at", "pk"))
 
 
 COMPARED = [

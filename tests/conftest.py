@@ -4,7 +4,14 @@ an outsider in another team, and an admin. Tests read as their stories."""
 import pytest
 from django.core.cache import cache
 
-from tests.factories import AdminFactory, SupervisorFactory, TeamFactory, UserFactory
+from tests.factories import (
+    AdminFactory,
+    DepartmentFactory,
+    DepartmentStaffFactory,
+    SupervisorFactory,
+    TeamFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture
@@ -40,6 +47,28 @@ def outsider(other_team):
 @pytest.fixture
 def admin(db):
     return AdminFactory(username="root")
+
+
+@pytest.fixture
+def service(db):
+    """The service department (X-02), with its head."""
+    department = DepartmentFactory(code="service", name_en="Customer service", name_zh_hans="客户服务部",
+                                   name_zh_hant="客戶服務部")
+    department.head = DepartmentStaffFactory(username="zhou", department=department)
+    department.save(update_fields=["head"])
+    return department
+
+
+@pytest.fixture
+def service_member(service):
+    """Sun works in the service department: sees its queue, nothing of the portfolio."""
+    return DepartmentStaffFactory(username="sun", department=service)
+
+
+@pytest.fixture
+def finance_member(db):
+    """Staff of another department: the service queue is out of their sight."""
+    return DepartmentStaffFactory(username="qian", department=DepartmentFactory(code="finance", name_en="Finance"))
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 import factory
 
-from users.models import Team, User
+from users.models import Department, Team, User
 
 PASSWORD = "correct-horse-battery"
 
@@ -30,6 +30,24 @@ class SupervisorFactory(UserFactory):
 class AdminFactory(UserFactory):
     role = User.Role.ADMIN
     is_staff = True
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"dept{n}")
+    name_en = factory.LazyAttribute(lambda d: d.code.title())
+    name_zh_hans = "部门"
+    name_zh_hant = "部門"
+
+
+class DepartmentStaffFactory(UserFactory):
+    """Department staff (X-02): no team, one department."""
+
+    role = User.Role.DEPARTMENT
+    department = factory.SubFactory(DepartmentFactory)
 
 
 class TeamFactory(factory.django.DjangoModelFactory):

@@ -17,6 +17,7 @@ Layers, each importing only what is below it:
     reports  imports  feeds   the top floor: nothing imports them
     api
     hub                       (the account 360, issue 23)
+    departments               the departments' pages over visits' routed work (X-02), beside them
 
 No app imports config: settings are read through django.conf, the Celery app through
 celery's shared_task. bench/ and tests/ may import anything. The failure names the file and
@@ -50,6 +51,7 @@ ALLOWED = {
     "imports": _plans,
     "feeds": _plans,
     "hub": _plans,  # issue 23: the account 360 reads every app below; nothing imports it
+    "departments": _care,
     "pwa": {"core"},  # the installable app (issue 20): names pages by URL, imports none
     "attachments": {"core"},  # photos and files (issue 20): knows no owner's model, see its registry
     "api": _plans,  # the REST API (issue 24): reads every app's scopes, calls their services

@@ -44,7 +44,7 @@ def visit_post(account, key, **fields):
             "channel": "on_site", "purpose": "Delivery review", "summary": "Walked through the plan.",
             "customer_replied": "unknown", "create_key": key, "issues-TOTAL_FORMS": "1",
             "issues-INITIAL_FORMS": "0", "issues-0-kind": "complaint",
-            "issues-0-description": "Spare parts arrive late.", "issues-0-department": "Logistics", **fields}
+            "issues-0-description": "Spare parts arrive late.", **fields}
 
 
 # --- the visit form (K-20, K-22) ----------------------------------------------------------------
@@ -226,8 +226,7 @@ def test_each_task_on_the_care_page_has_its_own_key(client, manager, account):
 
 def test_the_same_issue_follow_up_posted_twice_is_one_update(client, manager, account):
     visit = visit_log(account=account, by=manager, occurred_at=timezone.now(), channel="phone", purpose="Call",
-                      summary="Volumes.", issues=[{"kind": "request", "description": "Price list.",
-                                                   "department": "Sales"}])
+                      summary="Volumes.", issues=[{"kind": "request", "description": "Price list."}])
     issue = CustomerIssue.objects.get()
     client.force_login(manager)
     key = key_in(client.get(visit.get_absolute_url()).content.decode())

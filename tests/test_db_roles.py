@@ -73,7 +73,7 @@ def test_the_app_role_writes_rows_and_cannot_break_the_lock(app_role):
         manager = UserFactory(team=team)
         visit = visit_log(account=AccountFactory(owner=manager), by=manager, occurred_at=IN_MARCH,
                           channel="on_site", purpose="Review", summary="Walked through the plan.",
-                          issues=[{"kind": "request", "description": "A quote.", "department": "Sales"}])
+                          issues=[{"kind": "request", "description": "A quote."}])
         log = monthly_log_submit(author=manager, month=MARCH, by=manager)
         monthly_log_approve(log=log, by=team.supervisor, overall_comment="Good.")
         issue_follow_up(issue=visit.issues.get(), by=manager, status="in_progress", note="Asked sales.")

@@ -41,7 +41,7 @@ def objects(manager, team, default_tiers, settings, tmp_path):
     account = AccountFactory(owner=manager, kind="strategic")
     contact = ContactFactory(account=account)
     visit = visit_log(account=account, by=manager, contacts=[contact], channel="on_site", purpose="p", summary="s",
-                      issues=[{"kind": "complaint", "description": "d", "department": "x"}])
+                      issues=[{"kind": "complaint", "description": "d"}])
     log = monthly_log_submit(author=manager, month=timezone.localdate().replace(day=1), by=manager)
     OrderFactory(account=account, signed_on=timezone.localdate())  # after-sales steps are for new orders
     after_sales_schedule()
@@ -85,6 +85,9 @@ def urls(o):
         ("reports:target-delete", [o["target"].pk]), ("reports:target-act", [o["target"].pk]),
         ("reports:group-detail", [o["group"].pk]),
         ("reports:quarterly-analysis", [o["team"].pk, 2026, 4]),
+        *[(f"departments:{name}", [o["issue"].pk])
+          for name in ("issue", "issue-accept", "issue-reply", "issue-resolve", "issue-route", "issue-inform")],
+        ("departments:green", [o["green"].pk]), ("departments:green-complete", [o["green"].pk]),
         *[(f"imports:{name}", [o["import"].pk])
           for name in ("detail", "progress", "mapping", "encoding", "apply", "recheck", "discard")],
     ]
@@ -147,6 +150,7 @@ ELSEWHERE = {
     "notifications:robot-test": "one's own or one's team's robot (tests/notifications/test_robots.py)",
     "notifications:robot-delete": "one's own or one's team's robot (tests/notifications/test_robots.py)",
     "notifications:outbox-retry": "admins only, 404 for everyone else (tests/notifications/test_outbox_admin.py)",
+    "departments:queue": "a department's queue: its staff and admins, 404 for everyone else (tests/departments)",
     "notifications:webhook-edit": "admins only, 404 for everyone else (tests/api/test_webhooks.py)",
     "notifications:webhook-test": "admins only, 404 for everyone else (tests/api/test_webhooks.py)",
     "notifications:webhook-delete": "admins only, 404 for everyone else (tests/api/test_webhooks.py)",
@@ -158,7 +162,8 @@ WALKED_ELSEWHERE = {"accounts", "contacts", "plans", "hub", "api"}
 # Everyone sees the tiers on the rules page; only admins change them.
 SEEN_BY_ALL = {"tiering:tier-edit", "tiering:tier-delete"}
 # Pages about li's objects that li's teammate chen may read (200); every other gets a refusal below.
-READ_BY_TEAMMATE = {"visits:detail", "reports:group-detail", "attachments:file", "attachments:thumbnail"}
+READ_BY_TEAMMATE = {"visits:detail", "reports:group-detail", "attachments:file", "attachments:thumbnail",
+                    "departments:issue", "departments:green"}
 # What li's teammate chen gets on each route: 403 where chen sees the object but may not act,
 # 404 where the object is not in chen's sight at all.
 TEAMMATE = {
@@ -167,6 +172,9 @@ TEAMMATE = {
     "visits:green-advance": 403, "visits:after-sales-done": 403, "care:gift-add": 403, "tiering:proposal-decide": 403,
     "tiering:override": 403, "reports:target-delete": 403, "tiering:tier-edit": 403, "tiering:tier-delete": 403,
     "reports:target-act": 403, "reports:quarterly-analysis": 403,
+    # the department's steps are its staff's, telling the customer the visitor's
+    **{f"departments:{name}": 403 for name in ("issue-accept", "issue-reply", "issue-resolve", "issue-route",
+                                                "issue-inform", "green-complete")},
     "visits:sign-off-review": 404, "visits:sign-off-comment": 404, "visits:sign-off-decide": 404,
     "visits:sign-off-reopen": 404, "care:task-done": 404, "care:task-skip": 404, "care:task-snooze": 404,
     **{f"imports:{name}": 404 for name in ("detail", "progress", "mapping", "encoding", "apply", "recheck",

@@ -55,7 +55,7 @@ def _visit(w, mark, **fields):
 
 
 def _issue(w, mark):
-    _visit(w, "p", issues=[{"kind": "complaint", "description": mark, "department": "After-sales"}])
+    _visit(w, "p", issues=[{"kind": "complaint", "description": mark}])
 
 
 def _claim(w, mark):

@@ -99,7 +99,7 @@ def test_an_export_takes_the_same_filters_as_its_page(client, manager):
 def test_an_issue_follow_up_with_a_status_that_is_not_one_says_so(client, manager):
     visit = visit_log(account=AccountFactory(owner=manager), by=manager, occurred_at=timezone.now(),
                       channel="phone", purpose="Delivery", summary="Called.",
-                      issues=[{"kind": "complaint", "description": "Late delivery.", "department": "Logistics"}])
+                      issues=[{"kind": "complaint", "description": "Late delivery."}])
     issue = visit.issues.get()
     client.force_login(manager)
     response = client.post(reverse("visits:issue-follow-up", args=[issue.pk]), {"status": "bogus"}, follow=True)

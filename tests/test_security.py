@@ -53,7 +53,7 @@ def test_stored_markup_is_shown_as_text_everywhere(client, manager, default_tier
     account = AccountFactory(name=PAYLOAD, owner=manager, kind="strategic", industry=PAYLOAD)
     contact = ContactFactory(account=account, name=PAYLOAD, title=PAYLOAD)
     visit = visit_log(account=account, by=manager, contacts=[contact], channel="on_site", purpose=PAYLOAD,
-                      summary=PAYLOAD, issues=[{"kind": "complaint", "description": PAYLOAD, "department": PAYLOAD}])
+                      summary=PAYLOAD, issues=[{"kind": "complaint", "description": PAYLOAD}])
     client.force_login(manager)
     pages = ["/", "/accounts/", f"/accounts/{account.pk}/", f"/accounts/{account.pk}/org-chart/",
              f"/contacts/{contact.pk}/", "/contacts/", "/visits/", f"/visits/{visit.pk}/", "/visits/issues/?show=all",

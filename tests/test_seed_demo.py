@@ -40,3 +40,19 @@ def test_demo_has_tier_rules_history_and_a_pending_review():
     assert TierChange.objects.exists()
     pending = TierProposal.objects.filter(status="pending", review__in=TierReview.objects.all())
     assert {p.account.name.split()[0] for p in pending} >= {"长江医药", "华夏制造上海公司"}
+
+
+def test_x02_demo_has_a_service_department_with_its_head_member_and_routed_issues_in_every_state():
+    from visits.models import CustomerIssue, GreenChannelRequest
+
+    seed("--password", "pw-for-demo-1")
+    service = User.objects.get(username="service")
+    assert service.is_department_staff and service.check_password("pw-for-demo-1")
+    assert service.department.code == "service" and service.department.head.username == "service_head"
+    routed = CustomerIssue.objects.filter(department=service.department)
+    assert set(routed.values_list("status", flat=True)) == {"open", "in_progress", "resolved", "informed"}
+    assert routed.filter(updates__event="reply").exists() and routed.overdue().exists()
+    stages = {green.stage for green in GreenChannelRequest.objects.filter(account__name__startswith="东方电子")}
+    assert stages == {"requested", "dispatched", "completed"}
+    seed("--password", "pw-for-demo-1")
+    assert CustomerIssue.objects.filter(department=service.department).count() == routed.count()

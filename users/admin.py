@@ -2,16 +2,18 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from users.models import Team, User
+from users.models import Department, Team, User
+
+CRM_FIELDS = (_("CRM"), {"fields": ["display_name", "role", "team", "department"]})
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ["username", "display_name", "role", "team", "is_active"]
-    list_filter = ["role", "team", "is_active"]
+    list_display = ["username", "display_name", "role", "team", "department", "is_active"]
+    list_filter = ["role", "team", "department", "is_active"]
     search_fields = ["username", "display_name", "first_name", "last_name", "email"]
-    fieldsets = DjangoUserAdmin.fieldsets + ((_("CRM"), {"fields": ["display_name", "role", "team"]}),)
-    add_fieldsets = DjangoUserAdmin.add_fieldsets + ((_("CRM"), {"fields": ["display_name", "role", "team"]}),)
+    fieldsets = (*DjangoUserAdmin.fieldsets, CRM_FIELDS)
+    add_fieldsets = (*DjangoUserAdmin.add_fieldsets, CRM_FIELDS)
 
 
 class MemberInline(admin.TabularInline):
@@ -29,3 +31,16 @@ class TeamAdmin(admin.ModelAdmin):
     search_fields = ["name", "supervisor__username", "supervisor__display_name"]
     autocomplete_fields = ["supervisor"]
     inlines = [MemberInline]
+
+
+class DepartmentMemberInline(MemberInline):
+    fk_name = "department"
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_en", "name_zh_hans", "name_zh_hant", "head", "active"]
+    list_filter = ["active"]
+    search_fields = ["code", "name_en", "name_zh_hans", "name_zh_hant"]
+    autocomplete_fields = ["head"]
+    inlines = [DepartmentMemberInline]

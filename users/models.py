@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +33,8 @@ class User(AbstractUser):
         MANAGER = "manager", _("Account manager")
         SUPERVISOR = "supervisor", _("Supervisor")
         ADMIN = "admin", _("Admin")
+        # Service, finance, technical… staff (X-02): they see only what is routed to their department.
+        DEPARTMENT = "department", _("Department staff")
 
     display_name = models.CharField(
         _("display name"), max_length=150, blank=True,
@@ -41,6 +44,11 @@ class User(AbstractUser):
     team = models.ForeignKey(
         "users.Team", verbose_name=_("team"), on_delete=models.SET_NULL,
         null=True, blank=True, related_name="members",
+    )
+    department = models.ForeignKey(
+        "users.Department", verbose_name=_("department"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="members",
+        help_text=_("For department staff: the department whose queue they work."),
     )
     language = models.CharField(
         _("e-mail language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE,
@@ -55,7 +63,14 @@ class User(AbstractUser):
         ordering = ["username"]
         constraints = [
             models.CheckConstraint(
-                name="user_role_valid", condition=Q(role__in=["manager", "supervisor", "admin"]),
+                name="user_role_valid", condition=Q(role__in=["manager", "supervisor", "admin", "department"]),
+            ),
+            # Department staff belong to exactly one department; nobody else belongs to one
+            # (a department member carries no accounts, so scopes can ask the role alone).
+            models.CheckConstraint(
+                name="user_department_iff_staff",
+                condition=Q(role="department", department__isnull=False)
+                | (~Q(role="department") & Q(department__isnull=True)),
             ),
         ]
 
@@ -70,10 +85,14 @@ class User(AbstractUser):
     def is_supervisor(self):
         return self.role == self.Role.SUPERVISOR
 
+    @property
+    def is_department_staff(self):
+        return self.role == self.Role.DEPARTMENT and not self.is_superuser
+
     def supervises(self, person):
         """Whether this user leads `person`'s team: the permission behind every sign-off,
         approval and follow-up a supervisor does for their people."""
-        if self.role == self.Role.MANAGER:  # only supervisors and admins lead teams: no query needed
+        if self.role in (self.Role.MANAGER, self.Role.DEPARTMENT):  # only supervisors and admins lead teams
             return False
         return person is not None and person.team_id is not None and person.team.supervisor_id == self.pk
 
@@ -107,3 +126,46 @@ class Team(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class DepartmentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
+class Department(models.Model):
+    """A department that resolves what account managers route to it (X-02, K-22, K-27): service,
+    finance, technical, logistics… Named in each of the three languages: a Chinese reader never
+    sees a name frozen in English."""
+
+    code = models.SlugField(_("code"), max_length=50, help_text=_("A short name for links and exports, e.g. service."))
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_zh_hans = models.CharField(_("name (简体中文)"), max_length=100, blank=True)
+    name_zh_hant = models.CharField(_("name (繁體中文)"), max_length=100, blank=True)
+    head = models.ForeignKey(
+        User, verbose_name=_("head"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="headed_departments",
+        help_text=_("Hears of everything overdue in the department's queue."),
+    )
+    active = models.BooleanField(_("takes new work"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = DepartmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["code"], name="department_code_unique")]
+
+    def __str__(self):
+        from core.text import in_reader_language
+
+        return in_reader_language({"en": self.name_en, "zh-hans": self.name_zh_hans, "zh-hant": self.name_zh_hant},
+                                  self.code)
+
+    def clean(self):
+        # The head works in the department (the admin site's form asks this too, not only the service).
+        if self.head_id and (self.pk is None or self.head.department_id != self.pk):
+            raise ValidationError({"head": _("%(user)s is not a member of %(department)s.")
+                                   % {"user": self.head, "department": self}})

@@ -14,6 +14,7 @@ from contacts.models import Contact
 from core.collation import name_order
 from core.forms import CREATE_KEY, add_create_key
 from core.params import PageForm
+from users.models import Department
 from visits.models import CustomerIssue, Visit
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -122,6 +123,10 @@ class VisitForm(forms.ModelForm):
         return data
 
 
+def departments_to_route():
+    return Department.objects.active().order_by("code")
+
+
 # --- The on-site check-in (issue 20) ----------------------------------------------------------------
 
 CHECK_IN_FIELDS = ["checkin_latitude", "checkin_longitude", "checkin_accuracy_m", "checkin_at"]
@@ -201,6 +206,11 @@ class IssueForm(forms.ModelForm):
         fields = ["kind", "description", "department"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments_to_route()
+        self.fields["department"].empty_label = _("Not routed: I follow it up myself")
+
 
 IssueFormSet = forms.formset_factory(IssueForm, extra=1, max_num=5)
 
@@ -213,6 +223,14 @@ class FollowUpForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=CustomerIssue.Status.choices)
     resolution = forms.CharField(label=_("Resolution"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     note = forms.CharField(label=_("Note"), required=False)
+
+
+class DispatchForm(forms.Form):
+    department = forms.ModelChoiceField(label=_("Dispatched to"), queryset=Department.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments_to_route()
 
 
 class DecisionForm(forms.Form):

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -174,6 +175,23 @@ class CustomerIssueQuerySet(models.QuerySet):
             return self
         return self.filter(Q(owner=user) | Q(owner__team__supervisor=user))
 
+    def visible_to(self, user):
+        """Issues `user` may see: department staff only what is routed to their department (X-02);
+        everyone else the issues of the visits they see."""
+        if user.is_admin:
+            return self.all()
+        if user.is_department_staff:
+            return self.filter(department_id=user.department_id)
+        return self.filter(account__in=Account.objects.visible_to(user))
+
+    def in_queue(self, department):
+        """A department's queue: what is routed to it and not yet resolved, due soonest first."""
+        return (self.filter(department=department, status__in=CustomerIssue.QUEUE_STATUSES)
+                .order_by("due_at", "pk"))
+
+    def with_queue_columns(self):
+        return self.select_related("account", "owner", "assignee", "department")
+
 
 class CustomerIssue(Written, models.Model):
     """An issue the customer raised that could not be answered on the spot (K-22).
@@ -195,8 +213,10 @@ class CustomerIssue(Written, models.Model):
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="customer_issues")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.REQUEST)
     description = models.TextField(_("what the customer raised"))
-    department = models.CharField(_("responsible department"), max_length=100,
-                                  help_text=_("Where the issue is routed, e.g. After-sales, Finance, R&D."))
+    # Routed to the department that resolves it (X-02), or none: the visitor answers it themselves.
+    department = models.ForeignKey("users.Department", verbose_name=_("responsible department"),
+                                   on_delete=models.PROTECT, null=True, blank=True, related_name="issues",
+                                   help_text=_("Where the issue is routed: that department accepts and resolves it."))
     # What the system wrote in the text columns above, as keys with parameters (core.written),
     # shown in the reader's language: {"purpose": {"key": …, "params": …}, …}.
     written = models.JSONField(default=dict, db_default={}, blank=True, editable=False)
@@ -206,11 +226,26 @@ class CustomerIssue(Written, models.Model):
     created_at = models.DateTimeField(_("logged"), auto_now_add=True)
     # The follow-up, open to change after sign-off (each change is an IssueUpdate):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    routed_at = models.DateTimeField(_("routed"), null=True, blank=True)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("accepted by"), on_delete=models.PROTECT,
+                                 null=True, blank=True, related_name="accepted_issues")
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     resolution = models.TextField(_("resolution"), blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("resolved by"),
+                                    on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    informed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("customer informed by"),
+                                    on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     informed_at = models.DateTimeField(_("customer informed"), null=True, blank=True)
+    # Claims of the deadline job (visits.services.issue_deadlines_notify): set by one UPDATE over
+    # every issue that needs telling, so each reminder and escalation goes out once.
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = CustomerIssueQuerySet.as_manager()
+
+    # What a department still works on: routed and not yet resolved.
+    QUEUE_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
 
     class Meta:
         verbose_name = _("customer issue")
@@ -219,10 +254,22 @@ class CustomerIssue(Written, models.Model):
         constraints = [
             models.CheckConstraint(name="issue_informed_has_time",
                                    condition=~Q(status="informed") | Q(informed_at__isnull=False)),
+            # One owner in the department, accepted at a known time, and only on a routed issue.
+            models.CheckConstraint(name="issue_accepted_has_owner_and_time",
+                                   condition=Q(assignee__isnull=True, accepted_at__isnull=True)
+                                   | Q(assignee__isnull=False, accepted_at__isnull=False, department__isnull=False)),
+            models.CheckConstraint(name="issue_routed_has_time",
+                                   condition=Q(department__isnull=True) | Q(routed_at__isnull=False)),
         ]
         indexes = [
             # Due-soon and overdue lists of owners and supervisors.
             models.Index(fields=["owner", "due_at"], condition=~Q(status="informed"), name="issue_open_due_idx"),
+            # A department's queue (CustomerIssueQuerySet.in_queue), due soonest first.
+            models.Index(fields=["department", "due_at"], condition=Q(status__in=["open", "in_progress"]),
+                         name="issue_queue_due_idx"),
+            # The departmental performance report: a department's issues by month routed.
+            models.Index(fields=["department", "routed_at"], condition=Q(department__isnull=False),
+                         name="issue_department_routed_idx"),
         ]
 
     def __str__(self):
@@ -236,13 +283,38 @@ class CustomerIssue(Written, models.Model):
     def handled_on_time(self):
         return metrics.on_time(self.informed_at, self.due_at)  # accounts.metrics "on time"
 
+    @property
+    def resolved_on_time(self):
+        """The department's measure: resolved by the deadline (the customer is told after)."""
+        return metrics.on_time(self.resolved_at, self.due_at)
+
+    @property
+    def is_due_soon(self):
+        now = timezone.now()
+        return self.status != self.Status.INFORMED and now <= self.due_at < now + timedelta(hours=24)
+
 
 class IssueUpdate(Written, models.Model):
-    """One step of an issue's follow-up, kept beside the locked original."""
+    """One step of an issue's follow-up, kept beside the locked original: its trail
+    (logged, routed, accepted, replies, resolved, customer informed — who and when)."""
+
+    class Event(models.TextChoices):
+        LOGGED = "logged", _("Logged")
+        ROUTED = "routed", _("Routed")
+        ACCEPTED = "accepted", _("Accepted")
+        REPLY = "reply", _("Reply")
+        RESOLVED = "resolved", _("Resolved")
+        INFORMED = "informed", _("Customer informed")
+        UPDATED = "updated", _("Updated")
 
     issue = models.ForeignKey(CustomerIssue, on_delete=models.CASCADE, related_name="updates")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
+    event = models.CharField(_("step"), max_length=20, choices=Event.choices, default=Event.UPDATED,
+                             db_default=Event.UPDATED)
+    # The department a "routed" step sent the issue to.
+    department = models.ForeignKey("users.Department", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
     status = models.CharField(_("status"), max_length=20, choices=CustomerIssue.Status.choices)
     note = models.TextField(_("note"), blank=True)
     # What the system wrote in the text columns above, as keys with parameters (core.written),
@@ -373,6 +445,20 @@ class OverlapAlert(models.Model):
         return f"{self.contact}: {self.visit_id} / {self.other_visit_id}"
 
 
+class GreenChannelRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Department staff see the requests dispatched to their department; others their accounts'."""
+        if user.is_admin:
+            return self.all()
+        if user.is_department_staff:
+            return self.filter(department_id=user.department_id)
+        return self.filter(account__in=Account.objects.visible_to(user))
+
+    def in_queue(self, department):
+        return (self.filter(department=department, completed_at__isnull=True)
+                .order_by("completion_due_at", "pk"))
+
+
 class GreenChannelRequest(models.Model):
     """A key account's service request on the green channel (K-27):
     request → dispatch → completion, each stage with its time and person."""
@@ -389,15 +475,23 @@ class GreenChannelRequest(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"),
                                      on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
-    dispatched_to = models.CharField(_("dispatched to"), max_length=200, blank=True,
-                                     help_text=_("The team or person who does the work."))
+    dispatch_due_at = models.DateTimeField(_("dispatch due"), null=True, blank=True)
+    department = models.ForeignKey("users.Department", verbose_name=_("dispatched to"), on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="green_requests",
+                                   help_text=_("The department that does the work."))
     dispatched_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("dispatched by"),
                                       on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     dispatched_at = models.DateTimeField(_("dispatched"), null=True, blank=True)
+    completion_due_at = models.DateTimeField(_("completion due"), null=True, blank=True)
     completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("completed by"),
                                      on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     completion_note = models.TextField(_("completion report"), blank=True)
+    # Claims of the deadline job: the stage last reminded of and escalated (one message per stage).
+    reminded_stage = models.CharField(max_length=20, blank=True, default="", db_default="", editable=False)
+    escalated_stage = models.CharField(max_length=20, blank=True, default="", db_default="", editable=False)
+
+    objects = GreenChannelRequestQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("green-channel request")
@@ -409,6 +503,11 @@ class GreenChannelRequest(models.Model):
             models.CheckConstraint(name="green_complete_after_dispatch",
                                    condition=Q(completed_at__isnull=True) | Q(dispatched_at__isnull=False)),
         ]
+        indexes = [
+            # A department's green-channel work still to complete (the queue and its home page).
+            models.Index(fields=["department", "completion_due_at"], condition=Q(completed_at__isnull=True),
+                         name="green_department_open_idx"),
+        ]
 
     def __str__(self):
         return self.title
@@ -418,6 +517,25 @@ class GreenChannelRequest(models.Model):
         if self.completed_at:
             return self.Stage.COMPLETED
         return self.Stage.DISPATCHED if self.dispatched_at else self.Stage.REQUESTED
+
+    def get_stage_display(self):
+        return self.Stage(self.stage).label
+
+    @property
+    def stage_due_at(self):
+        """The deadline of the stage it waits in: its dispatch, then its completion."""
+        if self.completed_at:
+            return None
+        return self.completion_due_at if self.dispatched_at else self.dispatch_due_at
+
+    @property
+    def is_overdue(self):
+        due = self.stage_due_at
+        return due is not None and due < timezone.now()
+
+    @property
+    def completed_on_time(self):
+        return metrics.on_time(self.completed_at, self.completion_due_at)
 
 
 class AfterSalesStep(models.Model):
@@ -455,6 +573,41 @@ class AfterSalesStep(models.Model):
     @property
     def is_overdue(self):
         return self.done_at is None and self.due_at < timezone.now()
+
+
+class DeadlineRule(models.Model):
+    """How long each kind of follow-through may take (K-22, K-27, X-02), set by admins: a complaint's
+    reply within 24 h, a green-channel dispatch and completion. On working time, the hours count
+    on working days only (core.calendars.add_working_hours: weekends and holidays do not, 调休
+    make-up workdays do). Without a row, the defaults of settings VISITS_ISSUE_DUE_HOURS hold."""
+
+    class Subject(models.TextChoices):
+        COMPLAINT = "complaint", _("Complaint")
+        REQUEST = "request", _("Request")
+        SUGGESTION = "suggestion", _("Suggestion")
+        GREEN_DISPATCH = "green_dispatch", _("Green channel: dispatch")
+        GREEN_COMPLETION = "green_completion", _("Green channel: completion")
+
+    subject = models.CharField(_("for"), max_length=20, choices=Subject.choices)
+    hours = models.PositiveIntegerField(_("hours"), validators=[MinValueValidator(1), MaxValueValidator(24 * 90)])
+    working_time = models.BooleanField(
+        _("on working time"), default=False,
+        help_text=_("Count only working days: weekends and public holidays stop the clock, make-up workdays do not."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        ordering = ["subject"]
+        constraints = [
+            models.UniqueConstraint(fields=["subject"], name="deadline_rule_once_per_subject"),
+            models.CheckConstraint(name="deadline_rule_subject_valid", condition=Q(subject__in=[
+                "complaint", "request", "suggestion", "green_dispatch", "green_completion"])),
+        ]
+
+    def __str__(self):
+        return f"{self.get_subject_display()}: {self.hours} h"
 
 
 class FieldSettings(models.Model):

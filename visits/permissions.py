@@ -12,6 +12,42 @@ def can_follow_up_issue(user, issue):
     return user.is_admin or issue.owner_id == user.pk or user.supervises(issue.owner)
 
 
+def can_route_issue(user, issue):
+    """The visitor (or their supervisor, an admin) routes an issue while nobody has accepted it."""
+    return can_follow_up_issue(user, issue) and issue.assignee_id is None and issue.status == "open"
+
+
+def can_work_issue(user, issue):
+    """Only the staff of the department an issue is routed to accept it (X-02): not the account
+    manager, not a supervisor, not an admin — the queue is the department's."""
+    return user.is_department_staff and issue.department_id is not None and issue.department_id == user.department_id
+
+
+def can_act_as_assignee(user, issue):
+    """Replies and the resolution come from the one person who accepted the issue."""
+    return can_work_issue(user, issue) and issue.assignee_id == user.pk
+
+
+def can_complete_green(user, request):
+    """A green-channel request is completed by the staff of the department it was dispatched to."""
+    return (user.is_department_staff and request.department_id is not None
+            and request.department_id == user.department_id)
+
+
+def can_work_queue(user, department):
+    """A department's queue page: its staff work it, admins look at it."""
+    return user.is_admin or (user.is_department_staff and user.department_id == department.pk)
+
+
+def can_see_department_performance(user):
+    """Supervisors and admins read the departmental performance report."""
+    return user.is_admin or user.is_supervisor
+
+
+def can_configure_deadlines(user):
+    return user.is_admin
+
+
 def can_sign_off(user, author):
     """The author's supervisor approves, returns and reopens their month; admins any."""
     return user.is_admin or user.supervises(author)

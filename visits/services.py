@@ -12,6 +12,7 @@ from accounts.models import Account
 from accounts.services import account_site_set, account_touch
 from attachments.services import attachments_delete_of
 from contacts.models import TouchScale
+from core.calendars import add_working_hours
 from core.idempotency import creates_once
 from core.models import JobMark
 from core.written import in_english
@@ -23,6 +24,7 @@ from visits import permissions
 from visits.models import (
     AfterSalesStep,
     CustomerIssue,
+    DeadlineRule,
     FieldSettings,
     GreenChannelRequest,
     IssueUpdate,
@@ -448,21 +450,163 @@ def visit_issues_raise(*, visit, by, issues):
     return visit
 
 
-def issue_add(*, visit, by, kind, description="", department="", written=None,
+def issue_add(*, visit, by, kind, description="", department=None, written=None,
               note_key="visits.issue.logged"):
-    hours = settings.VISITS_ISSUE_DUE_HOURS[kind]
-    words = _words_of_written({"description": description, "department": department, "written": written or {}})
+    """K-22: an issue the customer raised, owned by the visitor, due by its kind's deadline
+    (DeadlineRule); with a `department` it is routed there at once (X-02)."""
+    now = timezone.now()
+    words = _words_of_written({"description": description, "written": written or {}})
     issue = CustomerIssue(visit=visit, account_id=visit.account_id, kind=kind, owner_id=visit.author_id,
-                          due_at=timezone.now() + timedelta(hours=hours), **words)
-    # Visit, account and owner are the visit's own rows and a new issue is open: the database's
-    # keys and CHECKs hold them without six more statements per issue logged (issue 19).
-    issue.full_clean(exclude=["visit", "account", "owner"], validate_constraints=False)
+                          due_at=deadline_after(kind, now), **words)
+    # Visit, account and owner are the visit's own rows, the department one read by the caller, and a
+    # new issue is open: the database's keys and CHECKs hold them without more statements per issue
+    # logged (issue 19).
+    issue.full_clean(exclude=["visit", "account", "owner", "department"], validate_constraints=False)
     with _DatabaseLock():
         issue.save()
     logged = written_text(note_key)
-    IssueUpdate.objects.create(issue=issue, by=by, status=issue.status, note=in_english(logged),
-                               written={"note": logged})
+    IssueUpdate.objects.create(issue=issue, by=by, status=issue.status, event=IssueUpdate.Event.LOGGED,
+                               note=in_english(logged), written={"note": logged})
     announce("issue.created", issue)
+    if department is not None:
+        _route(issue, by, department, now)
+    return issue
+
+
+# --- Deadlines (K-22, K-27, X-02) ----------------------------------------------------------------
+
+def deadline_after(subject, start):
+    """When work of `subject` (an issue kind, or a green-channel stage) started at `start` is due:
+    the admins' DeadlineRule, else the settings' default hours, on working time if the rule says
+    so (weekends and holidays stop the clock, China's make-up workdays run it: core.calendars)."""
+    rule = DeadlineRule.objects.filter(subject=subject).first()
+    hours = rule.hours if rule else settings.VISITS_ISSUE_DUE_HOURS[subject]
+    if rule and rule.working_time:
+        return add_working_hours(start, hours, country=settings.VISITS_WORKING_CALENDAR)
+    return start + timedelta(hours=hours)
+
+
+@transaction.atomic
+def deadline_rules_save(*, by, rules):
+    """Admins set each deadline: `rules` is {subject: (hours, working_time)}."""
+    if not permissions.can_configure_deadlines(by):
+        raise PermissionDenied(_("Only admins set the deadlines."))
+    for subject, (hours, working_time) in rules.items():
+        rule = DeadlineRule.objects.filter(subject=subject).first() or DeadlineRule(subject=subject)
+        rule.hours, rule.working_time = hours, working_time
+        rule.full_clean()
+        rule.save()
+
+
+def deadline_rules(subjects=None):
+    """Every subject's rule as shown to admins: saved ones, and the defaults for the others."""
+    saved = {rule.subject: rule for rule in DeadlineRule.objects.all()}
+    return [saved.get(subject) or DeadlineRule(subject=subject, hours=settings.VISITS_ISSUE_DUE_HOURS[subject])
+            for subject in subjects or DeadlineRule.Subject.values]
+
+
+# --- Routed issues: the department's queue (K-22, X-02) -----------------------------------------
+
+def _step(issue, by, event, note="", **extra):
+    return IssueUpdate.objects.create(issue=issue, by=by, status=issue.status, event=event, note=note, **extra)
+
+
+def _route(issue, by, department, now):
+    issue.department, issue.routed_at = department, now
+    issue.save(update_fields=["department", "routed_at"])
+    _routed_news(issue, by, department)
+
+
+def _routed_news(issue, by, department):
+    """The step on the trail, and the department's staff told that it landed in their queue."""
+    step = _step(issue, by, IssueUpdate.Event.ROUTED, department=department)
+    notify(recipients=list(department.members.filter(is_active=True)), kind=Kind.ISSUE_ROUTED,
+           key="issue.routed", dedupe_key=f"issue:{issue.pk}:routed:{step.pk}",
+           params={"account": issue.account.name, "by": by,
+                   "detail": issue.written.get("description") or issue.description},
+           link=_issue_link(issue))
+
+
+@transaction.atomic
+def issue_route(*, issue, by, department):
+    """The visitor sends an issue to the department that resolves it, or to another one while
+    nobody there has accepted it yet. Its deadline stays: the customer's clock does not restart."""
+    if not permissions.can_route_issue(by, issue):
+        raise PermissionDenied(_("Only the issue's owner or their supervisor routes it."))
+    if not department.active:
+        raise ValidationError({"department": _("%(department)s takes no new work.") % {"department": department}})
+    moved = CustomerIssue.objects.filter(pk=issue.pk, assignee__isnull=True, status=CustomerIssue.Status.OPEN)
+    if not moved.exclude(department=department).update(department=department, routed_at=timezone.now()):
+        raise ValidationError(_("This issue is already accepted in its department, or routed there."))
+    issue.refresh_from_db()
+    _routed_news(issue, by, department)
+    return issue
+
+
+@transaction.atomic
+def issue_accept(*, issue, by):
+    """One owner in the department: the first to accept takes it (claim-then-act)."""
+    if not permissions.can_work_issue(by, issue):
+        raise PermissionDenied(_("Only the department's staff accept its issues."))
+    now = timezone.now()
+    taken = CustomerIssue.objects.filter(pk=issue.pk, department=by.department_id, assignee__isnull=True,
+                                         status=CustomerIssue.Status.OPEN)
+    if not taken.update(assignee=by, accepted_at=now, status=CustomerIssue.Status.IN_PROGRESS):
+        raise ValidationError(_("Someone in the department has already accepted this issue."))
+    issue.refresh_from_db()
+    _step(issue, by, IssueUpdate.Event.ACCEPTED)
+    notify(recipients=[issue.owner], kind=Kind.ISSUE_PROGRESS, key="issue.accepted",
+           dedupe_key=f"issue:{issue.pk}:accepted", params={"account": issue.account.name, "by": by},
+           link=_issue_link(issue), in_app_only=True)
+    return issue
+
+
+@transaction.atomic
+def issue_reply(*, issue, by, note):
+    """The department's owner writes to the account manager (a question, an interim answer)."""
+    if not permissions.can_act_as_assignee(by, issue):
+        raise PermissionDenied(_("Only the person who accepted the issue replies on it."))
+    if not note.strip():
+        raise ValidationError({"note": _("Write the reply to the account manager.")})
+    if issue.status != CustomerIssue.Status.IN_PROGRESS:
+        raise ValidationError(_("Replies are written while the issue is being worked on."))
+    update = _step(issue, by, IssueUpdate.Event.REPLY, note=note.strip())
+    notify(recipients=[issue.owner], kind=Kind.ISSUE_PROGRESS, key="issue.reply",
+           dedupe_key=f"issue:{issue.pk}:reply:{update.pk}",
+           params={"account": issue.account.name, "by": by, "detail": note.strip()}, link=_issue_link(issue))
+    return update
+
+
+@transaction.atomic
+def issue_resolve(*, issue, by, resolution):
+    """The department's owner resolves it; the account manager then tells the customer (K-22)."""
+    if not permissions.can_act_as_assignee(by, issue):
+        raise PermissionDenied(_("Only the person who accepted the issue resolves it."))
+    if not resolution.strip():
+        raise ValidationError({"resolution": _("Say how the issue was resolved.")})
+    done = CustomerIssue.objects.filter(pk=issue.pk, assignee=by, status=CustomerIssue.Status.IN_PROGRESS)
+    if not done.update(status=CustomerIssue.Status.RESOLVED, resolution=resolution.strip(), resolved_by=by,
+                       resolved_at=timezone.now()):
+        raise ValidationError(_("Only an issue being worked on can be resolved."))
+    issue.refresh_from_db()
+    _step(issue, by, IssueUpdate.Event.RESOLVED, note=issue.resolution)
+    notify(recipients=[issue.owner], kind=Kind.ISSUE_PROGRESS, key="issue.resolved",
+           dedupe_key=f"issue:{issue.pk}:resolved", params={"account": issue.account.name, "by": by,
+                                                            "detail": issue.resolution},
+           link=_issue_link(issue))
+    return issue
+
+
+@transaction.atomic
+def issue_inform(*, issue, by, note=""):
+    """K-22: the visitor reported the result back to the customer."""
+    if not permissions.can_follow_up_issue(by, issue):
+        raise PermissionDenied(_("Only the issue's owner or their supervisor tells the customer."))
+    told = CustomerIssue.objects.filter(pk=issue.pk, status=CustomerIssue.Status.RESOLVED)
+    if not told.update(status=CustomerIssue.Status.INFORMED, informed_by=by, informed_at=timezone.now()):
+        raise ValidationError(_("The customer is told once the issue is resolved."))
+    issue.refresh_from_db()
+    _step(issue, by, IssueUpdate.Event.INFORMED, note=note.strip())
     return issue
 
 
@@ -472,7 +616,7 @@ def _words_of_written(fields):
     fields = dict(fields)
     for name, entry in (fields.get("written") or {}).items():
         if not fields.get(name):
-            fields[name] = in_english(entry)[:{"purpose": 200, "department": 100}.get(name)]  # their max_length
+            fields[name] = in_english(entry)[:{"purpose": 200}.get(name)]  # their max_length
     return fields
 
 
@@ -486,9 +630,13 @@ def _same_issue(pk, *, issue, **_kwargs):
 @creates_once("visits.issue_follow_up", find=_same_issue)
 @transaction.atomic
 def issue_follow_up(*, issue, by, status, note="", resolution=""):
-    """Move an issue forward. Allowed after sign-off: it changes only the follow-up."""
+    """Move an issue the visitor handles themselves forward. Allowed after sign-off: it changes
+    only the follow-up. A routed issue is worked in its department's queue (issue_accept …)."""
     if not permissions.can_follow_up_issue(by, issue):
         raise PermissionDenied(_("Only the issue's owner or their supervisor follows it up."))
+    if issue.department_id and status != CustomerIssue.Status.INFORMED:
+        raise ValidationError({"status": _("This issue is routed to %(department)s: they accept and resolve it.")
+                               % {"department": issue.department}})
     if STATUS_ORDER.index(status) < STATUS_ORDER.index(issue.status):
         raise ValidationError({"status": _("An issue moves forward only: it is already %(status)s.")
                                % {"status": issue.get_status_display()}})
@@ -501,8 +649,12 @@ def issue_follow_up(*, issue, by, status, note="", resolution=""):
         issue.informed_at = issue.informed_at or now  # the first time they were told is what counts
     issue.status = status
     issue.resolution = resolution or issue.resolution
-    issue.save(update_fields=["status", "resolution", "resolved_at", "informed_at"])
-    IssueUpdate.objects.create(issue=issue, by=by, status=status, note=note)
+    if status == CustomerIssue.Status.INFORMED:
+        issue.informed_by = issue.informed_by or by
+    issue.save(update_fields=["status", "resolution", "resolved_at", "informed_at", "informed_by"])
+    event = {CustomerIssue.Status.RESOLVED: IssueUpdate.Event.RESOLVED,
+             CustomerIssue.Status.INFORMED: IssueUpdate.Event.INFORMED}.get(status, IssueUpdate.Event.UPDATED)
+    IssueUpdate.objects.create(issue=issue, by=by, status=status, event=event, note=note)
     announce("issue.updated", issue)
     return issue
 
@@ -622,23 +774,39 @@ def green_request_create(*, account, by, title, description=""):
     if not account.is_key_account:
         raise ValidationError(_("The green channel serves key accounts; %(account)s is a %(kind)s.")
                               % {"account": account, "kind": account.get_kind_display()})
-    request = GreenChannelRequest(account=account, requested_by=by, title=title, description=description)
+    request = GreenChannelRequest(account=account, requested_by=by, title=title, description=description,
+                                  dispatch_due_at=deadline_after(DeadlineRule.Subject.GREEN_DISPATCH, timezone.now()))
     request.full_clean()
     request.save()
     return request
 
 
-def green_request_dispatch(*, request, by, dispatched_to):
+@transaction.atomic
+def green_request_dispatch(*, request, by, department):
+    """K-27: the account team dispatches the request to a department (X-02); its completion is
+    due by the completion deadline from now."""
+    if not department.active:
+        raise ValidationError({"department": _("%(department)s takes no new work.") % {"department": department}})
+    now = timezone.now()
     # Claim-then-act: only an undispatched request moves, so two clicks dispatch once.
     moved = GreenChannelRequest.objects.filter(pk=request.pk, dispatched_at__isnull=True).update(
-        dispatched_to=dispatched_to, dispatched_by=by, dispatched_at=timezone.now())
+        department=department, dispatched_by=by, dispatched_at=now,
+        completion_due_at=deadline_after(DeadlineRule.Subject.GREEN_COMPLETION, now))
     if not moved:
         raise ValidationError(_("This request was already dispatched."))
     request.refresh_from_db()
+    notify(recipients=list(department.members.filter(is_active=True)), kind=Kind.ISSUE_ROUTED,
+           key="green.dispatched", dedupe_key=f"green:{request.pk}:dispatched",
+           params={"account": request.account.name, "by": by, "title": request.title},
+           link=reverse("departments:queue", args=[department.pk]))
     return request
 
 
+@transaction.atomic
 def green_request_complete(*, request, by, note):
+    """The department's member reports the work done (竣工单)."""
+    if not permissions.can_complete_green(by, request):
+        raise PermissionDenied(_("Only the staff of the department it was dispatched to complete a request."))
     if not note.strip():
         raise ValidationError(_("Write what was done: the completion report goes to the account team."))
     moved = GreenChannelRequest.objects.filter(
@@ -647,6 +815,10 @@ def green_request_complete(*, request, by, note):
     if not moved:
         raise ValidationError(_("Only a dispatched, unfinished request can be completed."))
     request.refresh_from_db()
+    notify(recipients=[request.requested_by], kind=Kind.ISSUE_PROGRESS, key="green.completed",
+           dedupe_key=f"green:{request.pk}:completed",
+           params={"account": request.account.name, "by": by, "title": request.title, "detail": note},
+           link=reverse("visits:green"))
     return request
 
 
@@ -705,33 +877,126 @@ def after_sales_done(*, step, by):
     AfterSalesStep.objects.filter(pk=step.pk, done_at__isnull=True).update(done_at=timezone.now(), done_by=by)
 
 
-# --- Issue deadlines told (K-22, issue 18) -------------------------------------------------------
+# --- Deadlines told and escalated (K-22, K-27, X-02) ---------------------------------------------
 
 ISSUE_DUE_WARNING = timedelta(hours=4)
 
+CLAIM_REMINDERS_SQL = """
+UPDATE visits_customerissue SET reminded_at = %(now)s
+WHERE reminded_at IS NULL AND status IN ('open', 'in_progress', 'resolved')
+  AND due_at >= %(now)s AND due_at < %(soon)s
+RETURNING id
+"""
+# Only issues that became overdue lately: an old one was escalated when it did (or before this job).
+CLAIM_ESCALATIONS_SQL = """
+UPDATE visits_customerissue SET escalated_at = %(now)s
+WHERE escalated_at IS NULL AND status IN ('open', 'in_progress', 'resolved')
+  AND due_at < %(now)s AND due_at >= %(now)s - interval '7 days'
+RETURNING id
+"""
 
+
+def _claim(sql, now):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"now": now, "soon": now + ISSUE_DUE_WARNING})
+        return [row[0] for row in cursor.fetchall()]
+
+
+@transaction.atomic
 def issue_deadlines_notify(*, now=None):
-    """Open issues due within ISSUE_DUE_WARNING tell their owner; overdue ones escalate to the
-    owner's supervisor (K-22). Each once per issue (dedupe key), however often the job runs."""
+    """Near its deadline an open issue reminds its owner: the department member who accepted it,
+    the department's head while nobody has, the visitor for an issue they handle themselves or
+    must still report back. Past it, the department's head and the account's supervisor are told
+    (K-22, X-02). One UPDATE claims every issue that needs telling (claim-then-act, in the same
+    transaction as the notices), and each notice has its dedupe key: told once however often the
+    job runs, and two jobs running at once tell nobody twice."""
     now = now or timezone.now()
-    issues = CustomerIssue.objects.select_related("account", "owner__team__supervisor")
+    issues = CustomerIssue.objects.select_related("account__owner__team__supervisor", "owner__team__supervisor",
+                                                  "assignee", "department__head")
     told = 0
-    for issue in issues.due_soon(now, within=ISSUE_DUE_WARNING):
-        told += len(notify(recipients=[issue.owner], kind=Kind.ISSUE_DUE, key="issue.due",
+    for issue in issues.filter(pk__in=_claim(CLAIM_REMINDERS_SQL, now)):
+        told += len(notify(recipients=[_issue_owner_now(issue)], kind=Kind.ISSUE_DUE, key="issue.due",
                            dedupe_key=f"issue:{issue.pk}:due", link=_issue_link(issue),
-                           params={"account": issue.account,
+                           params={"account": issue.account.name,
                                    "due": timezone.localtime(issue.due_at).strftime("%Y-%m-%d %H:%M"),
                                    "detail": issue.written.get("description") or issue.description}))
-    # Only issues that became overdue lately: an old one was escalated when it did.
-    for issue in issues.overdue(now).filter(due_at__gte=now - timedelta(days=7)):
-        team = issue.owner.team
-        told += len(notify(recipients=[team.supervisor] if team and team.supervisor_id else [],
+    for issue in issues.filter(pk__in=_claim(CLAIM_ESCALATIONS_SQL, now)):
+        head = issue.department.head if issue.department_id and issue.status != CustomerIssue.Status.RESOLVED else None
+        told += len(notify(recipients=_distinct([head, _account_supervisor(issue.account, issue.owner)]),
                            kind=Kind.ISSUE_OVERDUE, key="issue.overdue", dedupe_key=f"issue:{issue.pk}:overdue",
-                           params={"account": issue.account, "owner": issue.owner,
+                           params={"account": issue.account.name, "owner": _issue_owner_now(issue),
                                    "detail": issue.written.get("description") or issue.description},
                            link=_issue_link(issue)))
+    return told + green_deadlines_notify(now=now)
+
+
+def _issue_owner_now(issue):
+    """Who holds the issue now: the visitor once it is resolved (they tell the customer) or when it
+    is not routed; else whoever accepted it in the department, or its head until someone does."""
+    if not issue.department_id or issue.status == CustomerIssue.Status.RESOLVED:
+        return issue.owner
+    return issue.assignee or issue.department.head or issue.owner
+
+
+def _account_supervisor(account, fallback_owner=None):
+    manager = account.owner or fallback_owner
+    team = manager.team if manager else None
+    return team.supervisor if team and team.supervisor_id else None
+
+
+def _distinct(people):
+    seen = {}
+    for person in people:
+        if person is not None:
+            seen.setdefault(person.pk, person)
+    return list(seen.values())
+
+
+# The stage a green-channel request waits in, and its deadline, in SQL.
+GREEN_STAGE_SQL = "CASE WHEN dispatched_at IS NULL THEN 'requested' ELSE 'dispatched' END"
+GREEN_DUE_SQL = "CASE WHEN dispatched_at IS NULL THEN dispatch_due_at ELSE completion_due_at END"
+CLAIM_GREEN_SQL = f"""
+UPDATE visits_greenchannelrequest SET {{column}} = {GREEN_STAGE_SQL}
+WHERE completed_at IS NULL AND {{column}} IS DISTINCT FROM {GREEN_STAGE_SQL} AND {{window}}
+RETURNING id
+"""
+GREEN_WINDOWS = {
+    "reminded_stage": f"{GREEN_DUE_SQL} >= %(now)s AND {GREEN_DUE_SQL} < %(soon)s",
+    "escalated_stage": f"{GREEN_DUE_SQL} < %(now)s AND {GREEN_DUE_SQL} >= %(now)s - interval '7 days'",
+}
+
+
+def _claim_green(column, now):
+    with connection.cursor() as cursor:
+        cursor.execute(CLAIM_GREEN_SQL.format(column=column, window=GREEN_WINDOWS[column]),
+                       {"now": now, "soon": now + ISSUE_DUE_WARNING})
+        return [row[0] for row in cursor.fetchall()]
+
+
+def green_deadlines_notify(*, now):
+    """K-27: each stage's deadline. A dispatch due soon reminds the requester, a completion the
+    department's head; past due, the account's supervisor (and the head, for a completion) hear."""
+    requests = GreenChannelRequest.objects.select_related("account__owner__team__supervisor", "requested_by",
+                                                          "department__head")
+    told = 0
+    for green in requests.filter(pk__in=_claim_green("reminded_stage", now)):
+        who = green.department.head if green.dispatched_at else green.requested_by
+        told += len(notify(recipients=_distinct([who]), kind=Kind.ISSUE_DUE, key=f"green.due.{green.stage}",
+                           dedupe_key=f"green:{green.pk}:{green.stage}:due", link=_green_link(green),
+                           params={"account": green.account.name, "title": green.title,
+                                   "due": timezone.localtime(green.stage_due_at).strftime("%Y-%m-%d %H:%M")}))
+    for green in requests.filter(pk__in=_claim_green("escalated_stage", now)):
+        head = green.department.head if green.dispatched_at else None
+        told += len(notify(recipients=_distinct([head, _account_supervisor(green.account, green.requested_by)]),
+                           kind=Kind.ISSUE_OVERDUE, key=f"green.overdue.{green.stage}",
+                           dedupe_key=f"green:{green.pk}:{green.stage}:overdue", link=_green_link(green),
+                           params={"account": green.account.name, "title": green.title}))
     return told
 
 
 def _issue_link(issue):
-    return f"{reverse('visits:detail', args=[issue.visit_id])}#issue-{issue.pk}"
+    return reverse("departments:issue", args=[issue.pk])
+
+
+def _green_link(green):
+    return reverse("departments:green", args=[green.pk])

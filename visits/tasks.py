@@ -12,7 +12,8 @@ def after_sales_schedule():
 
 @shared_task(label=_("Customer issue deadlines (K-22)"))
 def issue_deadlines_notify():
-    """K-22: issues near their deadline tell the owner, overdue ones the supervisor; once each."""
+    """K-22, K-27, X-02: issues and green-channel stages near their deadline remind their owner;
+    overdue ones tell the department's head and the account's supervisor; once each."""
     from visits.services import issue_deadlines_notify as notify_deadlines
 
     return notify_deadlines()

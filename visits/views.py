@@ -37,12 +37,14 @@ from visits.forms import (
     AccountSearchForm,
     CheckOutForm,
     DecisionForm,
+    DispatchForm,
     FieldSettingsForm,
     FollowUpForm,
     GreenRequestForm,
     IssueFormSet,
     ReasonForm,
     VisitForm,
+    departments_to_route,
     issues_from,
     loggable_accounts,
     month_choices,
@@ -185,7 +187,8 @@ def contact_options(request):
 def visit_detail(request, pk):
     visit = _visit(request, pk)
     issues = visit.issues.prefetch_related(
-        Prefetch("updates", queryset=IssueUpdate.objects.select_related("by"))).select_related("owner")
+        Prefetch("updates", queryset=IssueUpdate.objects.select_related("by", "department"))
+    ).select_related("owner", "department", "assignee")
     locked = services.is_locked(visit.author_id, visit.log_month)
     can_edit = permissions.can_edit_visit(request.user, visit) and not locked
     return render(request, "visits/visit_detail.html", {
@@ -316,7 +319,8 @@ def visit_delete(request, pk):
 
 @reads_query(IssueFilter)
 def issue_list(request):
-    issues = CustomerIssue.objects.owned_or_supervised_by(request.user).select_related("account", "owner")
+    issues = CustomerIssue.objects.owned_or_supervised_by(request.user).select_related(
+        "account", "owner", "department", "assignee")
     filters = filter_list(request, IssueFilter, issues)
     issues, show, now = filters.qs, filters.show_value, timezone.now()
     if export := list_export(request, issues.order_by("due_at", "pk"), exports.ISSUES, filename="customer-issues"):
@@ -413,7 +417,8 @@ def sign_off_review(request, pk):
     log = _log_for(request, pk)
     visits = (
         Visit.objects.filter(author=log.author, log_month=log.month).select_related("account")
-        .prefetch_related("contacts", Prefetch("issues", queryset=CustomerIssue.objects.select_related("owner")
+        .prefetch_related("contacts", Prefetch("issues", queryset=CustomerIssue.objects
+                                                .select_related("owner", "department", "assignee")
                                                 .order_by("due_at")))
         .order_by("occurred_at", "pk")
     )
@@ -504,7 +509,7 @@ def sign_off_reopen(request, pk):
 def green_list(request):
     requests = (
         GreenChannelRequest.objects.filter(account__in=Account.objects.visible_to(request.user))
-        .select_related("account", "requested_by", "dispatched_by", "completed_by")
+        .select_related("account", "requested_by", "dispatched_by", "completed_by", "department")
     )
     filters = filter_list(request, GreenFilter, requests)
     requests, stage = filters.qs, filters.stage_value
@@ -512,7 +517,7 @@ def green_list(request):
         return export
     page = Paginator(requests, 25).get_page(request.GET.get("page"))
     return render(request, "visits/green_list.html", {"page_obj": page, "requests": page.object_list,
-                                                       "stage": stage})
+                                                       "stage": stage, "departments": departments_to_route()})
 
 
 def green_create(request):
@@ -538,15 +543,17 @@ def green_advance(request, pk):
         .select_related("account"), pk=pk)
     if not permissions.can_serve_account(request.user, green.account):
         raise PermissionDenied
+    form = DispatchForm(request.POST)
+    if not form.is_valid():  # no department, or one that is not: say so by the list
+        messages.error(request, error_text(form))
+        return redirect("visits:green")
+
     def advanced(_result):
         return _("“%(title)s”: %(stage)s.") % {"title": green, "stage": GreenChannelRequest.Stage(green.stage).label}
 
-    if green.dispatched_at is None:
-        return run_service(request, services.green_request_dispatch, request=green, by=request.user,
-                           dispatched_to=request.POST.get("dispatched_to", "").strip() or _("Service team"),
-                           success=advanced, redirect_to="visits:green")
-    return run_service(request, services.green_request_complete, request=green, by=request.user,
-                       note=request.POST.get("note", ""), success=advanced, redirect_to="visits:green")
+    # Completion is the department's (departments:green-complete): the account team dispatches.
+    return run_service(request, services.green_request_dispatch, request=green, by=request.user,
+                       department=form.cleaned_data["department"], success=advanced, redirect_to="visits:green")
 
 
 @require_POST

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "api",
     "hub",
+    "departments",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +75,8 @@ MIDDLEWARE = [
     # Every page needs a login unless its view says @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "core.db.ReplicaMiddleware",  # after the login check: the session and user are read on the primary
+    # Department staff reach their department's pages and nothing of the portfolio.
+    "departments.middleware.DepartmentFenceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "hub.savedviews.DefaultViewMiddleware",  # a bare list opens on the person's default view
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -287,7 +290,13 @@ VISITS_ISSUE_DUE_HOURS = {
     "complaint": env.int("VISITS_COMPLAINT_DUE_HOURS", default=24),
     "request": env.int("VISITS_REQUEST_DUE_HOURS", default=72),
     "suggestion": env.int("VISITS_SUGGESTION_DUE_HOURS", default=14 * 24),
+    # K-27: the green channel's stages, request → dispatch and dispatch → completion.
+    "green_dispatch": env.int("VISITS_GREEN_DISPATCH_DUE_HOURS", default=4),
+    "green_completion": env.int("VISITS_GREEN_COMPLETION_DUE_HOURS", default=48),
 }
+# The working-day calendar of deadlines on working time: a country of the holidays package,
+# which knows China's make-up workdays (调休). Admins choose per deadline whether it counts working time.
+VISITS_WORKING_CALENDAR = env("VISITS_WORKING_CALENDAR", default="CN")
 # A month's log submitted more than this many days after the month ends is late.
 VISITS_SIGNOFF_GRACE_DAYS = env.int("VISITS_SIGNOFF_GRACE_DAYS", default=5)
 # K-24: another manager's touch of the same contact within this many days overlaps.

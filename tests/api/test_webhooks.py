@@ -122,7 +122,7 @@ def test_each_kind_of_change_is_announced_to_the_webhooks_listening_to_it(manage
         check["it"] = Verifying(everything.secret)
         contact_update(contact=ours["contact"], by=manager, title="总经理")
         visit = visit_log(account=ours["account"], by=manager, purpose="Review", summary="Fine.",
-                          issues=[{"kind": "request", "description": "Price list", "department": "Sales"}])
+                          issues=[{"kind": "request", "description": "Price list"}])
         issue_follow_up(issue=visit.issues.get(), by=manager, status="in_progress")
         account_tier_override(account=ours["account"], tier=Tier.objects.get(code="A"), by=supervisor,
                               reason="Strategic partner")

@@ -38,7 +38,6 @@ def test_a_month_is_logged_signed_off_locked_and_reopened(page, live_server, peo
     page.locator("#id_summary").fill("Reviewed deliveries and next year's volumes.")
     page.locator("#id_issues-0-kind").select_option("complaint")
     page.locator("#id_issues-0-description").fill("Two deliveries were late.")
-    page.locator("#id_issues-0-department").fill("Logistics")
     screenshot("visit-1-form-phone")
     page.get_by_role("button", name="Save visit").click()
     expect(page.get_by_text("Visit logged.")).to_be_visible()

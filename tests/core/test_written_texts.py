@@ -89,7 +89,7 @@ def test_k56_a_low_score_typed_by_an_english_reader_reads_in_the_supervisor_s_ch
                     "Logged with the visit", "answered the satisfaction survey"):
         assert english not in body
     with translation.override(language):
-        for text in (visit.shown.purpose, visit.shown.summary, issue.shown.description, issue.shown.department,
+        for text in (visit.shown.purpose, visit.shown.summary, issue.shown.description,
                      IssueUpdate.objects.get().shown.note):
             assert text in body or text.split("。")[0] in body
             assert not latin_words(text)

@@ -24,8 +24,7 @@ def told(user):
 def issue(manager):
     account = AccountFactory(name="Haier", owner=manager)
     visit = visit_log(account=account, by=manager, channel="on_site", occurred_at=timezone.now(), purpose="Review",
-                      summary="Plan.", issues=[{"kind": "complaint", "description": "Two late deliveries.",
-                                                "department": "Logistics"}])
+                      summary="Plan.", issues=[{"kind": "complaint", "description": "Two late deliveries."}])
     return CustomerIssue.objects.get(visit=visit)
 
 
@@ -41,7 +40,7 @@ def test_k22_an_issue_near_its_deadline_tells_the_owner_once(issue, manager, sup
     assert issue_deadlines_notify() == 0
     [(kind, text)] = told(manager)
     assert kind == "issue_due" and text.startswith("Customer issue at Haier is due ")
-    assert Notification.objects.get().link == f"/visits/{issue.visit_id}/#issue-{issue.pk}"
+    assert Notification.objects.get().link == f"/departments/issues/{issue.pk}/"  # the issue's trail
     assert told(supervisor) == []
 
 

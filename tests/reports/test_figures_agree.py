@@ -73,7 +73,7 @@ def story(manager, supervisor, default_tiers):
                                 done_at=timezone.now() if done else None, outcome="ok" if done else "")
     visit = visit_log(account=haier, by=manager, occurred_at=at(date(2026, 2, 27)), channel="on_site",
                       purpose="Visit", summary="Open points", customer_replied=True,
-                      issues=[{"kind": "request", "description": f"Point {n}", "department": "Sales"}
+                      issues=[{"kind": "request", "description": f"Point {n}"}
                               for n in range(4)])
     issues = list(visit.issues.order_by("pk"))
     for issue, day in zip(issues, [2, 3, 4, 3], strict=True):

@@ -91,7 +91,7 @@ def test_k55_each_managers_month_is_scored(client, supervisor, manager, default_
         AccountTier.objects.create(account=account, tier=Tier.objects.get(code="A"),
                                    set_at=timezone.now() - timedelta(days=90))
     visit = visit_log(account=kept, by=manager, channel="on_site", purpose="Visit", summary="x",
-                      issues=[{"kind": "request", "description": "Price list", "department": "Sales"}])
+                      issues=[{"kind": "request", "description": "Price list"}])
     visit_log(account=missed, by=manager, channel="phone", purpose="Call", summary="x")  # no on-site: not kept
     issue = visit.issues.get()
     CustomerIssue.objects.filter(pk=issue.pk).update(status="informed", resolution="Sent",
@@ -188,7 +188,7 @@ def test_k54_operating_analysis_shows_revenue_change_competitors_and_issues(clie
     OrderFactory(account=account, amount=Decimal(300), signed_on=TODAY - timedelta(days=5))
     Competitor.objects.create(account=account, name="Rival")
     visit_log(account=account, by=manager, channel="on_site", purpose="x", summary="x",
-              issues=[{"kind": "complaint", "description": "Late", "department": "Logistics"}])
+              issues=[{"kind": "complaint", "description": "Late"}])
     client.force_login(manager)
     row = client.get(reverse("reports:operating")).context["rows"][0]
     assert (row.name, row.last12, row.prev12, row.change, row.potential, row.competitors, row.open_issues) == (

@@ -30,9 +30,9 @@ def quarter_data(manager, teammate, supervisor):
     log(manager, account, oct_, "on_site")
     log(manager, account, oct_ + timedelta(days=1), "wechat")
     first = log(manager, account, oct_ + timedelta(days=2), "phone",
-                [{"kind": "complaint", "description": "Late delivery", "department": "Logistics"}])
+                [{"kind": "complaint", "description": "Late delivery"}])
     log(teammate, other, oct_, "email",
-        [{"kind": "request", "description": "Price list", "department": "Sales"}])
+        [{"kind": "request", "description": "Price list"}])
     issue = first.issues.get()
     issue_follow_up(issue=issue, by=manager, status="informed", resolution="Re-shipped")
     CustomerIssue.objects.filter(pk=issue.pk).update(informed_at=issue.due_at - timedelta(hours=1))

@@ -38,5 +38,4 @@ class CustomerIssueFactory(factory.django.DjangoModelFactory):
     owner = factory.SelfAttribute("visit.author")
     kind = "request"
     description = "Wants a spare-parts price list."
-    department = "After-sales"
     due_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=72))

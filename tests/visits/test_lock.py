@@ -52,7 +52,7 @@ def march(manager, supervisor, account):
     submitted by li and approved by wang."""
     contact = ContactFactory(account=account, name="Zhou Min")
     visit = log_visit(account, manager, IN_MARCH, contacts=[contact], issues=[
-        {"kind": "complaint", "description": "Late delivery of spare parts.", "department": "Logistics"}])
+        {"kind": "complaint", "description": "Late delivery of spare parts."}])
     call = log_visit(account, manager, IN_MARCH.replace(day=20), channel="phone", purpose="Check-in")
     log = monthly_log_submit(author=manager, month=MARCH, by=manager)
     monthly_log_approve(log=log, by=supervisor, overall_comment="Well kept.")
@@ -94,8 +94,7 @@ def test_k21_the_author_cannot_delete_a_visit_of_a_locked_month(march, manager):
 
 def test_k21_no_issue_is_added_to_a_visit_of_a_locked_month(march, manager):
     with pytest.raises(ValidationError, match="locked"), transaction.atomic():
-        issue_add(visit=march.visit, by=manager, kind="request", description="Afterthought.",
-                  department="Sales")
+        issue_add(visit=march.visit, by=manager, kind="request", description="Afterthought.")
 
     assert march.visit.issues.count() == 1
 
@@ -189,7 +188,6 @@ def test_k21_the_orm_cannot_change_a_locked_visits_contacts(march):
 @pytest.mark.parametrize(("column", "value"), [
     ("description", "Nothing was late."),
     ("kind", "suggestion"),
-    ("department", "Finance"),
     ("due_at", datetime(2027, 1, 1, tzinfo=SHANGHAI)),
 ])
 def test_k21_the_original_record_of_an_issue_is_locked(march, column, value):

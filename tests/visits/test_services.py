@@ -106,7 +106,7 @@ def test_k20_the_visit_keeps_its_contacts(account, manager, contact):
 def log_with_issue(account, manager, kind):
     before = timezone.now()
     visit = log_visit(account, manager, issues=[
-        {"kind": kind, "description": "Invoice is wrong.", "department": "Finance"}])
+        {"kind": kind, "description": "Invoice is wrong."}])
     return before, visit.issues.get(), timezone.now()
 
 
@@ -134,7 +134,7 @@ def test_k22_the_deadlines_come_from_the_settings(account, manager, settings):
 @pytest.fixture
 def issue(account, manager):
     return log_visit(account, manager, issues=[
-        {"kind": "complaint", "description": "Late delivery.", "department": "Logistics"}]).issues.get()
+        {"kind": "complaint", "description": "Late delivery."}]).issues.get()
 
 
 def test_k22_an_issue_is_followed_through_until_the_customer_is_told(issue, manager):

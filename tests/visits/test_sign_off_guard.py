@@ -64,7 +64,7 @@ def kinds(log):
 def visit(manager):
     return visit_log(account=AccountFactory(owner=manager), by=manager, occurred_at=IN_MARCH,
                      channel="on_site", purpose="Delivery review", summary="Walked through the plan.",
-                     issues=[{"kind": "complaint", "description": "Late parts.", "department": "Logistics"}])
+                     issues=[{"kind": "complaint", "description": "Late parts."}])
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from reports.demo import (
     seed_care,
+    seed_departments,
     seed_plans,
     seed_portfolio,
     seed_report_history,
@@ -19,7 +20,7 @@ from reports.demo import (
     seed_tiers,
     seed_visits,
 )
-from users.models import Team, User
+from users.models import Department, Team, User
 
 DEFAULT_PASSWORD = "demo-pass-2026"
 
@@ -31,6 +32,15 @@ PEOPLE = [
     ("manager3", "陈经理 Chen", User.Role.MANAGER, "east"),
     ("supervisor2", "張主管 Zhang", User.Role.SUPERVISOR, "south"),
     ("manager2", "黃經理 Huang", User.Role.MANAGER, "south"),
+    ("service_head", "周主任 Zhou", User.Role.DEPARTMENT, "dept:service"),
+    ("service", "孙工 Sun", User.Role.DEPARTMENT, "dept:service"),
+]
+# code, English, 简体, 繁體, the head's username
+DEPARTMENTS = [
+    ("service", "Customer service", "客户服务部", "客戶服務部", "service_head"),
+    ("finance", "Finance", "财务部", "財務部", None),
+    ("technical", "Technical", "技术部", "技術部", None),
+    ("logistics", "Logistics", "物流部", "物流部", None),
 ]
 TEAMS = {
     "east": ("华东大客户部 East China Key Accounts", "supervisor"),
@@ -59,8 +69,15 @@ class Command(BaseCommand):
         self.print_logins(password)
 
     def seed(self, *, rng, password):
-        users = {username: self.seed_user(username, name, role, password)
-                 for username, name, role, _ in PEOPLE}
+        departments = {code: Department.objects.update_or_create(
+            code=code, defaults={"name_en": en, "name_zh_hans": hans, "name_zh_hant": hant})[0]
+            for code, en, hans, hant, _head in DEPARTMENTS}
+        users = {username: self.seed_user(username, name, role, password,
+                                          department=departments.get(key.removeprefix("dept:")) if key else None)
+                 for username, name, role, key in PEOPLE}
+        for code, *_names, head in DEPARTMENTS:
+            if head:
+                Department.objects.filter(code=code).update(head=users[head])
         for key, (name, supervisor) in TEAMS.items():
             team, _ = Team.objects.update_or_create(name=name, defaults={"supervisor": users[supervisor]})
             members = [users[u] for u, _, _, team_key in PEOPLE if team_key == key]
@@ -74,11 +91,13 @@ class Command(BaseCommand):
         seed_report_history(users=users, accounts=accounts)
         seed_targets(users=users)
         seed_plans(users=users, accounts=accounts)
+        seed_departments(users=users, accounts=accounts)
 
-    def seed_user(self, username, display_name, role, password):
-        user, _ = User.objects.get_or_create(username=username)
+    def seed_user(self, username, display_name, role, password, department=None):
+        user, _ = User.objects.get_or_create(username=username, defaults={"role": role, "department": department})
         user.display_name = display_name
         user.role = role
+        user.department = department
         user.email = f"{username}@example.com"
         user.is_staff = user.is_superuser = role == User.Role.ADMIN
         user.set_password(password)
