@@ -53,7 +53,7 @@ FROM generate_series(0, %(managers)s - 1) m;
 INSERT INTO accounts_account (id, name, industry, size, business_scope, region, founded_on, kind, status,
     relationship_style, potential, explicit_needs, implicit_needs, purchase_history, competitor_opinion, sentiment,
     sentiment_notes, responsible_department, executive_sponsor, touches_since_review, profile_reviewed_at,
-    created_at, updated_at, archived_at, owner_id, parent_id, profile_reviewed_by_id, has_open_tender, language)
+    created_at, updated_at, archived_at, owner_id, parent_id, profile_reviewed_by_id, language)
 SELECT a,
        (ARRAY['Shanghai','Suzhou','Hangzhou','Nanjing','Ningbo','Wuxi','Hefei','Xiamen'])[a %% 8 + 1] || ' '
          || (ARRAY['Steel','Pharma','Logistics','Textile','Foods','Motors','Chemical','Energy','Optics','Paper',
@@ -70,7 +70,7 @@ SELECT a,
        '', 1 + a %% 5, 'Needs ' || a, '', '', '', (ARRAY['positive','neutral','negative',''])[a %% 4 + 1],
        '', '', '', a %% 5, now() - interval '40 days', now() - interval '800 days', now(), NULL,
        CASE WHEN a %% 100 = 0 THEN NULL ELSE %(teams)s + 2 + (a - 1) %% %(managers)s END,
-       CASE WHEN a %% 50 = 7 AND a > 1 THEN a - 1 END, NULL, a %% 17 = 0, ''
+       CASE WHEN a %% 50 = 7 AND a > 1 THEN a - 1 END, NULL, ''
 FROM generate_series(1, %(accounts)s) a;
 -- K-05: every key account has a second manager, a teammate of the owner.
 INSERT INTO accounts_accountteammember (added_at, account_id, user_id)

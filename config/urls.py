@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("contacts.urls")),
     path("visits/", include("visits.urls")),
     path("tiering/", include("tiering.urls")),
+    path("opportunities/", include("opportunities.urls")),
     path("care/", include("care.urls")),
     path("imports/", include("imports.urls")),
     path("calendar/", include("feeds.urls")),

@@ -87,3 +87,33 @@ class BuyerRoleFactory(factory.django.DjangoModelFactory):
     role = "decision_maker"
     influence = 3
     contact_level = 3
+
+
+def stage(name_en):
+    """A stage of the default pipeline (opportunities.defaults), put back if a flush removed it."""
+    from opportunities.defaults import ensure_default_stages
+
+    return ensure_default_stages()[name_en]
+
+
+class OpportunityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "opportunities.Opportunity"
+
+    account = factory.SubFactory(AccountFactory)
+    name = factory.Sequence(lambda n: f"项目 {n}")
+    amount = 500_000
+    currency = factory.LazyAttribute(lambda o: o.account.currency)
+    stage = factory.LazyFunction(lambda: stage("Lead"))
+    owner = factory.LazyAttribute(lambda o: o.account.owner or UserFactory())
+
+
+def tender_at(account, **fields):
+    """K-32: the account opens a tender — an opportunity at the default pipeline's tender stage."""
+    return OpportunityFactory(account=account, stage=stage("Tender"), **fields)
+
+
+def with_tender(account):
+    """The account, with a tender opened on it (tender_at): for `with_tender(AccountFactory(...))`."""
+    tender_at(account)
+    return account

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "contacts",
     "visits",
     "tiering",
+    "opportunities",
     "care",
     "plans",
     "reports",
