@@ -5,7 +5,7 @@ stages an admin keeps; every move leaves a StageChange."""
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -101,7 +101,8 @@ class Opportunity(models.Model):
     products = models.ManyToManyField(ProductPosition, verbose_name=_("products"), blank=True,
                                       related_name="opportunities",
                                       help_text=_("From the account's product map."))
-    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2, default=Decimal(0))
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2, default=Decimal(0),
+                                 validators=[MinValueValidator(Decimal(0))])
     currency = models.CharField(_("currency"), max_length=3, choices=currency_choices, default=default_currency,
                                 db_default="CNY")
     stage = models.ForeignKey(Stage, verbose_name=_("stage"), on_delete=models.PROTECT, related_name="opportunities")

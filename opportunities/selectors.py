@@ -46,10 +46,10 @@ def board(opportunities, *, closed_since):
     columns show what closed since `closed_since`, so won and lost do not grow for ever."""
     recent = opportunities.filter(Q(closed_on__isnull=True) | Q(closed_on__gte=closed_since))
     totals = {row["stage"]: row for row in recent.order_by().values("stage").annotate(
-        n=Count("pk"), amount=Sum(converted()))}
+        n=Count("pk"), total=Sum(converted()))}
     stages = [s for s in Stage.objects.all() if s.active or s.pk in totals]
     columns = {s.pk: Column(s, count=totals.get(s.pk, {}).get("n", 0),
-                            amount=totals.get(s.pk, {}).get("amount") or Decimal(0)) for s in stages}
+                            amount=totals.get(s.pk, {}).get("total") or Decimal(0)) for s in stages}
     ranked = (recent.with_list_columns()
               .annotate(n=Window(RowNumber(), partition_by=[F("stage_id")],
                                  order_by=[F("expected_close").asc(nulls_last=True), F("pk").asc()]))
@@ -82,8 +82,8 @@ def forecast(opportunities, *, today, months=12):
     rows = (opportunities.open().order_by()
             .annotate(month=TruncMonth("expected_close"))
             .values("month")
-            .annotate(n=Count("pk"), amount=Sum(converted()),
-                      weighted=Sum(_weighted())))
+            # not named "amount": F("amount") in the weighted sum would read the annotation
+            .annotate(n=Count("pk"), total=Sum(converted()), weighted=Sum(_weighted())))
     found = {}
     undated = ForecastMonth(None, 0, Decimal(0), Decimal(0))
     for row in rows:
@@ -91,10 +91,10 @@ def forecast(opportunities, *, today, months=12):
         if month is None or month < start or month >= end:
             if month is None or month < start:
                 undated.count += row["n"]
-                undated.amount += row["amount"] or 0
+                undated.amount += row["total"] or 0
                 undated.weighted += row["weighted"] or 0
             continue
-        found[month] = ForecastMonth(month, row["n"], row["amount"] or Decimal(0), row["weighted"] or Decimal(0))
+        found[month] = ForecastMonth(month, row["n"], row["total"] or Decimal(0), row["weighted"] or Decimal(0))
     result, month = [], start
     while month < end:
         result.append(found.get(month, ForecastMonth(month, 0, Decimal(0), Decimal(0))))

@@ -96,8 +96,9 @@ def board(request):
     """The pipeline per manager and team: a column per stage, a card per opportunity."""
     form, values, opportunities = _scope(request)
     since = timezone.localdate() - timedelta(days=CLOSED_SHOWN_DAYS)
-    context = {"form": form, "columns": selectors.board(opportunities, closed_since=since),
-               "stages": Stage.objects.in_use(), "closed_days": CLOSED_SHOWN_DAYS}
+    columns = selectors.board(opportunities, closed_since=since)
+    context = {"form": form, "columns": columns, "stages": [c.stage for c in columns if c.stage.active],
+               "closed_days": CLOSED_SHOWN_DAYS}
     if request.htmx:
         return render(request, "opportunities/_board.html", context)
     return render(request, "opportunities/board.html", context)

@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('amount', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14, verbose_name='amount')),
+                ('amount', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='amount')),
                 ('currency', models.CharField(choices=core.money.currency_choices, db_default='CNY', default=core.money.default_currency, max_length=3, verbose_name='currency')),
                 ('expected_close', models.DateField(blank=True, null=True, verbose_name='expected close')),
                 ('tender_agency', models.CharField(blank=True, max_length=200, verbose_name='tender agency')),

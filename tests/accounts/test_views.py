@@ -435,7 +435,7 @@ QUERY_BOUNDS = {
     # recent visits with their authors, open customer issues, open after-sales follow-ups;
     # tier panel: tier state, cadence (one SQL statement), tier history, pending proposal;
     # plan panel: satisfaction of the last 12 months, this year's plan, next planned visits
-    "accounts:detail": 31,  # +1: the bell's unread COUNT (issue 18)
+    "accounts:detail": 32,  # +1: the bell's unread COUNT (issue 18); +1: the opportunities panel (issue 22)
     # account, count, one page of records with their users, the record before the page
     "accounts:history": 10,  # +1: the bell's unread COUNT (issue 18)
     # (as the supervisor) claims waiting with account and claimant, my own claims
