@@ -63,7 +63,11 @@ def pages(ids):
     # team's, a supervisor's teams, an admin's everything.
     lists = [("account list", "/accounts/"), ("account list, search", "/accounts/?q=steel"),
              ("contact list", "/contacts/"), ("contact list, search", "/contacts/?q=%E7%8E%8B"),
-             ("visit list", "/visits/"), ("cadence board", "/tiering/cadence/"), ("danger map", "/accounts/dangers/")]
+             ("visit list", "/visits/"), ("cadence board", "/tiering/cadence/"), ("danger map", "/accounts/dangers/"),
+             # issue 22: the pipeline's pages, flat from 1k to 100k accounts (300k opportunities)
+             ("pipeline board", "/opportunities/board/"), ("opportunity list", "/opportunities/"),
+             ("opportunity list, search", "/opportunities/?q=steel"), ("forecast", "/opportunities/forecast/"),
+             ("win rate", "/opportunities/win-rate/")]
     return [
         Page("dashboard (manager)", "manager", "/"),
         Page("dashboard (supervisor)", "supervisor", "/"),

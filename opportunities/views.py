@@ -203,14 +203,21 @@ def edit(request, pk):
                      cancel_url=opportunity.get_absolute_url(), account=opportunity.account)
 
 
+class MoveQuery(QueryForm):
+    """`?stage=` (the stage asked for on the board) and `?board=1` of the move page."""
+
+    stage = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    board = forms.BooleanField(required=False)
+
+
+@reads_query(MoveQuery)
 def move(request, pk):
     """A card moved: a plain form post from the board or the detail page (htmx swaps the board in
     place). A move to a lost stage without its reason shows this page, the form asking for it."""
     opportunity = _editable(request, pk)
-    asked = request.GET.get("stage", "")
-    form = MoveForm(request.POST or None, initial={"stage": int(asked) if asked.isdigit() and len(asked) < 10
-                                                   else opportunity.stage_id})
-    from_board = request.POST.get("board") or request.GET.get("board")
+    asked = MoveQuery(request.GET).values()
+    form = MoveForm(request.POST or None, initial={"stage": asked["stage"] or opportunity.stage_id})
+    from_board = request.POST.get("board") or asked["board"]
     back = reverse("opportunities:board") if from_board else opportunity.get_absolute_url()
     if request.method == "POST" and form.is_valid():
         try:

@@ -91,9 +91,13 @@ class BuyerRoleFactory(factory.django.DjangoModelFactory):
 
 def stage(name_en):
     """A stage of the default pipeline (opportunities.defaults), put back if a flush removed it."""
-    from opportunities.defaults import ensure_default_stages
+    from opportunities.defaults import STAGES
+    from opportunities.models import Stage
 
-    return ensure_default_stages()[name_en]
+    en, hans, hant, position, probability, kind = next(row for row in STAGES if row[0] == name_en)
+    return Stage.objects.get_or_create(name_en=en, defaults={
+        "name_zh_hans": hans, "name_zh_hant": hant, "position": position, "probability": probability,
+        "kind": kind})[0]
 
 
 class OpportunityFactory(factory.django.DjangoModelFactory):
