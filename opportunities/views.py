@@ -1,4 +1,5 @@
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -70,6 +71,10 @@ def _teams_of(user):
     return ids | ({user.team_id} if user.team_id else set())
 
 
+def _scope_query(values):
+    return urlencode({name: values[name].pk for name in ("owner", "team") if values[name] is not None})
+
+
 def _scope(request):
     form = ScopeForm(request.GET, user=request.user)
     note_ignored(request, form)
@@ -98,7 +103,7 @@ def board(request):
     since = timezone.localdate() - timedelta(days=CLOSED_SHOWN_DAYS)
     columns = selectors.board(opportunities, closed_since=since)
     context = {"form": form, "columns": columns, "stages": [c.stage for c in columns if c.stage.active],
-               "closed_days": CLOSED_SHOWN_DAYS}
+               "closed_days": CLOSED_SHOWN_DAYS, "scope_query": _scope_query(values)}
     if request.htmx:
         return render(request, "opportunities/_board.html", context)
     return render(request, "opportunities/board.html", context)
@@ -210,7 +215,7 @@ class MoveQuery(QueryForm):
     board = forms.BooleanField(required=False)
 
 
-@reads_query(MoveQuery)
+@reads_query(MoveQuery, ScopeForm)
 def move(request, pk):
     """A card moved: a plain form post from the board or the detail page (htmx swaps the board in
     place). A move to a lost stage without its reason shows this page, the form asking for it."""
@@ -218,7 +223,9 @@ def move(request, pk):
     asked = MoveQuery(request.GET).values()
     form = MoveForm(request.POST or None, initial={"stage": asked["stage"] or opportunity.stage_id})
     from_board = request.POST.get("board") or asked["board"]
-    back = reverse("opportunities:board") if from_board else opportunity.get_absolute_url()
+    scope = _scope_query(ScopeForm(request.GET, user=request.user).values()) if from_board else ""
+    back = (reverse("opportunities:board") + (f"?{scope}" if scope else "")) if from_board \
+        else opportunity.get_absolute_url()
     if request.method == "POST" and form.is_valid():
         try:
             services.opportunity_move(opportunity=opportunity, by=request.user, **{

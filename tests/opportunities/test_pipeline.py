@@ -258,3 +258,14 @@ def test_only_admins_keep_the_pipelines_stages(client, manager, admin):
     response = client.post(reverse("opportunities:stage-add"), {"name_en": "Odd", "position": 1, "probability": 140,
                                                                 "kind": "open"})
     assert "probability" in response.context["form"].errors
+
+
+def test_a_move_from_a_managers_board_comes_back_to_that_board(client, supervisor, manager, teammate, deal):
+    OpportunityFactory(account=AccountFactory(owner=teammate), owner=teammate, name="Chen's deal")
+    client.force_login(supervisor)
+    url = reverse("opportunities:move", args=[deal.pk]) + f"?owner={manager.pk}"
+    response = client.post(url, {"stage": stage("Tender").pk, "board": "1"})
+    assert response["Location"] == reverse("opportunities:board") + f"?owner={manager.pk}"
+    board = client.post(url, {"stage": stage("Negotiation").pk, "board": "1"}, HTTP_HX_REQUEST="true")
+    names = [card.name for column in board.context["columns"] for card in column.cards]
+    assert names == ["MES rollout"] and f"?owner={manager.pk}" in board.content.decode()
