@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from care.models import CareTask
 from imports.models import ImportJob
-from reports.models import Target
 from opportunities.models import Opportunity, OpportunityRole
+from reports.models import Target
 from tests.factories import AccountFactory, BuyerRoleFactory, ContactFactory, OpportunityFactory, OrderFactory
 from tests.urlwalk import routes
 from tiering.models import AccountTier, RuleSet, Tier, TierProposal

@@ -11,5 +11,6 @@ from imports.kinds.visits import VisitImporter
 IMPORTERS = {cls.kind: cls for cls in (AccountImporter, ContactImporter, OrderImporter, VisitImporter,
                                                 SurveyImporter, OpportunityImporter)}
 
-__all__ = ["IMPORTERS", "AccountImporter", "ContactImporter", "OpportunityImporter", "OrderImporter", "SurveyImporter", "VisitImporter",
+__all__ = ["IMPORTERS", "AccountImporter", "ContactImporter", "OpportunityImporter", "OrderImporter", "SurveyImporter",
+           "VisitImporter",
            "normalize_header"]

@@ -47,7 +47,8 @@ class AccountImporter(Importer):
                "2004-05-26"),
         CURRENCY,
     )
-    FIELDS = ("industry", "size", "region", "kind", "status", "relationship_style", "potential", "business_scope", "responsible_department", "executive_sponsor", "founded_on", "currency")
+    FIELDS = ("industry", "size", "region", "kind", "status", "relationship_style", "potential", "business_scope",
+              "responsible_department", "executive_sponsor", "founded_on", "currency")
 
     def load(self, records):
         names = [r.get("name") for r in records] + [r.get("parent") for r in records]

@@ -2,7 +2,7 @@
 order and its after-sales steps (K-08, K-26), conversion on the pipeline (K-51), lost opportunities by
 tier, contact frequency and objection (K-52), reminder tasks (K-44), the import."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest

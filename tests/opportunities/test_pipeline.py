@@ -103,7 +103,7 @@ def test_x03_with_htmx_the_move_answers_with_the_board_in_place(client, manager,
                            HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'id="card-%d"' % deal.pk in html and "<html" not in html
+    assert f'id="card-{deal.pk}"' in html and "<html" not in html
     assert StageChange.objects.filter(opportunity=deal, kind="back").exists()
 
 
@@ -169,7 +169,7 @@ def test_the_list_searches_filters_and_exports_what_the_user_sees(client, manage
 def test_the_list_costs_the_same_queries_for_3_or_30_opportunities(client, manager, haier,
                                                                     django_assert_max_num_queries):
     client.force_login(manager)
-    for n in range(30):
+    for _n in range(30):
         OpportunityFactory(account=haier, owner=manager)
     with django_assert_max_num_queries(12):
         assert len(client.get(reverse("opportunities:list")).context["opportunities"]) == 25
@@ -177,7 +177,7 @@ def test_the_list_costs_the_same_queries_for_3_or_30_opportunities(client, manag
 
 def test_the_board_shows_a_column_per_stage_at_a_fixed_query_count(client, manager, teammate, supervisor, haier,
                                                                    django_assert_max_num_queries):
-    for n in range(3):
+    for _n in range(3):
         OpportunityFactory(account=haier, stage=stage("Proposal"), amount=Decimal(100_000))
     theirs = AccountFactory(owner=teammate)
     OpportunityFactory(account=theirs, owner=teammate, stage=stage("Tender"))
@@ -190,7 +190,7 @@ def test_the_board_shows_a_column_per_stage_at_a_fixed_query_count(client, manag
     assert list(columns)[:3] == ["Lead", "Qualified", "Proposal"]
     assert (columns["Proposal"].count, columns["Proposal"].amount, columns["Proposal"].weighted) == (
         3, Decimal(300_000), Decimal(150_000))
-    for n in range(40):
+    for _n in range(40):
         OpportunityFactory(account=haier, stage=stage("Proposal"))
     with django_assert_max_num_queries(13):
         page = client.get(reverse("opportunities:board"), {"owner": teammate.pk})
@@ -232,7 +232,8 @@ def test_win_rate_by_tier_and_by_manager(client, manager, teammate, supervisor, 
 
     haier, gree = AccountFactory(owner=manager), AccountFactory(owner=teammate)
     AccountTier.objects.create(account=haier, tier=Tier.objects.get(code="A"), set_at=timezone.now())
-    reason, objection = LostReason.objects.get_or_create(name_en="Price")[0], ObjectionType.objects.get_or_create(name_en="Cost")[0]
+    reason = LostReason.objects.get_or_create(name_en="Price")[0]
+    objection = ObjectionType.objects.get_or_create(name_en="Cost")[0]
     for account, won, lost in ((haier, 3, 1), (gree, 0, 2)):
         for _n in range(won):
             OpportunityFactory(account=account, stage=stage("Won"), closed_on=timezone.localdate())
@@ -244,7 +245,8 @@ def test_win_rate_by_tier_and_by_manager(client, manager, teammate, supervisor, 
     assert [(r.label, r.won, r.lost, r.percent) for r in page.context["by_tier"]] == [("A", 3, 1, 75.0),
                                                                                       ("", 0, 2, 0.0)]
     assert sorted((r.won, r.lost) for r in page.context["by_owner"]) == [(0, 2), (3, 1)]
-    assert client.get(reverse("opportunities:win-rate"), {"start": "2030-01-01", "end": "2020-01-01"}).status_code == 200
+    backwards = client.get(reverse("opportunities:win-rate"), {"start": "2030-01-01", "end": "2020-01-01"})
+    assert backwards.status_code == 200
 
 
 def test_only_admins_keep_the_pipelines_stages(client, manager, admin):
