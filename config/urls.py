@@ -5,10 +5,16 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from accounts.urls import settings_patterns as account_settings_patterns
+from api.urls import token_patterns as api_token_patterns
 from config.health import healthz
 from users.views import PasswordResetView
 
 admin.site.site_header = "KAM CRM"
+# The product's error pages, and JSON under /api/ (an API client cannot read a page).
+handler400 = "api.exceptions.bad_request"
+handler403 = "api.exceptions.permission_denied"
+handler404 = "api.exceptions.page_not_found"
+handler500 = "api.exceptions.server_error"
 
 urlpatterns = [
     path("", include("reports.urls")),
@@ -31,6 +37,9 @@ urlpatterns = [
     path("imports/", include("imports.urls")),
     path("calendar/", include("feeds.urls")),
     path("", include("plans.urls")),
+    path("api/", include("api.urls")),
+    path("profile/api-tokens/", include((api_token_patterns, "api-tokens"))),
+    path("hub/", include("hub.urls")),
     path("admin/", admin.site.urls),
 ]
 
