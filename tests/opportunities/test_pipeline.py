@@ -271,3 +271,15 @@ def test_a_move_from_a_managers_board_comes_back_to_that_board(client, superviso
     board = client.post(url, {"stage": stage("Negotiation").pk, "board": "1"}, HTTP_HX_REQUEST="true")
     names = [card.name for column in board.context["columns"] for card in column.cards]
     assert names == ["MES rollout"] and f"?owner={manager.pk}" in board.content.decode()
+
+
+def test_x05_each_step_of_an_opportunity_is_on_the_accounts_timeline(client, manager, haier, teammate):
+    from opportunities.services import opportunity_create, opportunity_move
+
+    deal = opportunity_create(account=haier, by=manager, stage=stage("Proposal"), name="MES rollout")
+    opportunity_move(opportunity=deal, by=manager, stage=stage("Tender"))
+    client.force_login(teammate)  # the team reads the account, and its pipeline
+    page = client.get(reverse("hub:account-timeline", args=[deal.account_id]), {"kind": "opportunity"})
+    titles = [entry.title for entry in page.context["entries"]]
+    assert titles == ["Opportunity “MES rollout” moved from Proposal to Tender",
+                      "Opportunity “MES rollout” opened at Proposal"]
