@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "notifications",
     "accounts",
     "contacts",
+    "attachments",
     "visits",
     "tiering",
     "opportunities",
@@ -153,10 +154,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Inactivity timeout: the session expires after this many idle seconds, and
-# every request pushes the expiry forward.
+# Inactivity timeout: the session expires after this many idle seconds, and a request
+# pushes the expiry forward if the last push is SESSION_REFRESH_SECONDS old
+# (core.middleware.SessionMiddleware: not a save on every page).
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = env.int("DJANGO_SESSION_REFRESH_SECONDS", default=60)
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Brute-force lockout: N failures for one username from one address lock it.
@@ -214,6 +217,22 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Attachments (photos and files on visits) go through the default storage: files under
+# MEDIA_ROOT, or an S3-compatible bucket (AWS, MinIO, Aliyun OSS, Tencent COS) when a bucket
+# is named. Either way nothing is public: attachments.views serves each file to who may see it.
+if env("DJANGO_S3_BUCKET", default=""):
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": env("DJANGO_S3_BUCKET"),
+        "endpoint_url": env("DJANGO_S3_ENDPOINT_URL", default=None),
+        "region_name": env("DJANGO_S3_REGION", default=None),
+        "access_key": env("DJANGO_S3_ACCESS_KEY_ID", default=None),
+        "secret_key": env("DJANGO_S3_SECRET_ACCESS_KEY", default=None),
+        "location": env("DJANGO_S3_PREFIX", default=""),
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }}
+ATTACHMENTS_MAX_BYTES = env.int("ATTACHMENTS_MAX_BYTES", default=10 * 1024 * 1024)
 # Files a browser asks for at the site's root, e.g. /favicon.ico, served by WhiteNoise.
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
