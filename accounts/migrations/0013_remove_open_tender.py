@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0011_merge_0010_name_bigram_index_0010_order_external_id'),
+        ('accounts', '0012_check_in'),
         # Its ticked boxes became opportunities first (K-32).
         ('opportunities', '0002_default_stages_and_tenders'),
     ]
