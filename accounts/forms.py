@@ -42,7 +42,6 @@ class AccountForm(forms.ModelForm):
             "parent",
             "explicit_needs", "implicit_needs",
             "purchase_history", "competitor_opinion", "sentiment", "sentiment_notes", "relationship_style", "potential",
-            "has_open_tender",
             "owner", "team_members", "responsible_department", "executive_sponsor",
         ]
         widgets = {
@@ -84,7 +83,7 @@ class AccountForm(forms.ModelForm):
                      "language", "currency", "founded_on", "business_scope", "parent"),
             Fieldset(_("Needs"), "explicit_needs", "implicit_needs"),
             Fieldset(_("Behaviour"), "purchase_history", "competitor_opinion", "sentiment", "sentiment_notes",
-                     "relationship_style", "potential", "has_open_tender"),
+                     "relationship_style", "potential"),
             Fieldset(_("Responsibility"), "owner", "team_members", "responsible_department", "executive_sponsor"),
         )
 

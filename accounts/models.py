@@ -187,10 +187,6 @@ class Account(models.Model):
         _("potential"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)],
         help_text=_("1 (little) to 5 (great): your judgement of the account's growth potential."),
     )
-    has_open_tender = models.BooleanField(
-        _("open tender or opportunity"), default=False,
-        help_text=_("The customer has an open tender or a live opportunity: a signal for a higher tier."),
-    )
     parent = models.ForeignKey(
         "self", verbose_name=_("parent group"), on_delete=models.PROTECT, null=True, blank=True,
         related_name="subsidiaries", help_text=_("For a subsidiary: the group account its figures roll up to."),

@@ -64,6 +64,10 @@ def pages(ids):
     lists = [("account list", "/accounts/"), ("account list, search", "/accounts/?q=steel"),
              ("contact list", "/contacts/"), ("contact list, search", "/contacts/?q=%E7%8E%8B"),
              ("visit list", "/visits/"), ("cadence board", "/tiering/cadence/"), ("danger map", "/accounts/dangers/"),
+             # issue 22: the pipeline's pages, flat from 1k to 100k accounts (300k opportunities)
+             ("pipeline board", "/opportunities/board/"), ("opportunity list", "/opportunities/"),
+             ("opportunity list, search", "/opportunities/?q=steel"), ("forecast", "/opportunities/forecast/"),
+             ("win rate", "/opportunities/win-rate/"),
              # The global search (issue 23): a two-character Chinese name through the bigram indexes,
              # a mobile number's digits, and a Latin word across every kind.
              ("search, two characters", "/hub/search/?q=%E7%8E%8B%E8%8A%B3"),

@@ -18,7 +18,8 @@ SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 PASSWORD = "bench-pass-2026"
 TIME_ZONE = "Asia/Shanghai"
 # Tables whose ids the SQL chooses itself; their sequences are moved past them.
-EXPLICIT_IDS = ["users_user", "users_team", "accounts_account", "contacts_contact", "visits_visit"]
+EXPLICIT_IDS = ["users_user", "users_team", "accounts_account", "contacts_contact", "visits_visit",
+                "opportunities_opportunity"]
 
 
 def database_url(name):

@@ -2,7 +2,8 @@
 
 Shape per account (both sizes): 10 contacts (one reports to the first), 4 buyer roles, 3 decision
 steps, 1 relationship, 30 visits over two years with one contact each, 3 orders, one customer issue
-per 100 visits. Every manager has ~222 accounts, teams have 5 managers and a supervisor, so the
+per 100 visits, 3 opportunities (an open tender on every 17th account, as the old checkbox was) with
+their first stage change. Every manager has ~222 accounts, teams have 5 managers and a supervisor, so the
 small set is one team and the large one 91 teams (543 users): per-person work is the same and only the totals
 grow — which is what the large ÷ small ratio is meant to expose.
 
@@ -53,7 +54,7 @@ FROM generate_series(0, %(managers)s - 1) m;
 INSERT INTO accounts_account (id, name, industry, size, business_scope, region, founded_on, kind, status,
     relationship_style, potential, explicit_needs, implicit_needs, purchase_history, competitor_opinion, sentiment,
     sentiment_notes, responsible_department, executive_sponsor, touches_since_review, profile_reviewed_at,
-    created_at, updated_at, archived_at, owner_id, parent_id, profile_reviewed_by_id, has_open_tender, language)
+    created_at, updated_at, archived_at, owner_id, parent_id, profile_reviewed_by_id, language)
 SELECT a,
        (ARRAY['Shanghai','Suzhou','Hangzhou','Nanjing','Ningbo','Wuxi','Hefei','Xiamen'])[a %% 8 + 1] || ' '
          || (ARRAY['Steel','Pharma','Logistics','Textile','Foods','Motors','Chemical','Energy','Optics','Paper',
@@ -70,7 +71,7 @@ SELECT a,
        '', 1 + a %% 5, 'Needs ' || a, '', '', '', (ARRAY['positive','neutral','negative',''])[a %% 4 + 1],
        '', '', '', a %% 5, now() - interval '40 days', now() - interval '800 days', now(), NULL,
        CASE WHEN a %% 100 = 0 THEN NULL ELSE %(teams)s + 2 + (a - 1) %% %(managers)s END,
-       CASE WHEN a %% 50 = 7 AND a > 1 THEN a - 1 END, NULL, a %% 17 = 0, ''
+       CASE WHEN a %% 50 = 7 AND a > 1 THEN a - 1 END, NULL, ''
 FROM generate_series(1, %(accounts)s) a;
 -- K-05: every key account has a second manager, a teammate of the owner.
 INSERT INTO accounts_accountteammember (added_at, account_id, user_id)
@@ -203,5 +204,36 @@ FROM generate_series(2, %(contacts)s, 50) c;
 INSERT INTO care_event (kind, title, date, region, created_at, account_id, contact_id, created_by_id)
 SELECT 'major_event', 'Plant opening', current_date + (a %% 40), '', now(), a, NULL, 1
 FROM generate_series(3, %(accounts)s, 40) a;
+"""),
+    ("opportunities", """
+-- 3 per owned account (~300k on the large set): the pipeline's stages in turn, an open tender on every
+-- 17th account (K-32), won and lost ones closed with a reason. Stages come from opportunities 0002.
+WITH st AS (SELECT array_agg(id ORDER BY position) FILTER (WHERE kind <> 'tender') AS ids,
+                   (SELECT id FROM opportunities_stage WHERE kind = 'tender' ORDER BY position LIMIT 1) AS tender
+            FROM opportunities_stage),
+     o AS (SELECT a.id AS account_id, a.owner_id, (a.id - 1) * 3 + k AS id, k,
+                  CASE WHEN k = 1 AND a.id %% 17 = 0 THEN st.tender
+                       ELSE st.ids[1 + ((a.id + k) %% array_length(st.ids, 1))] END AS stage_id
+           FROM accounts_account a CROSS JOIN generate_series(1, 3) k CROSS JOIN st
+           WHERE a.owner_id IS NOT NULL)
+INSERT INTO opportunities_opportunity (id, account_id, name, amount, currency, stage_id, expected_close, owner_id,
+    tender_agency, bid_deadline, bid_submitted_on, tender_result, lost_reason_id, objection_type_id, closed_on,
+    order_id, created_at, updated_at)
+SELECT o.id, o.account_id, 'Opportunity ' || o.id, 50000 + (o.id %% 40) * 25000, 'CNY', o.stage_id,
+       CASE WHEN s.kind IN ('won', 'lost') THEN current_date - (o.id %% 300)::int
+            ELSE current_date + (o.id %% 330)::int - 30 END,
+       o.owner_id, CASE WHEN s.kind = 'tender' THEN 'Tender centre ' || (o.id %% 9) ELSE '' END,
+       CASE WHEN s.kind = 'tender' THEN current_date + (o.id %% 20)::int END, NULL,
+       CASE WHEN s.kind = 'tender' THEN 'pending' ELSE '' END,
+       CASE WHEN s.kind = 'lost' THEN (SELECT min(id) FROM accounts_lostreason) END,
+       CASE WHEN s.kind = 'lost' THEN (SELECT min(id) FROM accounts_objectiontype) END,
+       CASE WHEN s.kind IN ('won', 'lost') THEN current_date - (o.id %% 300)::int END,
+       NULL, now() - (o.id %% 400) * interval '1 day', now()
+FROM o JOIN opportunities_stage s ON s.id = o.stage_id;
+INSERT INTO opportunities_stagechange (opportunity_id, account_id, from_stage_id, to_stage_id, kind, changed_by_id,
+    changed_at)
+SELECT o.id, o.account_id, NULL, o.stage_id,
+       CASE s.kind WHEN 'won' THEN 'won' WHEN 'lost' THEN 'lost' ELSE 'created' END, o.owner_id, o.created_at
+FROM opportunities_opportunity o JOIN opportunities_stage s ON s.id = o.stage_id;
 """),
 ]

@@ -41,6 +41,7 @@ class CareTask(Written, models.Model):
         AFTER_SALES = "after_sales", _("After-sales follow-up")
         ROLE_PLAN_REVIEW = "role_plan_review", _("Role service-plan review")
         SILENT_EMAIL = "silent_email", _("Silent period: monthly e-mail")
+        OPPORTUNITY = "opportunity", _("Bid deadline or expected close")
         CUSTOM = "custom", _("Custom")
 
     class Channel(models.TextChoices):
@@ -143,6 +144,8 @@ class CareTask(Written, models.Model):
         }
         if self.kind == self.Kind.AFTER_SALES and self.params.get("step"):
             return self._after_sales_title(who)
+        if self.kind == self.Kind.OPPORTUNITY and self.params.get("date"):
+            return self._opportunity_title(who)
         if self.kind == self.Kind.ROLE_PLAN_REVIEW and self.params.get("role"):
             return _("Review the %(role)s service plan: %(who)s") % {
                 "role": BuyerRole.Role(self.params["role"]).label, "who": who}
@@ -158,6 +161,12 @@ class CareTask(Written, models.Model):
             product = f"{product} ({self.params['reference']})"
         return _("%(step)s, %(product)s: %(who)s") % {"step": step, "product": product, "who": who}
 
+    def _opportunity_title(self, who):
+        names = {"name": self.params.get("name", ""), "who": who, "date": self.params["date"]}
+        if self.params.get("what") == "bid":
+            return _("Bid deadline %(date)s: %(name)s, %(who)s") % names
+        return _("Expected close %(date)s: %(name)s, %(who)s") % names
+
     def title_written(self):
         """The generated title as a written entry (core.written): what a touch logged from it keeps,
         so the visit reads in each reader's language too."""
@@ -170,6 +179,9 @@ class CareTask(Written, models.Model):
                 product = f"{product} ({self.params['reference']})"
             return written("care.title.after_sales_step", who=who, product=product,
                            step=label_names(AfterSalesStep.Kind(self.params["step"]).label))
+        if self.kind == self.Kind.OPPORTUNITY and self.params.get("date"):
+            key = "care.title.opportunity_bid" if self.params.get("what") == "bid" else "care.title.opportunity_close"
+            return written(key, who=who, name=self.params.get("name", ""), date=self.params["date"])
         if self.kind == self.Kind.ROLE_PLAN_REVIEW and self.params.get("role"):
             return written("care.title.role_plan_review", who=who,
                            role=label_names(BuyerRole.Role(self.params["role"]).label))

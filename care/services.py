@@ -485,6 +485,41 @@ def after_sales_tasks_generate(*, today=None):
     return made
 
 
+# --- Opportunities' bid deadlines and expected closes (X-03, issue 22) ----------------------------
+
+OPPORTUNITY_REMINDER_DAYS = 7  # a deadline becomes a task this many days ahead
+
+# One row per date to remind of: the bid deadline of a bid not yet submitted, the expected close of an
+# open opportunity. The occasion names the opportunity, what and the date: a date moved is a new task.
+OPPORTUNITY_DATES = """
+SELECT o.account_id, NULL::bigint AS contact_id, d.what || ':' || o.id || '|' || d.day AS occasion, NULL AS message,
+       o.owner_id, d.day AS due_on,
+       jsonb_build_object('what', d.what, 'name', o.name, 'date', to_char(d.day, 'YYYY-MM-DD')) AS params,
+       NULL::bigint AS after_sales_step_id, NULL::bigint AS buyer_role_id
+FROM opportunities_opportunity o JOIN opportunities_stage st ON st.id = o.stage_id
+JOIN accounts_account a ON a.id = o.account_id
+CROSS JOIN LATERAL (VALUES ('bid', CASE WHEN o.bid_submitted_on IS NULL THEN o.bid_deadline END),
+                           ('close', o.expected_close)) d(what, day)
+WHERE st.kind NOT IN ('won', 'lost') AND a.archived_at IS NULL AND d.day IS NOT NULL"""
+
+
+def opportunity_tasks_generate(*, today=None):
+    """X-03: a bid deadline or an expected close in the next week becomes its owner's task, once;
+    a task whose date no longer stands (bid submitted, date moved, opportunity closed) closes itself."""
+    today = today or timezone.localdate()
+    made = _insert(OPPORTUNITY_DATES + " AND d.day BETWEEN %(today)s AND %(horizon)s",
+                   {"today": today, "horizon": today + timedelta(days=OPPORTUNITY_REMINDER_DAYS)},
+                   kind=CareTask.Kind.OPPORTUNITY, channel=CareTask.Channel.CALL, links=LINKS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+            UPDATE care_caretask t SET status = 'done', done_at = now(), outcome = %(outcome)s,
+                   written = t.written || %(written)s::jsonb
+            WHERE t.kind = 'opportunity' AND t.status = 'open'
+              AND NOT EXISTS (SELECT 1 FROM ({OPPORTUNITY_DATES}) s WHERE s.occasion = t.occasion)""",
+                       _outcome("care.outcome.opportunity_closed"))
+    return made
+
+
 # --- The silent period's monthly e-mail (K-25) ------------------------------------------------------
 
 SILENT_EMAIL_SELECT = """

@@ -33,10 +33,10 @@ def holiday_tasks_generate():
                      "(K-42, K-17, K-25, K-14)"))
 def event_tasks_generate():
     """Daily (K-42, K-17, K-25, K-14): anniversaries, customer and regional events, personnel changes,
-    the silent period's monthly e-mail, role service plans due for review."""
+    the silent period's monthly e-mail, role service plans due for review, opportunities' deadlines (X-03)."""
     return (services.anniversary_tasks_generate() + services.event_tasks_generate()
             + services.personnel_change_tasks_generate() + services.silent_email_tasks_generate()
-            + services.role_review_tasks_generate())
+            + services.role_review_tasks_generate() + services.opportunity_tasks_generate())
 
 
 @shared_task(label=_("Cadence and after-sales reminders"))

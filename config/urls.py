@@ -32,6 +32,7 @@ urlpatterns = [
     path("visits/", include("visits.urls")),
     path("attachments/", include("attachments.urls")),
     path("tiering/", include("tiering.urls")),
+    path("opportunities/", include("opportunities.urls")),
     path("care/", include("care.urls")),
     path("imports/", include("imports.urls")),
     path("calendar/", include("feeds.urls")),

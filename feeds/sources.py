@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from care.models import CareTask
+from opportunities.models import Opportunity
 from plans.models import PlannedVisit
 from visits.models import AfterSalesStep, CustomerIssue
 
@@ -71,7 +72,24 @@ def planned_visits(user):
             for planned in PlannedVisit.objects.for_user(user)]
 
 
-SOURCES = [care_tasks, customer_issues, after_sales_steps, planned_visits]
+def opportunity_dates(user):
+    """My open opportunities' bid deadlines and expected closes (X-03): one query, two items at most each."""
+    items = []
+    opportunities = (Opportunity.objects.open().filter(owner=user).select_related("account")
+                     .exclude(bid_deadline__isnull=True, expected_close__isnull=True).order_by("pk"))
+    for o in opportunities:
+        names = {"name": o.name, "account": o.account}
+        if o.bid_deadline and not o.bid_submitted_on:
+            items.append(FeedItem(uid=f"opportunity-{o.pk}-bid", day=o.bid_deadline, path=o.get_absolute_url(),
+                                  summary=_("Bid deadline: %(name)s, %(account)s") % names,
+                                  description=o.tender_agency))
+        if o.expected_close:
+            items.append(FeedItem(uid=f"opportunity-{o.pk}-close", day=o.expected_close, path=o.get_absolute_url(),
+                                  summary=_("Expected close: %(name)s, %(account)s") % names))
+    return items
+
+
+SOURCES = [care_tasks, customer_issues, after_sales_steps, planned_visits, opportunity_dates]
 
 
 def feed_items(user, sources=SOURCES):

@@ -28,6 +28,7 @@ from contacts.models import Contact, PersonnelChange, RolePlanReview
 from core.history import reason_text, record_changes, related_names
 from core.written import shown
 from hub.models import Comment
+from opportunities.models import StageChange
 from plans.models import PlanReview, SatisfactionSurvey
 from tiering.models import TierChange
 from visits.models import CustomerIssue, IssueUpdate, Visit
@@ -47,6 +48,7 @@ KINDS = {
     "survey": gettext_lazy("Satisfaction surveys"),
     "profile": gettext_lazy("Profile edits"),
     "comment": gettext_lazy("Comments"),
+    "opportunity": gettext_lazy("Opportunities"),  # issue 22: each step of the account's pipeline
 }
 CONTACT_KINDS = ("visit", "care", "gift", "personnel", "plan_review", "profile")
 
@@ -246,6 +248,15 @@ def _comment(row, e):
 
 # --- The subjects ------------------------------------------------------------------------------
 
+def _opportunity(row, e):
+    names = {"name": row.opportunity, "stage": row.to_stage, "from": row.from_stage}
+    e.title = (_("Opportunity “%(name)s” moved from %(from)s to %(stage)s") % names if row.from_stage_id
+               else _("Opportunity “%(name)s” opened at %(stage)s") % names)
+    e.text = row.get_kind_display()
+    e.actor, e.link = row.changed_by, row.opportunity.get_absolute_url()
+    return e
+
+
 def account_sources(account, user):
     """Every kind of an account's timeline. Plans are the account team's working document
     (plans.PlanQuerySet.visible_to): a colleague who only sees the account reads no plan review
@@ -274,6 +285,8 @@ def account_sources(account, user):
                date_column=True),
         HistorySource(account.history.all(), Account, reverse("accounts:history", args=[account.pk])),
         Source("comment", 12, comments, "created_at", _comment),
+        Source("opportunity", 13, StageChange.objects.filter(account=account)
+               .select_related("opportunity", "from_stage", "to_stage", "changed_by"), "changed_at", _opportunity),
     ]
     if sees_plans:
         sources.append(Source("plan_review", 8, PlanReview.objects.filter(plan__account=account)

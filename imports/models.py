@@ -19,6 +19,7 @@ class ImportJob(models.Model):
         ORDERS = "orders", _("Orders")
         VISITS = "visits", _("Historical visits")
         SURVEYS = "surveys", _("Satisfaction surveys")
+        OPPORTUNITIES = "opportunities", _("Opportunities and tenders")
 
     class Status(models.TextChoices):
         MAPPING = "mapping", _("Columns to map")

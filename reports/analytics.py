@@ -124,14 +124,40 @@ GROUP BY 1, 2 ORDER BY 1, 2
 """
 
 
-def conversion(scope, *, start, end, now, within_days=30):
-    """[(tier code, channel, touches, converted)]: touches followed by an order within N days; a
-    touch or an order dated after now has not happened yet (accounts.metrics) and counts in neither."""
+# K-51 measured on the pipeline (issue 22): a touch converts when an opportunity of its account is
+# created, advanced or won within N days after it (opportunities.StageChange, by account and time).
+PIPELINE_CONVERSION_SQL = """
+SELECT coalesce(t.code, '') AS tier, v.channel, count(*) AS touches,
+       count(*) FILTER (WHERE EXISTS (
+           SELECT 1 FROM opportunities_stagechange sc WHERE sc.account_id = v.account_id
+             AND sc.kind IN ('created', 'advanced', 'won')
+             AND sc.changed_at >= v.occurred_at AND sc.changed_at < v.occurred_at + make_interval(days => %s)
+             AND sc.changed_at <= %s)) AS converted
+FROM visits_visit v
+LEFT JOIN tiering_accounttier at ON at.account_id = v.account_id
+LEFT JOIN tiering_tier t ON t.id = at.tier_id
+WHERE v.account_id IN ({scope}) AND v.log_month BETWEEN %s AND %s AND {touch_counted}
+GROUP BY 1, 2 ORDER BY 1, 2
+"""
+
+PIPELINE, ORDERS = "pipeline", "orders"
+
+
+def conversion(scope, *, start, end, now, within_days=30, measure=PIPELINE):
+    """[(tier code, channel, touches, converted)]: touches followed within N days by a step forward
+    of the account's pipeline (`measure` "pipeline": an opportunity created, advanced or won) or by
+    an order ("orders", the measure before opportunities). A touch, an order or a step after now has
+    not happened yet (accounts.metrics) and counts in neither."""
+    touch_counted = metrics.touch_counted_sql("v.occurred_at", now)
+    months = [start.replace(day=1), end]
+    if measure == PIPELINE:
+        sql = PIPELINE_CONVERSION_SQL.format(scope=scope.account_ids_sql, touch_counted=touch_counted)
+        return _rows(sql, [within_days, now, *scope.params, *months])
     tz = settings.TIME_ZONE
     sql = CONVERSION_SQL.format(scope=scope.account_ids_sql,
                                 order_counted=metrics.orders_in_sql(metrics.to_date(timezone.localdate(now))),
-                                touch_counted=metrics.touch_counted_sql("v.occurred_at", now))
-    return _rows(sql, [tz, tz, within_days, *scope.params, start.replace(day=1), end])
+                                touch_counted=touch_counted)
+    return _rows(sql, [tz, tz, within_days, *scope.params, *months])
 
 
 # --- Per-manager monthly evaluation (K-55) --------------------------------------------------------

@@ -69,6 +69,24 @@ def churn_breakdown(scope, *, start, end):
     with connection.cursor() as cursor:
         cursor.execute(LOST_SQL.format(scope=scope.account_ids_sql), [*scope.params, start, end])
         rows = cursor.fetchall()
+    return _breakdown(rows)
+
+
+# --- Opportunities lost (K-52 on the pipeline, issue 22) -------------------------------------------
+# The same breakdown for deals: each opportunity closed at a lost stage in the period, by its account's
+# tier, by how often we touched that account in the year before the loss, and by the lost reason and
+# objection type recorded when it was marked lost.
+LOST_OPPORTUNITIES_SQL = """
+SELECT o.id, coalesce(t.code, ''), o.lost_reason_id, o.objection_type_id,
+       (SELECT count(*) FROM visits_visit v WHERE v.account_id = o.account_id
+          AND v.occurred_at >= o.closed_on - interval '365 days' AND v.occurred_at < o.closed_on + 1) AS touches
+FROM opportunities_opportunity o JOIN opportunities_stage s ON s.id = o.stage_id
+LEFT JOIN tiering_accounttier at ON at.account_id = o.account_id LEFT JOIN tiering_tier t ON t.id = at.tier_id
+WHERE s.kind = 'lost' AND o.account_id IN ({scope}) AND o.closed_on BETWEEN %s AND %s
+"""
+
+
+def _breakdown(rows):
     if not rows:
         return ChurnBreakdown()
     reasons = LostReason.objects.in_bulk({row[2] for row in rows if row[2]})
@@ -85,3 +103,10 @@ def churn_breakdown(scope, *, start, end):
         total, _shares(tiers, total, sorted(tiers, key=str)),
         _shares(bands, total, [label for _low, _high, label in BANDS]),
         _shares(by_reason, total), _shares(by_objection, total))
+
+
+def loss_breakdown(scope, *, start, end):
+    """The opportunities of `scope`'s accounts lost between `start` and `end` (inclusive): three queries."""
+    with connection.cursor() as cursor:
+        cursor.execute(LOST_OPPORTUNITIES_SQL.format(scope=scope.account_ids_sql), [*scope.params, start, end])
+        return _breakdown(cursor.fetchall())

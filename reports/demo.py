@@ -213,9 +213,10 @@ def seed_tiers(*, users, accounts):
         return  # seeded already
     ensure_default_tiers()
     tier_evaluate()
-    # Since then, Huaxia Manufacturing opened a tender (C → B) and Yangtze Pharma signed a big
-    # contract with more to come (→ A): the next evaluation proposes both for the quarterly review.
-    Account.objects.filter(name__startswith="华夏制造").update(has_open_tender=True)
+    # Since then, Huaxia Manufacturing opened a tender (C → B: an opportunity at the pipeline's tender
+    # stage) and Yangtze Pharma signed a big contract with more to come (→ A): the next evaluation
+    # proposes both for the quarterly review.
+    _seed_tender(_account(accounts, "华夏制造"), users)
     Account.objects.filter(name__startswith="长江医药").update(potential=5)
     yangtze = _account(accounts, "长江医药")
     Order.objects.get_or_create(account=yangtze, reference="HT-BIG-2026", defaults={
@@ -232,6 +233,73 @@ def seed_tiers(*, users, accounts):
 
 
 # --- Care (K-40..K-44): birthdays today and in the coming weeks, an occasion, events, gifts -----------
+
+def _seed_tender(huaxia, users):
+    from opportunities.defaults import ensure_default_stages
+    from opportunities.services import opportunity_create
+
+    if huaxia.opportunities.exists():
+        return
+    stages = ensure_default_stages()
+    tender = opportunity_create(
+        account=huaxia, by=users["manager"], stage=stages["Tender"], name="二号工厂 MES 招标 Plant 2 MES tender",
+        amount=Decimal(2_400_000), expected_close=date.today() + timedelta(days=75),
+        tender_agency="上海市公共资源交易中心", bid_deadline=date.today() + timedelta(days=5),
+        tender_result="pending", products=list(huaxia.products.filter(product="MES 制造执行")),
+        competitors=list(huaxia.competitors.all()))
+    for role in BuyerRole.objects.filter(account=huaxia):
+        tender.roles.get_or_create(buyer_role=role, defaults={"stance": role.support})
+
+
+# A pipeline at every stage (X-03): (account prefix, name, stage, amount, days to close, lost reason, objection)
+PIPELINE = [
+    ("东方电子", "ERP 升级 ERP upgrade", "Negotiation", 1_800_000, 20, None, None),
+    ("东方电子", "云迁移 Cloud migration", "Proposal", 950_000, 45, None, None),
+    ("东方电子", "维保续约 Maintenance renewal", "Won", 320_000, -10, None, None),
+    ("长江医药", "GMP 追溯系统 GMP traceability", "Qualified", 1_200_000, 90, None, None),
+    ("长江医药", "仓储 WMS", "Lost", 600_000, -40, "Price", "Price too high"),
+    ("南方分销", "渠道门户 Dealer portal", "Lead", 400_000, 120, None, None),
+    ("南方分销", "数据平台 Data platform", "Lost", 750_000, -70, "A competitor won", "No trust in us"),
+    ("华夏物流", "运输管理 TMS", "Proposal", 880_000, 60, None, None),
+    ("华夏物流", "车队物联网 Fleet IoT", "Won", 540_000, -25, None, None),
+]
+
+
+# The entries of accounts' migration 0006 the pipeline's losses name, put back if a flush removed them.
+CHURN_NAMES = {"Price": ("价格", "價格"), "A competitor won": ("被竞争对手夺走", "被競爭對手奪走"),
+               "Price too high": ("价格太高", "價格太高"), "No trust in us": ("对我们缺乏信任", "對我們缺乏信任")}
+
+
+def _churn_entry(model, name_en):
+    hans, hant = CHURN_NAMES[name_en]
+    return model.objects.get_or_create(name_en=name_en, defaults={"name_zh_hans": hans, "name_zh_hant": hant})[0]
+
+
+def seed_pipeline(*, users, accounts):
+    """Opportunities at every stage, with their history: a board, a forecast and win rates to read."""
+    from opportunities.defaults import ensure_default_stages
+    from opportunities.models import Opportunity
+    from opportunities.services import opportunity_create, opportunity_move, opportunity_order_create
+
+    stages = ensure_default_stages()
+    today = date.today()
+    for prefix, name, stage_name, amount, days, reason, objection in PIPELINE:
+        account = _account(accounts, prefix)
+        if Opportunity.objects.filter(account=account, name=name).exists():
+            continue
+        by = account.owner
+        made = opportunity_create(account=account, by=by, stage=stages["Lead"], name=name, amount=Decimal(amount),
+                                  expected_close=today + timedelta(days=days),
+                                  products=list(account.products.all()[:1]))
+        if stage_name != "Lead":
+            lost = {"lost_reason": _churn_entry(LostReason, reason),
+                    "objection_type": _churn_entry(ObjectionType, objection)} if reason else {}
+            opportunity_move(opportunity=made, by=by, stage=stages[stage_name], **lost)
+        if stage_name == "Won" and prefix == "华夏物流":  # one won deal's order made; the other still offered
+            opportunity_order_create(opportunity=made, by=by, signed_on=today - timedelta(days=2),
+                                     amount=Decimal(amount), currency=account.currency, product=name,
+                                     reference=f"HT-OPP-{made.pk}")
+
 
 def seed_care(*, users, accounts):
     from django.utils import timezone

@@ -78,7 +78,10 @@ class ConcentrationForm(QueryForm):
 
 
 class ConversionForm(QueryForm):
-    within = ClampedIntegerField(label=_("Order within (days)"), low=1, high=365, initial=30)
+    within = ClampedIntegerField(label=_("Within (days)"), low=1, high=365, initial=30)
+    # K-51 on the pipeline (issue 22); the order-based measure of before stays as a second view.
+    measure = forms.ChoiceField(label=_("Converts when"), required=False, initial="pipeline", choices=[
+        ("pipeline", _("an opportunity is created, advanced or won")), ("orders", _("an order is signed"))])
 
 
 class ValueForm(QueryForm):

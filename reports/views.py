@@ -16,7 +16,7 @@ from core.money import reporting_currency
 from core.params import MonthForm, PageForm, note_ignored, reads_query
 from core.views import form_page, run_service, submit_form
 from reports import analytics, charts, dashboards, groups, permissions, services, visit_report
-from reports.churn import churn_breakdown
+from reports.churn import churn_breakdown, loss_breakdown
 from reports.forms import (
     ActForm,
     ConcentrationForm,
@@ -113,7 +113,7 @@ REPORTS = [
     ("reports:concentration", gettext_lazy("Revenue concentration"),
      gettext_lazy("The Pareto curve: how much revenue the top accounts bring.")),
     ("reports:conversion", gettext_lazy("Conversion by tier and channel"),
-     gettext_lazy("Which touches are followed by an order.")),
+     gettext_lazy("Which touches are followed by a step of the pipeline, or by an order.")),
     ("reports:evaluation", gettext_lazy("Monthly evaluation per manager"),
      gettext_lazy("Cadence, care, issues and sign-off, month by month.")),
     ("reports:targets", gettext_lazy("Targets (plan–do–check–act)"),
@@ -187,19 +187,24 @@ def concentration(request):
 
 @reads_query(ReportFilterForm, ConversionForm)
 def conversion(request):
-    """K-51: touches followed by an order within N days, by tier and channel."""
+    """K-51: touches followed within N days by a step of the account's pipeline (an opportunity
+    created, advanced or won), by tier and channel; `?measure=orders` the order-based view of before."""
     form, values, scope = _filters(request)
-    within = _extra(request, ConversionForm)["within"]
+    extra = _extra(request, ConversionForm)
+    within, measure = extra["within"], extra["measure"] or analytics.PIPELINE
     rows = analytics.conversion(scope, start=values["start"], end=values["end"], now=timezone.now(),
-                                within_days=within)
+                                within_days=within, measure=measure)
     channels = dict(Visit.Channel.choices)
     table = [(tier or _("Not tiered"), channels.get(channel, channel), touches, converted,
               round(converted * 100 / touches, 1) if touches else 0) for tier, channel, touches, converted in rows]
-    header = [_("Tier"), _("Channel"), _("Touches"), _("Followed by an order"), _("Conversion (%)")]
-    if export := _export(request, "conversion", header, table):
+    followed = _("Followed by a step of the pipeline") if measure == analytics.PIPELINE else _("Followed by an order")
+    header = [_("Tier"), _("Channel"), _("Touches"), followed, _("Conversion (%)")]
+    if export := _export(request, "conversion" if measure == analytics.PIPELINE else "conversion-orders",
+                         header, table):
         return export
     return render(request, "reports/conversion.html", {
-        "form": form, "table": table, "within": within, "title": _("Conversion by tier and channel"),
+        "form": form, "table": table, "within": within, "measure": measure, "followed": followed,
+        "title": _("Conversion by tier and channel"),
         "chart": charts.bar_chart(((f"{tier} · {channel}", rate) for tier, channel, _t, _c, rate in table), unit="%"),
     })
 
@@ -246,6 +251,7 @@ def value(request):
              for quarter, start_n, lost in analytics.churn_by_quarter(scope, start=values["start"], end=today)]
     risky = analytics.at_risk(accounts)
     breakdown = churn_breakdown(scope, start=values["start"], end=values["end"])
+    losses = loss_breakdown(scope, start=values["start"], end=values["end"])
     header = [_("Account"), _("Tier"), in_currency(_("Orders to date")), in_currency(_("Last 12 months")),
               _("Change (%)"), in_currency(_("Lifetime value")), _("At risk because")]
     reasons = {a.id: ", ".join(str(RISK_LABELS[code]) for code, _v in why) for a, why in risky}
@@ -259,7 +265,7 @@ def value(request):
         "top": sorted(accounts, key=lambda a: -a.clv(years))[:20],
         "clv_chart": charts.bar_chart((tier, float(avg)) for tier, avg, _n in tiers),
         "churn_chart": charts.bar_chart(((label, rate) for label, _s, _l, rate in churn), unit="%"),
-        "breakdown": breakdown, "start": values["start"], "end": values["end"],
+        "breakdown": breakdown, "losses": losses, "start": values["start"], "end": values["end"],
         "reason_chart": charts.bar_chart(((s.label, s.lost) for s in breakdown.by_reason), whole=True),
     })
 

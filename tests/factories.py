@@ -105,3 +105,37 @@ class BuyerRoleFactory(factory.django.DjangoModelFactory):
     role = "decision_maker"
     influence = 3
     contact_level = 3
+
+
+def stage(name_en):
+    """A stage of the default pipeline (opportunities.defaults), put back if a flush removed it."""
+    from opportunities.defaults import STAGES
+    from opportunities.models import Stage
+
+    en, hans, hant, position, probability, kind = next(row for row in STAGES if row[0] == name_en)
+    return Stage.objects.get_or_create(name_en=en, defaults={
+        "name_zh_hans": hans, "name_zh_hant": hant, "position": position, "probability": probability,
+        "kind": kind})[0]
+
+
+class OpportunityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "opportunities.Opportunity"
+
+    account = factory.SubFactory(AccountFactory)
+    name = factory.Sequence(lambda n: f"项目 {n}")
+    amount = 500_000
+    currency = factory.LazyAttribute(lambda o: o.account.currency)
+    stage = factory.LazyFunction(lambda: stage("Lead"))
+    owner = factory.LazyAttribute(lambda o: o.account.owner or UserFactory())
+
+
+def tender_at(account, **fields):
+    """K-32: the account opens a tender — an opportunity at the default pipeline's tender stage."""
+    return OpportunityFactory(account=account, stage=stage("Tender"), **fields)
+
+
+def with_tender(account):
+    """The account, with a tender opened on it (tender_at): for `with_tender(AccountFactory(...))`."""
+    tender_at(account)
+    return account

@@ -10,6 +10,8 @@ Layers, each importing only what is below it:
     accounts
     contacts
     visits   tiering          siblings: neither imports the other
+    opportunities             above both: a won deal's order starts visits' after-sales steps; tiering
+                              reads its tables by SQL only (K-32 "in a tender stage")
     care                      above visits and tiering: it turns their due work into tasks
                               (a cadence reminder from tiering.cadence, a touch logged with
                               visits.services) — the one sideways arrow, written down here
@@ -32,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 _users = {"core", "users"}
 _accounts = _users | {"notifications", "accounts", "attachments"}
 _contacts = _accounts | {"contacts"}
-_care = _contacts | {"visits", "tiering", "care"}
+_care = _contacts | {"visits", "tiering", "opportunities", "care"}
 _plans = _care | {"plans"}
 
 # app -> the apps its modules may import (its own is always allowed)
@@ -45,7 +47,8 @@ ALLOWED = {
     "contacts": _accounts,
     "visits": _contacts,
     "tiering": _contacts,
-    "care": _contacts | {"visits", "tiering"},
+    "opportunities": _contacts | {"visits", "tiering"},
+    "care": _contacts | {"visits", "tiering", "opportunities"},
     "plans": _care,
     "reports": _plans,
     "imports": _plans,

@@ -18,8 +18,9 @@ from attachments.models import Attachment
 from attachments.services import attachment_add
 from care.models import CareTask
 from imports.models import ImportJob
+from opportunities.models import Opportunity, OpportunityRole
 from reports.models import Target
-from tests.factories import AccountFactory, ContactFactory, OrderFactory
+from tests.factories import AccountFactory, BuyerRoleFactory, ContactFactory, OpportunityFactory, OrderFactory
 from tests.urlwalk import routes
 from tiering.models import AccountTier, RuleSet, Tier, TierProposal
 from visits.models import AfterSalesStep, CustomerIssue, GreenChannelRequest, MonthlyLog, Visit
@@ -49,7 +50,11 @@ def objects(manager, team, default_tiers, settings, tmp_path):
     proposal = TierProposal.objects.create(account=account, from_tier=Tier.objects.get(code="C"),
                                            to_tier=Tier.objects.get(code="A"),
                                            rule_set=RuleSet.objects.get(is_active=True))
+    opportunity = OpportunityFactory(account=account, owner=manager)
+    role = OpportunityRole.objects.create(opportunity=opportunity,
+                                          buyer_role=BuyerRoleFactory(contact=contact, account=account))
     return {
+        "opportunity": opportunity, "opportunity_role": role,
         "visit": visit, "issue": visit.issues.get(), "log": log, "account": account, "contact": contact,
         "green": green_request_create(account=account, by=manager, title="Parts"),
         "step": AfterSalesStep.objects.filter(account=account).first(),
@@ -90,6 +95,10 @@ def urls(o):
         ("departments:green", [o["green"].pk]), ("departments:green-complete", [o["green"].pk]),
         *[(f"imports:{name}", [o["import"].pk])
           for name in ("detail", "progress", "mapping", "encoding", "apply", "recheck", "discard")],
+        ("opportunities:create", [o["account"].pk]),
+        *[(f"opportunities:{name}", [o["opportunity"].pk]) for name in ("detail", "edit", "move", "order",
+                                                                         "role-save")],
+        ("opportunities:role-remove", [o["opportunity"].pk, o["opportunity_role"].pk]),
     ]
 
 
@@ -107,6 +116,7 @@ def snapshot(o):
         list(AccountTier.objects.values_list("account", "tier", "source")),
         Target.objects.count(), o["contact"].gifts.count(),
         list(ImportJob.objects.values_list("pk", "status")),
+        list(Opportunity.objects.values_list("pk", "name", "stage", "order")), OpportunityRole.objects.count(),
     )
 
 
@@ -151,6 +161,7 @@ ELSEWHERE = {
     "notifications:robot-delete": "one's own or one's team's robot (tests/notifications/test_robots.py)",
     "notifications:outbox-retry": "admins only, 404 for everyone else (tests/notifications/test_outbox_admin.py)",
     "departments:queue": "a department's queue: its staff and admins, 404 for everyone else (tests/departments)",
+    "opportunities:stage-edit": "admin settings, out of everyone else's scope (tests/opportunities)",
     "notifications:webhook-edit": "admins only, 404 for everyone else (tests/api/test_webhooks.py)",
     "notifications:webhook-test": "admins only, 404 for everyone else (tests/api/test_webhooks.py)",
     "notifications:webhook-delete": "admins only, 404 for everyone else (tests/api/test_webhooks.py)",
@@ -163,7 +174,7 @@ WALKED_ELSEWHERE = {"accounts", "contacts", "plans", "hub", "api"}
 SEEN_BY_ALL = {"tiering:tier-edit", "tiering:tier-delete"}
 # Pages about li's objects that li's teammate chen may read (200); every other gets a refusal below.
 READ_BY_TEAMMATE = {"visits:detail", "reports:group-detail", "attachments:file", "attachments:thumbnail",
-                    "departments:issue", "departments:green"}
+                    "departments:issue", "departments:green", "opportunities:detail"}
 # What li's teammate chen gets on each route: 403 where chen sees the object but may not act,
 # 404 where the object is not in chen's sight at all.
 TEAMMATE = {
@@ -179,6 +190,8 @@ TEAMMATE = {
     "visits:sign-off-reopen": 404, "care:task-done": 404, "care:task-skip": 404, "care:task-snooze": 404,
     **{f"imports:{name}": 404 for name in ("detail", "progress", "mapping", "encoding", "apply", "recheck",
                                            "discard")},
+    # issue 22: team read, own edit
+    **{f"opportunities:{name}": 403 for name in ("create", "edit", "move", "order", "role-save", "role-remove")},
 }
 
 

@@ -40,6 +40,8 @@ def test_demo_has_tier_rules_history_and_a_pending_review():
     assert TierChange.objects.exists()
     pending = TierProposal.objects.filter(status="pending", review__in=TierReview.objects.all())
     assert {p.account.name.split()[0] for p in pending} >= {"长江医药", "华夏制造上海公司"}
+    huaxia = next(p for p in pending if p.account.name.startswith("华夏制造"))
+    assert (huaxia.to_tier.code, huaxia.evidence["in_tender"]) == ("B", True)  # K-32, issue 22
 
 
 def test_x02_demo_has_a_service_department_with_its_head_member_and_routed_issues_in_every_state():
@@ -56,3 +58,17 @@ def test_x02_demo_has_a_service_department_with_its_head_member_and_routed_issue
     assert stages == {"requested", "dispatched", "completed"}
     seed("--password", "pw-for-demo-1")
     assert CustomerIssue.objects.filter(department=service.department).count() == routed.count()
+
+
+def test_demo_has_a_pipeline_at_every_stage_with_a_won_deal_and_its_order():
+    from opportunities.models import Opportunity
+
+    seed()
+    kinds = set(Opportunity.objects.values_list("stage__kind", flat=True))
+    assert kinds == {"open", "tender", "won", "lost"}
+    assert Opportunity.objects.filter(stage__kind="won", order__isnull=False).exists()
+    assert Opportunity.objects.filter(stage__kind="won", order__isnull=True).exists()  # the offer to make it
+    assert not Opportunity.objects.filter(stage__kind="lost", objection_type__isnull=True).exists()
+    count = Opportunity.objects.count()
+    seed()
+    assert Opportunity.objects.count() == count

@@ -56,7 +56,10 @@ def install_default_tiers(Tier, Requirement, RuleSet, Rule):  # noqa: N803 (mode
     RuleSet.objects.filter(is_active=True).update(is_active=False)
     rules = RuleSet.objects.create(version=version, note=DEFAULT_RULES_NOTE, is_active=True)
     Rule.objects.create(rule_set=rules, position=1, tier=tiers["A"], top_revenue_percent=Decimal(20), min_potential=4)
-    Rule.objects.create(rule_set=rules, position=2, tier=tiers["B"], open_tender=True)
+    # K-32 "a C account that opens a tender → B". Migration 0002 runs this on the model of its day,
+    # whose field was still called open_tender (renamed to in_tender in 0006).
+    tender = "in_tender" if any(f.name == "in_tender" for f in Rule._meta.fields) else "open_tender"
+    Rule.objects.create(rule_set=rules, position=2, tier=tiers["B"], **{tender: True})
     Rule.objects.create(rule_set=rules, position=3, tier=tiers["B"], min_growth=Decimal(10))
     Rule.objects.create(rule_set=rules, position=4, tier=tiers["B"], min_order_value=Decimal(1_000_000))
     return True

@@ -19,7 +19,10 @@ from accounts import metrics
 # lost accounts have no tier). Placed into the statement by measures_sql(today).
 MEASURES = """
 measures AS (
-    SELECT a.id AS account_id, a.kind, a.potential, a.has_open_tender AS open_tender, a.owner_id,
+    SELECT a.id AS account_id, a.kind, a.potential, EXISTS (
+               -- K-32 "opens a tender": an opportunity at a stage of the tender kind (opportunities app)
+               SELECT 1 FROM opportunities_opportunity op JOIN opportunities_stage st ON st.id = op.stage_id
+               WHERE op.account_id = a.id AND st.kind = 'tender') AS in_tender, a.owner_id,
            coalesce(o.last12, 0) AS order_12m, coalesce(o.prev12, 0) AS order_prev_12m,
            CASE WHEN coalesce(o.prev12, 0) > 0
                 THEN round((coalesce(o.last12, 0) - o.prev12) * 100 / o.prev12, 2) END AS growth,
@@ -50,7 +53,7 @@ CONDITIONS = [
     ("min_growth", "m.growth >= {}"),
     ("max_growth", "m.growth < {}"),
     ("min_potential", "coalesce(m.potential, 0) >= {}"),
-    ("open_tender", "m.open_tender = {}"),
+    ("in_tender", "m.in_tender = {}"),
     ("top_revenue_percent", "(m.order_12m > 0 AND m.revenue_pct <= {})"),
 ]
 
@@ -113,11 +116,11 @@ CHECKS = [
     ("min_growth", "growth", "min", "numeric"),
     ("max_growth", "growth", "max", "numeric"),
     ("min_potential", "potential", "min", "int"),
-    ("open_tender", "open_tender", "is", "boolean"),
+    ("in_tender", "in_tender", "is", "boolean"),
     ("top_revenue_percent", "revenue_pct", "top", "numeric"),
 ]
-EVIDENCE_VERSION = 2
-MEASURE_NAMES = ("order_12m", "order_prev_12m", "growth", "potential", "open_tender", "revenue_pct", "kind")
+EVIDENCE_VERSION = 3  # 3: "in_tender" (an opportunity in a tender stage) for the old checkbox
+MEASURE_NAMES = ("order_12m", "order_prev_12m", "growth", "potential", "in_tender", "revenue_pct", "kind")
 
 
 def _checks_sql(rule, params):

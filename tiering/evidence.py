@@ -68,7 +68,9 @@ def condition_text(check):
         return text % {"threshold": _percent(threshold)}
     if measure == "potential":
         return _("potential at least %(threshold)s of 5") % {"threshold": threshold}
-    if measure == "open_tender":
+    if measure == "in_tender":
+        return _("an opportunity in a tender stage") if threshold else _("no opportunity in a tender stage")
+    if measure == "open_tender":  # evidence before version 3: the account's checkbox
         return _("an open tender or opportunity") if threshold else _("no open tender or opportunity")
     if measure == "revenue_pct":
         return _("in the top %(threshold)s%% of accounts by revenue") % {"threshold": _percent(threshold)}
@@ -99,7 +101,11 @@ def check_text(check, evidence):
             return _("potential not rated (the rule asks for at least %(threshold)s of 5)") % {"threshold": threshold}
         return _("potential %(value)s of 5 (the rule asks for at least %(threshold)s)") % {
             "value": value, "threshold": threshold}
-    if measure == "open_tender":
+    if measure == "in_tender":
+        have = _("an opportunity in a tender stage") if value else _("no opportunity in a tender stage")
+        want = _("the rule asks for one") if threshold else _("the rule asks for none")
+        return _("%(have)s (%(want)s)") % {"have": have, "want": want}
+    if measure == "open_tender":  # evidence before version 3
         have = _("an open tender or opportunity") if value else _("no open tender or opportunity")
         want = _("the rule asks for one") if threshold else _("the rule asks for none")
         return _("%(have)s (%(want)s)") % {"have": have, "want": want}

@@ -9,18 +9,18 @@ from tiering.models import CadenceRequirement, Rule, Tier
 class RuleForm(forms.ModelForm):
     kinds = forms.MultipleChoiceField(label=_("Key-account kinds"), required=False, choices=Account.Kind.choices,
                                       widget=forms.CheckboxSelectMultiple, help_text=_("None ticked: any kind."))
-    open_tender = forms.NullBooleanField(label=_("Open tender or opportunity"), required=False,
+    in_tender = forms.NullBooleanField(label=_("Opportunity in a tender stage"), required=False,
                                          widget=forms.NullBooleanSelect)
 
     class Meta:
         model = Rule
         fields = ["position", "label", "tier", "min_order_value", "max_order_value", "min_growth", "max_growth",
-                  "min_potential", "kinds", "open_tender", "top_revenue_percent"]
+                  "min_potential", "kinds", "in_tender", "top_revenue_percent"]
         widgets = {"position": forms.NumberInput(attrs={"min": 1, "class": "rule-position"})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["open_tender"].widget.choices = [("unknown", _("Either")), ("true", _("Yes")), ("false", _("No"))]
+        self.fields["in_tender"].widget.choices = [("unknown", _("Either")), ("true", _("Yes")), ("false", _("No"))]
         for name in ("min_order_value", "max_order_value"):  # orders in other currencies are converted first
             self.fields[name].help_text = _("In %(currency)s.") % {"currency": reporting_currency()}
 

@@ -213,8 +213,9 @@ class Rule(models.Model):
                                                      validators=[MinValueValidator(1), MaxValueValidator(5)])
     kinds = ArrayField(models.CharField(max_length=20, choices=Account.Kind.choices), default=list, blank=True,
                        verbose_name=_("key-account kinds"), help_text=_("Empty: any kind."))
-    open_tender = models.BooleanField(_("open tender or opportunity"), null=True, blank=True,
-                                      help_text=_("Yes: only accounts with one open; No: only without; empty: either."))
+    in_tender = models.BooleanField(_("opportunity in a tender stage"), null=True, blank=True,
+                                    help_text=_("Yes: only accounts with an opportunity at a tender stage; No: only "
+                                                "without; empty: either."))
     top_revenue_percent = models.DecimalField(_("in the top % by revenue"), max_digits=5, decimal_places=2,
                                               null=True, blank=True,
                                               validators=[MinValueValidator(0), MaxValueValidator(100)])

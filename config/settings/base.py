@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "attachments",
     "visits",
     "tiering",
+    "opportunities",
     "care",
     "plans",
     "reports",

@@ -18,7 +18,7 @@ from imports.kinds.base import (
     converted_note,
     fold,
 )
-from imports.parsing import parse_bool, parse_date, parse_int, text
+from imports.parsing import parse_date, parse_int, text
 
 
 class AccountImporter(Importer):
@@ -38,7 +38,6 @@ class AccountImporter(Importer):
         Column("relationship_style", gettext_lazy("Relationship style"),
                gettext_lazy("One of the relationship styles."), ""),
         Column("potential", gettext_lazy("Potential"), gettext_lazy("A whole number from 1 to 5."), "3"),
-        Column("has_open_tender", gettext_lazy("Open tender"), gettext_lazy("Yes or no."), "no"),
         Column("parent", gettext_lazy("Parent group"), gettext_lazy("Name of the group this company belongs to: "
                "an existing account or one in this file."), "", aliases=("集团", "集團")),
         Column("business_scope", gettext_lazy("Business scope"), gettext_lazy("Free text."), ""),
@@ -48,8 +47,8 @@ class AccountImporter(Importer):
                "2004-05-26"),
         CURRENCY,
     )
-    FIELDS = ("industry", "size", "region", "kind", "status", "relationship_style", "potential", "has_open_tender",
-              "business_scope", "responsible_department", "executive_sponsor", "founded_on", "currency")
+    FIELDS = ("industry", "size", "region", "kind", "status", "relationship_style", "potential", "business_scope",
+              "responsible_department", "executive_sponsor", "founded_on", "currency")
 
     def load(self, records):
         names = [r.get("name") for r in records] + [r.get("parent") for r in records]
@@ -63,7 +62,7 @@ class AccountImporter(Importer):
             "size": ChoiceReader(Account.Size.choices), "kind": ChoiceReader(Account.Kind.choices),
             "status": ChoiceReader(Account.Status.choices),
             "relationship_style": ChoiceReader(Account.RelationshipStyle.choices),
-            "potential": parse_int, "has_open_tender": parse_bool, "founded_on": parse_date,
+            "potential": parse_int, "founded_on": parse_date,
             "currency": ChoiceReader(currency_choices()),
         }
 

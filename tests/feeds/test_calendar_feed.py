@@ -13,7 +13,7 @@ from icalendar import Calendar
 from care.models import CareTask
 from feeds.models import CalendarFeedToken
 from feeds.services import calendar_feed_token_issue
-from tests.factories import AccountFactory, ContactFactory, OrderFactory
+from tests.factories import AccountFactory, ContactFactory, OpportunityFactory, OrderFactory, stage
 from visits.models import AfterSalesStep
 from visits.services import visit_log
 
@@ -161,16 +161,39 @@ def test_the_feed_costs_the_same_queries_however_many_items(client, manager, hai
     task(haier, "Call 0")
     complaint(haier)
     step(haier)
-    # The token with its person, then one query per source: care tasks, issues, after-sales steps, planned visits.
-    with django_assert_num_queries(5):
+    # The token with its person, then one query per source: care tasks, issues, after-sales steps, planned visits,
+    # opportunities' dates.
+    with django_assert_num_queries(6):
         fetch(client, token)
     for n in range(1, 11):
         task(haier, f"Call {n}")
         complaint(haier)
         step(haier, kind="value_review" if n % 2 else "usage_guidance")
         planned(haier, timezone.localdate() + timedelta(days=n))
-    with django_assert_num_queries(5):
-        assert len(fetch(client, token).walk("VEVENT")) == 43
+        OpportunityFactory(account=haier, bid_deadline=timezone.localdate() + timedelta(days=n),
+                           expected_close=timezone.localdate() + timedelta(days=30 + n))
+    with django_assert_num_queries(6):
+        assert len(fetch(client, token).walk("VEVENT")) == 63
+
+
+def test_x03_my_bid_deadlines_and_expected_closes_are_in_my_feed_until_submitted_or_closed(client, manager,
+                                                                                           teammate, haier):
+    token = calendar_feed_token_issue(user=manager)
+    day = timezone.localdate()
+    tender = OpportunityFactory(account=haier, name="产线改造", stage=stage("Tender"), tender_agency="华东招标中心",
+                                bid_deadline=day + timedelta(days=5), expected_close=day + timedelta(days=40))
+    OpportunityFactory(account=haier, owner=teammate, expected_close=day + timedelta(days=9))  # not mine
+    OpportunityFactory(account=haier, stage=stage("Won"), expected_close=day + timedelta(days=3))  # closed
+
+    found = events(fetch(client, token))
+    bid, close = f"opportunity-{tender.pk}-bid@kam-crm", f"opportunity-{tender.pk}-close@kam-crm"
+    assert {uid for uid in found if uid.startswith("opportunity-")} == {bid, close}
+    assert str(found[bid]["SUMMARY"]) == "Bid deadline: 产线改造, Haier"
+    assert found[bid]["DTSTART"].dt == day + timedelta(days=5)
+
+    tender.bid_submitted_on = day
+    tender.save()
+    assert bid not in events(fetch(client, token))
 
 
 # --- The page -----------------------------------------------------------------------------------------

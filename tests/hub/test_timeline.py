@@ -46,10 +46,10 @@ def test_a_manager_reads_every_kind_newest_first_in_few_queries(client, manager,
     contact = ContactFactory(account=account)
     everything(account, manager, contact)
     client.force_login(manager)
-    # session, user, the account (scope and edit flag), 12 windows (11 kinds, issues with their
-    # updates) and the comments' mentions, the bell, the comment thread and its mentions, the
-    # session's refresh (3): never one per row.
-    with django_assert_max_num_queries(22):
+    # session, user, the account (scope and edit flag), 13 windows (12 kinds with opportunities' steps,
+    # issues with their updates) and the comments' mentions, the bell, the comment thread and its
+    # mentions, the session's refresh (3): never one per row.
+    with django_assert_max_num_queries(23):
         page = client.get(reverse("hub:account-timeline", args=[account.pk]))
     kinds = [entry.kind for entry in page.context["entries"]]
     assert {"visit", "order", "issue", "care", "gift", "personnel", "profile", "comment"} <= set(kinds)

@@ -5,7 +5,7 @@ import pytest
 
 from accounts.services import prospect_claim_decide, prospect_claim_file
 from notifications.models import Notification
-from tests.factories import AccountFactory, ProspectFactory
+from tests.factories import AccountFactory, ProspectFactory, tender_at
 from tiering.models import TierProposal
 from tiering.services import tier_evaluate, tier_proposal_decide
 
@@ -37,7 +37,7 @@ def test_k32_the_supervisor_hears_of_waiting_proposals_once_a_day_and_the_manage
     haier = AccountFactory(name="Haier", owner=manager)
     tier_evaluate()  # first tiers: nothing to decide
     assert told(supervisor) == []
-    type(haier).objects.filter(pk=haier.pk).update(has_open_tender=True)
+    tender_at(haier)
     tier_evaluate()
     tier_evaluate()  # the nightly job ran again
     assert told(supervisor) == [("to_decide", "1 tier proposal waits for your decision", "")]

@@ -76,11 +76,13 @@ def test_k51_a_touch_converts_when_an_order_follows_within_n_days(client, manage
     visit_log(account=account, by=manager, occurred_at=when, channel="wechat", purpose="Ping", summary="x")
     OrderFactory(account=account, signed_on=when.date() + timedelta(days=20))
     client.force_login(manager)
-    table = client.get(reverse("reports:conversion"), {"start": str(TODAY - timedelta(days=90))}).context["table"]
+    # the order-based view of before opportunities (issue 22 keeps it beside the pipeline's)
+    table = client.get(reverse("reports:conversion"), {"start": str(TODAY - timedelta(days=90)),
+                                                        "measure": "orders"}).context["table"]
     assert [(t, c, n, k, rate) for t, c, n, k, rate in table] == [
         ("A", "On-site visit", 1, 1, 100.0), ("A", "WeChat", 1, 1, 100.0)]
     table = client.get(reverse("reports:conversion"), {"start": str(TODAY - timedelta(days=90)),
-                                                        "within": 10}).context["table"]
+                                                        "within": 10, "measure": "orders"}).context["table"]
     assert [rate for *_rest, rate in table] == [0, 0]
 
 
@@ -121,11 +123,12 @@ def test_the_charts_are_plain_svg_coordinates():
                                   "reports:evaluation"])
 def test_reports_cost_a_fixed_number_of_queries(client, manager, revenues, name, django_assert_max_num_queries):
     client.force_login(manager)
-    with django_assert_max_num_queries(14):
+    # +1 on the value page: the opportunities lost (issue 22)
+    with django_assert_max_num_queries(15):
         client.get(reverse(name))
     for n in range(20):
         OrderFactory(account=AccountFactory(owner=manager), signed_on=TODAY - timedelta(days=n))
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         assert client.get(reverse(name)).status_code == 200
 
 
@@ -199,11 +202,12 @@ def test_k54_operating_analysis_shows_revenue_change_competitors_and_issues(clie
 def test_value_and_operating_reports_cost_a_fixed_number_of_queries(client, manager, revenues, name,
                                                                    django_assert_max_num_queries):
     client.force_login(manager)
-    with django_assert_max_num_queries(14):
+    # +1 on the value page: the opportunities lost (issue 22)
+    with django_assert_max_num_queries(15):
         client.get(reverse(name))
     for n in range(20):
         OrderFactory(account=AccountFactory(owner=manager), signed_on=TODAY - timedelta(days=n))
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         assert client.get(reverse(name)).status_code == 200
     assert client.get(reverse(name), {"format": "xlsx"}).status_code == 200
 

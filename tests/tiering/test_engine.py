@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from tests.factories import AccountFactory, OrderFactory
+from tests.factories import AccountFactory, OrderFactory, with_tender
 from tiering.engine import _Params, base_params, matched_sql, preview
 from tiering.models import AccountTier, Rule, RuleSet, Tier, TierChange, TierProposal
 
@@ -146,11 +146,11 @@ def test_k31_no_kinds_means_any_kind():
     assert matched_by(rule(kinds=[])) == accounts
 
 
-@pytest.mark.parametrize("open_tender, expected", [(True, {"tender"}), (False, {"quiet"}), (None, {"tender", "quiet"})])
-def test_k32_open_tender_yes_no_or_either(open_tender, expected):
-    accounts = {"tender": AccountFactory(has_open_tender=True), "quiet": AccountFactory(has_open_tender=False)}
+@pytest.mark.parametrize("in_tender, expected", [(True, {"tender"}), (False, {"quiet"}), (None, {"tender", "quiet"})])
+def test_k32_in_tender_yes_no_or_either(in_tender, expected):
+    accounts = {"tender": with_tender(AccountFactory()), "quiet": AccountFactory()}
 
-    assert matched_by(rule(open_tender=open_tender)) == {accounts[name].pk for name in expected}
+    assert matched_by(rule(in_tender=in_tender)) == {accounts[name].pk for name in expected}
 
 
 def test_k30_top_20_percent_by_revenue_is_exactly_the_two_largest_of_ten():
@@ -178,23 +178,23 @@ def test_k30_accounts_without_revenue_are_never_in_the_top():
 
 
 def test_k31_a_rule_needs_every_filled_in_condition():
-    both = AccountFactory(potential=5, has_open_tender=True)
-    AccountFactory(potential=5, has_open_tender=False)
-    AccountFactory(potential=2, has_open_tender=True)
+    both = with_tender(AccountFactory(potential=5))
+    AccountFactory(potential=5)
+    with_tender(AccountFactory(potential=2))
 
-    assert matched_by(rule(min_potential=4, open_tender=True)) == {both.pk}
+    assert matched_by(rule(min_potential=4, in_tender=True)) == {both.pk}
 
 
 # --- K-31: precedence and the default tier ---------------------------------------------
 
 
 def test_k31_the_first_matching_rule_by_position_wins_even_when_a_later_one_matches():
-    both = AccountFactory(potential=5, has_open_tender=True)
-    rules = [rule("B", position=2, open_tender=True), rule("A", position=1, min_potential=4)]
+    both = with_tender(AccountFactory(potential=5))
+    rules = [rule("B", position=2, in_tender=True), rule("A", position=1, min_potential=4)]
 
     assert placements(rules)[both.pk][:2] == (tier("A").pk, 1)
 
-    rules = [rule("B", position=1, open_tender=True), rule("A", position=2, min_potential=4)]
+    rules = [rule("B", position=1, in_tender=True), rule("A", position=2, min_potential=4)]
     assert placements(rules)[both.pk][:2] == (tier("B").pk, 1)
 
 
@@ -211,9 +211,9 @@ def test_k31_accounts_no_rule_matches_go_to_the_default_tier_and_are_counted_as_
 
 
 def test_k31_preview_reveals_a_shadowed_rule():
-    AccountFactory(potential=5, has_open_tender=True)
-    AccountFactory(potential=2, has_open_tender=True)
-    rules = [rule("B", position=1, open_tender=True), rule("A", position=2, open_tender=True, min_potential=4)]
+    with_tender(AccountFactory(potential=5))
+    with_tender(AccountFactory(potential=2))
+    rules = [rule("B", position=1, in_tender=True), rule("A", position=2, in_tender=True, min_potential=4)]
 
     result = preview(rules, tier("C").pk)
 
@@ -256,10 +256,10 @@ def test_k32_archived_and_lost_accounts_are_not_evaluated():
 
 def test_k31_preview_saves_nothing():
     AccountFactory(potential=5)
-    AccountFactory(has_open_tender=True)
+    with_tender(AccountFactory())
     counts = [model.objects.count() for model in (AccountTier, TierChange, TierProposal, RuleSet, Rule)]
 
-    preview([rule("A", min_potential=4), rule("B", position=2, open_tender=True)], tier("C").pk)
+    preview([rule("A", min_potential=4), rule("B", position=2, in_tender=True)], tier("C").pk)
 
     assert [model.objects.count() for model in (AccountTier, TierChange, TierProposal, RuleSet, Rule)] == counts
 

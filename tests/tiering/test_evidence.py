@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Account
-from tests.factories import AccountFactory, OrderFactory
+from tests.factories import AccountFactory, OrderFactory, tender_at, with_tender
 from tiering.evidence import explain, explanation_text
 from tiering.models import AccountTier, Rule, Tier, TierChange, TierProposal
 from tiering.services import account_tier_override, tier_evaluate, tier_review_open
@@ -49,7 +49,7 @@ def haier(manager):
     """Haier: a C account that has just opened a tender, so the rules propose B."""
     account = AccountFactory(name="Haier", owner=manager)
     tier_evaluate()
-    Account.objects.filter(pk=account.pk).update(has_open_tender=True)
+    tender_at(account)
     tier_evaluate()
     return account
 
@@ -77,9 +77,9 @@ def test_k32_an_upgrade_names_the_rule_and_the_value_that_met_it(haier):
 
     reading = why(proposal)
 
-    assert reading.placed.headline == "Rule 2 (an open tender or opportunity) places it in B."
+    assert reading.placed.headline == "Rule 2 (an opportunity in a tender stage) places it in B."
     assert [(c.text, c.holds) for c in reading.placed.checks] == [
-        ("an open tender or opportunity (the rule asks for one)", True)]
+        ("an opportunity in a tender stage (the rule asks for one)", True)]
     # Why not A: rule 1's conditions the account does not meet, each against its threshold.
     [not_a] = reading.missed
     assert not_a.headline.startswith("Rule 1 (potential at least 4 of 5; in the top 20% of accounts by revenue)")
@@ -114,7 +114,7 @@ def test_k32_a_rules_label_is_its_name_in_the_review(haier, admin):
 
 def test_k32_evidence_from_before_the_rules_were_recorded_still_reads(haier):
     proposal = pending(haier)
-    proposal.evidence = {"order_12m": 0, "growth": None, "open_tender": True}
+    proposal.evidence = {"order_12m": 0, "growth": None, "in_tender": True}
 
     assert why(proposal).placed.headline == "Rule 2 places it in B."
 
@@ -159,8 +159,8 @@ def test_k32_the_review_page_puts_the_evidence_in_words(client, review, supervis
 
     page = client.get(reverse("tiering:review"), {"review": review.pk}).content.decode()
 
-    assert "Rule 2 (an open tender or opportunity) places it in B." in page
-    assert "an open tender or opportunity (the rule asks for one)" in page
+    assert "Rule 2 (an opportunity in a tender stage) places it in B." in page
+    assert "an opportunity in a tender stage (the rule asks for one)" in page
     assert "top 83.33%" not in page and "not ranked: no orders" in page
 
 
@@ -197,7 +197,7 @@ def test_k32_an_approval_writes_the_rule_into_the_history(client, review, haier,
     client.post(reverse("tiering:proposal-decide", args=[pending(haier).pk]), {"decision": "approve", "note": ""})
 
     change = TierChange.objects.filter(account=haier).first()
-    assert change.reason_display == "Quarterly review: Rule 2 (an open tender or opportunity) places it in B."
+    assert change.reason_display == "Quarterly review: Rule 2 (an opportunity in a tender stage) places it in B."
 
 
 def test_k32_the_review_page_costs_a_fixed_number_of_queries(client, review, team, supervisor, manager,
@@ -211,7 +211,8 @@ def test_k32_the_review_page_costs_a_fixed_number_of_queries(client, review, tea
     for i in range(10):
         AccountFactory(name=f"Tenderer {i}", owner=manager)
     tier_evaluate()  # their first tier, C
-    Account.objects.filter(name__startswith="Tenderer").update(has_open_tender=True)
+    for tenderer in Account.objects.filter(name__startswith="Tenderer"):
+        tender_at(tenderer)
     tier_evaluate()  # C → B proposed
     tier_review_open(team=team, year=2026, quarter=1)
     assert review.proposals.count() == 11
@@ -226,7 +227,7 @@ def test_k32_the_review_export_says_why(client, review, supervisor):
     answer = client.get(reverse("tiering:review"), {"review": review.pk, "format": "csv"})
     export = b"".join(answer.streaming_content).decode("utf-8-sig")
 
-    assert "Rule 2 (an open tender or opportunity) places it in B." in export
+    assert "Rule 2 (an opportunity in a tender stage) places it in B." in export
 
 
 # --- the rules preview --------------------------------------------------------------------------
@@ -234,7 +235,7 @@ def test_k32_the_review_export_says_why(client, review, supervisor):
 
 def test_k32_the_preview_separates_what_the_edit_moves_from_what_todays_rules_propose(client, admin):
     c = tier("C")
-    tenderer = AccountFactory(name="Tenderer", has_open_tender=True)
+    tenderer = with_tender(AccountFactory(name="Tenderer"))
     promising = AccountFactory(name="Promising", potential=5)
     quiet = AccountFactory(name="Quiet")
     for account in (tenderer, promising, quiet):
@@ -244,7 +245,7 @@ def test_k32_the_preview_separates_what_the_edit_moves_from_what_todays_rules_pr
     page = client.post(reverse("tiering:rules"), {
         "rules-TOTAL_FORMS": "2", "rules-INITIAL_FORMS": "0",
         "rules-0-position": "1", "rules-0-tier": tier("A").pk, "rules-0-min_potential": "4",
-        "rules-1-position": "2", "rules-1-tier": tier("B").pk, "rules-1-open_tender": "true",
+        "rules-1-position": "2", "rules-1-tier": tier("B").pk, "rules-1-in_tender": "true",
         "preview": "1"})
 
     result = page.context["preview"]
@@ -258,7 +259,7 @@ def test_k32_the_preview_separates_what_the_edit_moves_from_what_todays_rules_pr
 def test_k32_explanation_text_is_one_paragraph_for_exports(haier):
     text = explanation_text(why(pending(haier)))
 
-    assert text.startswith("Rule 2 (an open tender or opportunity) places it in B. an open tender")
+    assert text.startswith("Rule 2 (an opportunity in a tender stage) places it in B. an opportunity in a tender stage")
     assert "Rule 1" in text
 
 
@@ -297,4 +298,4 @@ def test_k32_history_rows_from_before_the_keys_read_in_the_readers_language_afte
     assert (old.reason_key, old.reason) == ("review", "")
     from django.utils import translation
     with translation.override("zh-hant"):
-        assert old.reason_display == "季度復盤：規則 2（有進行中的招標或商機）將其歸入 B。"
+        assert old.reason_display == "季度復盤：規則 2（有處於投標階段的商機）將其歸入 B。"

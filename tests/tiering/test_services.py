@@ -11,7 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Account
-from tests.factories import AccountFactory, OrderFactory, TeamFactory
+from opportunities.models import Opportunity
+from tests.factories import AccountFactory, OrderFactory, TeamFactory, tender_at, with_tender
 from tiering.models import AccountTier, Rule, RuleSet, Tier, TierChange, TierProposal, TierReview
 from tiering.services import (
     account_tier_override,
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 
 # The default rule set v1 (migration 0002): 1. top 20 % by revenue and potential ≥ 4 → A;
-# 2. open tender → B; 3. growth ≥ 10 % → B; 4. orders of 1,000,000 in 12 months → B; else C.
+# 2. an opportunity in a tender stage → B; 3. growth ≥ 10 % → B; 4. orders of 1,000,000 in 12 months → B; else C.
 
 
 def tier(code):
@@ -43,7 +44,10 @@ def big_order(account, amount=2_000_000):
 
 
 def set_tender(account, value):
-    Account.objects.filter(pk=account.pk).update(has_open_tender=value)
+    if value:
+        tender_at(account)
+    else:
+        Opportunity.objects.filter(account=account).delete()
 
 
 def pending(account):
@@ -70,7 +74,7 @@ def proposal(account):
 
 
 def test_k32_a_new_account_gets_its_first_tier_directly_without_a_proposal(manager):
-    haier = AccountFactory(owner=manager, has_open_tender=True)
+    haier = with_tender(AccountFactory(owner=manager))
 
     assert tier_evaluate() == 0
 
@@ -91,7 +95,7 @@ def test_k32_a_large_order_is_proposed_with_its_evidence_but_not_applied(account
     assert Decimal(str(proposal.evidence["order_12m"])) == Decimal(2_000_000)
     assert Decimal(str(proposal.evidence["order_prev_12m"])) == 0
     assert proposal.evidence["growth"] is None
-    assert proposal.evidence["open_tender"] is False
+    assert proposal.evidence["in_tender"] is False
     assert state(account).tier == tier("C")
     assert TierChange.objects.filter(account=account).count() == 1  # only the first evaluation
 
@@ -262,7 +266,7 @@ def test_k32_an_approval_without_a_note_records_the_evidence_as_the_reason(propo
     change = TierChange.objects.filter(account=proposal.account).first()
     assert (change.reason, change.reason_key) == ("", TierChange.ReasonKey.REVIEW)
     assert change.reason_params["rule"]["position"] == 2
-    assert change.reason_display == ("Quarterly review: Rule 2 (an open tender or opportunity) places it in B.")
+    assert change.reason_display == ("Quarterly review: Rule 2 (an opportunity in a tender stage) places it in B.")
 
 
 def test_k32_a_rejection_needs_its_reason_and_keeps_it(proposal, supervisor):
@@ -341,7 +345,7 @@ def test_k32_admin_decides_any_proposal(proposal, admin):
 
 
 def test_k32_a_review_gathers_its_teams_pending_proposals_only(proposal, team, supervisor, outsider):
-    theirs = AccountFactory(owner=outsider, has_open_tender=False)
+    theirs = AccountFactory(owner=outsider)
     decided = AccountFactory(owner=proposal.account.owner)
     tier_evaluate()
     set_tender(theirs, True)
@@ -376,7 +380,7 @@ def test_k32_the_quarterly_job_opens_every_teams_review_in_a_fixed_number_of_sta
     """Issue 19: one INSERT of the missing reviews and one UPDATE gathering every team's proposals,
     not three statements per team; each review holds its own team's proposals only, as one at a
     time would, and opening them again changes nothing."""
-    theirs = AccountFactory(owner=outsider, has_open_tender=False)
+    theirs = AccountFactory(owner=outsider)
     tier_evaluate()
     set_tender(theirs, True)
     tier_evaluate()
@@ -404,7 +408,7 @@ def test_k32_the_database_holds_one_review_per_team_and_quarter(team):
 
 def test_k31_saving_rules_makes_version_n_plus_1_and_keeps_the_old_one(admin):
     v1 = RuleSet.objects.get(is_active=True)
-    before = list(v1.rules.values_list("pk", "position", "tier__code", "min_order_value", "open_tender"))
+    before = list(v1.rules.values_list("pk", "position", "tier__code", "min_order_value", "in_tender"))
     rules = list(v1.rules.all())
     rules[3].min_order_value = Decimal(2_000_000)
     rules.pop(1)
@@ -415,13 +419,13 @@ def test_k31_saving_rules_makes_version_n_plus_1_and_keeps_the_old_one(admin):
     assert list(RuleSet.objects.filter(is_active=True)) == [v2]
     v1.refresh_from_db()
     assert v1.is_active is False
-    assert list(v1.rules.values_list("pk", "position", "tier__code", "min_order_value", "open_tender")) == before
+    assert list(v1.rules.values_list("pk", "position", "tier__code", "min_order_value", "in_tender")) == before
     assert list(v2.rules.values_list("position", "tier__code", "min_order_value")) == [
         (1, "A", None), (2, "B", None), (3, "B", Decimal(2_000_000))]
 
 
 def test_k31_new_rules_are_numbered_in_their_order(admin):
-    rules = [Rule(position=7, tier=tier("B"), open_tender=True), Rule(position=3, tier=tier("A"), min_potential=5)]
+    rules = [Rule(position=7, tier=tier("B"), in_tender=True), Rule(position=3, tier=tier("A"), min_potential=5)]
 
     saved = rule_set_save(rules=rules, by=admin)
 

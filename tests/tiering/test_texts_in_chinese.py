@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import Account
-from tests.factories import AccountFactory, OrderFactory
+from tests.factories import AccountFactory, OrderFactory, tender_at
 from tiering.evidence import check_text, condition_text, explain, explanation_text
 from tiering.models import AccountTier, CadenceRequirement, Rule, RuleSet, Tier, TierChange, TierProposal
 from tiering.services import (
@@ -71,7 +71,7 @@ def story(manager, supervisor, team, admin):
                      signed_on=today - timedelta(days=20), amount=Decimal(300_000 + i))
     tier_evaluate()
     account_tier_override(account=midea, tier=tier("A"), by=supervisor, reason="区域旗舰客户")
-    Account.objects.filter(pk=haier.pk).update(has_open_tender=True)
+    tender_at(haier)
     OrderFactory(account=gree, signed_on=today - timedelta(days=10), amount=Decimal(150_000))
     tier_evaluate()
     review = tier_review_open(team=team, year=2026, quarter=1, by=supervisor)
@@ -82,9 +82,9 @@ def story(manager, supervisor, team, admin):
     # A rule with every kind of condition, saved as a new version with a note of its own.
     rules = [Rule(position=1, tier=tier("A"), label="", min_order_value=Decimal(1_000_000),
                   max_order_value=Decimal(9_000_000), min_growth=Decimal(5), max_growth=Decimal(500),
-                  min_potential=4, kinds=[Account.Kind.ECONOMIC, Account.Kind.STRATEGIC], open_tender=False,
+                  min_potential=4, kinds=[Account.Kind.ECONOMIC, Account.Kind.STRATEGIC], in_tender=False,
                   top_revenue_percent=Decimal(20)),
-             Rule(position=2, tier=tier("B"), label="发起招标", open_tender=True)]
+             Rule(position=2, tier=tier("B"), label="发起招标", in_tender=True)]
     rule_set_save(rules=rules, by=admin, note="新增招标规则")
     tier_evaluate()
     names = [a.name for a in Account.objects.all()] + [str(u) for u in (manager, supervisor, admin)]
@@ -157,8 +157,8 @@ def test_issue17_every_evidence_sentence_has_no_english_word(story, language):
     for measure, bound, threshold, values in [
         ("order_12m", "min", "1000000", ["2000000", "0"]), ("order_12m", "max", "500000", ["10"]),
         ("growth", "min", "10", ["12.5", None]), ("growth", "max", "-20", ["-96"]),
-        ("potential", "min", 4, [5, None]), ("open_tender", "is", True, [True, False]),
-        ("open_tender", "is", False, [True]), ("revenue_pct", "top", "20", ["83.33"]),
+        ("potential", "min", 4, [5, None]), ("in_tender", "is", True, [True, False]),
+        ("in_tender", "is", False, [True]), ("revenue_pct", "top", "20", ["83.33"]),
         ("kind", "in", ["economic", "strategic"], ["group"]),
     ]:
         for value in values:

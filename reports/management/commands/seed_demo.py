@@ -13,6 +13,7 @@ from django.db import transaction
 from reports.demo import (
     seed_care,
     seed_departments,
+    seed_pipeline,
     seed_plans,
     seed_portfolio,
     seed_report_history,
@@ -87,6 +88,7 @@ class Command(BaseCommand):
         accounts = seed_portfolio(rng=rng, users=users)
         seed_visits(rng=rng, users=users, accounts=accounts)
         seed_tiers(users=users, accounts=accounts)
+        seed_pipeline(users=users, accounts=accounts)
         seed_care(users=users, accounts=accounts)
         seed_report_history(users=users, accounts=accounts)
         seed_targets(users=users)
