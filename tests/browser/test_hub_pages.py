@@ -20,7 +20,8 @@ def world(db):
     ContactFactory(account=account, name="王芳", email="wang.fang.very.long.address@oriental-electronics.example.com")
     ContactFactory(account=account, name="王 芳")
     comment_post(by=li, target=account, body="@chen " + "一段很长的评论，" * 20 + "https://example.com/" + "x" * 80)
-    saved_view_save(by=li, list_name="accounts:list", name="我的战略客户 strategic accounts of mine", query="kind=strategic")
+    saved_view_save(by=li, list_name="accounts:list", name="我的战略客户 strategic accounts of mine",
+                    query="kind=strategic")
     return account, twin
 
 
