@@ -30,6 +30,7 @@ urlpatterns = [
     path("imports/", include("imports.urls")),
     path("calendar/", include("feeds.urls")),
     path("", include("plans.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -3,6 +3,7 @@
 Layers, each importing only what is below it:
 
     core                      the shared ground: imports no app of ours
+    audit                     the audit log: core only; hears sign-ins and exports by signal
     config                    wiring: imports core; only urls.py and celery.py reach the apps
     users
     notifications             core and users only
@@ -25,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-_users = {"core", "users"}
+_users = {"core", "audit", "users"}
 _accounts = _users | {"notifications", "accounts"}
 _contacts = _accounts | {"contacts"}
 _care = _contacts | {"visits", "tiering", "care"}
@@ -35,8 +36,9 @@ _plans = _care | {"plans"}
 ALLOWED = {
     "core": set(),
     "config": {"core"},
-    "users": {"core"},
-    "notifications": {"core", "users"},
+    "audit": {"core"},  # the audit log (issue 24): every app above may record into it
+    "users": {"core", "audit"},
+    "notifications": {"core", "audit", "users"},
     "accounts": _users | {"notifications"},
     "contacts": _accounts,
     "visits": _contacts,

@@ -40,7 +40,11 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
+    "audit",
     "users",
     "notifications",
     "accounts",
@@ -278,3 +282,7 @@ IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
 # Files up to this many rows are checked and imported within the request; larger
 # ones in the Celery worker, with a progress bar.
 IMPORT_INLINE_ROWS = env.int("IMPORT_INLINE_ROWS", default=2000)
+
+# --- Audit log (issue 24) -------------------------------------------------------------
+# Sign-ins, exports, role changes and API token use are kept this many days (audit.tasks).
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=730)
