@@ -20,7 +20,7 @@ class Action(models.TextChoices):
     USER_DEACTIVATED = "user_deactivated", _("User deactivated")
     USER_REACTIVATED = "user_reactivated", _("User reactivated")
     TEAM_CREATED = "team_created", _("Team created")
-    TEAM_UPDATED = "team_updated", _("Team changed its supervisor or members")
+    TEAM_UPDATED = "team_updated", _("Team supervisor changed")
     TWO_FACTOR_ENABLED = "two_factor_enabled", _("Two-factor sign-in turned on")
     TWO_FACTOR_DISABLED = "two_factor_disabled", _("Two-factor sign-in turned off")
     RECOVERY_CODES_NEW = "recovery_codes_new", _("New recovery codes made")

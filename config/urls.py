@@ -31,6 +31,7 @@ urlpatterns = [
     path("calendar/", include("feeds.urls")),
     path("", include("plans.urls")),
     path("audit/", include("audit.urls")),
+    path("people/", include("people.urls")),
     path("admin/", admin.site.urls),
 ]
 

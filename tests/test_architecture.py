@@ -48,6 +48,7 @@ ALLOWED = {
     "reports": _plans,
     "imports": _plans,
     "feeds": _plans,
+    "people": _accounts,  # in-app administration (issue 24): shows the accounts a leaver still owns
     "pwa": {"core"},  # the installable app (issue 20): names pages by URL, imports none
 }
 # The wiring that must name every app: the URLconf and the Celery app (autodiscovery).
