@@ -17,7 +17,7 @@ def _signed_in(sender, request, user, **kwargs):
     method = "ldap" if "ldap" in backend.lower() else "password"
     if request is not None:
         # Set by the two-factor step (users.views) just before it logs the user in.
-        method = request.session.get("sign_in_method", method)
+        method = request.session.pop("sign_in_method", method)
     record(Action.SIGN_IN, actor=user, request=request, details={"method": method})
 
 

@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 
 from accounts.urls import settings_patterns as account_settings_patterns
 from config.health import healthz
+from users import views_twofactor
 from users.views import PasswordResetView
 
 admin.site.site_header = "KAM CRM"
@@ -18,6 +19,14 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     # Before django.contrib.auth's own: the reset request is rate-limited and mails from the worker.
     path("password_reset/", PasswordResetView.as_view(), name="password_reset"),
+    # Before django.contrib.auth's own: the second factor between the password and the session.
+    path("login/", views_twofactor.LoginView.as_view(), name="login"),
+    path("login/code/", views_twofactor.login_code, name="login-code"),
+    path("login/enrol/", views_twofactor.login_enrol, name="login-enrol"),
+    path("security/", views_twofactor.security, name="security"),
+    path("security/authenticator/", views_twofactor.security_enrol, name="security-enrol"),
+    path("security/recovery-codes/", views_twofactor.security_recovery_codes, name="security-recovery-codes"),
+    path("security/off/", views_twofactor.security_disable, name="security-disable"),
     path("", include("django.contrib.auth.urls")),
     path("teams/", include("users.urls")),
     path("notifications/", include("notifications.urls")),

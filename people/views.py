@@ -10,7 +10,7 @@ from core.params import reads_query
 from core.views import confirm_page, form_page, run_service, submit_form
 from people import permissions
 from people.forms import PeopleFilter, PersonCreateForm, PersonForm, TeamForm
-from users import services
+from users import services, twofactor
 from users.models import Team, User
 
 PAGE_SIZE = 25
@@ -62,7 +62,7 @@ def person_edit(request, pk):
                        success=_("Saved."))
     return done or render(request, "people/edit.html", {
         "form": form, "person": person, "title": str(person), "cancel_url": reverse("people:list"),
-        "owned": Account.objects.filter(owner=person).count(),
+        "owned": Account.objects.filter(owner=person).count(), "two_factor": twofactor.has_second_factor(person),
     })
 
 
@@ -111,3 +111,17 @@ def team_edit(request, pk):
         redirect_to=reverse("users:team-detail", args=[pk]), success=_("Saved."))
     return done or form_page(request, form, title=_("Edit team %(team)s") % {"team": team},
                              cancel_url=reverse("users:team-detail", args=[pk]))
+
+
+def person_two_factor_reset(request, pk):
+    """A lost phone: the person's authenticator and recovery codes go; they set up a new one
+    at their next sign-in (required) or when they like (optional)."""
+    _admin_only(request)
+    person = get_object_or_404(User, pk=pk)
+    if request.method != "POST":
+        return confirm_page(request, title=_("Reset two-factor sign-in of %(user)s?") % {"user": person},
+                            message=_("Their authenticator app and recovery codes stop working."),
+                            label=_("Reset"), cancel_url=reverse("people:edit", args=[pk]))
+    return run_service(request, twofactor.two_factor_disable, user=person, by=request.user, request=request,
+                       success=_("Two-factor sign-in of %(user)s is reset.") % {"user": person},
+                       redirect_to=reverse("people:edit", args=[pk]))

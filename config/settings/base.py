@@ -157,6 +157,13 @@ SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# Two-factor sign-in (users/twofactor.py): always required for admins; true requires it of everyone.
+TWO_FACTOR_FOR_EVERYONE = env.bool("TWO_FACTOR_FOR_EVERYONE", default=False)
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = env("TWO_FACTOR_ISSUER", default="KAM CRM")
+# Minutes between the right password and the second factor before the sign-in starts over.
+TWO_FACTOR_PENDING_MINUTES = env.int("TWO_FACTOR_PENDING_MINUTES", default=5)
+
 # Brute-force lockout: N failures for one username from one address lock it.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
