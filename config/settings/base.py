@@ -144,6 +144,12 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Directory sign-in (LDAP / Active Directory): config/settings/ldap.py, on when LDAP_SERVER_URI is set.
+from config.settings.ldap import *  # noqa: E402,F403
+from config.settings.ldap import LDAP_SERVER_URI  # noqa: E402
+
+if LDAP_SERVER_URI:
+    AUTHENTICATION_BACKENDS.insert(1, "users.ldap.DirectoryBackend")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
