@@ -108,7 +108,9 @@ def second_factor_verify(*, user, token, request=None):
             record(Action.RECOVERY_CODE_USED, actor=user, request=request, target=user)
             return "recovery"
     record(Action.SECOND_FACTOR_FAILED, actor=user, request=request, target=user)
-    if device is not None and not device.verify_is_allowed()[0]:
+    device = confirmed_totp(user)  # read again: the failure just counted
+    # django-otp waits 1, 2, 4… seconds after each wrong code; say so once it matters.
+    if device is not None and device.throttling_failure_count >= 3 and not device.verify_is_allowed()[0]:
         raise ValidationError({"token": _("Too many wrong codes: wait a few seconds, then use the new code.")})
     raise ValidationError({"token": _("That code is not right.")})
 
