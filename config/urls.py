@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from accounts.urls import settings_patterns as account_settings_patterns
@@ -39,6 +40,8 @@ urlpatterns = [
     path("imports/", include("imports.urls")),
     path("calendar/", include("feeds.urls")),
     path("", include("plans.urls")),
+    # The admin site's own login would skip the second factor: it sends to ours instead.
+    path("admin/login/", login_not_required(RedirectView.as_view(pattern_name="login", query_string=True))),
     path("audit/", include("audit.urls")),
     path("people/", include("people.urls")),
     path("admin/", admin.site.urls),

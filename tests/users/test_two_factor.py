@@ -156,3 +156,10 @@ def test_the_code_page_speaks_chinese(client, admin):
     enrolled(admin)
     password_step(client, "root")
     assert "验证码" in client.get(reverse("login-code"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+
+def test_the_admin_sites_login_sends_to_ours_so_the_code_is_not_skipped(client, admin):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302 and response.url == "/login/?next=/admin/"
+    response = client.post("/admin/login/", {"username": "root", "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
