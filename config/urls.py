@@ -51,3 +51,8 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+if settings.OIDC_RP_CLIENT_ID:
+    from users.oidc import oidc_patterns
+
+    urlpatterns.insert(0, path("oidc/", include(oidc_patterns)))

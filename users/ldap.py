@@ -23,48 +23,55 @@ logger = logging.getLogger(__name__)
 
 class DirectoryBackend(LDAPBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
-        if username and _is_local(username):
+        if username and is_local(username):
             return None  # ModelBackend, after this one, checks the local password
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
-def _is_local(username):
+def is_local(username):
     return (User.objects.filter(username__iexact=username.strip()).exclude(password="")
             .exclude(password__startswith="!").exists())  # "!…" is Django's unusable password
 
 
-def directory_role(group_dns):
+def directory_role(group_dns, role_groups=None):
     """The highest role whose group the person is in; a manager otherwise."""
+    role_groups = settings.LDAP_ROLE_GROUPS if role_groups is None else role_groups
     groups = {dn.lower() for dn in group_dns}
     for role in (User.Role.ADMIN, User.Role.SUPERVISOR, User.Role.MANAGER):
-        dn = settings.LDAP_ROLE_GROUPS.get(role.value, "")
+        dn = role_groups.get(role.value, "")
         if dn and dn.lower() in groups:
             return role
     return User.Role.MANAGER
 
 
-def directory_team(group_dns):
+def directory_team(group_dns, team_groups=None):
     """The team of the first mapped group the person is in (None: leave the team as it is)."""
+    team_groups = settings.LDAP_TEAM_GROUPS if team_groups is None else team_groups
     groups = {dn.lower() for dn in group_dns}
-    for dn, name in settings.LDAP_TEAM_GROUPS.items():
+    for dn, name in team_groups.items():
         if dn.lower() in groups:
             team = Team.objects.filter(name=name).first()
             if team is None:
-                logger.warning("LDAP_TEAM_GROUPS names team %r, which does not exist", name)
+                logger.warning("The team mapping names team %r, which does not exist", name)
             return team
     return None
 
 
 @receiver(populate_user, sender=DirectoryBackend, dispatch_uid="users_ldap_roles")
 def _map_groups(sender, user, ldap_user, **kwargs):
-    group_dns = ldap_user.group_dns
+    apply_groups(user, ldap_user.group_dns, settings.LDAP_ROLE_GROUPS, settings.LDAP_TEAM_GROUPS)
+
+
+def apply_groups(user, groups, role_groups, team_groups, *, source="directory"):
+    """Role and team from the identity source's groups (LDAP here, OIDC in users.oidc); a role
+    change of a known user is audited. The caller saves."""
     before = user.role if user.pk else None
-    user.role = directory_role(group_dns)
+    user.role = directory_role(groups, role_groups)
     user.is_staff = user.role == User.Role.ADMIN
-    if settings.LDAP_TEAM_GROUPS and (team := directory_team(group_dns)) is not None:
+    if team_groups and (team := directory_team(groups, team_groups)) is not None:
         user.team = team
     if before is not None and before != user.role:
-        record(Action.ROLE_CHANGED, actor_name="directory", target=user,
+        record(Action.ROLE_CHANGED, actor_name=source, target=user,
                details={"from": _en(before), "to": _en(user.role)})
 
 

@@ -27,14 +27,23 @@ class LoginView(auth_views.LoginView):
     right password only opens the second step, and the session is made after it."""
 
     def form_valid(self, form):
-        user = form.get_user()
-        enrolled = twofactor.has_second_factor(user)
-        if not (enrolled or twofactor.second_factor_required(user)):
-            return super().form_valid(form)
-        self.request.session.cycle_key()  # a fixed session id learns nothing of the next step
-        self.request.session[PENDING] = {"user": user.pk, "backend": user.backend, "at": time.time(),
-                                         "next": self.get_success_url(), "tries": 0}
-        return redirect("login-code" if enrolled else "login-enrol")
+        return begin_second_step(self.request, form.get_user(), self.get_success_url()) or super().form_valid(form)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(oidc_provider=settings.OIDC_PROVIDER_NAME if settings.OIDC_RP_CLIENT_ID
+                                        else "", **kwargs)
+
+
+def begin_second_step(request, user, next_url):
+    """For someone who has or must have two-factor sign-in, the redirect to the code (or set-up)
+    step, the first factor being passed; None for everyone else (log them in now)."""
+    enrolled = twofactor.has_second_factor(user)
+    if not (enrolled or twofactor.second_factor_required(user)):
+        return None
+    request.session.cycle_key()  # a fixed session id learns nothing of the next step
+    request.session[PENDING] = {"user": user.pk, "backend": user.backend, "at": time.time(),
+                                "next": next_url, "tries": 0}
+    return redirect("login-code" if enrolled else "login-enrol")
 
 
 def _pending(request):

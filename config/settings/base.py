@@ -150,6 +150,12 @@ from config.settings.ldap import LDAP_SERVER_URI  # noqa: E402
 
 if LDAP_SERVER_URI:
     AUTHENTICATION_BACKENDS.insert(1, "users.ldap.DirectoryBackend")
+# OpenID Connect sign-in: config/settings/oidc.py, on when OIDC_CLIENT_ID is set.
+from config.settings.oidc import *  # noqa: E402,F403
+from config.settings.oidc import OIDC_RP_CLIENT_ID  # noqa: E402
+
+if OIDC_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.insert(1, "users.oidc.ProviderBackend")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
