@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.money import currency_choices, default_currency, format_money
+from core.search import bigram_index
 
 
 class AccountQuerySet(models.QuerySet):
@@ -244,6 +245,8 @@ class Account(models.Model):
         indexes = [
             # AccountQuerySet.search(): trigram index for UPPER(name) LIKE '%…%'.
             GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="account_name_trgm"),
+            # hub.search: two-character names too, which trigrams cannot serve (core/search.py).
+            bigram_index(models.F("name"), name="account_name_bigram"),
             # The list's default filters.
             models.Index(fields=["owner", "status"], name="account_owner_status_idx"),
         ]
@@ -324,6 +327,9 @@ class Order(models.Model):
         _("contract term (months)"), null=True, blank=True, help_text=_("Leave empty for a one-off order."),
     )
     reference = models.CharField(_("contract number"), max_length=100, blank=True)
+    # The order's id in the ERP that sends it through the API: the second arrival of one order
+    # updates the row the first made (accounts.services.order_upsert). Empty for orders typed in.
+    external_id = models.CharField(_("ERP order id"), max_length=100, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -335,6 +341,9 @@ class Order(models.Model):
         constraints = [
             models.CheckConstraint(name="order_amount_positive", condition=Q(amount__gt=Decimal(0))),
             models.CheckConstraint(name="order_currency_code", condition=Q(currency__regex=r"^[A-Z]{3}$")),
+            # order_upsert looks the order up by it; two arrivals of one ERP order are one row.
+            models.UniqueConstraint(fields=["external_id"], condition=~Q(external_id=""),
+                                    name="order_external_id_unique"),
         ]
         indexes = [
             models.Index(fields=["account", "signed_on"], name="order_account_date_idx"),

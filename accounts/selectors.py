@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts import metrics
 from accounts.models import Account
+from core.history import record_changes, related_names
 from core.money import amount_sql
 
 
@@ -69,7 +70,7 @@ def duplicate_in_group(*, name, parent, exclude_pk=None):
 
 
 def history_page(records, page_number, per_page=20):
-    """A page of django-simple-history records, each with its field changes.
+    """A page of django-simple-history records, each with its field changes in words (core.history).
 
     Each record is compared with the one before it; the page's oldest record
     needs one more row, fetched once, so the page costs a fixed number of queries.
@@ -78,23 +79,13 @@ def history_page(records, page_number, per_page=20):
 
     # A changed owner or parent is shown by name, not id: the related rows come in the
     # same query (LEFT JOINs; a history's foreign keys are nullable and unconstrained).
-    related = [f.name for f in records.model._meta.fields
-               if f.is_relation and f.many_to_one and f.name != "history_user"]
-    records = records.select_related(*related)
+    records = records.select_related(*related_names(records.model))
     page = Paginator(records, per_page).get_page(page_number)
     rows = list(page.object_list)
     older = records.filter(history_date__lt=rows[-1].history_date).first() if rows else None
     model = records.model.instance_type if rows else None
-    changes = []
-    for newer, previous in zip(rows, rows[1:] + [older], strict=True):
-        fields = []
-        if previous is not None:
-            for change in newer.diff_against(previous).changes:
-                old, new = change.old, change.new
-                if change.field in related:
-                    old, new = getattr(previous, change.field), getattr(newer, change.field)
-                fields.append((model._meta.get_field(change.field).verbose_name, old, new))
-        changes.append((newer, fields))
+    changes = [(newer, record_changes(newer, previous, model))
+               for newer, previous in zip(rows, rows[1:] + [older], strict=True)]
     return page, changes
 
 

@@ -1,5 +1,5 @@
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -8,9 +8,11 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from accounts.models import Account, AccountTeamMember, Handover, LostReason, ObjectionType, Order, ProspectClaim
 from accounts.selectors import chain_up
+from accounts.signals import owner_changed
 from core.idempotency import creates_once
 from notifications.models import Kind
 from notifications.services import notify
+from notifications.webhooks import announce
 
 
 def _require_edit(by, account):
@@ -69,6 +71,7 @@ def account_create(*, by, team_members=(), **fields):
     account.full_clean()
     account.save()
     account_team_set(account=account, members=team_members)
+    announce("account.created", account)
     return account
 
 
@@ -88,6 +91,9 @@ def account_update(*, account, by, team_members=None, **fields):
     account.save()
     if team_members is not None:
         account_team_set(account=account, members=team_members)
+    announce("account.updated", account)
+    if old_owner_id is not None and account.owner_id not in (None, old_owner_id):
+        owner_changed.send(Account, account=account, old_owner_id=old_owner_id, new_owner=account.owner, by=by)
     return account
 
 
@@ -106,6 +112,7 @@ def account_archive(*, account, by):
     _require_edit(by, account)
     account.archived_at = timezone.now()
     account.save(update_fields=["archived_at", "updated_at"])
+    announce("account.archived", account)
     return account
 
 
@@ -114,6 +121,7 @@ def account_restore(*, account, by):
     _require_edit(by, account)
     account.archived_at = None
     account.save(update_fields=["archived_at", "updated_at"])
+    announce("account.restored", account)
     return account
 
 
@@ -129,7 +137,41 @@ def order_add(*, account, by, **fields):
     order = Order(account=account, **fields)
     order.full_clean()
     order.save()
+    announce("order.created", order)
     return order
+
+
+ORDER_UPSERT_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))"
+
+
+@transaction.atomic
+def order_upsert(*, account, by, external_id, **fields):
+    """K-08 from an ERP: the order its system knows as `external_id` is made the first time and
+    brought up to date every time after, so sending one order twice (a retry, a resync) makes one
+    row. Returns (order, created). Its after-sales steps follow from its date like any order's
+    (visits.services.after_sales_schedule)."""
+    external_id = (external_id or "").strip()
+    if not external_id:
+        raise ValidationError({"external_id": _("Give the order's id in your system.")})
+    with connection.cursor() as cursor:
+        # Two arrivals of one order at the same moment: the second waits here for the first's
+        # commit and then finds its row, instead of failing on the unique constraint.
+        cursor.execute(ORDER_UPSERT_LOCK, [f"accounts.order:{external_id}"])
+    order = Order.objects.select_related("account").filter(external_id=external_id).first()
+    if order is None:
+        return order_add(account=account, by=by, external_id=external_id, **fields), True
+    if not permissions.can_edit_account(by, order.account):
+        raise ValidationError({"external_id": _("This id belongs to an order of an account you cannot change.")})
+    _require_edit(by, account)
+    before = {name: getattr(order, name) for name in [*fields, "account_id"]}
+    for name, value in fields.items():
+        setattr(order, name, value)
+    order.account = account
+    order.full_clean()
+    if before != {name: getattr(order, name) for name in before}:  # an unchanged resend writes nothing
+        order.save()
+        announce("order.updated", order)
+    return order, False
 
 
 def account_touch(*, account_id):
@@ -274,6 +316,9 @@ def account_handover_decide(*, handover, by, approve, note=""):
         account._change_reason = handover.reason  # the requester's words, shown on the history page
         account.save(update_fields=["owner", "updated_at"])
         account.memberships.filter(user=handover.to_owner).delete()  # the owner is never listed twice
+        announce("account.updated", account)
+        owner_changed.send(Account, account=account, old_owner_id=handover.from_owner_id,
+                           new_owner=handover.to_owner, by=by)
     handover.refresh_from_db()
     return handover
 
@@ -296,15 +341,21 @@ def account_row_save(*, row, by):
     """A competitor, order or product-map row of an account. The form leaves `account` out,
     so Django skips the per-account unique rules; they are checked here."""
     _require_edit(by, row.account)
+    created = row.pk is None
     row.validate_constraints()
     row.save()
+    if isinstance(row, Order):
+        announce("order.created" if created else "order.updated", row)
     return row
 
 
 @transaction.atomic
 def account_row_delete(*, row, by):
     _require_edit(by, row.account)
+    gone = {"id": row.pk, "account": row.account_id}
     row.delete()
+    if isinstance(row, Order):
+        announce("order.deleted", row, data=gone)
 
 
 # --- The lists behind a lost account (K-52), kept by admins ----------------------------------------

@@ -63,13 +63,18 @@ def pages(ids):
     # team's, a supervisor's teams, an admin's everything.
     lists = [("account list", "/accounts/"), ("account list, search", "/accounts/?q=steel"),
              ("contact list", "/contacts/"), ("contact list, search", "/contacts/?q=%E7%8E%8B"),
-             ("visit list", "/visits/"), ("cadence board", "/tiering/cadence/"), ("danger map", "/accounts/dangers/")]
+             ("visit list", "/visits/"), ("cadence board", "/tiering/cadence/"), ("danger map", "/accounts/dangers/"),
+             # The global search (issue 23): a two-character Chinese name through the bigram indexes,
+             # a mobile number's digits, and a Latin word across every kind.
+             ("search, two characters", "/hub/search/?q=%E7%8E%8B%E8%8A%B3"),
+             ("search, mobile", "/hub/search/?q=13800138"), ("search, word", "/hub/search/?q=steel")]
     return [
         Page("dashboard (manager)", "manager", "/"),
         Page("dashboard (supervisor)", "supervisor", "/"),
         Page("dashboard (admin)", "admin", "/"),
         *[Page(f"{name} ({persona})", persona, path) for name, path in lists for persona in PERSONAS],
         Page("account detail", "manager", f"/accounts/{account}/"),
+        Page("account timeline", "manager", f"/hub/accounts/{account}/timeline/"),
         Page("org chart", "manager", f"/accounts/{account}/org-chart/"),
         Page("visit creation (POST)", "manager", "/visits/new/", method="POST", form=visit_form, expect=(302,)),
         Page("sign-off review", "supervisor", f"/visits/sign-off/{log}/"),

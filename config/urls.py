@@ -6,11 +6,17 @@ from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from accounts.urls import settings_patterns as account_settings_patterns
+from api.urls import token_patterns as api_token_patterns
 from config.health import healthz
 from users import views_twofactor
 from users.views import PasswordResetView
 
 admin.site.site_header = "KAM CRM"
+# The product's error pages, and JSON under /api/ (an API client cannot read a page).
+handler400 = "api.exceptions.bad_request"
+handler403 = "api.exceptions.permission_denied"
+handler404 = "api.exceptions.page_not_found"
+handler500 = "api.exceptions.server_error"
 
 urlpatterns = [
     path("", include("reports.urls")),
@@ -44,6 +50,9 @@ urlpatterns = [
     path("admin/login/", login_not_required(RedirectView.as_view(pattern_name="login", query_string=True))),
     path("audit/", include("audit.urls")),
     path("people/", include("people.urls")),
+    path("api/", include("api.urls")),
+    path("profile/api-tokens/", include((api_token_patterns, "api-tokens"))),
+    path("hub/", include("hub.urls")),
     path("admin/", admin.site.urls),
 ]
 

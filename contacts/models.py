@@ -4,7 +4,7 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
-from django.db.models.functions import Upper
+from django.db.models.functions import Concat, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -12,6 +12,14 @@ from simple_history.models import HistoricalRecords
 from accounts.models import Account
 from core.calendars import lunar_date_text, lunar_in_solar_year, month_day_text
 from core.fields import NarrowCharField
+from core.search import bigram_index
+
+# What the global search finds a contact by (issue 23): name, mobile (its digits only, so that
+# 13800138000 finds 138 0013 8000), e-mail and WeChat ID, in one bigram index (core/search.py).
+MOBILE_DIGITS = models.Func(F("mobile"), models.Value("[^0-9]"), models.Value(""), models.Value("g"),
+                            function="regexp_replace", output_field=models.CharField())
+SEARCH_TEXT = Concat("name", models.Value("|"), MOBILE_DIGITS, models.Value("|"), "email", models.Value("|"),
+                     "wechat", output_field=models.TextField())
 
 phone_validator = RegexValidator(
     r"^\+?[0-9][0-9 ()\-]{4,22}[0-9](?:\s*(?:ext\.?|x|转|轉)\s*[0-9]{1,6})?$",
@@ -196,6 +204,8 @@ class Contact(models.Model):
         ]
         indexes = [
             GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="contact_name_trgm"),
+            # hub.search: a two-character name among a million contacts (core/search.py).
+            bigram_index(SEARCH_TEXT, name="contact_search_bigram"),
             # The care engine's birthday jobs look contacts up by month and day.
             models.Index(fields=["birth_month", "birth_day"], name="contact_birthday_idx"),
             # care.services.silent_email_tasks_generate: the few contacts in a silent period (K-25).

@@ -18,6 +18,7 @@ from contacts.models import (
     SelfQuestionReview,
 )
 from core.idempotency import creates_once
+from notifications.webhooks import announce
 
 
 def _check_reports_to(contact):
@@ -50,6 +51,7 @@ def contact_create(*, account, by, **fields):
     _check_reports_to(contact)
     contact.full_clean()
     contact.save()
+    announce("contact.created", contact)
     return contact
 
 
@@ -67,6 +69,7 @@ def contact_update(*, contact, by, **fields):
         _record_change(contact, by, PersonnelChange.Kind.TITLE, before.title, contact.title)
     if before.status != contact.status and contact.has_left:
         _record_change(contact, by, PersonnelChange.Kind.LEFT, before.title, "")
+    announce("contact.updated", contact)
     return contact
 
 
@@ -81,6 +84,7 @@ def contact_archive(*, contact, by):
     _require_edit(by, contact.account)
     contact.archived_at = timezone.now()
     contact.save(update_fields=["archived_at"])
+    announce("contact.archived", contact)
     return contact
 
 
@@ -102,8 +106,10 @@ def buyer_role_save(*, role, by):
     if role.counterpart_id != previous_counterpart and not can_assign(by, role.counterpart):
         raise ValidationError({"counterpart": _("%(person)s is in another team: choose our counterpart from "
                                                 "your own team.") % {"person": role.counterpart}})
+    created = role.pk is None
     role.full_clean()
     role.save()
+    announce("contact.role_added" if created else "contact.role_changed", role)
     if previous and previous != role.role:
         _record_change(role.contact, by, PersonnelChange.Kind.ROLE,
                        BuyerRole.Role(previous).label, role.get_role_display())
@@ -124,7 +130,9 @@ def _close_changes_for_role(role):
 @transaction.atomic
 def buyer_role_remove(*, role, by):
     _require_edit(by, role.contact.account)
+    gone = {"id": role.pk, "contact": role.contact_id, "account": role.account_id, "role": role.role}
     role.delete()
+    announce("contact.role_removed", role, data=gone)
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.models import OutboxMessage
-from notifications.models import Channel, Kind, Robot, default_enabled
+from notifications.models import Channel, Kind, Robot, Webhook, WebhookEvent, default_enabled
 from users.models import Team
 
 
@@ -113,3 +113,22 @@ class OutboxFilter(forms.Form):
         if data["q"]:
             queryset = queryset.filter(recipient__icontains=data["q"])
         return queryset
+
+
+class WebhookForm(forms.ModelForm):
+    events = forms.MultipleChoiceField(label=_("Events"), choices=WebhookEvent.choices,
+                                       widget=forms.CheckboxSelectMultiple,
+                                       help_text=_("Each kind sends its created, changed and removed events."))
+    new_secret = forms.BooleanField(label=_("Make a new signing secret"), required=False,
+                                    help_text=_("The receiver must be given it: signatures made with the old "
+                                                "one stop verifying."))
+
+    class Meta:
+        model = Webhook
+        fields = ["name", "url", "events", "active"]
+        field_classes = {"url": partial(forms.URLField, assume_scheme="https")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            del self.fields["new_secret"]  # a new webhook gets its first secret anyway

@@ -26,6 +26,13 @@ MESSAGES = {
     "import.finished": _("Your import %(file)s finished: %(rows)s rows"),
     "import.failed": _("Your import %(file)s failed"),
     "test.robot": _("Test message from the KAM CRM"),
+    "comment.mention": _("%(by)s mentioned you on %(on)s"),
+    "comment.reply": _("%(by)s replied to your comment on %(on)s"),
+    "handover.received": ngettext_lazy("%(by)s handed %(count)s account to you",
+                                       "%(by)s handed %(count)s accounts to you", "count"),
+    "handover.to_decide": ngettext_lazy("%(by)s asks your team to take over %(count)s account",
+                                        "%(by)s asks your team to take over %(count)s accounts", "count"),
+    "tier.override_requested": _("%(by)s asks for tier %(tier)s for %(account)s"),
     "digest.daily": _("Your day: %(care)s care tasks, %(cadence)s accounts overdue for contact, "
                       "%(issues)s customer issues due"),
 }

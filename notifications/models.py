@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -20,6 +21,8 @@ class Kind(models.TextChoices):
     ISSUE_OVERDUE = "issue_overdue", _("Customer issue overdue")
     IMPORT = "import", _("Import finished or failed")
     DIGEST = "digest", _("Your day")
+    MENTION = "mention", _("Colleague mentioned you or replied")
+    HANDOVER = "handover", _("Accounts handed to you or to decide")
 
 
 class Channel(models.TextChoices):
@@ -32,7 +35,7 @@ class Channel(models.TextChoices):
 
 # Sensible defaults: everything in the app; e-mail for what needs acting on soon; the chat
 # robots only when a person turns them on (a group robot speaks to the whole team's chat).
-EMAIL_BY_DEFAULT = {Kind.LOG_RETURNED, Kind.OVERLAP, Kind.ISSUE_OVERDUE, Kind.IMPORT, Kind.DIGEST}
+EMAIL_BY_DEFAULT = {Kind.LOG_RETURNED, Kind.OVERLAP, Kind.ISSUE_OVERDUE, Kind.IMPORT, Kind.DIGEST, Kind.MENTION}
 
 
 def default_enabled(kind, channel):
@@ -169,3 +172,60 @@ class Robot(models.Model):
 
     def __str__(self):
         return f"{self.get_platform_display()} {self.team_id or ''}{self.user_id or ''}"
+
+
+class WebhookEvent(models.TextChoices):
+    """What an outbound webhook subscribes to: each covers the kind's created, updated and
+    removed events (`account.created`, `order.updated`, `tier.changed`…)."""
+
+    ACCOUNT = "account", _("Accounts")
+    CONTACT = "contact", _("Contacts and buyer roles")
+    ORDER = "order", _("Orders")
+    VISIT = "visit", _("Visits")
+    ISSUE = "issue", _("Customer issues")
+    TIER = "tier", _("Tier changes")
+
+
+def new_webhook_secret():
+    import secrets
+
+    return secrets.token_hex(32)
+
+
+class WebhookQuerySet(models.QuerySet):
+    def listening_to(self, group):
+        return self.filter(active=True, events__contains=[group])
+
+
+class Webhook(models.Model):
+    """An admin's subscription of another system (an ERP, a data warehouse) to changes here.
+    Each event is an outbox row per webhook (core.outbox), signed with HMAC-SHA256 by the secret
+    at send time (core.robots.SIGNED), retried with backoff, kept as a dead letter after the last try."""
+
+    name = models.CharField(_("name"), max_length=100, help_text=_("Who receives it, e.g. ERP (SAP)."))
+    url = models.URLField(_("address"), max_length=500, help_text=_("Each event is POSTed here as JSON."))
+    # Shown to admins so that they can give it to the receiver; what it protects is the receiver's
+    # trust in the sender, not data kept here, so it is kept as it is (like a robot's secret).
+    secret = models.CharField(_("signing secret"), max_length=200, default=new_webhook_secret)
+    events = ArrayField(models.CharField(max_length=20, choices=WebhookEvent.choices), verbose_name=_("events"))
+    active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = WebhookQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(name="webhook_has_events", condition=Q(events__len__gt=0)),
+            models.UniqueConstraint(fields=["name"], name="webhook_name_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_events_display(self):
+        return ", ".join(str(WebhookEvent(e).label) for e in self.events if e in WebhookEvent.values)

@@ -9,3 +9,8 @@ def can_manage_robot(user, robot):
 def can_see_outbox(user):
     """The outgoing messages (recipients' addresses, texts, errors) and their retry: admins."""
     return user.is_admin
+
+
+def can_manage_webhooks(user):
+    """Outbound webhooks carry every account's changes to another system: admins set them up."""
+    return user.is_admin

@@ -7,6 +7,7 @@ all in the caller's transaction.
 """
 
 import json
+import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -19,7 +20,17 @@ from django.utils.translation import gettext as _
 from core import outbox, robots
 from notifications import permissions
 from notifications.messages import render, render_detail
-from notifications.models import Channel, Kind, Notification, Preference, QuietHours, Robot, default_enabled
+from notifications.models import (
+    Channel,
+    Kind,
+    Notification,
+    Preference,
+    QuietHours,
+    Robot,
+    Webhook,
+    default_enabled,
+    new_webhook_secret,
+)
 
 ROBOT_CHANNELS = (Channel.WECOM, Channel.DINGTALK, Channel.FEISHU)
 OUTSIDE_CHANNELS = (Channel.EMAIL, *ROBOT_CHANNELS)
@@ -236,3 +247,43 @@ def outbox_retry_dead(*, by):
     if not permissions.can_see_outbox(by):
         raise PermissionDenied
     return outbox.outbox_retry_dead(by=by)
+
+
+# --- Outbound webhooks (notifications.webhooks) ------------------------------------------------------
+
+def _require_webhook_admin(by):
+    if not permissions.can_manage_webhooks(by):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def webhook_save(*, by, webhook=None, **fields):
+    """Add a webhook or change one; a `new_secret` makes the receiver's old secret stop verifying."""
+    _require_webhook_admin(by)
+    new_secret = fields.pop("new_secret", False)
+    webhook = webhook or Webhook(created_by=by)
+    for name, value in fields.items():
+        setattr(webhook, name, value)
+    if new_secret:
+        webhook.secret = new_webhook_secret()
+    webhook.full_clean()
+    webhook.save()
+    return webhook
+
+
+@transaction.atomic
+def webhook_delete(*, by, webhook):
+    """Events already queued for it are still delivered (they are outbox rows of their own)."""
+    _require_webhook_admin(by)
+    webhook.delete()
+
+
+@transaction.atomic
+def webhook_ping(*, by, webhook):
+    """A `ping` event through the outbox, like any event: it shows on the outgoing-messages page
+    as sent, retrying or given up, with the receiver's answer."""
+    _require_webhook_admin(by)
+    body = {"id": str(uuid.uuid4()), "event": "ping", "occurred_at": timezone.now().isoformat(),
+            "data": {"webhook": webhook.pk, "by": by.pk}}
+    return outbox.outbox_queue([outbox.webhook(url=webhook.url, platform=robots.SIGNED, secret=webhook.secret,
+                                               body=body, dedupe_key=f"hook:{webhook.pk}:{body['id']}")])

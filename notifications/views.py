@@ -12,8 +12,15 @@ from core.forms import add_service_error
 from core.models import OutboxMessage
 from core.views import confirm_page, run_service
 from notifications import permissions, services
-from notifications.forms import NotificationFilter, OutboxFilter, PreferencesForm, RobotForm, defaults_grid
-from notifications.models import Channel, Notification, Preference, QuietHours, Robot
+from notifications.forms import (
+    NotificationFilter,
+    OutboxFilter,
+    PreferencesForm,
+    RobotForm,
+    WebhookForm,
+    defaults_grid,
+)
+from notifications.models import Channel, Notification, Preference, QuietHours, Robot, Webhook
 
 PAGE_SIZE = 25
 
@@ -158,3 +165,59 @@ def outbox_retry_dead(request):
                        redirect_to="notifications:outbox")
 
 
+
+
+# --- Outbound webhooks (admins) -------------------------------------------------------------------------
+
+def _webhook_admin(request):
+    if not permissions.can_manage_webhooks(request.user):
+        raise Http404  # their addresses and secrets are shown to no one else
+
+
+def webhook_list(request):
+    """Other systems told of changes here: each webhook, its events and secret, and a form to add one."""
+    _webhook_admin(request)
+    return _webhook_page(request, WebhookForm(request.POST or None), None)
+
+
+def webhook_edit(request, pk):
+    _webhook_admin(request)
+    webhook = get_object_or_404(Webhook, pk=pk)
+    return _webhook_page(request, WebhookForm(request.POST or None, instance=webhook), webhook)
+
+
+def _webhook_page(request, form, webhook):
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.webhook_save(by=request.user, webhook=webhook, **form.cleaned_data)
+        except services.ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Webhook saved. Send a test event to check the receiver."))
+            return redirect("notifications:webhooks")
+    page = Paginator(Webhook.objects.all(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "notifications/webhooks.html", {
+        "webhooks": page.object_list, "page_obj": page, "form": form, "editing": webhook,
+        "title": _("Edit webhook") if webhook else _("Webhooks"),
+    }, status=400 if form.is_bound and form.errors else 200)
+
+
+@require_POST
+def webhook_ping(request, pk):
+    _webhook_admin(request)
+    webhook = get_object_or_404(Webhook, pk=pk)
+    return run_service(request, services.webhook_ping, webhook=webhook, by=request.user,
+                       success=_("Test event queued: its delivery shows on the outgoing messages page."),
+                       redirect_to="notifications:webhooks")
+
+
+def webhook_delete(request, pk):
+    _webhook_admin(request)
+    webhook = get_object_or_404(Webhook, pk=pk)
+    if request.method != "POST":
+        return confirm_page(request, title=_("Remove the webhook “%(name)s”?") % {"name": webhook},
+                            message=_("No more events are sent to %(url)s. Events already queued are still "
+                                      "delivered.") % {"url": webhook.url},
+                            label=_("Remove"), cancel_url=reverse("notifications:webhooks"))
+    return run_service(request, services.webhook_delete, webhook=webhook, by=request.user,
+                       success=_("Webhook removed."), redirect_to="notifications:webhooks")

@@ -52,9 +52,9 @@ class SmtpReceiver:
 
 
 class HttpReceiver:
-    """A robot's webhook: answers each POST (path, query, JSON) with `answer` (a dict, or a callable
-    of the request returning (status, dict)) and keeps the ones it took: HTTP 200 with the
-    platform's success code 0 (a refusal is not a delivery)."""
+    """A robot's webhook: answers each POST (path, query, headers, JSON and its raw bytes) with
+    `answer` (a dict, or a callable of the request returning (status, dict)) and keeps the ones it
+    took: HTTP 200 with the platform's success code 0 (a refusal is not a delivery)."""
 
     def __init__(self, answer=None, port=0):
         self.requests = []
@@ -66,7 +66,7 @@ class HttpReceiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 parts = urlsplit(self.path)
                 request = {"path": parts.path, "query": {k: v[0] for k, v in parse_qs(parts.query).items()},
-                           "headers": dict(self.headers), "json": json.loads(body or b"null")}
+                           "headers": dict(self.headers), "json": json.loads(body or b"null"), "body": body}
                 status, answer = (receiver.answer(request) if callable(receiver.answer)
                                   else (200, receiver.answer))
                 if status == 200 and answer.get("errcode", answer.get("code", 0)) == 0:

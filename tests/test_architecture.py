@@ -15,6 +15,8 @@ Layers, each importing only what is below it:
                               visits.services) — the one sideways arrow, written down here
     plans
     reports  imports  feeds   the top floor: nothing imports them
+    api
+    hub                       (the account 360, issue 23)
 
 No app imports config: settings are read through django.conf, the Celery app through
 celery's shared_task. bench/ and tests/ may import anything. The failure names the file and
@@ -48,8 +50,10 @@ ALLOWED = {
     "reports": _plans,
     "imports": _plans,
     "feeds": _plans,
+    "hub": _plans,  # issue 23: the account 360 reads every app below; nothing imports it
     "people": _accounts,  # in-app administration (issue 24): shows the accounts a leaver still owns
     "pwa": {"core"},  # the installable app (issue 20): names pages by URL, imports none
+    "api": _plans,  # the REST API (issue 24): reads every app's scopes, calls their services
 }
 # The wiring that must name every app: the URLconf and the Celery app (autodiscovery).
 WIRING = {Path("config/urls.py"), Path("config/celery.py")}

@@ -135,8 +135,14 @@ ELSEWHERE = {
     "notifications:robot-test": "one's own or one's team's robot (tests/notifications/test_robots.py)",
     "notifications:robot-delete": "one's own or one's team's robot (tests/notifications/test_robots.py)",
     "notifications:outbox-retry": "admins only, 404 for everyone else (tests/notifications/test_outbox_admin.py)",
+    "notifications:webhook-edit": "admins only, 404 for everyone else (tests/api/test_webhooks.py)",
+    "notifications:webhook-test": "admins only, 404 for everyone else (tests/api/test_webhooks.py)",
+    "notifications:webhook-delete": "admins only, 404 for everyone else (tests/api/test_webhooks.py)",
+    "api-tokens:revoke": "one's own tokens only (tests/api/test_tokens.py: someone else's is 404)",
 }
-WALKED_ELSEWHERE = {"accounts", "contacts", "plans"}  # tests/test_outsider_walk.py, tests/plans/test_idor.py
+# tests/test_outsider_walk.py, tests/plans/test_idor.py, tests/hub/test_outsider_walk.py, and the REST
+# API's own walk of its router with the personas (tests/api/test_idor.py).
+WALKED_ELSEWHERE = {"accounts", "contacts", "plans", "hub", "api"}
 # Everyone sees the tiers on the rules page; only admins change them.
 SEEN_BY_ALL = {"tiering:tier-edit", "tiering:tier-delete"}
 # Pages about li's objects that li's teammate chen may read (200); every other gets a refusal below.

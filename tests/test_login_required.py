@@ -23,6 +23,10 @@ PUBLIC = {
 # The calendar feed (issue 9): calendar apps cannot log in, so the secret in the
 # URL is the credential. Without a valid secret it is not found, never a login page.
 SECRET_LINKS = {"/calendar/feed/x-y.ics"}
+# The REST API (issue 24) answers a stranger 401 in JSON, with how to authenticate: an API client
+# cannot follow a login page. Its schema and the docs page showing it are public, like any API's
+# description (the token page is a page of the app, behind the login).
+API_PUBLIC = {"/api/schema/", "/api/docs/"}
 
 
 def concrete(route):
@@ -50,6 +54,13 @@ def test_anonymous_visitor_is_sent_to_login(client, path):
     response = client.get(path)
     if path in SECRET_LINKS:
         assert response.status_code == 404, path
+        return
+    if path in API_PUBLIC:
+        assert response.status_code == 200, path
+        return
+    if path.startswith("/api/"):
+        assert response.status_code == 401, path
+        assert response["Content-Type"] == "application/json" and "WWW-Authenticate" in response, path
         return
     if path in PUBLIC:
         assert response.status_code in (200, 302, 405)

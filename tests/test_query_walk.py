@@ -54,6 +54,10 @@ HAND_READ = {
     "imports:template": ("lang",),
     # Whether the parameter is there at all.
     "plans:account": ("start",),
+    # drf-spectacular's own views: a language among settings.LANGUAGES, an API version, and
+    # whether to answer the docs page's start script.
+    "api:schema": ("lang", "version"),
+    "api:docs": ("lang", "script", "version"),
 }
 COMMON = ("page", "format")
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from notifications.models import Kind
 from notifications.services import notify
+from notifications.webhooks import announce_rows
 from tiering import permissions
 from tiering.engine import _Params, base_params, evidence_sql, matched_sql
 from tiering.models import AccountTier, CadenceRequirement, RuleSet, Tier, TierChange, TierProposal, TierReview
@@ -49,7 +50,11 @@ def tier_evaluate(*, rule_set=None):
                 RETURNING account_id, tier_id)
             INSERT INTO tiering_tierchange (account_id, to_tier_id, source, reason, reason_key, reason_params, at)
             SELECT f.account_id, f.tier_id, 'initial', '', 'first', {evidence}, %(now)s
-            FROM first_tiers f JOIN matched m ON m.account_id = f.account_id""", params.values)
+            FROM first_tiers f JOIN matched m ON m.account_id = f.account_id
+            RETURNING account_id, to_tier_id""", params.values)
+        # The first tiers are changes too (tier.changed, from none); read back in the same statement.
+        announce_rows("tier.changed", [tier_change_payload(account_id, None, tier_id, "initial", params.values["now"])
+                                       for account_id, tier_id in cursor.fetchall()])
         cursor.execute(f"""{matched}
             INSERT INTO tiering_tierproposal (account_id, from_tier_id, to_tier_id, rule_set_id, rule_position,
                                               evidence, status, created_at, note)
@@ -94,14 +99,22 @@ def _tell_supervisors_of_proposals():
                link=reverse("tiering:review"))
 
 
+def tier_change_payload(account_id, from_tier_id, to_tier_id, source, at):
+    """The body of a tier.changed webhook event (notifications.webhooks)."""
+    return {"account": account_id, "from_tier": from_tier_id, "to_tier": to_tier_id, "source": source,
+            "at": at.isoformat()}
+
+
 def _set_tier(account, tier, *, by, source, reason, override_reason="", reason_key="", reason_params=None):
     state = AccountTier.objects.select_for_update().filter(account=account).first()
     before = state.tier if state else None
     AccountTier.objects.update_or_create(account=account, defaults={
         "tier": tier, "source": source, "override_reason": override_reason, "set_by": by, "set_at": timezone.now(),
     })
-    TierChange.objects.create(account=account, from_tier=before, to_tier=tier, source=source, reason=reason,
-                              reason_key=reason_key, reason_params=reason_params or {}, by=by)
+    change = TierChange.objects.create(account=account, from_tier=before, to_tier=tier, source=source,
+                                       reason=reason, reason_key=reason_key, reason_params=reason_params or {}, by=by)
+    announce_rows("tier.changed", [tier_change_payload(change.account_id, change.from_tier_id, change.to_tier_id,
+                                                       change.source, change.at)])
 
 
 @transaction.atomic

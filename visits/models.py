@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from accounts import metrics
 from accounts.models import Account
 from contacts.models import Contact
+from core.search import bigram_index
 from core.written import Written
 
 
@@ -92,6 +93,8 @@ class Visit(Written, models.Model):
             models.Index(fields=["account", "-occurred_at"], name="visit_account_time_idx"),
             # The visit list's order (newest first), read a page at a time.
             models.Index(fields=["-occurred_at", "-id"], name="visit_time_idx"),
+            # hub.search: a visit by its purpose (core/search.py).
+            bigram_index(models.F("purpose"), name="visit_purpose_bigram"),
         ]
 
     def __str__(self):

@@ -84,3 +84,28 @@ def week_of(moment):
     """The Monday of the week a visit happened in, in local time."""
     day = timezone.localtime(moment).date()
     return day - timedelta(days=day.weekday())
+
+
+def visit_changes(visit_ids, *, since=None, limit=50):
+    """What changed in the visits of `visit_ids` (a list or a values("pk") query), newest first:
+    [(record, [(label, old, new)])] with field and choice labels in the reader's language (core.history).
+    Each record carries `after_reopen`: it was made after `since` (the month's last reopening, K-21:
+    corrections leave a trace). One query for the records, each compared with the one before it of
+    the same visit (read in the same query: every record of these visits, at most `limit` shown)."""
+    from core.history import record_changes, related_names
+    from visits.models import Visit
+
+    history = Visit.history.model.objects.filter(id__in=visit_ids).select_related(
+        "history_user", *related_names(Visit.history.model)).order_by("id", "history_date", "history_id")
+    previous, found = {}, []
+    for record in history:
+        before = previous.get(record.id)
+        previous[record.id] = record
+        if record.history_type != "~" or before is None:
+            continue
+        fields = record_changes(record, before, Visit)
+        if fields:
+            record.after_reopen = since is not None and record.history_date > since
+            found.append((record, fields))
+    found.sort(key=lambda pair: (pair[0].history_date, pair[0].history_id), reverse=True)
+    return found[:limit]

@@ -15,6 +15,7 @@ from core.written import in_english
 from core.written import written as written_text
 from notifications.models import Kind
 from notifications.services import notify
+from notifications.webhooks import announce
 from visits import permissions
 from visits.models import (
     AfterSalesStep,
@@ -85,6 +86,7 @@ def visit_log(*, account, by, contacts=(), issues=(), **fields):
     account_touch(account_id=account.pk)
     contacts_refresh_silence([c.pk for c in contacts])
     visit.new_overlaps = _record_overlaps(visit, contacts)
+    announce("visit.created", visit)
     return visit
 
 
@@ -129,6 +131,7 @@ def visit_update(*, visit, by, version, contacts=None, issues=(), **fields):
     # A contact taken off the visit may leave (or enter) a silent period too.
     contacts_refresh_silence(contacts_before | {c.pk for c in (contacts if contacts is not None
                                                                 else visit.contacts.all())})
+    announce("visit.updated", visit)
     return visit
 
 
@@ -140,9 +143,11 @@ def visit_delete(*, visit, by):
     if visit.issues.exists():
         raise ValidationError(_("This visit has customer issues; they must be followed through, so it stays."))
     contact_ids = list(visit.contacts.values_list("pk", flat=True))
+    gone = {"id": visit.pk, "account": visit.account_id, "author": visit.author_id}
     with _DatabaseLock():
         visit.delete()
     contacts_refresh_silence(contact_ids)
+    announce("visit.deleted", visit, data=gone)
 
 
 # --- Silent period (K-25) and overlaps (K-24) ---------------------------------------------------
@@ -313,6 +318,7 @@ def issue_add(*, visit, by, kind, description="", department="", written=None,
     logged = written_text(note_key)
     IssueUpdate.objects.create(issue=issue, by=by, status=issue.status, note=in_english(logged),
                                written={"note": logged})
+    announce("issue.created", issue)
     return issue
 
 
@@ -353,6 +359,7 @@ def issue_follow_up(*, issue, by, status, note="", resolution=""):
     issue.resolution = resolution or issue.resolution
     issue.save(update_fields=["status", "resolution", "resolved_at", "informed_at"])
     IssueUpdate.objects.create(issue=issue, by=by, status=status, note=note)
+    announce("issue.updated", issue)
     return issue
 
 

@@ -151,7 +151,14 @@ def visit_detail(request, pk):
         "comments": VisitComment.objects.filter(visit=visit).select_related("by"),
         "overlaps": visit.overlaps.select_related("contact", "other_visit__author"),
         "follow_up_form": FollowUpForm(),
+        "changes": selectors.visit_changes([visit.pk], since=_last_reopened(visit.author_id, visit.log_month)),
     })
+
+
+def _last_reopened(author_id, month):
+    """When the visit's month was last reopened after a sign-off (K-21), or None."""
+    return (SignOffEvent.objects.filter(log__author_id=author_id, log__month=month, kind=SignOffEvent.Kind.REOPENED)
+            .order_by("-at").values_list("at", flat=True).first())
 
 
 def visit_edit(request, pk):
@@ -324,9 +331,15 @@ def sign_off_review(request, pk):
         visits = visits.filter(occurred_at__gte=start, occurred_at__lt=start + timedelta(days=7))
     events = list(SignOffEvent.objects.filter(log=log).select_related("by"))
     returned = [e for e in events if e.kind == SignOffEvent.Kind.RETURNED]
+    reopened = [e.at for e in events if e.kind == SignOffEvent.Kind.REOPENED]
+    # K-21: after a reopening the supervisor reads what the correction changed, field by field.
+    month_visits = Visit.objects.filter(author=log.author, log_month=log.month).values("pk")
+    since_reopen = [pair for pair in selectors.visit_changes(month_visits, since=reopened[-1])
+                    if pair[0].after_reopen] if reopened else []
     return render(request, "visits/sign_off_review.html", {
         "weeks": weeks, "week": week, "month_total": sum(w.visits for w in weeks),
         "log": log, "rows": [(v, comments.get(v.pk)) for v in visits], "events": events,
+        "since_reopen": since_reopen, "reopened_at": reopened[-1] if reopened else None,
         "returned_event": returned[-1] if returned and log.status == MonthlyLog.Status.RETURNED else None,
         "can_decide": permissions.can_sign_off(request.user, log.author),
         "decision_form": DecisionForm(), "reason_form": ReasonForm(),

@@ -58,6 +58,11 @@ INSTALLED_APPS = [
     "feeds",
     "people",
     "pwa",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
+    "hub",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "core.db.ReplicaMiddleware",  # after the login check: the session and user are read on the primary
     "django.contrib.messages.middleware.MessageMiddleware",
+    "hub.savedviews.DefaultViewMiddleware",  # a bare list opens on the person's default view
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -302,6 +308,47 @@ IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
 # Files up to this many rows are checked and imported within the request; larger
 # ones in the Celery worker, with a progress bar.
 IMPORT_INLINE_ROWS = env.int("IMPORT_INLINE_ROWS", default=2000)
+
+# --- REST API (api/, issue 24) -----------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.AccessTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",  # the browser's, CSRF-checked
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "api.permissions.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.ApiCursorPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend",
+                                "rest_framework.filters.OrderingFilter"],
+    # JSON only: the interactive docs are /api/docs/ (the browsable API's inline scripts break our CSP).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Requests per token (or per signed-in browser) and period: "600/minute", "20000/hour"…
+API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="600/minute")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "KAM CRM API",
+    "DESCRIPTION": "Accounts, contacts and buyer roles, orders, visits, customer issues, care tasks and tiers, "
+                   "each scoped exactly as in the app. Authenticate with a personal access token "
+                   "(`Authorization: Bearer kam_…`) or the browser session.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "AccountKindEnum": "accounts.models.Account.Kind", "AccountStatusEnum": "accounts.models.Account.Status",
+        "ContactStatusEnum": "contacts.models.Contact.Status", "BuyerRoleEnum": "contacts.models.BuyerRole.Role",
+        "IssueKindEnum": "visits.models.CustomerIssue.Kind", "IssueStatusEnum": "visits.models.CustomerIssue.Status",
+        "CareTaskKindEnum": "care.models.CareTask.Kind", "CareTaskStatusEnum": "care.models.CareTask.Status",
+        "VisitChannelEnum": "visits.models.Visit.Channel", "CareTaskChannelEnum": "care.models.CareTask.Channel",
+    },
+}
 
 # --- Audit log (issue 24) -------------------------------------------------------------
 # Sign-ins, exports, role changes and API token use are kept this many days (audit.tasks).

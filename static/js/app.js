@@ -280,3 +280,82 @@ document.querySelectorAll(".js-account-search").forEach((search) => {
     select.focus();
   });
 });
+
+// --- The account 360 (issue 23) ---------------------------------------------------------------
+// A destructive form asks first (a comment's delete, a saved view's).
+document.addEventListener("submit", (event) => {
+  const text = event.target.dataset?.confirm;
+  if (text && !window.confirm(text)) event.preventDefault();
+});
+
+// "/" opens the global search from anywhere but a field being typed in.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+  const typing = event.target.closest?.("input, textarea, select, [contenteditable]");
+  const box = document.getElementById("global-search");
+  if (typing || !box) return;
+  event.preventDefault();
+  box.focus();
+  box.select();
+});
+
+// @mentions: after "@" the colleagues who may see the thing are offered (the server filters them:
+// hub.permissions.audience); choosing one writes "@username ". Reply buttons start an answer.
+const mentionAt = (area) => {
+  const before = area.value.slice(0, area.selectionStart);
+  const match = /(?:^|[\s(])@([\w.+-]*)$/.exec(before);
+  return match ? { text: match[1], start: area.selectionStart - match[1].length - 1 } : null;
+};
+const insertMention = (area, at, username) => {
+  const after = area.value.slice(area.selectionStart);
+  area.value = `${area.value.slice(0, at.start)}@${username} ${after}`;
+  const caret = at.start + username.length + 2;
+  area.setSelectionRange(caret, caret);
+  area.focus();
+};
+let mentionTimer = null;
+document.addEventListener("input", (event) => {
+  const area = event.target.closest?.("textarea[data-mentions]");
+  if (!area) return;
+  const list = area.form.querySelector(".mention-options");
+  const at = mentionAt(area);
+  clearTimeout(mentionTimer);
+  if (!at) { list.classList.add("d-none"); return; }
+  mentionTimer = setTimeout(async () => {
+    const answer = await fetch(`${area.dataset.mentions}?q=${encodeURIComponent(at.text)}`,
+                               { headers: { Accept: "application/json" } });
+    if (!answer.ok) return;
+    const { people } = await answer.json();
+    list.replaceChildren(...people.map((person) => {
+      const item = document.createElement("li");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "list-group-item list-group-item-action py-1";
+      button.dataset.username = person.username;
+      button.textContent = `${person.name} (@${person.username})`;
+      button.addEventListener("click", () => {
+        insertMention(area, mentionAt(area) || at, person.username);
+        list.classList.add("d-none");
+      });
+      item.append(button);
+      return item;
+    }));
+    list.classList.toggle("d-none", people.length === 0);
+  }, 150);
+});
+document.addEventListener("click", (event) => {
+  const reply = event.target.closest?.(".js-reply");
+  if (!reply) return;
+  const form = reply.closest(".card-body, main").querySelector(".comment-form");
+  if (!form) return;
+  form.querySelector("[name=reply_to]").value = reply.dataset.replyTo;
+  const area = form.querySelector("textarea");
+  if (!area.value.includes(`@${reply.dataset.replyName}`)) area.value = `@${reply.dataset.replyName} ${area.value}`;
+  area.focus();
+});
+// "All of them" ticks or clears every box of its list (the portfolio handover).
+document.addEventListener("change", (event) => {
+  const all = event.target.closest?.(".js-check-all");
+  if (!all) return;
+  all.form.querySelectorAll(`input[name="${all.dataset.target}"]`).forEach((box) => { box.checked = all.checked; });
+});

@@ -1,0 +1,169 @@
+"""The global search of the navigation (issue 23 item 4): accounts, contacts (name, mobile, e-mail,
+WeChat), visits, customer issues and plans, each scoped exactly as its list is, ranked (the whole
+name, then its start, then anywhere; the shorter name first), grouped by kind.
+
+One query per kind, LIMIT per_kind + 1 (the extra row says "more"): a fixed count however many
+rows match. Names and purposes are found through their bigram indexes (core/search.py), so a
+two-character Chinese name among a million contacts is an index lookup; a query typed in
+Traditional also finds the Simplified spelling and the other way round (core.text).
+"""
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.functions import Length, Upper
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Account
+from contacts.models import MOBILE_DIGITS, SEARCH_TEXT, Contact
+from core.search import MIN_LENGTH, Bigrams
+from core.text import chinese_variants, narrow
+from plans.models import AccountPlan
+from visits.models import CustomerIssue, Visit
+
+PER_KIND = 5
+KINDS = {
+    "account": _("Accounts"),
+    "contact": _("Contacts"),
+    "visit": _("Visits"),
+    "issue": _("Customer issues"),
+    "plan": _("Account plans"),
+}
+PHONE_LIKE = re.compile(r"^\+?[0-9][0-9 ()\-]*$")
+
+
+@dataclass
+class Hit:
+    title: str
+    link: str
+    detail: str = ""
+
+
+@dataclass
+class Group:
+    kind: str
+    hits: list
+    more: bool
+    more_link: str = ""
+
+    @property
+    def label(self):
+        return KINDS[self.kind]
+
+
+@dataclass
+class Results:
+    text: str
+    groups: list = field(default_factory=list)
+    too_short: bool = False
+
+    @property
+    def count(self):
+        return sum(len(g.hits) for g in self.groups)
+
+
+def _variants(text):
+    """The query as typed and in the other Chinese scripts, upper-cased as the indexes are."""
+    return sorted({v.upper() for v in chinese_variants(text) if v and len(v) >= MIN_LENGTH})
+
+
+def _grams(expression, variants):
+    """The index's part: the expression's bigrams contain all of one variant's."""
+    q = Q()
+    for variant in variants:
+        q |= Q(_bigrams__contains=Bigrams(Upper(Value(variant))))
+    return Bigrams(Upper(expression)), q
+
+
+def _ranked(queryset, column, variants):
+    """Ranked by how well `column` matches: the whole of it, its start, anywhere; shorter first."""
+    whens = [When(**{f"{column}__iexact": v}, then=Value(0)) for v in variants]
+    whens += [When(**{f"{column}__istartswith": v}, then=Value(1)) for v in variants]
+    return queryset.annotate(_rank=Case(*whens, default=Value(2), output_field=IntegerField()),
+                             _length=Length(column)).order_by("_rank", "_length", "pk")
+
+
+def _contains(column, variants):
+    q = Q()
+    for variant in variants:
+        q |= Q(**{f"{column}__icontains": variant})
+    return q
+
+
+def _accounts(user, variants, limit):
+    grams, match = _grams(F("name"), variants)
+    rows = (Account.objects.visible_to(user).active().alias(_bigrams=grams).filter(match)
+            .filter(_contains("name", variants)).select_related("owner"))
+    return [Hit(a.name, a.get_absolute_url(), " · ".join(filter(None, [a.get_kind_display(), str(a.owner or "")])))
+            for a in _ranked(rows, "name", variants)[:limit]]
+
+
+def _contacts(user, text, variants, limit):
+    digits = re.sub(r"[^0-9]", "", text) if PHONE_LIKE.match(text) else ""
+    searched = [*variants, digits] if len(digits) >= MIN_LENGTH else variants
+    grams, match = _grams(SEARCH_TEXT, searched)
+    exact = _contains("name", variants) | _contains("email", variants) | _contains("wechat", variants)
+    if len(digits) >= MIN_LENGTH:
+        exact |= Q(_mobile__contains=digits)
+    rows = (Contact.objects.visible_to(user).alias(_bigrams=grams, _mobile=MOBILE_DIGITS).filter(match)
+            .filter(exact).select_related("account"))
+    return [Hit(c.name, c.get_absolute_url(),
+                " · ".join(filter(None, [c.title, str(c.account), c.mobile, c.email])))
+            for c in _ranked(rows, "name", variants)[:limit]]
+
+
+def _visits(user, variants, limit):
+    grams, match = _grams(F("purpose"), variants)
+    rows = (Visit.objects.visible_to(user).alias(_bigrams=grams).filter(match).filter(_contains("purpose", variants))
+            .select_related("account", "author").order_by("-occurred_at", "-pk"))
+    return [Hit(v.shown.purpose, v.get_absolute_url(),
+                f"{v.account} · {v.occurred_at:%Y-%m-%d} · {v.author}") for v in rows[:limit]]
+
+
+def _issues(user, variants, limit):
+    # As the issue list scopes them (visits.views.issue_list): one's own, one's team's for a supervisor.
+    rows = (CustomerIssue.objects.owned_or_supervised_by(user).filter(_contains("description", variants))
+            .select_related("account", "visit", "owner").order_by("-created_at", "-pk"))
+    return [Hit(i.shown.description[:120], i.visit.get_absolute_url(),
+                f"{i.account} · {i.get_status_display()} · {i.owner}") for i in rows[:limit]]
+
+
+def _plans(user, variants, limit):
+    rows = (AccountPlan.objects.visible_to(user)
+            .filter(_contains("account__name", variants) | _contains("vision", variants))
+            .select_related("account").order_by("-year", "account__name", "pk"))
+    return [Hit(str(p), p.get_absolute_url(), p.vision[:120]) for p in rows[:limit]]
+
+
+def _more_link(kind, text):
+    lists = {"account": "accounts:list", "contact": "contacts:list", "visit": "visits:list",
+             "issue": "visits:issues", "plan": "plans:list"}
+    return f"{reverse(lists[kind])}?{urlencode({'q': text})}" if kind in ("account", "contact", "plan") else ""
+
+
+def search(user, text, *, kind=None, per_kind=PER_KIND):
+    """What `user` may find for `text`, grouped by kind (only `kind` if given)."""
+    text = narrow(text or "")
+    results = Results(text)
+    if len(text) < MIN_LENGTH:
+        results.too_short = bool(text)
+        return results
+    variants = _variants(text)
+    finders = {
+        "account": lambda n: _accounts(user, variants, n),
+        "contact": lambda n: _contacts(user, text, variants, n),
+        "visit": lambda n: _visits(user, variants, n),
+        "issue": lambda n: _issues(user, variants, n),
+        "plan": lambda n: _plans(user, variants, n),
+    }
+    limit = per_kind * 4 if kind else per_kind
+    for code, find in finders.items():
+        if kind and code != kind:
+            continue
+        hits = find(limit + 1)
+        if hits:
+            results.groups.append(Group(code, hits[:limit], len(hits) > limit, _more_link(code, text)))
+    return results
