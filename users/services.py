@@ -107,10 +107,6 @@ def user_invite(*, username, email, by, role=User.Role.MANAGER, team=None, displ
     return user
 
 
-def _admins_left(excluding):
-    return User.objects.filter(is_active=True, role=User.Role.ADMIN).exclude(pk=excluding.pk).exists()
-
-
 def _leads(user):
     return list(Team.objects.filter(supervisor=user).values_list("name", flat=True))
 

@@ -154,3 +154,20 @@ def test_the_admin_finds_the_new_team_button_on_the_teams_page(client, admin, ma
     assert reverse("people:team-create") in client.get(reverse("users:team-list")).content.decode()
     client.force_login(manager)
     assert reverse("people:team-create") not in client.get(reverse("users:team-list")).content.decode()
+
+
+def test_the_person_and_team_pages_keep_their_query_counts(client, admin, manager, team,
+                                                           django_assert_max_num_queries):
+    from tests.factories import AccountFactory
+
+    AccountFactory.create_batch(3, owner=manager)
+    client.force_login(admin)
+    # session, user, the bell, the person (team joined), the form's instance, the team choices,
+    # accounts owned, two-factor device, session save (3)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("people:edit", args=[manager.pk])).status_code == 200
+    UserFactory.create_batch(5, team=team)
+    # session, user, the bell, the team twice (page, form), its members, supervisors, people (teams
+    # joined), session save (3)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("people:team-edit", args=[team.pk])).status_code == 200

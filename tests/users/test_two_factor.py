@@ -163,3 +163,17 @@ def test_the_admin_sites_login_sends_to_ours_so_the_code_is_not_skipped(client, 
     assert response.status_code == 302 and response.url == "/login/?next=/admin/"
     response = client.post("/admin/login/", {"username": "root", "password": PASSWORD})
     assert "_auth_user_id" not in client.session
+
+
+def test_the_two_factor_pages_keep_their_query_counts(client, admin, manager, django_assert_max_num_queries):
+    enrolled(manager)
+    client.force_login(manager)
+    # session, user, the bell, device, recovery codes left, session save (3)
+    with django_assert_max_num_queries(9):
+        assert client.get(reverse("security")).status_code == 200
+    client.post(reverse("logout"))
+    enrolled(admin)
+    password_step(client, "root")
+    # session, the pending user, their device, session save (3)
+    with django_assert_max_num_queries(7):
+        assert client.get(reverse("login-code")).status_code == 200
