@@ -114,7 +114,7 @@ def test_admin_creates_a_user_and_a_team_and_the_user_signs_in_with_a_code(page,
     screenshot("admin-4-audit-log")
 
 
-def test_the_enrolment_page_fits_a_phone(page, live_server, people):
+def test_the_enrolment_and_admin_pages_fit_a_phone(page, live_server, people):
     page.set_viewport_size(PHONE)
     sign_in(page, live_server, "root", PASSWORD)  # an admin without a phone yet must set one up
     page.wait_for_url(re.compile(r"/login/enrol/"))
@@ -127,3 +127,6 @@ def test_the_enrolment_page_fits_a_phone(page, live_server, people):
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.get_by_role("link", name="I have kept them: continue").click()
     page.wait_for_url(f"{live_server.url}/")
+    for path in ("/people/", "/people/new/", "/audit/", "/security/"):  # the admin's new pages fit too
+        assert page.goto(f"{live_server.url}{path}").ok, path
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
