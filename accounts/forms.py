@@ -8,6 +8,7 @@ from accounts.models import Account, Competitor, LostReason, ObjectionType, Orde
 from accounts.selectors import assignable_people, duplicate_in_group
 from core.forms import add_create_key
 from core.money import default_currency
+from core.params import PageForm
 from users.models import User
 
 
@@ -195,3 +196,9 @@ CHURN_CHOICE_FIELDS = ["name_en", "name_zh_hans", "name_zh_hant", "position", "a
 def churn_choice_form(model):
     """The form for an entry of the lost-reason or objection-type list (K-52)."""
     return forms.modelform_factory(model, fields=CHURN_CHOICE_FIELDS)
+
+
+class PeopleSearchForm(PageForm):
+    """`?q=` (part of a name) and `?page=` of the owner filter's people picker (issue 19)."""
+
+    q = forms.CharField(label=_("Search"), max_length=100, required=False, initial="", strip=True)

@@ -12,7 +12,7 @@ from django.views.generic import CreateView, DeleteView, UpdateView
 from django_filters.views import FilterView
 
 from accounts import exports, permissions, services
-from accounts.filters import AccountFilter
+from accounts.filters import AccountFilter, owner_choices, people_named
 from accounts.forms import (
     AccountForm,
     ClaimDecisionForm,
@@ -21,11 +21,13 @@ from accounts.forms import (
     HandoverDecisionForm,
     HandoverForm,
     OrderForm,
+    PeopleSearchForm,
     ProductPositionForm,
     churn_choice_form,
 )
 from accounts.models import Account, AccountTeamMember, Competitor, Handover, Order, ProductPosition, ProspectClaim
 from accounts.selectors import account_warnings, group_figures, handover_candidates, history_page
+from core.batch import fetch_together
 from core.collation import name_order
 from core.exports import ExportMixin, list_export
 from core.forms import CREATE_KEY, add_service_error
@@ -35,9 +37,9 @@ from core.params import LenientFilterMixin, PageForm, reads_query
 from core.views import already_saved, confirm_page, error_text, form_page, refuse, run_service, submit_form
 
 
-def _visible(request, pk):
+def _visible(request, pk, *related):
     return get_object_or_404(Account.objects.visible_to(request.user).with_edit_flag(request.user)
-                             .select_related("owner__team", "parent", "lost_reason", "objection_type"), pk=pk)
+                             .select_related("owner__team", "parent", "lost_reason", "objection_type", *related), pk=pk)
 
 
 def _editable(request, pk):
@@ -62,24 +64,55 @@ class AccountListView(LenientFilterMixin, ExportMixin, CappedPaginationMixin, Fi
         return Account.objects.visible_to(self.request.user).with_list_columns().order_by(*name_order())
 
 
+PICKER_PAGE = 20
+
+
+@reads_query(PeopleSearchForm)
+def owner_options(request):
+    """htmx: the people of the account list's owner filter whose name holds `q`, a page at a time
+    (issue 19): session, user and one page of PICKER_PAGE + 1 (one more tells whether there is a
+    next), whatever the company's size."""
+    chosen = PeopleSearchForm(request.GET).values()
+    people = owner_choices(request)
+    if chosen["q"]:
+        people = people_named(people, chosen["q"])
+    start = (chosen["page"] - 1) * PICKER_PAGE
+    rows = list(people[start:start + PICKER_PAGE + 1])
+    return render(request, "accounts/_owner_options.html", {
+        "people": rows[:PICKER_PAGE], "next_page": chosen["page"] + 1 if len(rows) > PICKER_PAGE else None,
+        "q": chosen["q"], "page": chosen["page"],
+    })
+
+
 def account_detail(request, pk):
-    account = _visible(request, pk)
-    memberships = list(AccountTeamMember.objects.filter(account=account).select_related("user"))
+    account = _visible(request, pk, "profile_reviewed_by")
+    # Only a prospect is claimed and only an owned account handed over: at most one of the two lists
+    # is asked for. All the short lists of the page come in one statement (core.batch, issue 19).
+    lists = {
+        "memberships": AccountTeamMember.objects.filter(account=account).select_related("user"),
+        "orders": account.orders.all()[:10],
+        "competitors": account.competitors.all(),
+        "products": account.products.all(),
+        "subsidiaries": account.subsidiaries.active()[:20],
+    }
+    if account.status == Account.Status.PROSPECT:
+        lists["claims"] = account.claims.filter(status__in=ProspectClaim.ACTIVE).select_related("claimant")
+    elif account.owner_id:
+        lists["handovers"] = account.handovers.filter(status=Handover.Status.PENDING).select_related("to_owner")[:1]
+    rows = fetch_together(**lists)
+    memberships = rows["memberships"]
     team_size = len({m.user_id for m in memberships} | ({account.owner_id} if account.owner_id else set()))
-    # Only a prospect is claimed and only an owned account handed over: at most one of the two queries runs.
-    claims = list(account.claims.filter(status__in=ProspectClaim.ACTIVE).select_related("claimant")) if (
-        account.status == Account.Status.PROSPECT) else []
-    handover = account.handovers.filter(status=Handover.Status.PENDING).select_related("to_owner").first() if (
-        account.owner_id and account.status != Account.Status.PROSPECT) else None
+    claims, handovers = rows.get("claims", []), rows.get("handovers", [])
+    handover = handovers[0] if handovers else None
     context = {
         "account": account,
         "memberships": memberships,
         "warnings": account_warnings(account, team_size),
-        "competitors": account.competitors.all(),
-        "orders": account.orders.all()[:10],
-        "products": account.products.all(),
+        "competitors": rows["competitors"],
+        "orders": rows["orders"],
+        "products": rows["products"],
         "figures": group_figures(account),
-        "subsidiaries": account.subsidiaries.active()[:20],
+        "subsidiaries": rows["subsidiaries"],
         "active_claim": claims[0] if claims else None,
         "pending_handover": handover,
         "can_hand_over": handover is None and permissions.can_request_handover(request.user, account),

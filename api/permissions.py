@@ -2,6 +2,7 @@
 (`visible_to`, `can_edit_account`, …), asked by the API exactly as by the pages; this module adds
 only what belongs to the API: what a token may do."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 
@@ -17,7 +18,7 @@ def token_may(token, method):
 class TokenScope(BasePermission):
     """403 for a read-only token that tries to write (its owner's rules decide the rest)."""
 
-    message = "This token is read-only: make a read-and-write token to change data."
+    message = _("This token is read-only: make a read-and-write token to change data.")
 
     def has_permission(self, request, view):
         from api.models import AccessToken

@@ -6,7 +6,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -320,25 +320,30 @@ class TierViewSet(ReadOnly):
 
 # --- Personal access tokens (the owner's page) ------------------------------------------------
 
+MADE_TOKEN = "api_token_made"  # the session key holding a new token until its page is shown once
+
+
 def token_list(request):
     """My API tokens: make one (shown once), see when each was last used, revoke."""
     form = AccessTokenForm(request.POST or None)
-    made = None
     if request.method == "POST" and form.is_valid():
         try:
-            row, made = services.access_token_create(user=request.user, **form.cleaned_data)
+            row, token = services.access_token_create(user=request.user, **form.cleaned_data)
         except services.ValidationError as error:
             add_service_error(form, error)
         else:
+            # Post/redirect/get: a reload does not make a second token, and the token is shown
+            # by the next page only (popped from the session there).
+            request.session[MADE_TOKEN] = token
             messages.success(request, _("Token “%(name)s” made. Copy it now: it is not shown again.")
                              % {"name": row.name})
-            form = AccessTokenForm()
-    tokens = AccessToken.objects.of(request.user)
+            return redirect("api-tokens:list")
+    made = request.session.pop(MADE_TOKEN, None) if request.method == "GET" else None
     return render(request, "api/tokens.html", {
-        "form": form, "made": made, "tokens": tokens, "title": _("API tokens"),
+        "form": form, "made": made, "tokens": AccessToken.objects.of(request.user), "title": _("API tokens"),
         "docs_url": reverse("api:docs"), "schema_url": request.build_absolute_uri(reverse("api:schema")),
         "api_url": request.build_absolute_uri(reverse("api:api-root")),
-    }, status=200 if made or request.method == "GET" or form.is_valid() else 400)
+    }, status=400 if form.is_bound else 200)
 
 
 def token_revoke(request, pk):

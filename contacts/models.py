@@ -210,6 +210,11 @@ class Contact(models.Model):
             models.Index(fields=["birth_month", "birth_day"], name="contact_birthday_idx"),
             # care.services.silent_email_tasks_generate: the few contacts in a silent period (K-25).
             models.Index(fields=["silent_since"], condition=Q(silent_since__isnull=False), name="contact_silent_idx"),
+            # visits.services.contact_touch_levels_sweep: the contacts whose last touch crossed a step
+            # of TouchScale since the last run, and the ones never computed (issue 19).
+            models.Index(fields=["last_touched_at"], condition=Q(last_touched_at__isnull=False),
+                         name="contact_last_touched_idx"),
+            models.Index(fields=["id"], condition=Q(touch_level__isnull=True), name="contact_level_unknown_idx"),
         ]
 
     def __str__(self):

@@ -9,11 +9,14 @@ Uploaded files are not looked at: a binary file is full of NULs.
 ProductNotFoundPageMiddleware (local settings only, config/settings/local.py): the
 product's 404 page under DEBUG.
 
-SessionMiddleware (every setting): a response must not fail after its commit (issue 15, REL-1).
+SessionMiddleware (every setting): a response must not fail after its commit (issue 15, REL-1);
+the idle timeout's sliding expiry is pushed at most once per SESSION_REFRESH_SECONDS (issue 19).
 """
 
 import logging
+import time
 
+from django.conf import settings
 from django.contrib.sessions.exceptions import SessionInterrupted
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.core.exceptions import SuspiciousOperation
@@ -85,15 +88,36 @@ class SessionMiddleware(DjangoSessionMiddleware):
 
     The database backend reports a failed update as SessionInterrupted (a 400, meant for a
     session deleted meanwhile, e.g. a logout in another tab): for a mere refresh that is no
-    reason to hide the answer either."""
+    reason to hide the answer either.
+
+    The sliding window is pushed at most once per SESSION_REFRESH_SECONDS, not on every request
+    (Django's SESSION_SAVE_EVERY_REQUEST): that save was three statements on every page (savepoint,
+    UPDATE, release) — a tenth of a page's queries — for a timeout that needs minutes, not
+    milliseconds. A session so expires between SESSION_COOKIE_AGE − SESSION_REFRESH_SECONDS and
+    SESSION_COOKIE_AGE after the last request."""
+
+    REFRESHED = "_refreshed_at"  # epoch seconds of the last push, kept in the session itself
 
     def process_response(self, request, response):
+        session = getattr(request, "session", None)
+        refresh_only = session is not None and self._refresh_due(session)
         try:
             return super().process_response(request, response)
         except (DatabaseError, SessionInterrupted):
-            session = getattr(request, "session", None)
-            if session is None or session.modified:
+            if session is None or not refresh_only:
                 raise
             logger.warning("session refresh not saved (database unavailable); answering anyway", exc_info=True)
             patch_vary_headers(response, ("Cookie",))
             return response
+
+    def _refresh_due(self, session):
+        """Marks a loaded, unchanged session for saving when its last push is old enough; true
+        when it did (the save is then a mere refresh). An untouched session (no cookie, a static
+        file) is not loaded for this."""
+        if session.modified or not session.accessed or session.is_empty():
+            return False
+        now = int(time.time())
+        if now - session.get(self.REFRESHED, 0) < settings.SESSION_REFRESH_SECONDS:
+            return False
+        session[self.REFRESHED] = now
+        return True

@@ -184,3 +184,18 @@ class CreateKey(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.key}"
+
+
+class JobMark(models.Model):
+    """How far a set-based job has got: the moment its last run computed things "as of". The next
+    run looks only at what can have changed since (visits.services.contact_touch_levels_sweep):
+    a nightly job that costs what changed in a day, not what the database holds."""
+
+    name = models.CharField(_("job"), max_length=100, primary_key=True)
+    at = models.DateTimeField(_("as of"))
+
+    class Meta:
+        verbose_name = _("job mark")
+
+    def __str__(self):
+        return f"{self.name} @ {self.at:%Y-%m-%d %H:%M}"

@@ -71,7 +71,7 @@ class PortfolioQueryForm(QueryForm):
 
 class PortfolioForm(forms.Form):
     accounts = forms.ModelMultipleChoiceField(label=_("Accounts"), queryset=None,
-                                              widget=forms.CheckboxSelectMultiple,
+                                              widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
                                               error_messages={"required": _("Choose at least one of their accounts.")})
     to_owner = forms.ModelChoiceField(label=_("Hand them to"), queryset=None,
                                       help_text=_("Someone of another team gets them once their supervisor approves."))

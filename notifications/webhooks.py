@@ -39,6 +39,13 @@ def announce(event, row, *, data=None):
     return _queue(event, hooks, [data if data is not None else payload_of(row)])
 
 
+def announce_many(event, rows):
+    """announce() for many rows of one kind (an import): listeners looked up once, and the rows
+    put into words only if someone listens."""
+    hooks = _listening(event) if rows else []
+    return _queue(event, hooks, [payload_of(row) for row in rows]) if hooks else []
+
+
 def announce_rows(event, rows):
     """One event per row (dicts), for the jobs that change many rows in one statement."""
     hooks = _listening(event) if rows else []

@@ -33,7 +33,8 @@ ROUTES = {f"{namespace}:{pattern.name}": tuple(sorted(pattern.pattern.converters
           for _route, pattern, namespace in routes() if namespace in NAMESPACES}
 
 # Pages about no object in particular: each user sees their own slice.
-LIST_PAGES = ["accounts:list", "accounts:claims", "accounts:handovers", "contacts:list", "contacts:dangers"]
+LIST_PAGES = ["accounts:list", "accounts:claims", "accounts:handovers", "contacts:list", "contacts:dangers",
+              "accounts:owner-options"]  # the owner filter's people picker: the user's own slice of people
 UNSCOPED = {*LIST_PAGES, "accounts:create"}
 
 # What `<int:pk>` is on each object page; `<int:account_pk>` is always the

@@ -17,12 +17,10 @@ def tier_evaluate():
 def tier_reviews_open():
     """First day of a quarter (K-32): evaluate, then open each team's review with its proposals."""
     from tiering.services import tier_evaluate as evaluate
-    from tiering.services import tier_review_open
+    from tiering.services import tier_reviews_open
 
     evaluate()
     today = timezone.localdate()
-    quarter = (today.month - 1) // 3 + 1
     teams = list(Team.objects.all())
-    for team in teams:
-        tier_review_open(team=team, year=today.year, quarter=quarter)
+    tier_reviews_open(teams=teams, year=today.year, quarter=(today.month - 1) // 3 + 1)
     return len(teams)

@@ -86,6 +86,11 @@ class VisitForm(forms.ModelForm):
         if not self.instance.pk:
             add_create_key(self)
 
+    def _get_validation_exclusions(self):
+        # The account field's queryset (the user's scope) has found the row already: the model's
+        # "does this account exist" would ask again, one query per visit logged (issue 19).
+        return super()._get_validation_exclusions() | {"account"}
+
     def _chosen_account_id(self, account):
         if self.instance.pk:
             return self.instance.account_id

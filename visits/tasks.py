@@ -20,7 +20,8 @@ def issue_deadlines_notify():
 
 @shared_task(label=_("Degree of contact from the visits logged (K-13)"))
 def contact_touch_levels_refresh():
-    """K-13: the degree of contact computed from visits falls as time passes without a touch."""
-    from visits.services import contacts_refresh_touch_levels
+    """K-13: the degree of contact computed from visits falls as time passes without a touch; only
+    the contacts that can have changed since the last run are looked at (issue 19)."""
+    from visits.services import contact_touch_levels_sweep
 
-    return contacts_refresh_touch_levels()
+    return contact_touch_levels_sweep()

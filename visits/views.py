@@ -86,8 +86,9 @@ def visit_create(request):
         if not account_id.isdigit():
             raise Http404
         account = get_object_or_404(loggable_accounts(request.user), pk=account_id)
-    initial = {"account": account, "occurred_at": timezone.localtime().replace(second=0, microsecond=0),
-               "channel": _usual_channel(request.user)}
+    initial = {"account": account, "occurred_at": timezone.localtime().replace(second=0, microsecond=0)}
+    if request.method != "POST":  # a bound form shows what was posted: the default is only for a new form
+        initial["channel"] = _usual_channel(request.user)
     form = VisitForm(request.POST or None, user=request.user, account=account, initial=initial)
     issues = IssueFormSet(request.POST or None, prefix="issues")
     if request.method == "POST" and form.is_valid() and issues.is_valid():

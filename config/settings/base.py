@@ -169,10 +169,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Inactivity timeout: the session expires after this many idle seconds, and
-# every request pushes the expiry forward.
+# Inactivity timeout: the session expires after this many idle seconds, and a request
+# pushes the expiry forward if the last push is SESSION_REFRESH_SECONDS old
+# (core.middleware.SessionMiddleware: not a save on every page).
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = env.int("DJANGO_SESSION_REFRESH_SECONDS", default=60)
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Two-factor sign-in (users/twofactor.py): always required for admins; true requires it of everyone.

@@ -23,6 +23,7 @@ from accounts.models import Account
 from core.text import chinese_variants, simplified
 from imports import permissions
 from imports.parsing import ParseError, text
+from notifications.webhooks import announce_many
 from users.models import User
 
 LOOKUP_CHUNK = 5000
@@ -241,6 +242,9 @@ class Importer:
         bulk_create_with_history(created, model, batch_size=BATCH, default_user=by)
         if updated and fields:
             bulk_update_with_history(updated, model, sorted(fields), batch_size=BATCH, default_user=by)
+        if kind := WEBHOOK_KINDS.get(model._meta.label_lower):  # imported rows are changes like any other
+            announce_many(f"{kind}.created", created)
+            announce_many(f"{kind}.updated", updated)
         return created + updated
 
     def finish(self, outcomes):
@@ -249,6 +253,11 @@ class Importer:
     @staticmethod
     def changed(instance, values):
         return [name for name, value in values.items() if value is not None and getattr(instance, name) != value]
+
+
+# The webhook event kind (notifications.webhooks) of each imported model.
+WEBHOOK_KINDS = {"accounts.account": "account", "contacts.contact": "contact", "accounts.order": "order",
+                 "visits.visit": "visit"}
 
 
 # The first column of the contacts, orders and visits files: which account a row belongs to.

@@ -5,6 +5,7 @@ from django import template
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from core.batch import fetch_together
 from plans import permissions
 from plans.models import AccountPlan, PlannedVisit, SatisfactionSurvey
 
@@ -17,18 +18,24 @@ def account_plan(account, can_edit):
     account team and their supervisor only (`can_edit` is exactly that scope)."""
     today = timezone.localdate()
     since = today.replace(year=today.year - 1)
-    satisfaction = SatisfactionSurvey.objects.filter(account=account, taken_on__gt=since).aggregate(
-        n=Count("pk"), ok=Count("pk", filter=Q(score__gte=SatisfactionSurvey.SATISFIED_FROM)))
+    satisfied = Q(score__gte=SatisfactionSurvey.SATISFIED_FROM)
+    lists = {"satisfaction": SatisfactionSurvey.objects.filter(account=account, taken_on__gt=since).order_by()
+             .values("account").annotate(n=Count("pk"), ok=Count("pk", filter=satisfied))}
+    if can_edit:
+        lists["plan"] = AccountPlan.objects.filter(account=account, year=today.year)[:1]
+        lists["upcoming"] = (PlannedVisit.objects.filter(account=account, visit__isnull=True,
+                                                         month__gte=today.replace(day=1))
+                             .select_related("owner").order_by("month", "planned_on", "pk")[:3])
+    rows = fetch_together(**lists)  # one statement for the panel (core.batch, issue 19)
+    satisfaction = rows["satisfaction"][0] if rows["satisfaction"] else {"n": 0, "ok": 0}
     context = {
         "account": account, "can_edit": can_edit, "year": today.year,
         "surveys": satisfaction["n"],
         "satisfied": round(100 * satisfaction["ok"] / satisfaction["n"]) if satisfaction["n"] else None,
     }
     if can_edit:
-        context["plan"] = AccountPlan.objects.filter(account=account, year=today.year).first()
-        context["upcoming"] = list(PlannedVisit.objects.filter(account=account, visit__isnull=True,
-                                                                month__gte=today.replace(day=1))
-                                   .select_related("owner").order_by("month", "planned_on", "pk")[:3])
+        context["plan"] = rows["plan"][0] if rows["plan"] else None
+        context["upcoming"] = rows["upcoming"]
     return context
 
 

@@ -265,6 +265,23 @@ document.addEventListener("submit", (event) => {
   caches.delete("kam-pages").then(go, go);
 });
 
+// The account list's people picker (templates/accounts/account_list.html, issue 19): the owner
+// select holds only the person chosen; a name picked from the results becomes the filter at once.
+document.querySelectorAll(".js-owner-search").forEach((search) => {
+  const form = search.closest("form");
+  search.addEventListener("click", (event) => {
+    const choice = event.target.closest(".js-pick-owner");
+    if (!choice || !form) return;
+    const select = form.elements.owner;
+    if (![...select.options].some((option) => option.value === choice.dataset.owner)) {
+      select.add(new Option(choice.textContent.trim(), choice.dataset.owner));
+    }
+    select.value = choice.dataset.owner;
+    form.elements.owner_name.value = "";
+    form.requestSubmit();
+  });
+});
+
 // The visit form's account picker (templates/visits/_account_search.html): type part of a name,
 // tap the account; the select (the picker without JS) takes it, and its change loads the contacts.
 document.querySelectorAll(".js-account-search").forEach((search) => {

@@ -429,13 +429,15 @@ def test_k03_k04_a_duplicate_row_is_refused_at_the_field(client, manager, accoun
 QUERY_BOUNDS = {
     # count, the owner filter's choices, one page of accounts with owner, parent and tier (one join)
     "accounts:list": 9,  # +1: the bell's unread COUNT (issue 18)
-    # account, its team, active claim, group figures, can-edit; buying centre: roles,
-    # contacts, last self-review and its author, open personnel changes; subsidiaries,
-    # orders, competitors, product map, who last reviewed the profile; visits panel:
-    # recent visits with their authors, open customer issues, open after-sales follow-ups;
-    # tier panel: tier state, cadence (one SQL statement), tier history, pending proposal;
-    # plan panel: satisfaction of the last 12 months, this year's plan, next planned visits
-    "accounts:detail": 31,  # +1: the bell's unread COUNT (issue 18)
+    # (issue 19: each panel's short lists in one statement, core.batch; 31 before)
+    # session, user, the bell's unread COUNT; the account with its owner's team, parent and who
+    # last reviewed the profile; its lists (team, claim or handover, last orders, competitors,
+    # product map, subsidiaries); group figures; buying centre (roles with contacts, contacts,
+    # open personnel changes, last self-review with its author); visits panel (recent visits,
+    # open issues, after-sales follow-ups); tier panel (state, history, pending proposal) and its
+    # cadence; plan panel (satisfaction, this year's plan, next planned visits). +3 once a minute:
+    # the session's idle expiry pushed (savepoint, update, release), as on the first page here.
+    "accounts:detail": 14,
     # account, count, one page of records with their users, the record before the page
     "accounts:history": 10,  # +1: the bell's unread COUNT (issue 18)
     # (as the supervisor) claims waiting with account and claimant, my own claims

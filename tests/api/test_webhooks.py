@@ -186,3 +186,21 @@ def test_webhooks_are_for_admins_only(client, supervisor, manager):
         for name, args in (("webhooks", []), ("webhook-edit", [hook.pk]), ("webhook-delete", [hook.pk])):
             assert client.get(reverse(f"notifications:{name}", args=args)).status_code == 404
         assert client.post(reverse("notifications:webhook-test", args=[hook.pk])).status_code == 404
+
+
+def test_orders_imported_from_a_file_are_announced_like_any_other(client, manager, hook_at):
+    from tests.factories import AccountFactory
+    from tests.imports.test_imports import csv_file, import_file
+
+    AccountFactory(name="Acme", owner=manager)
+    check = {}
+    with HttpReceiver(lambda request: check["it"](request)) as erp:
+        check["it"] = Verifying(hook_at(erp, ["order"]).secret)
+        client.force_login(manager)
+        file = "客户名称,日期,金额,产品,合同号\nAcme,2024-05-26,120000,伺服电机,HT-1\n"
+        client.post(reverse("imports:apply", args=[import_file(client, "orders", csv_file(file)).pk]))
+        client.post(reverse("imports:apply", args=[import_file(client, "orders", csv_file(
+            file.replace("120000", "130000"))).pk]))
+        sweep()
+        assert events(erp) == ["order.created", "order.updated"]
+        assert erp.requests[1]["json"]["data"]["amount"] == "130000.00"

@@ -7,11 +7,14 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from contacts.dangers import account_dangers, danger_score, with_danger_score
 from contacts.models import BuyerRole, Contact, TouchScale
 from tests.factories import AccountFactory, BuyerRoleFactory, ContactFactory
-from visits.services import contacts_refresh_touch_levels, visit_delete, visit_log
+from tests.visits.factories import VisitFactory
+from visits.services import contact_touch_levels_sweep, contacts_refresh_touch_levels, visit_delete, visit_log
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_day")]
 
@@ -196,3 +199,43 @@ def test_k13_a_contact_never_computed_keeps_the_managers_rating(boss):
 
     assert (role.effective_contact_level, role.rating_overruled) == (4, False)
     assert role.computed_contact_text == "not computed yet"
+
+
+# --- the nightly sweep looks only at what can have changed (issue 19) ----------------------------
+
+SWEEP = settings(max_examples=15, deadline=None,
+                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+def test_k13_an_immediate_re_run_of_the_sweep_writes_nothing(boss, manager, django_assert_max_num_queries):
+    touch(boss, manager, days_ago=20)
+    contact_touch_levels_sweep()  # the first run: every contact
+
+    # savepoint, the mark (locked), the contacts that can have changed (none), the mark moved on,
+    # release: no UPDATE at all
+    with django_assert_max_num_queries(5):
+        assert contact_touch_levels_sweep() == 0
+
+
+@SWEEP
+@given(days=st.lists(st.integers(min_value=-20, max_value=400), min_size=1, max_size=12),
+       steps=st.lists(st.integers(min_value=0, max_value=9), min_size=1, max_size=6),
+       replied=st.lists(st.sampled_from([True, False, None]), min_size=12, max_size=12))
+def test_k13_the_sweep_of_what_changed_equals_recomputing_every_contact(boss, manager, days, steps, replied):
+    """Visits at random distances (some dated ahead), the clock moved on by random days: after each
+    sweep a recomputation of every contact finds nothing left to change."""
+    from core.models import JobMark
+
+    JobMark.objects.all().delete()
+    people = [boss, *ContactFactory.create_batch(2, account=boss.account)]
+    start = timezone.now()
+    for n, ago in enumerate(days):
+        VisitFactory(account=boss.account, author=manager, occurred_at=start - timedelta(days=ago, hours=n),
+                     channel="phone" if replied[n] is not None else "on_site", customer_replied=replied[n],
+                     contacts=[people[n % 3]])
+    now = start
+    contact_touch_levels_sweep(now=now)
+    for step in steps:
+        now += timedelta(days=step, hours=step)
+        contact_touch_levels_sweep(now=now)
+        assert contacts_refresh_touch_levels(now=now) == 0

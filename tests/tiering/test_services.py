@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Account
-from tests.factories import AccountFactory, OrderFactory
+from tests.factories import AccountFactory, OrderFactory, TeamFactory
 from tiering.models import AccountTier, Rule, RuleSet, Tier, TierChange, TierProposal, TierReview
 from tiering.services import (
     account_tier_override,
@@ -20,6 +20,7 @@ from tiering.services import (
     tier_evaluate,
     tier_proposal_decide,
     tier_review_open,
+    tier_reviews_open,
 )
 
 pytestmark = pytest.mark.django_db
@@ -368,6 +369,27 @@ def test_k32_opening_a_review_again_returns_the_same_review_and_adds_new_proposa
     assert again.pk == first.pk
     assert TierReview.objects.count() == 1
     assert set(again.proposals.all()) == {proposal, pending(late)}
+
+
+def test_k32_the_quarterly_job_opens_every_teams_review_in_a_fixed_number_of_statements(
+        proposal, team, other_team, supervisor, outsider, django_assert_max_num_queries):
+    """Issue 19: one INSERT of the missing reviews and one UPDATE gathering every team's proposals,
+    not three statements per team; each review holds its own team's proposals only, as one at a
+    time would, and opening them again changes nothing."""
+    theirs = AccountFactory(owner=outsider, has_open_tender=False)
+    tier_evaluate()
+    set_tender(theirs, True)
+    tier_evaluate()
+    teams = [team, other_team, *TeamFactory.create_batch(5)]
+
+    with django_assert_max_num_queries(6):  # savepoint, reviews, gather, reviews read back, release
+        reviews = tier_reviews_open(teams=teams, year=2025, quarter=4, by=supervisor)
+
+    assert [r.team for r in reviews] == teams
+    assert list(reviews[0].proposals.all()) == [proposal]
+    assert list(reviews[1].proposals.all()) == [pending(theirs)]
+    assert tier_reviews_open(teams=teams, year=2025, quarter=4) == reviews
+    assert TierReview.objects.count() == 7 and reviews[0].opened_by == supervisor
 
 
 def test_k32_the_database_holds_one_review_per_team_and_quarter(team):

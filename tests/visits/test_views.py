@@ -469,8 +469,8 @@ def test_k21_an_outsider_neither_sees_nor_decides_the_log(client, manager, outsi
 
 # --- Query counts: pages cost the same with 3 visits or 100 ------------------------------
 
-# Every request: the session, the user, and the session's sliding expiry
-# (SESSION_SAVE_EVERY_REQUEST: savepoint, update, release) = 5 queries. Beyond those:
+# Every request: the session and the user (the session's sliding expiry is pushed once a minute:
+# core.middleware.SessionMiddleware). Beyond those:
 QUERY_BOUNDS = {
     # (as li) count, recent overlaps with both authors and the contact, one page of
     # visits with account and author, their contacts
@@ -478,7 +478,8 @@ QUERY_BOUNDS = {
     # (as li) the visit with account and author's team, is the month locked, its issues
     # with owners, their updates with authors, contacts, supervisor's comments, overlaps;
     # preparation panel: may li plan here, the linked preparation, its questions or the candidates
-    "visits:detail": 16,  # +1: the bell's unread COUNT (issue 18)
+    # +1: the bell's unread COUNT (issue 18); +2: its changes and the month's last reopening (issue 23)
+    "visits:detail": 18,
     # (as wang) count, one page of issues with account and owner
     "visits:issues": 8,  # +1: the bell's unread COUNT (issue 18)
     # (as wang) visits per month, my logs, logs waiting for me, my team's logs
@@ -532,6 +533,46 @@ def test_visit_pages_cost_a_fixed_number_of_queries(client, manager, teammate, s
         assert large.context["page_obj"].paginator.count > 100
     if url_name == "visits:sign-off-review":
         assert len(large.context["rows"]) == 101
+
+
+def test_k20_logging_a_visit_costs_a_fixed_number_of_queries(client, manager, teammate, account, contacts,
+                                                             django_assert_max_num_queries):
+    """Issue 19: the visit POST at ≤ 15 queries however much history lies behind its contacts,
+    with two contacts, a complaint and the one-time key. A visit that meets a colleague's (K-24)
+    costs its alert and two notifications on top, pinned too."""
+    import uuid
+
+    for _ in range(30):  # history behind the contacts costs no query more
+        VisitFactory(account=account, author=manager, occurred_at=timezone.now() - timedelta(days=40),
+                     contacts=list(contacts))
+    client.force_login(manager)
+    client.get(reverse("home"))  # the session's expiry was just pushed: not this request's cost
+
+    def post():
+        return client.post(reverse("visits:create"), visit_form(
+            account, contacts=[c.pk for c in contacts], create_key=str(uuid.uuid4()),
+            **{"issues-0-kind": "complaint", "issues-0-description": "Spare parts arrive late.",
+               "issues-0-department": "Logistics"}))
+
+    # session, user; the form: the account in scope, the contacts offered; the one-time key's
+    # claim in its transaction (savepoint, insert) and its object noted (update, release); the
+    # service's savepoint and release, the visit (a locked month is the trigger's refusal), its
+    # history row, its contacts, the issue and its first update, the account's touch count,
+    # silence and degree of contact (one statement), the colleagues' visits near it. 18 here; 16
+    # as served, where the key's transaction is the outermost (BEGIN and COMMIT, no SAVEPOINT
+    # statements; the test runs inside a transaction of its own), 14 for a visit without an issue.
+    with django_assert_max_num_queries(18):
+        assert post().status_code == 302
+
+    account.memberships.create(user=teammate)
+    VisitFactory(account=account, author=teammate, occurred_at=timezone.now() - timedelta(days=1),
+                 contacts=[contacts[0]])
+    # + the pairs locked, already told, the alert made and read back; each of the two managers
+    # notified (savepoint, in-app row, release), the colleague's e-mail (preferences, quiet hours,
+    # the outbox row)
+    with django_assert_max_num_queries(31):
+        assert post().status_code == 302
+    assert OverlapAlert.objects.count() == 1
 
 
 def test_k21_the_supervisor_reads_a_month_a_week_at_a_time_and_a_comment_returns_to_its_week(
