@@ -202,3 +202,17 @@ class PeopleSearchForm(PageForm):
     """`?q=` (part of a name) and `?page=` of the owner filter's people picker (issue 19)."""
 
     q = forms.CharField(label=_("Search"), max_length=100, required=False, initial="", strip=True)
+class SiteLocationForm(forms.Form):
+    """An admin sets an account's site (degrees, as a map shows them); both empty clears it."""
+
+    site_latitude = forms.DecimalField(label=_("Latitude"), min_value=-90, max_value=90, max_digits=9,
+                                       decimal_places=6, required=False, help_text=_("e.g. 31.230416"))
+    site_longitude = forms.DecimalField(label=_("Longitude"), min_value=-180, max_value=180, max_digits=9,
+                                        decimal_places=6, required=False, help_text=_("e.g. 121.473701"))
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("site_latitude") is None) != (data.get("site_longitude") is None) and not self.errors:
+            self.add_error("site_longitude" if data.get("site_longitude") is None else "site_latitude",
+                           _("Give both the latitude and the longitude, or neither to clear the site."))
+        return data

@@ -146,6 +146,10 @@ class Account(models.Model):
         NEUTRAL = "neutral", _("Neutral")
         NEGATIVE = "negative", _("Negative")
 
+    class SiteSource(models.TextChoices):
+        ADMIN = "admin", _("Set by an admin")
+        CHECK_IN = "check_in", _("Confirmed from a check-in")
+
     KEY_KINDS = (Kind.ECONOMIC, Kind.IMPORTANT, Kind.GROUP, Kind.STRATEGIC)
     # Customers: the accounts kept to a cadence, tiered and cared for (not prospects, not lost).
     CUSTOMER_STATUSES = (Status.ACTIVE, Status.AT_RISK)
@@ -226,6 +230,12 @@ class Account(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("profile reviewed by"), on_delete=models.SET_NULL,
         null=True, blank=True, related_name="+",
     )
+    # The site, for on-site check-ins (issue 20): set by an admin, or confirmed from a first check-in.
+    site_latitude = models.DecimalField(_("site latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+                                        validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    site_longitude = models.DecimalField(_("site longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+                                         validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    site_source = models.CharField(_("site location from"), max_length=20, choices=SiteSource.choices, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
@@ -241,6 +251,11 @@ class Account(models.Model):
             models.CheckConstraint(name="account_potential_1_to_5", condition=Q(potential__range=(1, 5))),
             models.CheckConstraint(name="account_not_own_parent", condition=~Q(parent=models.F("pk"))),
             models.CheckConstraint(name="account_currency_code", condition=Q(currency__regex=r"^[A-Z]{3}$")),
+            # A site is a point: both coordinates or neither, and where it came from.
+            models.CheckConstraint(name="account_site_point",
+                                   condition=Q(site_latitude__isnull=True, site_longitude__isnull=True, site_source="")
+                                   | Q(site_latitude__range=(-90, 90), site_longitude__range=(-180, 180))
+                                   & ~Q(site_source="")),
         ]
         indexes = [
             # AccountQuerySet.search(): trigram index for UPPER(name) LIKE '%…%'.
@@ -262,6 +277,10 @@ class Account(models.Model):
     @property
     def is_key_account(self):
         return self.kind in self.KEY_KINDS
+
+    @property
+    def has_site(self):
+        return self.site_latitude is not None
 
     @property
     def is_archived(self):

@@ -72,3 +72,9 @@ def can_see_handover(user, handover):
 def can_configure_churn_lists(user):
     """Admins keep the lists of lost reasons and objection types (K-52)."""
     return user.is_admin
+
+
+def can_set_site(user, account):
+    """An account's site location (issue 20, check-ins) is set by an admin; a first check-in may be
+    confirmed as the site by who made it (accounts.services.account_site_set, source=check_in)."""
+    return user.is_admin

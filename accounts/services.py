@@ -180,6 +180,24 @@ def account_touch(*, account_id):
 
 
 @transaction.atomic
+def account_site_set(*, account, by, latitude, longitude, source=Account.SiteSource.ADMIN):
+    """Where the account's site is (issue 20): check-ins are measured from it. An admin sets or clears
+    it (both None); a visit's check-in may be confirmed as the site only while none is set — the
+    caller (visits) checks that its user made the check-in; this refuses replacing a site that way."""
+    if source == Account.SiteSource.ADMIN and not permissions.can_set_site(by, account):
+        raise PermissionDenied(_("Only an admin sets an account's site location."))
+    current = Account.objects.select_for_update().get(pk=account.pk)
+    if source == Account.SiteSource.CHECK_IN and current.has_site:
+        raise ValidationError(_("%(account)s has its site location already.") % {"account": account})
+    located = latitude is not None
+    Account.objects.filter(pk=account.pk).update(site_latitude=latitude, site_longitude=longitude,
+                                                 site_source=source if located else "")
+    account.site_latitude, account.site_longitude = latitude, longitude
+    account.site_source = source if located else ""
+    return account
+
+
+@transaction.atomic
 def account_profile_review(*, account, by):
     _require_edit(by, account)
     account.touches_since_review = 0

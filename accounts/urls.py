@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/restore/", views.account_restore, name="restore"),
     path("<int:pk>/review-profile/", views.account_profile_review, name="review-profile"),
     path("<int:pk>/history/", views.account_history, name="history"),
+    path("<int:pk>/site/", views.account_site, name="site"),
     path("<int:pk>/claim/", views.claim_file, name="claim"),
     path("<int:pk>/handover/", views.handover_request, name="handover"),
     path("<int:account_pk>/competitors/new/", views.competitor_add, name="competitor-add"),

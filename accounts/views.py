@@ -23,6 +23,7 @@ from accounts.forms import (
     OrderForm,
     PeopleSearchForm,
     ProductPositionForm,
+    SiteLocationForm,
     churn_choice_form,
 )
 from accounts.models import Account, AccountTeamMember, Competitor, Handover, Order, ProductPosition, ProspectClaim
@@ -177,6 +178,23 @@ def account_profile_review(request, pk):
     account = _editable(request, pk)
     return run_service(request, services.account_profile_review, account=account, by=request.user,
                        success=_("Profile review recorded."), redirect_to=account)
+
+
+def account_site(request, pk):
+    """An admin sets (or clears) where the account's site is: on-site check-ins are measured from it."""
+    account = _visible(request, pk)
+    if not permissions.can_set_site(request.user, account):
+        raise PermissionDenied
+    form = SiteLocationForm(request.POST or None, initial={"site_latitude": account.site_latitude,
+                                                           "site_longitude": account.site_longitude})
+    if saved := submit_form(request, form, lambda data: services.account_site_set(
+            account=account, by=request.user, latitude=data["site_latitude"], longitude=data["site_longitude"]),
+            success=_("Site location saved."), redirect_to=account):
+        return saved
+    return form_page(request, form, title=_("Site location of %(account)s") % {"account": account},
+                     cancel_url=account.get_absolute_url(),
+                     intro=_("Check-ins on on-site visits show how far from here they were made. Copy the "
+                             "coordinates from a map; leave both empty to clear the site."))
 
 
 def account_history(request, pk):

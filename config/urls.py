@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
@@ -41,6 +40,7 @@ urlpatterns = [
     path("settings/churn/", include((account_settings_patterns, "churn"))),
     path("", include("contacts.urls")),
     path("visits/", include("visits.urls")),
+    path("attachments/", include("attachments.urls")),
     path("tiering/", include("tiering.urls")),
     path("care/", include("care.urls")),
     path("imports/", include("imports.urls")),
@@ -55,11 +55,8 @@ urlpatterns = [
     path("hub/", include("hub.urls")),
     path("admin/", admin.site.urls),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route serves MEDIA_ROOT, not even with DEBUG: attachments are served by attachments.views,
+# which asks whether the reader may see the record.
 
 if settings.OIDC_RP_CLIENT_ID:
     from users.oidc import oidc_patterns

@@ -74,10 +74,11 @@ def form_page(request, form, *, title, cancel_url, template="partials/form_page.
     return render(request, template, {"form": form, "title": title, "cancel_url": cancel_url, **extra})
 
 
-def confirm_page(request, *, title, message="", label, cancel_url):
-    """The "are you sure?" page before a destructive POST."""
+def confirm_page(request, *, title, message="", label, cancel_url, hidden=None, danger=True):
+    """The "are you sure?" page before a destructive (or early) POST; `hidden` fields go with the answer."""
     return render(request, "partials/confirm.html",
-                  {"title": title, "message": message, "confirm_label": label, "cancel_url": cancel_url})
+                  {"title": title, "message": message, "confirm_label": label, "cancel_url": cancel_url,
+                   "hidden": hidden or {}, "confirm_class": "btn-danger" if danger else "btn-primary"})
 
 
 def _value(value, result):

@@ -30,6 +30,7 @@ urlpatterns = [
     path("plans/visits/<int:pk>/questions/", views.outline_add, name="outline-add"),
     path("plans/visits/<int:pk>/answers/", views.outline_answers, name="answers"),
     path("plans/visits/<int:pk>/link/", views.planned_link, name="link"),
+    path("plans/visits/<int:pk>/log/", views.planned_log, name="log-visit"),
     path("plans/questions/<int:question_pk>/remove/", views.outline_remove, name="outline-remove"),
     path("plans/question-bank/", views.bank, name="bank"),
     path("plans/question-bank/<int:question_pk>/archive/", views.bank_archive, name="bank-archive"),

@@ -44,7 +44,9 @@ from plans.models import (
     SpinCategory,
 )
 from users.models import Team
+from visits.forms import loggable_accounts
 from visits.models import Visit
+from visits.views import log_visit_page
 
 # --- Scoping: 404 for what is out of reach, so nothing discloses that it exists; 403 for an ------
 # account in sight whose planning is not the user's. A plan is seen only by those who plan it.
@@ -396,6 +398,23 @@ def outline_answers(request, pk):
         f"{planned.get_absolute_url()}#outline"
     return run_service(request, services.outline_answers, planned=planned, by=request.user, answers=answers,
                        success=_("Answers saved."), redirect_to=back)
+
+
+def planned_log(request, pk):
+    """"Log this visit" (K-28 → K-20): the visit form with the plan's contacts and topics filled in;
+    saving it links the preparation, in the same transaction."""
+    planned = _planned(request, pk)
+    if planned.visit:
+        messages.info(request, _("This planned visit is logged already."))
+        return redirect(planned.visit)
+    account = get_object_or_404(loggable_accounts(request.user), pk=planned.account_id)
+    topics = planned.topics.strip()
+    initial = {"purpose": topics.splitlines()[0][:200] if topics else "",
+               "contacts": list(planned.contacts.filter(archived_at__isnull=True))}
+    return log_visit_page(
+        request, account=account, initial=initial, cancel_url=planned.get_absolute_url(),
+        draft_key=f"visit-planned-{planned.pk}",
+        after_save=lambda visit: services.planned_visit_link(planned=planned, visit=visit, by=request.user))
 
 
 @require_POST

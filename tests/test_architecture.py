@@ -4,6 +4,7 @@ Layers, each importing only what is below it:
 
     core                      the shared ground: imports no app of ours
     audit                     the audit log: core only; hears sign-ins and exports by signal
+    attachments               files on any record: core only; owners register their rules with it
     config                    wiring: imports core; only urls.py and celery.py reach the apps
     users
     notifications             core and users only
@@ -29,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 _users = {"core", "audit", "users"}
-_accounts = _users | {"notifications", "accounts"}
+_accounts = _users | {"notifications", "accounts", "attachments"}
 _contacts = _accounts | {"contacts"}
 _care = _contacts | {"visits", "tiering", "care"}
 _plans = _care | {"plans"}
@@ -41,7 +42,7 @@ ALLOWED = {
     "audit": {"core"},  # the audit log (issue 24): every app above may record into it
     "users": {"core", "audit"},
     "notifications": {"core", "audit", "users"},
-    "accounts": _users | {"notifications"},
+    "accounts": _users | {"notifications", "attachments"},
     "contacts": _accounts,
     "visits": _contacts,
     "tiering": _contacts,
@@ -53,6 +54,7 @@ ALLOWED = {
     "hub": _plans,  # issue 23: the account 360 reads every app below; nothing imports it
     "people": _accounts,  # in-app administration (issue 24): shows the accounts a leaver still owns
     "pwa": {"core"},  # the installable app (issue 20): names pages by URL, imports none
+    "attachments": {"core"},  # photos and files (issue 20): knows no owner's model, see its registry
     "api": _plans,  # the REST API (issue 24): reads every app's scopes, calls their services
 }
 # The wiring that must name every app: the URLconf and the Celery app (autodiscovery).
@@ -127,10 +129,10 @@ def test_the_check_finds_an_upward_a_sideways_and_a_hidden_import():
         "    from care.services import care_task_done\n"
     )
     assert forbidden_imports(Path("visits/services.py"), source) == [
-        "visits/services.py:2: visits imports reports (it may import accounts, audit, contacts, core, "
+        "visits/services.py:2: visits imports reports (it may import accounts, attachments, audit, contacts, "
+        "core, notifications, users)",
+        "visits/services.py:4: visits imports care (it may import accounts, attachments, audit, contacts, core, "
         "notifications, users)",
-        "visits/services.py:4: visits imports care (it may import accounts, audit, contacts, core, notifications, "
-        "users)",
     ]
     assert forbidden_imports(Path("config/health.py"), "from reports.models import JobRun\n") == [
         "config/health.py:1: config imports reports (it may import core)"]

@@ -5,10 +5,17 @@ of li's team sees li's visits, issues, account and team targets but may not act 
 them (403), and does not see li's tasks, sign-off log or imports at all (404).
 (Accounts and contacts: tests/test_outsider_walk.py; plans: tests/plans/test_idor.py.)"""
 
+from io import BytesIO
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image
 from django.utils import timezone
 
+from accounts.models import Account
+from attachments.models import Attachment
+from attachments.services import attachment_add
 from care.models import CareTask
 from imports.models import ImportJob
 from reports.models import Target
@@ -19,6 +26,9 @@ from visits.models import AfterSalesStep, CustomerIssue, GreenChannelRequest, Mo
 from visits.services import after_sales_schedule, green_request_create, monthly_log_submit, visit_log
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_day")]  # tests/clock.py
+_png = BytesIO()
+Image.new("RGB", (40, 30), "red").save(_png, "PNG")
+PNG = _png.getvalue()
 
 POST = {"outcome": "x", "status": "informed", "resolution": "x", "decision": "approve", "comment": "x",
         "reason": "x", "text": "x", "note": "x", "until": "2099-01-01", "dispatched_to": "x", "purpose": "x",
@@ -26,7 +36,8 @@ POST = {"outcome": "x", "status": "informed", "resolution": "x", "decision": "ap
 
 
 @pytest.fixture
-def objects(manager, team, default_tiers):
+def objects(manager, team, default_tiers, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     account = AccountFactory(owner=manager, kind="strategic")
     contact = ContactFactory(account=account)
     visit = visit_log(account=account, by=manager, contacts=[contact], channel="on_site", purpose="p", summary="s",
@@ -50,6 +61,7 @@ def objects(manager, team, default_tiers):
                                         value=5, set_by=team.supervisor),
         "group": AccountFactory(owner=manager, kind="group"),
         "team": team,
+        "attachment": attachment_add(record=visit, by=manager, upload=SimpleUploadedFile("p.png", PNG)),
         "import": ImportJob.objects.create(owner=manager, kind="accounts", file_name="a.csv", data=b"name\nA\n",
                                            headers=["name"], total_rows=1, status=ImportJob.Status.CHECKED),
     }
@@ -59,6 +71,9 @@ def urls(o):
     return [
         ("visits:detail", [o["visit"].pk]), ("visits:edit", [o["visit"].pk]), ("visits:delete", [o["visit"].pk]),
         ("visits:issue-add", [o["visit"].pk]),
+        ("visits:check-out", [o["visit"].pk]), ("visits:site-from-check-in", [o["visit"].pk]),
+        ("attachments:add", ["visit", o["visit"].pk]), ("attachments:file", [o["attachment"].pk]),
+        ("attachments:thumbnail", [o["attachment"].pk]), ("attachments:delete", [o["attachment"].pk]),
         ("visits:issue-follow-up", [o["issue"].pk]), ("visits:sign-off-review", [o["log"].pk]),
         ("visits:sign-off-comment", [o["log"].pk, o["visit"].pk]), ("visits:sign-off-decide", [o["log"].pk]),
         ("visits:sign-off-reopen", [o["log"].pk]), ("visits:green-advance", [o["green"].pk]),
@@ -77,7 +92,9 @@ def urls(o):
 
 def snapshot(o):
     return (
-        list(Visit.objects.values_list("pk", "purpose", "version")),
+        list(Visit.objects.values_list("pk", "purpose", "version", "checkout_at")),
+        list(Attachment.objects.values_list("pk", flat=True)),
+        list(Account.objects.values_list("pk", "site_latitude")),
         list(CustomerIssue.objects.values_list("pk", "status")),
         list(MonthlyLog.objects.values_list("pk", "status")),
         list(GreenChannelRequest.objects.values_list("pk", "dispatched_at")),
@@ -146,11 +163,12 @@ WALKED_ELSEWHERE = {"accounts", "contacts", "plans", "hub", "api"}
 # Everyone sees the tiers on the rules page; only admins change them.
 SEEN_BY_ALL = {"tiering:tier-edit", "tiering:tier-delete"}
 # Pages about li's objects that li's teammate chen may read (200); every other gets a refusal below.
-READ_BY_TEAMMATE = {"visits:detail", "reports:group-detail"}
+READ_BY_TEAMMATE = {"visits:detail", "reports:group-detail", "attachments:file", "attachments:thumbnail"}
 # What li's teammate chen gets on each route: 403 where chen sees the object but may not act,
 # 404 where the object is not in chen's sight at all.
 TEAMMATE = {
     "visits:edit": 403, "visits:delete": 403, "visits:issue-add": 403, "visits:issue-follow-up": 403,
+    "visits:check-out": 403, "visits:site-from-check-in": 403, "attachments:add": 403, "attachments:delete": 403,
     "visits:green-advance": 403, "visits:after-sales-done": 403, "care:gift-add": 403, "tiering:proposal-decide": 403,
     "tiering:override": 403, "reports:target-delete": 403, "tiering:tier-edit": 403, "tiering:tier-delete": 403,
     "reports:target-act": 403, "reports:quarterly-analysis": 403,

@@ -42,7 +42,7 @@ UNSCOPED = {*LIST_PAGES, "accounts:create"}
 PK_IS = {
     "accounts:detail": "account", "accounts:edit": "account", "accounts:archive": "account",
     "accounts:restore": "account", "accounts:review-profile": "account", "accounts:history": "account",
-    "accounts:claim": "account", "accounts:handover": "account",
+    "accounts:claim": "account", "accounts:handover": "account", "accounts:site": "account",
     "accounts:handover-decide": "handover", "accounts:handover-withdraw": "handover",
     "accounts:claim-decide": "claim", "accounts:claim-withdraw": "claim",
     "accounts:competitor-edit": "competitor", "accounts:competitor-delete": "competitor",
@@ -61,6 +61,9 @@ POST_ONLY = {
     "accounts:restore", "accounts:review-profile", "accounts:claim", "accounts:claim-decide",
     "accounts:claim-withdraw", "accounts:handover-decide", "contacts:relationship-delete", "contacts:step-delete",
 }
+
+# Pages only an admin uses on an account the owner sees (403 for li, 404 for the other team).
+ADMIN_ONLY = {"accounts:site"}
 
 WATCHED = [Account, AccountTeamMember, Competitor, Handover, Order, ProductPosition, ProspectClaim,
            Contact, BuyerRole, Relationship, DecisionStep, PersonnelChange, SelfQuestionReview]
@@ -132,7 +135,8 @@ def test_the_walk_knows_every_account_and_contact_page():
 def test_k05_the_owner_reaches_every_page_of_the_walk(client, manager, world, name):
     """The control: li gets each page, so the 404s below are about who asks, not wrong ids."""
     client.force_login(manager)
-    assert client.get(path_of(name, world)).status_code == (405 if name in POST_ONLY else 200)
+    expected = 405 if name in POST_ONLY else 403 if name in ADMIN_ONLY else 200
+    assert client.get(path_of(name, world)).status_code == expected
 
 
 @pytest.mark.parametrize("persona", ["outsider", "other_supervisor"])

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Layout
@@ -53,7 +54,7 @@ class VisitForm(forms.ModelForm):
             "customer_replied": REPLIED,
         }
 
-    def __init__(self, *args, user, account=None, **kwargs):
+    def __init__(self, *args, user, account=None, check_in=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["account"].queryset = loggable_accounts(user)
         self.fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -76,13 +77,19 @@ class VisitForm(forms.ModelForm):
             Field("account", **{"hx-get": reverse_lazy("visits:contact-options"), "hx-target": "#contact-options",
                                 "hx-trigger": "change", "hx-include": "[name=account]"}),
             Div(Div("occurred_at", css_class="col-sm-6"), Div("channel", css_class="col-sm-6"), css_class="row"),
-            Div("contacts", css_id="contact-options"),
+            # K-24 as soon as a contact is ticked: who else touched them lately (visits:overlap-check).
+            Div(Div("contacts", css_id="contact-options"),
+                HTML('<div id="overlap-warning" aria-live="polite"></div>'),
+                **{"hx-get": reverse_lazy("visits:overlap-check"), "hx-trigger": "change",
+                   "hx-target": "#overlap-warning", "hx-include": "[name=contacts]", "hx-sync": "this:replace"}),
             "purpose", "summary", "customer_feedback",
             Div(Div("sentiment", css_class="col-sm-6"), Div("customer_replied", css_class="col-sm-6"), css_class="row"),
             "next_steps",
             Div(Div("follow_up_on", css_class="col-sm-6"), Div("location", css_class="col-sm-6"), css_class="row"),
             "version",
         )
+        if check_in and not self.instance.pk:
+            add_check_in(self)
         if not self.instance.pk:
             add_create_key(self)
 
@@ -97,6 +104,12 @@ class VisitForm(forms.ModelForm):
         raw = self.data.get("account") if self.is_bound else (account.pk if account else self.initial.get("account"))
         return raw if str(raw or "").isdigit() else getattr(raw, "pk", None)
 
+    def clean(self):
+        data = super().clean()
+        if CHECK_IN_FIELDS[0] in self.fields:
+            clean_check_in(self, data)
+        return data
+
     def clean_customer_replied(self):
         value = self.data.get("customer_replied", "unknown")
         return {"true": True, "false": False}.get(value)
@@ -107,6 +120,78 @@ class VisitForm(forms.ModelForm):
         data.pop("version", None)
         data.pop(CREATE_KEY, None)
         return data
+
+
+# --- The on-site check-in (issue 20) ----------------------------------------------------------------
+
+CHECK_IN_FIELDS = ["checkin_latitude", "checkin_longitude", "checkin_accuracy_m", "checkin_at"]
+ISO_FORMATS = ["%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z"]
+
+
+def _point_fields(prefix):
+    """Hidden fields the browser fills from its position when the person taps to check in (or out)."""
+    hidden = forms.HiddenInput(attrs={"class": f"js-{prefix}"})
+    return {
+        f"{prefix}_latitude": forms.FloatField(min_value=-90, max_value=90, required=False, widget=hidden),
+        f"{prefix}_longitude": forms.FloatField(min_value=-180, max_value=180, required=False, widget=hidden),
+        f"{prefix}_accuracy_m": forms.FloatField(min_value=0, max_value=1_000_000, required=False, widget=hidden),
+        f"{prefix}_at": forms.DateTimeField(required=False, input_formats=ISO_FORMATS, widget=hidden),
+    }
+
+
+def add_check_in(form):
+    form.fields.update(_point_fields("checkin"))
+    form.helper.layout.insert(4, HTML('{% include "visits/_check_in.html" %}'))
+    for name in CHECK_IN_FIELDS:
+        form.helper.layout.append(name)
+
+
+def point_values(form, data, prefix):
+    """The check-in (or check-out) fields as the model keeps them, {} when none was taken, or an
+    error on the form: a position comes whole, with its time, and not from the future."""
+    names = [f"{prefix}_{n}" for n in ("latitude", "longitude", "accuracy_m", "at")]
+    values = [data.get(name) for name in names]
+    if all(v is None for v in values):
+        return {}
+    if any(v is None for v in values) or form.errors.keys() & set(names):
+        form.add_error(None, _("The phone's position came incomplete. Check in again, or save without it."))
+        return {}
+    if values[3] > timezone.now() + timedelta(minutes=10):
+        form.add_error(None, _("The check-in's time is in the future: is the phone's clock right? Check in again."))
+        return {}
+    six = Decimal("0.000001")
+    return {names[0]: Decimal(str(values[0])).quantize(six), names[1]: Decimal(str(values[1])).quantize(six),
+            names[2]: round(values[2]), names[3]: values[3]}
+
+
+def clean_check_in(form, data):
+    point = point_values(form, data, "checkin")
+    # A check-in proves an on-site visit; for a call it would only record where the phone was.
+    if data.get("channel") != Visit.Channel.ON_SITE:
+        point = {}
+    for name in CHECK_IN_FIELDS:
+        data[name] = point.get(name)
+
+
+class CheckOutForm(forms.Form):
+    """The check-out: the position the browser gave when the author tapped "Check out"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(_point_fields("checkout"))
+
+    def clean(self):
+        data = super().clean()
+        point = point_values(self, data, "checkout")
+        if not point and not self.errors:
+            self.add_error(None, _("No position came from the phone: allow location for this site, or skip the check-out."))
+        return point
+
+
+class FieldSettingsForm(forms.Form):
+    geo_check_in = forms.BooleanField(label=_("On-site check-in with the phone's location"), required=False,
+                                      help_text=_("Off: the visit form offers no check-in and no position is "
+                                                  "stored. Check-ins already made stay with their visits."))
 
 
 class IssueForm(forms.ModelForm):

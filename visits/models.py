@@ -10,8 +10,17 @@ from simple_history.models import HistoricalRecords
 from accounts import metrics
 from accounts.models import Account
 from contacts.models import Contact
+from core.geo import distance_m
 from core.search import bigram_index
 from core.written import Written
+
+
+def _point(prefix):
+    """The condition of a whole check-in (or check-out): all four columns, in range, or none."""
+    names = [f"{prefix}_{name}" for name in ("latitude", "longitude", "accuracy_m", "at")]
+    return (Q(**{f"{name}__isnull": True for name in names})
+            | Q(**{f"{names[0]}__range": (-90, 90), f"{names[1]}__range": (-180, 180),
+                   f"{names[2]}__isnull": False, f"{names[3]}__isnull": False}))
 
 
 class VisitQuerySet(models.QuerySet):
@@ -70,6 +79,20 @@ class Visit(Written, models.Model):
         _("the customer replied"), null=True, blank=True,
         help_text=_("For calls, e-mails and messages: did they answer? Two unanswered touches start a silent period."),
     )
+    # The on-site check-in (issue 20): taken only when the user taps "Check in" and the browser
+    # allows it, never otherwise; where the phone was, how sure it was of it, and when.
+    checkin_latitude = models.DecimalField(_("check-in latitude"), max_digits=9, decimal_places=6, null=True,
+                                           blank=True)
+    checkin_longitude = models.DecimalField(_("check-in longitude"), max_digits=9, decimal_places=6, null=True,
+                                            blank=True)
+    checkin_accuracy_m = models.PositiveIntegerField(_("check-in accuracy (m)"), null=True, blank=True)
+    checkin_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    checkout_latitude = models.DecimalField(_("check-out latitude"), max_digits=9, decimal_places=6, null=True,
+                                            blank=True)
+    checkout_longitude = models.DecimalField(_("check-out longitude"), max_digits=9, decimal_places=6, null=True,
+                                             blank=True)
+    checkout_accuracy_m = models.PositiveIntegerField(_("check-out accuracy (m)"), null=True, blank=True)
+    checkout_at = models.DateTimeField(_("checked out"), null=True, blank=True)
     # What the system wrote in the text columns above, as keys with parameters (core.written),
     # shown in the reader's language: {"purpose": {"key": …, "params": …}, …}.
     written = models.JSONField(default=dict, db_default={}, blank=True, editable=False)
@@ -86,6 +109,11 @@ class Visit(Written, models.Model):
         ordering = ["-occurred_at", "-pk"]
         constraints = [
             models.CheckConstraint(name="visit_log_month_is_first_day", condition=Q(log_month__day=1)),
+            # A check-in is a whole point with its time, or nothing; a check-out only after a check-in.
+            models.CheckConstraint(name="visit_checkin_whole", condition=_point("checkin")),
+            models.CheckConstraint(name="visit_checkout_whole", condition=_point("checkout")),
+            models.CheckConstraint(name="visit_checkout_after_checkin",
+                                   condition=Q(checkout_at__isnull=True) | Q(checkin_at__isnull=False)),
         ]
         indexes = [
             # The visit list, sign-off and the quarterly report read by author and month.
@@ -108,6 +136,26 @@ class Visit(Written, models.Model):
     @property
     def is_outbound(self):
         return self.channel in self.OUTBOUND
+
+    @property
+    def has_check_in(self):
+        return self.checkin_at is not None
+
+    @property
+    def checkin_distance_m(self):
+        """Metres from the account's site at check-in (None without either): computed when read,
+        so a site set after the visit still answers for it. Needs `account` loaded."""
+        if not self.has_check_in or not self.account.has_site:
+            return None
+        return distance_m(self.checkin_latitude, self.checkin_longitude,
+                          self.account.site_latitude, self.account.site_longitude)
+
+    @property
+    def checkout_distance_m(self):
+        if self.checkout_at is None or not self.account.has_site:
+            return None
+        return distance_m(self.checkout_latitude, self.checkout_longitude,
+                          self.account.site_latitude, self.account.site_longitude)
 
 
 class CustomerIssueQuerySet(models.QuerySet):
@@ -407,3 +455,28 @@ class AfterSalesStep(models.Model):
     @property
     def is_overdue(self):
         return self.done_at is None and self.due_at < timezone.now()
+
+
+class FieldSettings(models.Model):
+    """Company-wide switches of field work, turned on and off by an admin (issue 20). One row."""
+
+    geo_check_in = models.BooleanField(
+        _("on-site check-in with the phone's location"), default=True,
+        help_text=_("Managers may check in on site visits; each check-in still asks the person first."),
+    )
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("field-work settings")
+        verbose_name_plural = _("field-work settings")
+        constraints = [models.CheckConstraint(name="field_settings_one_row", condition=Q(pk=1))]
+
+    def __str__(self):
+        return str(self._meta.verbose_name)
+
+    @classmethod
+    def current(cls):
+        """The settings in force (the defaults until an admin first saves them)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)

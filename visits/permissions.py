@@ -33,3 +33,19 @@ def can_serve_account(user, account):
     from visits.forms import loggable_accounts
 
     return loggable_accounts(user).filter(pk=account.pk).exists()
+
+
+def can_attach_to_visit(user, visit):
+    """Photos and files are added and removed by the visit's author while its month is open."""
+    from visits.services import is_locked
+
+    return can_edit_visit(user, visit) and not is_locked(visit.author_id, visit.log_month)
+
+
+def can_set_site_from_check_in(user, visit):
+    """The visit's author (or an admin) confirms a first check-in as the account's site."""
+    return (user.is_admin or visit.author_id == user.pk) and visit.has_check_in and not visit.account.has_site
+
+
+def can_manage_field_settings(user):
+    return user.is_admin

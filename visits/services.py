@@ -8,7 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.services import account_touch
+from accounts.models import Account
+from accounts.services import account_site_set, account_touch
+from attachments.services import attachments_delete_of
 from contacts.models import TouchScale
 from core.idempotency import creates_once
 from core.models import JobMark
@@ -21,6 +23,7 @@ from visits import permissions
 from visits.models import (
     AfterSalesStep,
     CustomerIssue,
+    FieldSettings,
     GreenChannelRequest,
     IssueUpdate,
     MonthlyLog,
@@ -157,9 +160,64 @@ def visit_delete(*, visit, by):
     contact_ids = list(visit.contacts.values_list("pk", flat=True))
     gone = {"id": visit.pk, "account": visit.account_id, "author": visit.author_id}
     with _DatabaseLock():
+        attachments_delete_of(record=visit)
         visit.delete()
     contacts_refresh_silence(contact_ids)
     announce("visit.deleted", visit, data=gone)
+
+
+# --- On-site check-in and check-out (issue 20) ---------------------------------------------------
+
+@transaction.atomic
+def visit_check_out(*, visit, by, checkout_latitude, checkout_longitude, checkout_accuracy_m, checkout_at):
+    """The author's check-out, once, after a check-in, while the month is open."""
+    if not permissions.can_edit_visit(by, visit):
+        raise PermissionDenied(_("Only the author checks out of a visit."))
+    if not FieldSettings.current().geo_check_in:
+        raise ValidationError(_("Check-ins are turned off."))
+    _refuse_if_locked(visit.author_id, visit.log_month)
+    if not visit.has_check_in:
+        raise ValidationError(_("This visit has no check-in to check out of."))
+    if checkout_at < visit.checkin_at:
+        raise ValidationError(_("The check-out's time is before the check-in's: is the phone's clock right?"))
+    with _DatabaseLock():
+        updated = Visit.objects.filter(pk=visit.pk, checkout_at__isnull=True).update(
+            checkout_latitude=checkout_latitude, checkout_longitude=checkout_longitude,
+            checkout_accuracy_m=checkout_accuracy_m, checkout_at=checkout_at)
+    if not updated:
+        raise ValidationError(_("You checked out of this visit already."))
+    visit.checkout_latitude, visit.checkout_longitude = checkout_latitude, checkout_longitude
+    visit.checkout_accuracy_m, visit.checkout_at = checkout_accuracy_m, checkout_at
+    return visit
+
+
+def visit_site_from_check_in(*, visit, by):
+    """The account had no site yet: its first check-in, confirmed by who made it, becomes the site."""
+    if not permissions.can_set_site_from_check_in(by, visit):
+        raise PermissionDenied(_("Only the visit's author confirms its check-in as the site."))
+    return account_site_set(account=visit.account, by=by, latitude=visit.checkin_latitude,
+                            longitude=visit.checkin_longitude, source=Account.SiteSource.CHECK_IN)
+
+
+@transaction.atomic
+def field_settings_save(*, by, geo_check_in):
+    if not permissions.can_manage_field_settings(by):
+        raise PermissionDenied(_("Only an admin changes the field-work settings."))
+    FieldSettings.objects.update_or_create(pk=1, defaults={"geo_check_in": geo_check_in, "updated_by": by})
+
+
+def recent_touches_by_others(*, contacts, by, now=None):
+    """K-24 before saving: the latest touch of each of these contacts by another manager within the
+    overlap window, newest first (one query; the visit form warns as soon as a contact is ticked)."""
+    now = now or timezone.now()
+    window = timedelta(days=settings.VISITS_OVERLAP_DAYS)
+    rows = (Visit.contacts.through.objects
+            .filter(contact__in=contacts, visit__occurred_at__range=(now - window, now + window))
+            .exclude(visit__author=by)
+            .select_related("contact", "visit__author")
+            .order_by("contact_id", "visit__author_id", "-visit__occurred_at")
+            .distinct("contact_id", "visit__author_id"))
+    return sorted(rows, key=lambda row: row.visit.occurred_at, reverse=True)
 
 
 # --- Silent period (K-25) and overlaps (K-24) ---------------------------------------------------

@@ -4,6 +4,7 @@ from datetime import datetime, time, timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,17 +14,29 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Account
+from contacts.models import Contact
 from core.exports import export_format, list_export
 from core.forms import add_service_error, create_key
 from core.idempotency import AlreadySaved
 from core.pagination import paginator_for
 from core.params import filter_list, parse_month, reads_query
-from core.views import already_saved, confirm_page, error_text, form_page, refuse, run_service, saved_tag
+from core.views import (
+    already_saved,
+    confirm_page,
+    error_text,
+    form_page,
+    refuse,
+    run_service,
+    saved_tag,
+    submit_form,
+)
 from visits import exports, permissions, selectors, services
 from visits.filters import GreenFilter, IssueFilter, VisitFilter
 from visits.forms import (
     AccountSearchForm,
+    CheckOutForm,
     DecisionForm,
+    FieldSettingsForm,
     FollowUpForm,
     GreenRequestForm,
     IssueFormSet,
@@ -36,6 +49,7 @@ from visits.forms import (
 from visits.models import (
     AfterSalesStep,
     CustomerIssue,
+    FieldSettings,
     GreenChannelRequest,
     IssueUpdate,
     MonthlyLog,
@@ -86,16 +100,28 @@ def visit_create(request):
         if not account_id.isdigit():
             raise Http404
         account = get_object_or_404(loggable_accounts(request.user), pk=account_id)
-    initial = {"account": account, "occurred_at": timezone.localtime().replace(second=0, microsecond=0)}
-    if request.method != "POST":  # a bound form shows what was posted: the default is only for a new form
+    return log_visit_page(request, account=account)
+
+
+def log_visit_page(request, *, account=None, initial=None, after_save=None, cancel_url=None, draft_key=None):
+    """The visit form and its save (K-20). Other apps open it prefilled (`initial`, e.g. a planned
+    visit's contacts and topics) and act on the saved visit in the same transaction (`after_save`,
+    e.g. linking the preparation): one door for logging a visit, whoever opens it."""
+    initial = {"account": account, "occurred_at": timezone.localtime().replace(second=0, microsecond=0),
+               **(initial or {})}
+    if request.method != "POST" and "channel" not in initial:  # a bound form shows what was posted
         initial["channel"] = _usual_channel(request.user)
-    form = VisitForm(request.POST or None, user=request.user, account=account, initial=initial)
+    check_in = FieldSettings.current().geo_check_in
+    form = VisitForm(request.POST or None, user=request.user, account=account, initial=initial, check_in=check_in)
     issues = IssueFormSet(request.POST or None, prefix="issues")
     if request.method == "POST" and form.is_valid() and issues.is_valid():
         try:
-            visit = services.visit_log(account=form.cleaned_data["account"], by=request.user,
-                                       key=form.cleaned_data["create_key"], issues=issues_from(issues),
-                                       **form.service_fields())
+            with transaction.atomic():
+                visit = services.visit_log(account=form.cleaned_data["account"], by=request.user,
+                                           key=form.cleaned_data["create_key"], issues=issues_from(issues),
+                                           **form.service_fields())
+                if after_save:
+                    after_save(visit)
         except ValidationError as error:
             add_service_error(form, error)
         except AlreadySaved as done:
@@ -108,9 +134,20 @@ def visit_create(request):
             return redirect(visit)
     return render(request, "visits/visit_form.html", {
         "form": form, "issues": issues, "title": _("Log a visit"),
-        "cancel_url": account.get_absolute_url() if account else reverse("visits:list"),
-        "draft_key": f"visit-new-{account.pk if account else 'any'}",
+        "cancel_url": cancel_url or (account.get_absolute_url() if account else reverse("visits:list")),
+        "draft_key": draft_key or f"visit-new-{account.pk if account else 'any'}",
     })
+
+
+def overlap_check(request):
+    """htmx, K-24 before saving: the contacts just ticked that another manager touched within the
+    overlap window. Only contacts of accounts the user logs for are looked at (four queries:
+    session, user, the contacts in scope, their touches by others)."""
+    ids = [raw for raw in request.GET.getlist("contacts") if raw.isdigit()][:50]
+    contacts = (Contact.objects.filter(pk__in=ids, account__in=loggable_accounts(request.user).values("pk"))
+                if ids else Contact.objects.none())
+    touches = services.recent_touches_by_others(contacts=list(contacts), by=request.user) if ids else []
+    return render(request, "visits/_overlap_warning.html", {"touches": touches})
 
 
 PICKER_PAGE = 20
@@ -146,9 +183,13 @@ def visit_detail(request, pk):
     issues = visit.issues.prefetch_related(
         Prefetch("updates", queryset=IssueUpdate.objects.select_related("by"))).select_related("owner")
     locked = services.is_locked(visit.author_id, visit.log_month)
+    can_edit = permissions.can_edit_visit(request.user, visit) and not locked
     return render(request, "visits/visit_detail.html", {
         "visit": visit, "contacts": visit.contacts.all(), "issues": issues, "locked": locked,
-        "can_edit": permissions.can_edit_visit(request.user, visit) and not locked,
+        "can_edit": can_edit,
+        "can_check_out": (can_edit and visit.has_check_in and visit.checkout_at is None
+                          and FieldSettings.current().geo_check_in),
+        "can_set_site": not locked and permissions.can_set_site_from_check_in(request.user, visit),
         "comments": VisitComment.objects.filter(visit=visit).select_related("by"),
         "overlaps": visit.overlaps.select_related("contact", "other_visit__author"),
         "follow_up_form": FollowUpForm(),
@@ -187,6 +228,42 @@ def visit_edit(request, pk):
         "form": form, "issues": issues, "title": _("Edit visit"), "cancel_url": visit.get_absolute_url(),
         "draft_key": f"visit-{visit.pk}-v{visit.version}",
     })
+
+
+@require_POST
+def visit_check_out(request, pk):
+    visit = _visit(request, pk)
+    if not permissions.can_edit_visit(request.user, visit):
+        raise PermissionDenied
+    form = CheckOutForm(request.POST)
+    if not form.is_valid():
+        return refuse(request, form, visit)
+    return run_service(request, services.visit_check_out, visit=visit, by=request.user, **form.cleaned_data,
+                       success=_("Checked out."), redirect_to=visit)
+
+
+@require_POST
+def visit_site_from_check_in(request, pk):
+    visit = _visit(request, pk)
+    if not permissions.can_set_site_from_check_in(request.user, visit):
+        raise PermissionDenied
+    return run_service(request, services.visit_site_from_check_in, visit=visit, by=request.user,
+                       success=_("This check-in is now the site of %(account)s.") % {"account": visit.account},
+                       redirect_to=visit)
+
+
+def field_settings(request):
+    """The admin's switches for field work: on-site check-in on or off."""
+    if not permissions.can_manage_field_settings(request.user):
+        raise PermissionDenied
+    current = FieldSettings.current()
+    form = FieldSettingsForm(request.POST if request.method == "POST" else None, initial={"geo_check_in": current.geo_check_in})
+    if saved := submit_form(request, form, lambda data: services.field_settings_save(by=request.user, **data),
+                            success=_("Field-work settings saved."), redirect_to="visits:field-settings"):
+        return saved
+    return form_page(request, form, title=_("Field-work settings"), cancel_url=reverse("visits:list"),
+                     intro=_("On-site check-in asks each person before their phone's position is read; "
+                             "turn it off here for everyone."))
 
 
 def visit_issue_add(request, pk):
@@ -292,13 +369,26 @@ def sign_off_submit(request):
     month = parse_month(request.POST.get("month"))
     if not month:
         raise Http404
+    back_to_review = request.POST.get("back") == "review"
+    if (month == timezone.localdate().replace(day=1) and request.POST.get("confirmed") != "1"
+            and not MonthlyLog.objects.filter(author=request.user, month=month)
+            .exclude(status=MonthlyLog.Status.OPEN).exists()):
+        # Before the month's end more visits may come: ask, rather than hand in half a month by a tap.
+        # (A returned month resubmitted was asked the first time; a submitted one is refused below.)
+        last_day = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        return confirm_page(
+            request, title=_("Submit %(month)s before it ends?") % {"month": month.strftime("%Y-%m")},
+            message=_("The month runs until %(last)s. Visits you log after submitting are marked as added late on "
+                      "your supervisor's review.") % {"last": last_day.strftime("%Y-%m-%d")},
+            label=_("Submit now"), cancel_url=reverse("visits:sign-off"), danger=False,
+            hidden={"month": month.strftime("%Y-%m"), "confirmed": "1", **({"back": "review"} if back_to_review else {})})
+
     def submitted(log):
         if log.is_late:
             messages.warning(request, _("Submitted after the deadline: it is flagged as late."))
         return _("%(month)s submitted for sign-off.") % {"month": month.strftime("%Y-%m")}
 
     # Resubmitted from the month's own page (a returned month): stay on it.
-    back_to_review = request.POST.get("back") == "review"
     return run_service(request, services.monthly_log_submit, author=request.user, month=month, by=request.user,
                        success=submitted, on_error="visits:sign-off",
                        redirect_to=(lambda log: reverse("visits:sign-off-review", args=[log.pk])) if back_to_review
@@ -337,9 +427,12 @@ def sign_off_review(request, pk):
     month_visits = Visit.objects.filter(author=log.author, log_month=log.month).values("pk")
     since_reopen = [pair for pair in selectors.visit_changes(month_visits, since=reopened[-1])
                     if pair[0].after_reopen] if reopened else []
+    # Visits logged after the month was first submitted: the supervisor sees what came in since.
+    first_submitted = next((e.at for e in events if e.kind == SignOffEvent.Kind.SUBMITTED), None)
     return render(request, "visits/sign_off_review.html", {
         "weeks": weeks, "week": week, "month_total": sum(w.visits for w in weeks),
-        "log": log, "rows": [(v, comments.get(v.pk)) for v in visits], "events": events,
+        "log": log, "events": events,
+        "rows": [(v, comments.get(v.pk), bool(first_submitted and v.created_at > first_submitted)) for v in visits],
         "since_reopen": since_reopen, "reopened_at": reopened[-1] if reopened else None,
         "returned_event": returned[-1] if returned and log.status == MonthlyLog.Status.RETURNED else None,
         "can_decide": permissions.can_sign_off(request.user, log.author),

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "notifications",
     "accounts",
     "contacts",
+    "attachments",
     "visits",
     "tiering",
     "care",
@@ -239,6 +240,22 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Attachments (photos and files on visits) go through the default storage: files under
+# MEDIA_ROOT, or an S3-compatible bucket (AWS, MinIO, Aliyun OSS, Tencent COS) when a bucket
+# is named. Either way nothing is public: attachments.views serves each file to who may see it.
+if env("DJANGO_S3_BUCKET", default=""):
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": env("DJANGO_S3_BUCKET"),
+        "endpoint_url": env("DJANGO_S3_ENDPOINT_URL", default=None),
+        "region_name": env("DJANGO_S3_REGION", default=None),
+        "access_key": env("DJANGO_S3_ACCESS_KEY_ID", default=None),
+        "secret_key": env("DJANGO_S3_SECRET_ACCESS_KEY", default=None),
+        "location": env("DJANGO_S3_PREFIX", default=""),
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }}
+ATTACHMENTS_MAX_BYTES = env.int("ATTACHMENTS_MAX_BYTES", default=10 * 1024 * 1024)
 # Files a browser asks for at the site's root, e.g. /favicon.ico, served by WhiteNoise.
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))

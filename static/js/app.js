@@ -158,7 +158,9 @@ document.querySelectorAll("[data-saved-key]").forEach((el) => {
 document.querySelectorAll("form[data-draft-key]").forEach((form) => {
   const key = DRAFT + form.dataset.draftKey;
   const keyField = form.elements[CREATE_KEY];
-  const fields = () => Array.from(form.elements).filter((el) => el.name && el.type !== "hidden" && el.type !== "submit");
+  // The check-in's hidden fields are kept too: a visit reopened from the queue keeps its check-in.
+  const fields = () => Array.from(form.elements).filter((el) => el.name && el.type !== "submit"
+    && (el.type !== "hidden" || el.classList.contains("js-checkin")));
   // A page opened offline is the copy the service worker kept: its key may be queued already.
   if (keyField && queue.has(keyField.value)) keyField.value = newKey();
   let saved = localStorage.getItem(key);
@@ -296,6 +298,125 @@ document.querySelectorAll(".js-account-search").forEach((search) => {
     search.querySelector("#account-results").replaceChildren();
     select.focus();
   });
+});
+
+// On-site check-in (issue 20, templates/visits/_check_in.html): the position is read once, when the
+// person taps "Check in here", and the browser asks their leave before the first time. Refused or
+// not found, the visit is saved all the same, without one. The fields are plain form fields, so the
+// offline queue carries a check-in made without a signal (GPS needs none).
+const positionOnce = (onPosition, onError) => navigator.geolocation.getCurrentPosition(
+  onPosition, onError, { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 });
+const pointValues = (prefix, position) => ({
+  [`${prefix}_latitude`]: position.coords.latitude.toFixed(6),
+  [`${prefix}_longitude`]: position.coords.longitude.toFixed(6),
+  [`${prefix}_accuracy_m`]: Math.round(position.coords.accuracy),
+  [`${prefix}_at`]: new Date(position.timestamp || Date.now()).toISOString(),
+});
+document.querySelectorAll(".js-check-in").forEach((box) => {
+  const form = box.closest("form");
+  const channel = form.elements.channel;
+  const status = box.querySelector(".js-check-in-status");
+  const button = box.querySelector(".js-check-in-button");
+  const clear = box.querySelector(".js-check-in-clear");
+  const hint = status.textContent;
+  const names = ["checkin_latitude", "checkin_longitude", "checkin_accuracy_m", "checkin_at"];
+  const set = (values) => names.forEach((name) => { form.elements[name].value = values[name] ?? ""; });
+  const shown = () => {
+    const at = form.elements.checkin_at.value;
+    clear.classList.toggle("d-none", !at);
+    if (!at) return;
+    const time = new Date(at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    status.textContent = box.dataset.done.replace("__time__", time)
+      .replace("__accuracy__", form.elements.checkin_accuracy_m.value);
+  };
+  const toggle = () => box.classList.toggle("d-none", channel?.value !== "on_site" || !navigator.geolocation);
+  channel?.addEventListener("change", toggle);
+  toggle();
+  shown();
+  button.addEventListener("click", () => {
+    status.textContent = box.dataset.waiting;
+    button.disabled = true;
+    positionOnce((position) => {
+      set(pointValues("checkin", position));
+      button.disabled = false;
+      shown();
+      form.dispatchEvent(new Event("change"));  // into the draft
+    }, (error) => {
+      set({});
+      button.disabled = false;
+      clear.classList.add("d-none");
+      status.textContent = error.code === error.PERMISSION_DENIED ? box.dataset.denied : box.dataset.unavailable;
+    });
+  });
+  clear.addEventListener("click", () => { set({}); clear.classList.add("d-none"); status.textContent = hint; });
+  // After a visit goes into the offline queue the form is reset for the next one: so is its check-in
+  // (a hidden field keeps its value through reset()).
+  form.addEventListener("reset", () => { set({}); clear.classList.add("d-none"); status.textContent = hint; });
+});
+document.querySelectorAll(".js-check-out").forEach((form) => {
+  if (!navigator.geolocation) return;
+  form.classList.remove("d-none");
+  const status = form.querySelector(".js-check-out-status");
+  form.querySelector(".js-check-out-button").addEventListener("click", (event) => {
+    event.target.disabled = true;
+    positionOnce((position) => {
+      Object.entries(pointValues("checkout", position)).forEach(([name, v]) => { form.elements[name].value = v; });
+      form.submit();
+    }, (error) => {
+      event.target.disabled = false;
+      status.textContent = error.code === error.PERMISSION_DENIED ? form.dataset.denied : form.dataset.unavailable;
+    });
+  });
+});
+
+// Photos are made smaller on the phone before they are sent (issue 20): a camera's 12-megapixel
+// picture becomes about 1600 px on its long side, a few hundred kB over a weak signal. Drawn
+// through createImageBitmap and a canvas (no blob: URL, which our CSP would refuse); what cannot
+// be drawn (a PDF, a GIF, a file that only claims to be a photo) goes as it is, and the server judges.
+const PHOTO_SIDE = 1600;
+const downscale = async (file) => {
+  if (!/^image\/(jpeg|png|webp)$/.test(file.type) || !window.createImageBitmap) return file;
+  try {
+    const bitmap = await createImageBitmap(file);
+    const scale = Math.min(1, PHOTO_SIDE / Math.max(bitmap.width, bitmap.height));
+    if (scale === 1 && file.size < 1500000) return file;
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.round(bitmap.width * scale);
+    canvas.height = Math.round(bitmap.height * scale);
+    const context = canvas.getContext("2d");
+    context.fillStyle = "#fff";  // a transparent PNG would turn black as a JPEG
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.85));
+    return blob ? new File([blob], file.name.replace(/\.[^.]+$/, "") + ".jpg", { type: "image/jpeg" }) : file;
+  } catch (e) {
+    return file;
+  }
+};
+document.querySelectorAll("input[type=file].js-downscale").forEach((input) => {
+  input.addEventListener("change", async () => {
+    if (!window.DataTransfer || !input.files.length) return;
+    const form = input.form;
+    const submit = form?.querySelector("[type=submit]");
+    if (submit) submit.disabled = true;
+    input.dataset.busy = "1";
+    try {
+      const smaller = await Promise.all(Array.from(input.files, downscale));
+      const transfer = new DataTransfer();
+      smaller.forEach((file) => transfer.items.add(file));
+      input.files = transfer.files;
+    } finally {
+      delete input.dataset.busy;
+      if (submit) submit.disabled = false;
+    }
+  });
+});
+
+// Another account chosen: the overlap warning was about the last one's contacts (K-24).
+document.addEventListener("change", (event) => {
+  if (event.target.matches("form[data-draft-key] select[name=account]")) {
+    document.getElementById("overlap-warning")?.replaceChildren();
+  }
 });
 
 // --- The account 360 (issue 23) ---------------------------------------------------------------

@@ -33,7 +33,7 @@ ROUTES = {f"plans:{p.name}": tuple(sorted(p.pattern.converters)) for _r, p, ns i
 UNSCOPED = {"plans:list", "plans:bank", "plans:satisfaction-overview"}
 # What `<int:pk>` names on each route; the other parameters say what they are.
 PK_IS = {name: ("planned" if ":planned" in name or name in {"plans:prepare", "plans:outline-add", "plans:answers",
-                                                             "plans:link"} else "plan")
+                                                             "plans:link", "plans:log-visit"} else "plan")
          for name, params in ROUTES.items() if "pk" in params}
 PARAM_IS = {"account_pk": "account", "goal_pk": "goal", "action_pk": "action", "question_pk": "question",
             "referral_pk": "referral"}

@@ -27,7 +27,7 @@ def submit_forms(html):
 
 
 def row_of(html, month):
-    start = html.index(f"<td>{month}") if f"<td>{month}" in html else html.index(f">{month}</a>")
+    start = html.index(f'data-month="{month}"')
     return html[start:html.index("</tr>", start)]
 
 

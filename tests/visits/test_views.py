@@ -370,7 +370,7 @@ def test_k21_a_month_goes_from_submission_to_lock_and_is_reopened_with_a_reason(
     month = this_month()
 
     client.force_login(manager)
-    client.post(reverse("visits:sign-off-submit"), {"month": f"{month:%Y-%m}"})
+    client.post(reverse("visits:sign-off-submit"), {"month": f"{month:%Y-%m}", "confirmed": "1"})
     log = MonthlyLog.objects.get(author=manager, month=month)
     assert log.status == "submitted"
 
@@ -446,7 +446,7 @@ def test_k21_a_returned_log_carries_the_reason_back_to_the_manager(client, manag
 
 def test_k21_submitting_the_same_month_twice_shows_an_error(client, manager):
     client.force_login(manager)
-    client.post(reverse("visits:sign-off-submit"), {"month": f"{this_month():%Y-%m}"})
+    client.post(reverse("visits:sign-off-submit"), {"month": f"{this_month():%Y-%m}", "confirmed": "1"})
 
     response = client.post(reverse("visits:sign-off-submit"), {"month": f"{this_month():%Y-%m}"}, follow=True)
 
@@ -478,8 +478,9 @@ QUERY_BOUNDS = {
     # (as li) the visit with account and author's team, is the month locked, its issues
     # with owners, their updates with authors, contacts, supervisor's comments, overlaps;
     # preparation panel: may li plan here, the linked preparation, its questions or the candidates
-    # +1: the bell's unread COUNT (issue 18); +2: its changes and the month's last reopening (issue 23)
-    "visits:detail": 18,
+    # +1: the bell's unread COUNT (issue 18); +2: its changes and the month's last reopening (issue 23);
+    # +2: the photos and files panel (may li change them: is the month open; the visit's files)
+    "visits:detail": 20,
     # (as wang) count, one page of issues with account and owner
     "visits:issues": 8,  # +1: the bell's unread COUNT (issue 18)
     # (as wang) visits per month, my logs, logs waiting for me, my team's logs
@@ -591,10 +592,10 @@ def test_k21_the_supervisor_reads_a_month_a_week_at_a_time_and_a_comment_returns
     assert weeks == {"2026-02-23": 0, "2026-03-02": 2, "2026-03-09": 0, "2026-03-16": 1, "2026-03-23": 0,
                      "2026-03-30": 0}
     assert first.context["week"].key == "2026-03-02"  # the first week with visits
-    assert [v.pk for v, _comment in first.context["rows"]] == [v.pk for v in early]
+    assert [v.pk for v, _comment, _late in first.context["rows"]] == [v.pk for v in early]
     assert "3 visits this month" in html_of(first) and "3/1–3/1" in html_of(first) and "3/30–3/31" in html_of(first)
 
-    assert [v.pk for v, _c in client.get(url, {"week": "2026-03-16"}).context["rows"]] == [late.pk]
+    assert [v.pk for v, _c, _late in client.get(url, {"week": "2026-03-16"}).context["rows"]] == [late.pk]
     assert len(client.get(url, {"week": "all"}).context["rows"]) == 3
     assert client.get(url, {"week": "2026-13-99"}).context["week"].key == "2026-03-02"  # nonsense: the default
     assert "No visits were logged this week." in html_of(client.get(url, {"week": "2026-03-09"}))

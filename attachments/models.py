@@ -1,0 +1,72 @@
+import uuid
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+def _stored_name(instance, filename):
+    # A random name, not the uploader's: names on disk (or in a bucket) tell nothing and never clash.
+    return f"attachments/{instance.uploaded_at:%Y/%m}/{uuid.uuid4().hex}{instance.extension}"
+
+
+def _thumbnail_name(instance, filename):
+    return f"attachments/{instance.uploaded_at:%Y/%m}/thumbs/{uuid.uuid4().hex}.jpg"
+
+
+class AttachmentQuerySet(models.QuerySet):
+    def of(self, obj):
+        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+
+
+class Attachment(models.Model):
+    """A photo or file on a record (issue 20), stored through Django's storage API: files under
+    MEDIA_ROOT by default, an S3-compatible bucket when configured. Never at a public URL:
+    attachments.views serves it to whoever may see the record."""
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", _("Photo")
+        DOCUMENT = "document", _("Document")
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to=_stored_name, max_length=300)
+    thumbnail = models.FileField(_("thumbnail"), upload_to=_thumbnail_name, max_length=300, blank=True)
+    # The type sniffed from the file's first bytes (attachments.services.sniff), not the name's.
+    mime_type = models.CharField(_("type"), max_length=100)
+    extension = models.CharField(max_length=10)
+    original_name = models.CharField(_("name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size"))
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("added by"), on_delete=models.PROTECT,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(_("added"))
+
+    objects = AttachmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(name="attachment_size_positive", condition=Q(size__gt=0)),
+            models.CheckConstraint(name="attachment_image_has_thumbnail",
+                                   condition=~Q(kind="image") | ~Q(thumbnail="")),
+        ]
+        indexes = [
+            # AttachmentQuerySet.of: the files of one record, on its page.
+            models.Index(fields=["content_type", "object_id"], name="attachment_record_idx"),
+        ]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def is_image(self):
+        return self.kind == self.Kind.IMAGE
