@@ -25,6 +25,7 @@ from accounts.models import Account, AccountTeamMember, ProductPosition
 from care.models import CareTask
 from contacts.models import BuyerRole, Contact, Relationship
 from core.text import narrow, simplified
+from notifications.webhooks import announce, payload_of
 from tiering.models import AccountTier
 
 # Rows the survivor may already have an equal of: the duplicate's copy is dropped.
@@ -121,6 +122,7 @@ def accounts_merge(*, survivor, duplicate, by):
     duplicate.save()
     survivor._history_user, survivor._change_reason = by, f"merged-from:{duplicate.pk}:{duplicate.name}"
     survivor.save()
+    announce("account.merged", survivor, data={**payload_of(survivor), "merged_from": duplicate.pk})
     return survivor
 
 
@@ -153,4 +155,5 @@ def contacts_merge(*, survivor, duplicate, by):
     duplicate.save()
     survivor._history_user, survivor._change_reason = by, f"merged-from:{duplicate.pk}:{duplicate.name}"
     survivor.save()
+    announce("contact.merged", survivor, data={**payload_of(survivor), "merged_from": duplicate.pk})
     return survivor

@@ -204,3 +204,17 @@ def test_orders_imported_from_a_file_are_announced_like_any_other(client, manage
         sweep()
         assert events(erp) == ["order.created", "order.updated"]
         assert erp.requests[1]["json"]["data"]["amount"] == "130000.00"
+
+
+def test_a_merge_of_two_accounts_is_announced_with_the_survivor_and_the_merged_id(manager, hook_at):
+    from hub.merge import accounts_merge
+    from tests.factories import AccountFactory
+
+    survivor, duplicate = AccountFactory(owner=manager, name="Acme"), AccountFactory(owner=manager, name="ACME")
+    check = {}
+    with HttpReceiver(lambda request: check["it"](request)) as erp:
+        check["it"] = Verifying(hook_at(erp, ["account"]).secret)
+        accounts_merge(survivor=survivor, duplicate=duplicate, by=manager)
+        sweep()
+        [merged] = [r["json"] for r in erp.requests if r["json"]["event"] == "account.merged"]
+        assert (merged["data"]["id"], merged["data"]["merged_from"]) == (survivor.pk, duplicate.pk)
