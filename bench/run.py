@@ -40,6 +40,7 @@ def prepare(size, accounts):
     name = f"kam_bench_{size}"
     if not (os.environ.get("BENCH_REUSE") and database_exists(name)):
         subprocess.run([sys.executable, "-m", "bench.seed", name, str(accounts)], check=True)
+    seed.ensure_authenticator(name)
     return name
 
 

@@ -16,6 +16,15 @@ from bench import seed_sql
 
 SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 PASSWORD = "bench-pass-2026"
+# bench_admin's authenticator (admins sign in with a code, issue 24): a known key, and a tolerance
+# wide enough for every session a run logs in within one 30 s step (bench.client answers the step).
+TOTP_KEY = "62656e63682d746f74702d6b65792d32303236"
+AUTHENTICATOR_SQL = """
+DELETE FROM otp_totp_totpdevice WHERE user_id = 1;
+INSERT INTO otp_totp_totpdevice (name, confirmed, key, step, t0, digits, tolerance, drift, last_t, user_id,
+                                 throttling_failure_count, created_at)
+VALUES ('bench', true, %(totp_key)s, 30, 0, 6, 1000, 0, -1, 1, 0, now());
+"""
 TIME_ZONE = "Asia/Shanghai"
 # Tables whose ids the SQL chooses itself; their sequences are moved past them.
 EXPLICIT_IDS = ["users_user", "users_team", "accounts_account", "contacts_contact", "visits_visit",
@@ -63,6 +72,7 @@ def fill(name, accounts, log=print):
                 started = time.monotonic()
                 cur.execute(sql, params)
                 log(f"  {label}: {time.monotonic() - started:.1f} s")
+            cur.execute(AUTHENTICATOR_SQL, {"totp_key": TOTP_KEY})
             cur.execute("SET session_replication_role = origin")
             for table in EXPLICIT_IDS:
                 cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
@@ -77,6 +87,17 @@ def fill(name, accounts, log=print):
     finally:
         conn.close()
     return params
+
+
+def ensure_authenticator(name):
+    """The admin's authenticator as a fresh seed makes it, for a database seeded before it existed
+    (BENCH_REUSE): idempotent, and it forgets the steps earlier runs used."""
+    conn = psycopg2.connect(database_url(name))
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute(AUTHENTICATOR_SQL, {"totp_key": TOTP_KEY})
+    finally:
+        conn.close()
 
 
 def check_integrity(conn):

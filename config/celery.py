@@ -121,4 +121,10 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=23),
         "options": {"expires": HOUR},
     },
+    # The audit log keeps AUDIT_RETENTION_DAYS; older rows go at night (a second run removes nothing).
+    "audit-prune": {
+        "task": "audit.tasks.audit_prune_task",
+        "schedule": crontab(hour=3, minute=40),
+        "options": {"expires": 6 * HOUR},
+    },
 }

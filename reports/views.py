@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Account
-from core.exports import csv_response, xlsx_response
+from core.exports import export_format, export_response
 from core.money import reporting_currency
 from core.params import MonthForm, PageForm, note_ignored, reads_query
 from core.views import form_page, run_service, submit_form
@@ -69,8 +69,7 @@ def visit_quarterly(request):
     label = f"{year}-Q{quarter}"
     if (export := request.GET.get("format")) in ("csv", "xlsx"):
         header, body = report_table(rows, tiers)
-        respond = csv_response if export == "csv" else xlsx_response
-        return respond(f"visits-{label}", header, body)
+        return export_response(request, export, f"visits-{label}", header, body)
     before = visit_report.previous_quarter(year, quarter)
     total = report_totals(rows)
     previous_total = visit_report.quarter_totals(user=request.user, year=before[0], quarter=before[1], team=team)
@@ -163,8 +162,8 @@ def in_currency(label):
 
 
 def _export(request, name, header, rows):
-    respond = {"csv": csv_response, "xlsx": xlsx_response}.get(request.GET.get("format"))
-    return respond(name, header, rows) if respond else None
+    wanted = export_format(request)
+    return export_response(request, wanted, name, header, rows) if wanted else None
 
 
 @reads_query(ReportFilterForm, ConcentrationForm)

@@ -3,6 +3,7 @@
 Layers, each importing only what is below it:
 
     core                      the shared ground: imports no app of ours
+    audit                     the audit log: core only; hears sign-ins and exports by signal
     attachments               files on any record: core only; owners register their rules with it
     config                    wiring: imports core; only urls.py and celery.py reach the apps
     users
@@ -31,7 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-_users = {"core", "users"}
+_users = {"core", "audit", "users"}
 _accounts = _users | {"notifications", "accounts", "attachments"}
 _contacts = _accounts | {"contacts"}
 _care = _contacts | {"visits", "tiering", "opportunities", "care"}
@@ -41,8 +42,9 @@ _plans = _care | {"plans"}
 ALLOWED = {
     "core": set(),
     "config": {"core"},
-    "users": {"core"},
-    "notifications": {"core", "users"},
+    "audit": {"core"},  # the audit log (issue 24): every app above may record into it
+    "users": {"core", "audit"},
+    "notifications": {"core", "audit", "users"},
     "accounts": _users | {"notifications", "attachments"},
     "contacts": _accounts,
     "visits": _contacts,
@@ -55,6 +57,7 @@ ALLOWED = {
     "feeds": _plans,
     "hub": _plans,  # issue 23: the account 360 reads every app below; nothing imports it
     "departments": _care,
+    "people": _accounts,  # in-app administration (issue 24): shows the accounts a leaver still owns
     "pwa": {"core"},  # the installable app (issue 20): names pages by URL, imports none
     "attachments": {"core"},  # photos and files (issue 20): knows no owner's model, see its registry
     "api": _plans,  # the REST API (issue 24): reads every app's scopes, calls their services
@@ -131,9 +134,9 @@ def test_the_check_finds_an_upward_a_sideways_and_a_hidden_import():
         "    from care.services import care_task_done\n"
     )
     assert forbidden_imports(Path("visits/services.py"), source) == [
-        "visits/services.py:2: visits imports reports (it may import accounts, attachments, contacts, core, "
-        "notifications, users)",
-        "visits/services.py:4: visits imports care (it may import accounts, attachments, contacts, core, "
+        "visits/services.py:2: visits imports reports (it may import accounts, attachments, audit, contacts, "
+        "core, notifications, users)",
+        "visits/services.py:4: visits imports care (it may import accounts, attachments, audit, contacts, core, "
         "notifications, users)",
     ]
     assert forbidden_imports(Path("config/health.py"), "from reports.models import JobRun\n") == [

@@ -146,6 +146,11 @@ def test_the_owner_reaches_them(client, objects, manager):
 
 # Object routes walked elsewhere, or with no object of a person's to protect.
 ELSEWHERE = {
+    "people:edit": "admin pages (issue 24): 404 for everyone else (tests/people/test_administration.py)",
+    "people:deactivate": "admin pages (issue 24): 404 for everyone else (tests/people/test_administration.py)",
+    "people:reactivate": "admin pages (issue 24): 404 for everyone else (tests/people/test_administration.py)",
+    "people:two-factor-reset": "admin pages (issue 24): 404 for everyone else (tests/people/test_administration.py)",
+    "people:team-edit": "admin pages (issue 24): 404 for everyone else (tests/people/test_administration.py)",
     "users:team-detail": "a team is scoped by Team.objects.visible_to (tests/users)",
     "imports:template": "a blank template of an import kind, the same for everyone",
     "feeds:feed": "no login: the secret in the URL is the credential (tests/feeds)",

@@ -234,6 +234,7 @@ def test_the_team_list_export_does_not_grow_with_the_teams(client, admin, world)
     from tests.factories import TeamFactory
 
     client.force_login(admin)
+    download(client, reverse("users:team-list"), {})  # the session's expiry push comes with the first
     with CaptureQueriesContext(connection) as few:
         download(client, reverse("users:team-list"), {})
     TeamFactory.create_batch(12)

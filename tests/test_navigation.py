@@ -8,6 +8,7 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 ADMIN_ONLY = {"care:settings": "Care settings", "notifications:outbox": "Outgoing messages",
+              "audit:list": "Audit log", "people:list": "People",
               "admin:index": "Administration"}
 
 

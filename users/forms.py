@@ -1,5 +1,7 @@
+from django import forms
 from django.contrib.auth.forms import PasswordResetForm
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 
 class PasswordResetMailForm(PasswordResetForm):
@@ -12,3 +14,12 @@ class PasswordResetMailForm(PasswordResetForm):
         with translation.override(context["user"].language):
             super().send_mail(*args, **kwargs)
         self.sent += 1
+
+
+class CodeForm(forms.Form):
+    """A code from the authenticator app, or one of the recovery codes."""
+
+    token = forms.CharField(
+        label=_("Code"), max_length=20, strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        help_text=_("The 6 digits your authenticator app shows now, or one of your recovery codes."))

@@ -1,7 +1,12 @@
+import secrets
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from audit.models import Action
+from audit.services import record
 from users import permissions
 from users.models import Department, Team, User
 
@@ -12,36 +17,147 @@ def _check_can_supervise(user):
             {"supervisor": _("%(user)s is not a supervisor; only supervisors and admins lead a team.")
              % {"user": user}}
         )
+    if not user.is_active:
+        raise ValidationError({"supervisor": _("%(user)s is deactivated.") % {"user": user}})
+
+
+def _english(label):
+    """A choice label as its English msgid: the audit log translates it for its reader."""
+    with translation.override("en"):
+        return str(label)
 
 
 @transaction.atomic
-def team_create(*, name, supervisor, members=()):
+def team_create(*, name, supervisor, members=(), by=None):
     _check_can_supervise(supervisor)
     team = Team(name=name, supervisor=supervisor)
     team.full_clean()
     team.save()
     for member in members:
-        team_member_add(team=team, user=member)
+        team_member_add(team=team, user=member, by=by)
+    if by is not None:
+        record(Action.TEAM_CREATED, actor=by, target=team, details={"to": supervisor.get_username()})
     return team
 
 
 @transaction.atomic
-def team_member_add(*, team, user):
+def team_update(*, team, by, name, supervisor, members):
+    """Rename, choose the supervisor, and make `members` exactly the team's people (those left
+    out leave the team; those added move here from wherever they were)."""
+    _check_can_supervise(supervisor)
+    before = team.supervisor
+    team.name, team.supervisor = name, supervisor
+    team.full_clean()
+    team.save()
+    wanted = {member.pk for member in members}
+    for leaver in team.members.exclude(pk__in=wanted):
+        _team_set(user=leaver, team=None, by=by)
+    for member in members:
+        if member.team_id != team.pk:
+            _team_set(user=member, team=team, by=by)
+    if before.pk != supervisor.pk:
+        record(Action.TEAM_UPDATED, actor=by, target=team,
+               details={"from": before.get_username(), "to": supervisor.get_username()})
+    return team
+
+
+@transaction.atomic
+def team_member_add(*, team, user, by=None):
     """A user belongs to one team at a time; adding moves them."""
+    return _team_set(user=user, team=team, by=by)
+
+
+def _team_set(*, user, team, by):
+    before = user.team
     user.team = team
     user.save(update_fields=["team"])
+    if by is not None and (before and before.pk) != (team and team.pk):
+        record(Action.TEAM_CHANGED, actor=by, target=user,
+               details={"from": str(before) if before else "", "to": str(team) if team else ""})
     return user
 
 
 @transaction.atomic
 def user_create(*, username, password, role=User.Role.MANAGER, team=None, display_name="", email="",
-                department=None):
+                department=None, by=None, language=None):
     user = User(username=username, role=role, team=team, display_name=display_name, email=email,
                 department=department)
+    if language:
+        user.language = language
     user.is_staff = role == User.Role.ADMIN
     user.set_password(password)
     user.full_clean()
     user.save()
+    if by is not None:
+        record(Action.USER_CREATED, actor=by, target=user, details={"to": _english(user.get_role_display())})
+    return user
+
+
+@transaction.atomic
+def user_invite(*, username, email, by, role=User.Role.MANAGER, team=None, display_name="", language=None):
+    """A new user who chooses their own password: the account gets a random one nobody knows,
+    and the password-reset e-mail (the worker sends it after the commit) lets them set theirs."""
+    from users.tasks import password_reset_send
+
+    if not email:
+        raise ValidationError({"email": _("An invitation needs an e-mail address.")})
+    user = user_create(username=username, password=secrets.token_urlsafe(32), role=role, team=team,
+                       display_name=display_name, email=email, language=language)
+    record(Action.USER_INVITED, actor=by, target=user, details={"to": _english(user.get_role_display())})
+    transaction.on_commit(lambda: password_reset_send.delay(email))
+    return user
+
+
+def _leads(user):
+    return list(Team.objects.filter(supervisor=user).values_list("name", flat=True))
+
+
+@transaction.atomic
+def user_update(*, user, by, role, team, display_name="", email="", language=None):
+    """Change a person's role and team (each change audited). Refused: an admin taking their own
+    admin role away, and a role that can no longer lead the teams the person supervises."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    old_role = user.role
+    if old_role == User.Role.ADMIN and role != User.Role.ADMIN and user.pk == by.pk:
+        raise ValidationError({"role": _("You cannot take away your own admin role; ask another admin.")})
+    if role == User.Role.MANAGER and (teams := _leads(user)):
+        raise ValidationError({"role": _("%(user)s leads %(teams)s: choose another supervisor there first.")
+                               % {"user": user, "teams": ", ".join(teams)}})
+    user.role, user.display_name, user.email = role, display_name, email
+    if language:
+        user.language = language
+    user.is_staff = role == User.Role.ADMIN
+    user.full_clean()
+    user.save()
+    if old_role != role:
+        record(Action.ROLE_CHANGED, actor=by, target=user, details={
+            "from": _english(User.Role(old_role).label), "to": _english(User.Role(role).label)})
+    _team_set(user=user, team=team, by=by)
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, user, by):
+    """The person can no longer sign in (their sessions end at the next request: Django refuses
+    an inactive user). Their accounts stay theirs until handed over (accounts' handover)."""
+    if user.pk == by.pk:
+        raise ValidationError(_("You cannot deactivate yourself."))
+    if teams := _leads(user):
+        raise ValidationError(_("%(user)s leads %(teams)s: choose another supervisor there first.")
+                              % {"user": user, "teams": ", ".join(teams)})
+    if not User.objects.filter(pk=user.pk, is_active=True).update(is_active=False):
+        raise ValidationError(_("%(user)s is already deactivated.") % {"user": user})
+    record(Action.USER_DEACTIVATED, actor=by, target=user)
+    user.is_active = False
+    return user
+
+
+@transaction.atomic
+def user_reactivate(*, user, by):
+    if not User.objects.filter(pk=user.pk, is_active=False).update(is_active=True):
+        raise ValidationError(_("%(user)s is already active.") % {"user": user})
+    record(Action.USER_REACTIVATED, actor=by, target=user)
+    user.is_active = True
     return user
 
 

@@ -40,7 +40,11 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
+    "audit",
     "users",
     "notifications",
     "accounts",
@@ -54,6 +58,7 @@ INSTALLED_APPS = [
     "reports",
     "imports",
     "feeds",
+    "people",
     "pwa",
     "rest_framework",
     "drf_spectacular",
@@ -150,6 +155,18 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Directory sign-in (LDAP / Active Directory): config/settings/ldap.py, on when LDAP_SERVER_URI is set.
+from config.settings.ldap import *  # noqa: E402,F403
+from config.settings.ldap import LDAP_SERVER_URI  # noqa: E402
+
+if LDAP_SERVER_URI:
+    AUTHENTICATION_BACKENDS.insert(1, "users.ldap.DirectoryBackend")
+# OpenID Connect sign-in: config/settings/oidc.py, on when OIDC_CLIENT_ID is set.
+from config.settings.oidc import *  # noqa: E402,F403
+from config.settings.oidc import OIDC_RP_CLIENT_ID  # noqa: E402
+
+if OIDC_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.insert(1, "users.oidc.ProviderBackend")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -164,6 +181,13 @@ SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_REFRESH_SECONDS = env.int("DJANGO_SESSION_REFRESH_SECONDS", default=60)
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Two-factor sign-in (users/twofactor.py): always required for admins; true requires it of everyone.
+TWO_FACTOR_FOR_EVERYONE = env.bool("TWO_FACTOR_FOR_EVERYONE", default=False)
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = env("TWO_FACTOR_ISSUER", default="KAM CRM")
+# Minutes between the right password and the second factor before the sign-in starts over.
+TWO_FACTOR_PENDING_MINUTES = env.int("TWO_FACTOR_PENDING_MINUTES", default=5)
 
 # Brute-force lockout: N failures for one username from one address lock it.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -354,3 +378,7 @@ SPECTACULAR_SETTINGS = {
         "VisitChannelEnum": "visits.models.Visit.Channel", "CareTaskChannelEnum": "care.models.CareTask.Channel",
     },
 }
+
+# --- Audit log (issue 24) -------------------------------------------------------------
+# Sign-ins, exports, role changes and API token use are kept this many days (audit.tasks).
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=730)

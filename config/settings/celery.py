@@ -61,4 +61,5 @@ CELERY_TASK_ROUTES = {
     "reports.tasks.daily_digest": {"queue": "bulk"},
     "users.tasks.sessions_clear_expired": {"queue": "bulk"},
     "users.tasks.lockouts_clear_expired": {"queue": "bulk"},
+    "audit.tasks.audit_prune_task": {"queue": "bulk"},
 }

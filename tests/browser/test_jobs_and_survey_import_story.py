@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from plans.models import SatisfactionSurvey
 from tests.browser.conftest import ARTIFACTS
 from tests.factories import PASSWORD, AccountFactory, AdminFactory, TeamFactory, UserFactory
+from tests.totp import answer_second_step, prepare
 
 pytestmark = pytest.mark.django_db(transaction=True)
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 800}}
@@ -21,10 +22,12 @@ def new_page(browser, live_server, language, viewport, username):
     context = browser.new_context(viewport=viewport)
     context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
     page = context.new_page()
+    prepare(username)  # admins sign in with a code (issue 24)
     page.goto(f"{live_server.url}/login/")
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(PASSWORD)
     page.locator("button[type=submit]").click()
+    answer_second_step(page, username)
     page.wait_for_url(f"{live_server.url}/")
     return context, page
 

@@ -5,6 +5,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from tests.totp import answer_second_step, prepare
+
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "gallery-pass-1"
 PAGES = {
@@ -27,10 +29,12 @@ def test_dashboards_and_reports_render_on_desktop_and_phone(browser, live_server
             context = browser.new_context(viewport=viewport)
             context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
             page = context.new_page()
+            prepare(username)  # the admin signs in with a code (issue 24)
             page.goto(f"{live_server.url}/login/")
             page.locator("#id_username").fill(username)
             page.locator("#id_password").fill(PASSWORD)
             page.locator("button[type=submit]").click()
+            answer_second_step(page, username)
             page.wait_for_url(f"{live_server.url}/")
             for path in paths:
                 response = page.goto(f"{live_server.url}{path}")
