@@ -234,7 +234,8 @@ class Account(models.Model):
                                         validators=[MinValueValidator(-90), MaxValueValidator(90)])
     site_longitude = models.DecimalField(_("site longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
                                          validators=[MinValueValidator(-180), MaxValueValidator(180)])
-    site_source = models.CharField(_("site location from"), max_length=20, choices=SiteSource.choices, blank=True)
+    site_source = models.CharField(_("site location from"), max_length=20, choices=SiteSource.choices, blank=True,
+                                   db_default="")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
@@ -347,7 +348,7 @@ class Order(models.Model):
     reference = models.CharField(_("contract number"), max_length=100, blank=True)
     # The order's id in the ERP that sends it through the API: the second arrival of one order
     # updates the row the first made (accounts.services.order_upsert). Empty for orders typed in.
-    external_id = models.CharField(_("ERP order id"), max_length=100, blank=True, default="")
+    external_id = models.CharField(_("ERP order id"), max_length=100, blank=True, default="", db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
