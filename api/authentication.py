@@ -23,7 +23,7 @@ class AccessTokenAuthentication(authentication.BaseAuthentication):
                 digest=token_digest(token)).first()
         if row is None:
             raise exceptions.AuthenticationFailed(_("This token is not valid, or it was revoked."))
-        access_token_used(row)
+        access_token_used(row, request=request)
         return row.user, row
 
     def authenticate_header(self, request):

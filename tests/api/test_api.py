@@ -27,8 +27,9 @@ def test_a_manager_lists_her_own_and_her_teams_accounts_never_another_teams(as_u
                                                                             django_assert_max_num_queries):
     mine, team = world["ours"]["account"], AccountFactory(owner=teammate)
     client = as_user(manager)
-    # token + user, last-use update, the page (with its tier), and nothing per row
-    with django_assert_max_num_queries(4):
+    # token + user, last-use update and its line in the audit log (once a minute), the page (with
+    # its tier), and nothing per row
+    with django_assert_max_num_queries(5):
         listed = ids(client.get("/api/accounts/"))
     assert set(listed) == {mine.pk, team.pk}
     assert client.get(f"/api/accounts/{world['theirs']['account'].pk}/").status_code == 404

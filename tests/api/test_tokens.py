@@ -54,6 +54,27 @@ def test_last_use_is_recorded_at_most_once_a_minute(as_user, manager, world):
         assert AccessToken.objects.get().last_used_at > first
 
 
+def test_the_audit_log_shows_who_made_used_and_revoked_a_token(client, as_user, manager, world):
+    """Issue 24 item 8: API token use is audited, as often as its last use is written."""
+    from audit.models import Action, AuditEntry
+
+    client.force_login(manager)
+    client.post(reverse("api-tokens:list"), {"name": "ERP order sync", "scope": "read"})
+    row = AccessToken.objects.get()
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        token_client = as_user(manager)  # a second token, used twice within a minute, then later
+        token_client.get("/api/accounts/")
+        token_client.get("/api/accounts/")
+        clock.shift(timedelta(minutes=2))
+        token_client.get("/api/accounts/")
+    client.post(reverse("api-tokens:revoke", args=[row.pk]))
+    client.post(reverse("api-tokens:revoke", args=[row.pk]))  # already revoked: nothing more to tell
+    entries = AuditEntry.objects.filter(actor=manager)
+    assert entries.filter(action=Action.API_TOKEN_CREATED, target_id=str(row.pk)).get().details == {"to": "Read only"}
+    assert entries.filter(action=Action.API_TOKEN_USED).count() == 2
+    assert entries.filter(action=Action.API_TOKEN_REVOKED, target_id=str(row.pk)).count() == 1
+
+
 def test_revoking_asks_first_and_then_the_token_stops_working(client, as_user, manager, outsider, world):
     from tests.api.conftest import token_for
 
