@@ -41,6 +41,10 @@ class PersonForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = Team.objects.order_by("name")
+        if self.instance.role != User.Role.DEPARTMENT:
+            # Department staff need their department, which is set with the department,
+            # not here: offering the role would only lead to a refusal after the form is filled.
+            self.fields["role"].choices = [c for c in self.fields["role"].choices if c[0] != User.Role.DEPARTMENT]
 
 
 class PersonCreateForm(PersonForm):
