@@ -123,7 +123,11 @@ def app(primary_and_replica):
            "REPLICA_RETRY_SECONDS": "2", "DJANGO_LOG_LEVEL": "ERROR"}
     subprocess.run([sys.executable, "manage.py", "shell", "-c",
                     "from tests.factories import AdminFactory, SupervisorFactory, TeamFactory; "
-                    "AdminFactory(username='ann'); AdminFactory(username='bo'); "
+                    "from django_otp.plugins.otp_totp.models import TOTPDevice; "
+                    "from bench.seed import TOTP_KEY; "
+                    # admins sign in with a code (issue 24): bench's client answers with bench's key
+                    "[TOTPDevice.objects.create(user=AdminFactory(username=name), name='bench', key=TOTP_KEY, "
+                    "confirmed=True, tolerance=1000) for name in ('ann', 'bo')]; "
                     "TeamFactory(name='Drill team', supervisor=SupervisorFactory(username='sue', display_name='Sue'))"],
                    cwd=ROOT, env=env, check=True)
     with Gunicorn(env, workers=1, log=Path(tempfile.gettempdir()) / "kam-replica-gunicorn.log") as server:

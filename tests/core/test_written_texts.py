@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 CHINESE = ("zh-hans", "zh-hant")
 NAMES = {"who": "周总", "respondent": "周总", "comments": "交货太慢", "occasion": "中秋节", "score": 2,
-         "date": "2026-09-25", "step": "使用指导", "product": "伺服电机", "role": "决策者"}
+         "date": "2026-09-25", "step": "使用指导", "product": "伺服电机", "role": "决策者", "name": "二号工厂招标"}
 # A Latin-script word of two letters or more: not expected in Chinese text except the names above.
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
