@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from attachments.models import Attachment
+from hub.merge import accounts_merge, contacts_merge
 from plans.services import plan_create
 from tests.attachments.test_visit_files import photo
 from tests.clock import DAY
@@ -168,3 +169,19 @@ def test_the_files_panel_costs_one_query_however_many_files(client, manager, rec
         page = client.get(record.get_absolute_url())
     assert page.content.decode().count('class="attachment"') == 4
     assert len(four) == len(one)
+
+
+def test_merging_duplicates_moves_their_files_to_the_survivor(client, manager, account):
+    """Issue 23 item 7: every related record moves, files included (they name their record by type
+    and id, not by a foreign key)."""
+    duplicate = AccountFactory(owner=manager, name="Haier ")
+    keep_contact = ContactFactory(account=account, name="王芳")
+    dup_contact = ContactFactory(account=account, name="王 芳")
+    client.force_login(manager)
+    add(client, "account", duplicate, files=[pdf("account.pdf")])
+    add(client, "contact", dup_contact, files=[pdf("contact.pdf")])
+    accounts_merge(survivor=account, duplicate=duplicate, by=manager)
+    contacts_merge(survivor=keep_contact, duplicate=dup_contact, by=manager)
+    assert [a.original_name for a in Attachment.objects.of(account)] == ["account.pdf"]
+    assert [a.original_name for a in Attachment.objects.of(keep_contact)] == ["contact.pdf"]
+    assert "contact.pdf" in client.get(keep_contact.get_absolute_url()).content.decode()
