@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions as account_permissions
 from accounts.models import Account, AccountTeamMember, ProductPosition
+from attachments.models import Attachment
 from care.models import CareTask
 from contacts.models import BuyerRole, Contact, Relationship
 from core.text import narrow, simplified
@@ -109,6 +110,8 @@ def accounts_merge(*, survivor, duplicate, by):
     if survivor.parent_id == duplicate.pk:
         survivor.parent = duplicate.parent  # the survivor takes the duplicate's place in the group
     Account.objects.filter(parent=duplicate).exclude(pk=survivor.pk).update(parent=survivor)
+    # Files point at their record by type and id, which the foreign keys' walk does not see.
+    Attachment.objects.of(duplicate).update(object_id=survivor.pk)
     try:
         _move(Account, survivor, duplicate)
     except InternalError as error:
@@ -137,6 +140,7 @@ def contacts_merge(*, survivor, duplicate, by):
     Contact.objects.filter(reports_to=duplicate).exclude(pk=survivor.pk).update(reports_to=survivor)
     if survivor.reports_to_id == duplicate.pk:
         survivor.reports_to = duplicate.reports_to if duplicate.reports_to_id != survivor.pk else None
+    Attachment.objects.of(duplicate).update(object_id=survivor.pk)  # by type and id, as for accounts
     try:
         _move(Contact, survivor, duplicate)
     except InternalError as error:

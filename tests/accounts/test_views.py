@@ -437,7 +437,8 @@ QUERY_BOUNDS = {
     # open issues, after-sales follow-ups); tier panel (state, history, pending proposal) and its
     # cadence; plan panel (satisfaction, this year's plan, next planned visits). +3 once a minute:
     # the session's idle expiry pushed (savepoint, update, release), as on the first page here.
-    "accounts:detail": 15,  # +1: the opportunities panel (issue 22)
+    # +1: the files panel (issue 23), its files joined to their type in one query.
+    "accounts:detail": 16,  # +1: the opportunities panel (issue 22)
     # account, count, one page of records with their users, the record before the page
     "accounts:history": 10,  # +1: the bell's unread COUNT (issue 18)
     # (as the supervisor) claims waiting with account and claimant, my own claims

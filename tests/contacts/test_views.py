@@ -254,7 +254,8 @@ QUERY_BOUNDS = {
     # contact with account and manager, can-edit, roles with counterparts, direct
     # reports, relationships from and to, personnel changes with who recorded them;
     # care panel: gifts with who gave them, open care tasks
-    "contacts:detail": 15,  # +1: the bell's unread COUNT (issue 18)
+    # files panel (issue 23): its files joined to their type, one query.
+    "contacts:detail": 16,  # +1: the bell's unread COUNT (issue 18); +1: the files panel
     # account, contacts, their roles and relationships (prefetched), can-edit,
     # decision steps with their responsible contacts
     "contacts:org-chart": 12,  # +1: the bell's unread COUNT (issue 18)
