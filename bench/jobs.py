@@ -6,6 +6,10 @@ immediate re-run (idempotent jobs write nothing), and its floor: the job's own s
 captured once and replayed raw through psycopg2 with no Python around them. Every job is already
 set-based `INSERT … SELECT`, so the floor is exactly "a raw INSERT … SELECT doing the same work";
 a job that looped per row would show it as a statement count growing with the data.
+
+Jobs may be named in full or by their last dotted part (`tier_evaluate`). BENCH_JOB_FLOOR=0 skips
+the captured run and the replay (floor, ratio and statement count are then null): half the time, for
+jobs that take minutes on a very large set.
 """
 
 import json
@@ -54,30 +58,43 @@ def replay(statements, connection, transaction):
     return time.perf_counter() - started
 
 
-def measure(names):
+def measure(names, out=None):
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
+    with_floor = os.environ.get("BENCH_JOB_FLOOR", "1") != "0"
     results = []
     for name in names:
         job = task(name)
-        with transaction.atomic(), CaptureQueriesContext(connection) as captured:
-            job()
-            transaction.set_rollback(True)
-        statements = [q["sql"] for q in captured.captured_queries if not q["sql"].startswith(
-            ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT"))]
-        floor = replay(statements, connection, transaction)
+        statements, floor = None, None
+        if with_floor:
+            with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+                job()
+                transaction.set_rollback(True)
+            statements = [q["sql"] for q in captured.captured_queries if not q["sql"].startswith(
+                ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT"))]
+            floor = replay(statements, connection, transaction)
         seconds, result, rows = timed_run(job, connection, transaction)
         again_seconds, again_result, again_rows = timed_run(job, connection, transaction)
         results.append({
             "job": name, "seconds": round(seconds, 3), "rows": rows, "returned": _plain(result),
             "rerun_seconds": round(again_seconds, 3), "rerun_rows": again_rows,
-            "rerun_returned": _plain(again_result), "statements": len(statements),
-            "floor_seconds": round(floor, 3), "ratio_floor": round(seconds / floor, 2) if floor else None,
+            "rerun_returned": _plain(again_result),
+            "statements": len(statements) if statements is not None else None,
+            "floor_seconds": round(floor, 3) if floor is not None else None,
+            "ratio_floor": round(seconds / floor, 2) if floor else None,
         })
         print(f"  {name}: {seconds:.2f} s, {rows}; re-run {again_seconds:.2f} s, {again_rows}; "
-              f"floor {floor:.2f} s", flush=True)
+              f"floor {'-' if floor is None else f'{floor:.2f}'} s", flush=True)
+        if out:
+            # Written after every job: a run stopped in a long job keeps the ones before it.
+            with open(out, "w") as file:
+                json.dump(results, file, indent=1)
     return results
+
+
+def _named(name, chosen):
+    return name == chosen or name.rsplit(".", 1)[-1] == chosen
 
 
 def _plain(value):
@@ -96,9 +113,13 @@ def main():
     from config.celery import app
 
     names = [entry["task"] for entry in app.conf.beat_schedule.values() if entry["task"] not in SKIP]
-    names = [name for name in names if name in sys.argv[3:]] if sys.argv[3:] else names
-    with open(sys.argv[2], "w") as file:
-        json.dump(measure(names), file, indent=1)
+    if chosen := sys.argv[3:]:
+        unknown = [c for c in chosen if not any(_named(n, c) for n in names)]
+        if unknown:
+            raise SystemExit(f"not beat jobs: {unknown}")
+        # In the order asked for, so that a long run does the quick jobs first.
+        names = [name for c in chosen for name in names if _named(name, c)]
+    measure(names, out=sys.argv[2])
 
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ def table(results):
             again = sum(job["rerun_rows"].values())
             lines.append(
                 f"{job['job']:40} {size:5} {job['seconds']:7.2f} {rows:8} {job['rerun_seconds']:7.2f} {again:11} "
-                f"{job['floor_seconds']:7.2f} {_mark(job['ratio_floor'], 2.0):>7} {job['statements']:5}")
+                f"{job['floor_seconds'] or 0:7.2f} {_mark(job['ratio_floor'], 2.0):>7} {job['statements'] or 0:5}")
     if imported := results.get("import"):
         lines += ["", f"Import of {imported['rows']} account rows ({imported['encoding']}): upload "
                       f"{imported['upload_s']} s, dry run {imported['dry_run_s']} s {imported['dry_run_outcomes']}, "

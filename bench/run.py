@@ -4,6 +4,15 @@ every beat job, then print the table and write var/bench/results.json.
 Environment: BENCH_REQUESTS (per page, default 40), BENCH_BUDGET (seconds per half run, default 12),
 BENCH_CONCURRENCY (clients at once, default 2, one per gunicorn worker), BENCH_REUSE=1 to keep
 already seeded databases, BENCH_LARGE / BENCH_SMALL (account counts, default 100000 / 1000).
+
+For a run beside the default one (the capacity run of issue 19 at a million accounts):
+BENCH_DB_PREFIX (databases are PREFIX + size, default kam_bench_, so kam_bench_small and
+kam_bench_large), BENCH_SIZES (comma list of the sizes to seed and measure, default small,large),
+BENCH_PAGES=0 (no pages: with BENCH_REUSE=1, the jobs of an already measured set), BENCH_JOBS (0 for
+none, or a comma list of beat jobs by full or last dotted name, run in that order; default all),
+BENCH_JOB_FLOOR=0 (time each job and its re-run only, without capturing and replaying its SQL: half
+the time of a job), BENCH_IMPORT=0 (no 100k-row import), BENCH_TIMEOUT (gunicorn's worker timeout
+in seconds, default 30), BENCH_OUT (default var/bench/results.json).
 """
 
 import json
@@ -22,6 +31,25 @@ REQUESTS = int(os.environ.get("BENCH_REQUESTS", 40))
 BUDGET = float(os.environ.get("BENCH_BUDGET", 12))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", 2))
 SIZES = {"small": int(os.environ.get("BENCH_SMALL", 1000)), "large": int(os.environ.get("BENCH_LARGE", 100000))}
+PREFIX = os.environ.get("BENCH_DB_PREFIX", "kam_bench_")
+TIMEOUT = int(os.environ.get("BENCH_TIMEOUT", 30))
+OUT = Path(os.environ.get("BENCH_OUT", VAR / "results.json"))
+
+
+def chosen_sizes():
+    names = [s.strip() for s in os.environ.get("BENCH_SIZES", "small,large").split(",") if s.strip()]
+    unknown = set(names) - set(SIZES)
+    if unknown:
+        raise SystemExit(f"BENCH_SIZES: unknown {sorted(unknown)}; choose from {sorted(SIZES)}")
+    return {size: SIZES[size] for size in SIZES if size in names}
+
+
+def chosen_jobs():
+    """None for every beat job, [] for none (BENCH_JOBS=0), else the names given."""
+    value = os.environ.get("BENCH_JOBS", "").strip()
+    if not value:
+        return None
+    return [] if value == "0" else [name.strip() for name in value.split(",") if name.strip()]
 
 
 def database_exists(name):
@@ -37,7 +65,7 @@ def database_exists(name):
 
 
 def prepare(size, accounts):
-    name = f"kam_bench_{size}"
+    name = f"{PREFIX}{size}"
     if not (os.environ.get("BENCH_REUSE") and database_exists(name)):
         subprocess.run([sys.executable, "-m", "bench.seed", name, str(accounts)], check=True)
     seed.ensure_authenticator(name)
@@ -52,7 +80,8 @@ def measure_pages(name):
     page_list = bench_pages.pages(ids)
     rng = bench_pages.rng()
     results = []
-    with Gunicorn(app_env(name, BENCH_COUNT_QUERIES=1, BENCH_FLOORS=floors), workers=CONCURRENCY) as server:
+    with Gunicorn(app_env(name, BENCH_COUNT_QUERIES=1, BENCH_FLOORS=floors), workers=CONCURRENCY,
+                  timeout=TIMEOUT) as server:
         sessions = {persona: measure.logged_in(server.port, user, seed.PASSWORD, CONCURRENCY)
                     for persona, user in bench_pages.PERSONAS.items()}
         anonymous = [measure.Session("127.0.0.1", server.port) for _ in range(CONCURRENCY)]
@@ -87,11 +116,17 @@ def merge(parts):
             "error_samples": sum((p["error_samples"] for p in parts), [])[:3]}
 
 
-def measure_jobs(name):
+def measure_jobs(name, jobs=None, failed=None):
     out = VAR / f"jobs-{name}.json"
     env = app_env(name, CELERY_BROKER_URL="memory://")
-    subprocess.run([sys.executable, "-m", "bench.jobs", name, str(out)], check=True, env=env)
-    return json.load(open(out))
+    out.unlink(missing_ok=True)
+    done = subprocess.run([sys.executable, "-m", "bench.jobs", name, str(out), *(jobs or [])], env=env)
+    if done.returncode:
+        # bench.jobs writes after every job: keep what finished, and say that the rest did not.
+        print(f"bench.jobs exited with {done.returncode}; keeping the jobs that finished", flush=True)
+        if failed is not None:
+            failed.append(name)
+    return json.load(open(out)) if out.exists() else []
 
 
 def measure_import(name):
@@ -99,6 +134,19 @@ def measure_import(name):
     out = VAR / "imports.json"
     subprocess.run([sys.executable, "-m", "bench.imports", name, str(out)], check=True, env=app_env(name))
     return json.load(open(out))
+
+
+def save(results):
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps(results, indent=1))
+
+
+def commit():
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                              cwd=Path(__file__).resolve().parent.parent).stdout.strip() or None
+    except OSError:
+        return None
 
 
 def machine():
@@ -110,26 +158,38 @@ def main():
     started = time.monotonic()
     VAR.mkdir(parents=True, exist_ok=True)
     results = {"started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "requests_per_page": REQUESTS,
-               "concurrency": CONCURRENCY, "machine_before": machine(), "sizes": SIZES, "pages": {}, "jobs": {}}
-    databases = {size: prepare(size, accounts) for size, accounts in SIZES.items()}
+               "concurrency": CONCURRENCY, "machine_before": machine(), "sizes": chosen_sizes(), "pages": {},
+               "jobs": {}, "commit": commit()}
+    jobs = chosen_jobs()
+    databases = {size: prepare(size, accounts) for size, accounts in results["sizes"].items()}
     results["seconds_seeding"] = round(time.monotonic() - started, 1)
     collectstatic(app_env(next(iter(databases.values()))))
     for size, name in databases.items():
+        if os.environ.get("BENCH_PAGES", "1") == "0":
+            break
         results["pages"][size] = measure_pages(name)
+        # Kept as it goes: a long run that fails in its jobs still has its pages.
+        save(results)
     # Jobs last: they write tasks and proposals the pages would otherwise show.
     for size, name in databases.items():
+        if jobs == []:
+            break
         print(f"beat jobs on {name}", flush=True)
-        results["jobs"][size] = measure_jobs(name)
-    if "large" in databases:
+        results.setdefault("machine_jobs", {})[size] = {"before": machine()}
+        results["jobs"][size] = measure_jobs(name, jobs, failed=results.setdefault("jobs_failed_on", []))
+        results["machine_jobs"][size]["after"] = machine()
+        save(results)
+    if "large" in databases and os.environ.get("BENCH_IMPORT", "1") != "0":
         print(f"import of {os.environ.get('BENCH_IMPORT_ROWS', 100000)} rows on {databases['large']}", flush=True)
         results["import"] = measure_import(databases["large"])
     results["machine_after"] = machine()
     results["seconds_total"] = round(time.monotonic() - started, 1)
     report.add_ratios(results)
-    out = VAR / "results.json"
-    out.write_text(json.dumps(results, indent=1))
+    save(results)
     print(report.table(results))
-    print(f"\nwritten {out}; whole run {results['seconds_total']:.0f} s")
+    print(f"\nwritten {OUT}; whole run {results['seconds_total']:.0f} s")
+    if results.get("jobs_failed_on"):
+        raise SystemExit(f"beat jobs failed on {results['jobs_failed_on']}")
 
 
 if __name__ == "__main__":

@@ -24,7 +24,11 @@ def shape(accounts):
     managers = -(-accounts // ACCOUNTS_PER_MANAGER)
     teams = -(-managers // MANAGERS_PER_TEAM)
     return {"accounts": accounts, "managers": managers, "teams": teams, "per_team": MANAGERS_PER_TEAM,
-            "contacts": accounts * CONTACTS_PER_ACCOUNT, "visits": accounts * VISITS_PER_ACCOUNT}
+            "contacts": accounts * CONTACTS_PER_ACCOUNT, "visits": accounts * VISITS_PER_ACCOUNT,
+            # Zero-padded numbers in names, as wide as the largest: up to 100k accounts and 999 teams
+            # the names are those of every earlier run; at a million they stay distinct (lpad cuts,
+            # to_char would write ######).
+            "account_digits": max(6, len(str(accounts))), "team_digits": max(3, len(str(teams)))}
 
 
 # User ids: 1 = admin "bench_admin", 2..teams+1 = supervisors, then managers. Manager m (0-based)
@@ -42,7 +46,7 @@ SELECT t + 1, %(password)s, false, 'bench_sup' || t, '', '', 'sup' || t || '@ben
        'Supervisor ' || t, 'supervisor', NULL, 'en'
 FROM generate_series(1, %(teams)s) t;
 INSERT INTO users_team (id, name, created_at, supervisor_id)
-SELECT t, 'Team ' || lpad(t::text, 3, '0'), now(), t + 1 FROM generate_series(1, %(teams)s) t;
+SELECT t, 'Team ' || lpad(t::text, %(team_digits)s, '0'), now(), t + 1 FROM generate_series(1, %(teams)s) t;
 UPDATE users_user SET team_id = id - 1 WHERE role = 'supervisor';
 INSERT INTO users_user (id, password, is_superuser, username, first_name, last_name, email, is_staff, is_active,
                         date_joined, display_name, role, team_id, language)
@@ -58,7 +62,7 @@ INSERT INTO accounts_account (id, name, industry, size, business_scope, region, 
 SELECT a,
        (ARRAY['Shanghai','Suzhou','Hangzhou','Nanjing','Ningbo','Wuxi','Hefei','Xiamen'])[a %% 8 + 1] || ' '
          || (ARRAY['Steel','Pharma','Logistics','Textile','Foods','Motors','Chemical','Energy','Optics','Paper',
-                   'Cement','Glass'])[(a / 8) %% 12 + 1] || ' ' || to_char(a, 'FM000000') || ' Co.',
+                   'Cement','Glass'])[(a / 8) %% 12 + 1] || ' ' || lpad(a::text, %(account_digits)s, '0') || ' Co.',
        (ARRAY['Manufacturing','Healthcare','Retail','Energy'])[a %% 4 + 1],
        (ARRAY['small','medium','large','enterprise'])[a %% 4 + 1], 'Business scope of account ' || a,
        (ARRAY['华东 / Shanghai','华东 / Jiangsu','华东 / Zhejiang','华南 / Fujian'])[a %% 4 + 1],
