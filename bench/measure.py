@@ -89,5 +89,5 @@ def floor_request(key):
     return make
 
 
-def logged_in(port, username, password, count):
-    return [Session("127.0.0.1", port).log_in(username, password) for _ in range(count)]
+def logged_in(port, username, password, count, timeout=30):
+    return [Session("127.0.0.1", port, timeout=timeout).log_in(username, password) for _ in range(count)]

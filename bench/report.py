@@ -82,10 +82,44 @@ def markdown(results):
     return "\n".join(out)
 
 
+def against(results, baseline, size="large"):
+    """Two runs' `size` sets side by side (the capacity run at a million accounts against the
+    default run's 100k), as Markdown: p50 ms (floor), queries, req/s and this ÷ baseline."""
+    def sized(run):
+        return run.get("sizes", {}).get(size)
+    before = {row["page"]: row for row in baseline["pages"].get(size, [])}
+    out = [f"| page | {sized(baseline)}: p50 ms (floor), queries, req/s | {sized(results)}: p50 ms (floor), "
+           f"queries, req/s | ÷ |", "| --- | ---: | ---: | ---: |"]
+
+    def cell(row):
+        r, f = row["page_result"], row["floor_result"]
+        errors = f", {r['errors']} errors" if r["errors"] else ""
+        return f"{r['p50_ms']} ({f['p50_ms']}), {r['queries']}, {r['rps']}{errors}"
+    for row in results["pages"].get(size, []):
+        other = before.get(row["page"])
+        ratio = _ratio(row["page_result"]["p50_ms"], other and other["page_result"]["p50_ms"])
+        out.append(f"| {row['page']} | {cell(other) if other else '-'} | {cell(row)} | {ratio or '-'} |")
+    jobs_before = {job["job"]: job for job in baseline["jobs"].get(size, [])}
+    out += ["", f"| job | {sized(baseline)}: s, rows, re-run s | {sized(results)}: s, rows, re-run s | ÷ |",
+            "| --- | ---: | ---: | ---: |"]
+    for job in results["jobs"].get(size, []):
+        other = jobs_before.get(job["job"])
+
+        def jcell(j):
+            return f"{j['seconds']}, {sum(j['rows'].values())}, {j['rerun_seconds']}" if j else "-"
+        out.append(f"| {job['job']} | {jcell(other)} | {jcell(job)} | "
+                   f"{_ratio(job['seconds'], other and other['seconds']) or '-'} |")
+    return "\n".join(out)
+
+
 if __name__ == "__main__":
     import json
     import sys
 
     paths = [a for a in sys.argv[1:] if not a.startswith("--")] or ["var/bench/results.json"]
     results = json.load(open(paths[0]))
-    print(markdown(results) if "--markdown" in sys.argv else table(results))
+    if "--against" in sys.argv:
+        # python -m bench.report THIS.json --against BASELINE.json
+        print(against(results, json.load(open(paths[1]))))
+    else:
+        print(markdown(results) if "--markdown" in sys.argv else table(results))
