@@ -76,7 +76,7 @@ def test_every_field_edited_is_on_the_opportunitys_page_and_the_account_timeline
                                         "Opportunity “MES rollout” opened at Proposal"]
     edited = {str(label): (old, new) for label, old, new in steps[2].changes}
     assert edited["amount"] == ("100000.00", "250000.00")
-    assert edited["currency"] == ("CNY ¥", "USD $")  # as the currency picker says them
+    assert edited["currency"] == ("CNY ¥", "USD US$")  # as the currency picker says them
     assert edited["owner"] == (str(manager), str(teammate))
     assert edited["products"] == ("", "MES") and edited["competitors"] == ("", "Siemens")
     assert edited["tender agency"] == ("", "青岛招标中心") and edited["tender result"] == ("", "Waiting for the result")
