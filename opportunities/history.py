@@ -11,6 +11,7 @@ from simple_history.signals import pre_create_historical_record
 
 from contacts.models import BuyerRole
 from core.history import reason_text, record_changes, related_names
+from core.money import format_money
 from opportunities.models import Opportunity, OpportunityRole
 
 HistoricalOpportunity = Opportunity.history.model
@@ -82,10 +83,15 @@ def _link_rows(newer, previous):
 
 
 def changes(record):
-    """[(label, old text, new text)] of one record against the one it follows."""
+    """[(label, old text, new text)] of one record against the one it follows; amounts in their currency."""
     previous = record.previous
-    rows = record_changes(record, previous, Opportunity) if previous is not None else []
-    return rows + _link_rows(record.links, previous.links if previous is not None else None)
+    if previous is None:
+        return []
+    amount = Opportunity._meta.get_field("amount").verbose_name
+    rows = [(label, format_money(previous.amount, previous.currency), format_money(record.amount, record.currency))
+            if label is amount else (label, old, new)
+            for label, old, new in record_changes(record, previous, Opportunity)]
+    return rows + _link_rows(record.links, previous.links)
 
 
 def stage_moved(record):

@@ -1,9 +1,9 @@
 """Opportunities and tenders (X-03), identified by account and name; the list's export reads back in."""
 
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import LostReason, ObjectionType
 from core.money import currency_choices

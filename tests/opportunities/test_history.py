@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 
 from accounts.models import Competitor, LostReason, ObjectionType, ProductPosition
 from contacts.models import BuyerRole
+from core.money import format_money
 from opportunities.history import changes
 from opportunities.models import Opportunity, StageChange
 from opportunities.services import (
@@ -75,7 +76,7 @@ def test_every_field_edited_is_on_the_opportunitys_page_and_the_account_timeline
                                         "Opportunity “MES rollout” edited", "Opportunity “MES rollout” edited",
                                         "Opportunity “MES rollout” opened at Proposal"]
     edited = {str(label): (old, new) for label, old, new in steps[2].changes}
-    assert edited["amount"] == ("100000.00", "250000.00")
+    assert edited["amount"] == (format_money(100_000, "CNY"), format_money(250_000, "USD"))
     assert edited["currency"] == ("CNY ¥", "USD US$")  # as the currency picker says them
     assert edited["owner"] == (str(manager), str(teammate))
     assert edited["products"] == ("", "MES") and edited["competitors"] == ("", "Siemens")
@@ -156,7 +157,7 @@ def test_imported_rows_have_their_history_and_the_reimport_shows_what_it_changed
     assert [(s.title, s.reason) for s in steps] == [("Opportunity “生产线改造” edited", "Imported"),
                                                     ("Opportunity “生产线改造” opened at Tender", "Imported")]
     assert [(str(label), old, new) for label, old, new in steps[0].changes] == [
-        ("amount", "800000.00", "900000.00")]
+        ("amount", format_money(800_000, "CNY"), format_money(900_000, "CNY"))]
 
 
 # --- K-51: imported history is not a creation by the team ------------------------------------------------
