@@ -161,6 +161,8 @@ class Opportunity(models.Model):
             models.Index(fields=["account", "stage"], name="opportunity_account_stage_idx"),
             # The board and the list per manager.
             models.Index(fields=["owner", "stage"], name="opportunity_owner_stage_idx"),
+            # The board's cards: each column's first by expected close (opportunities.selectors.board).
+            models.Index(fields=["stage", "expected_close", "id"], name="opportunity_stage_close_idx"),
             # The forecast by month and the reminders of closes coming up.
             models.Index(fields=["expected_close"], name="opportunity_close_idx"),
             models.Index(fields=["bid_deadline"], name="opportunity_bid_deadline_idx",
