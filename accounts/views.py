@@ -15,6 +15,7 @@ from accounts import exports, permissions, services
 from accounts.filters import AccountFilter, owner_choices, people_named
 from accounts.forms import (
     AccountForm,
+    AccountPickerForm,
     ClaimDecisionForm,
     ClaimForm,
     CompetitorForm,
@@ -27,7 +28,7 @@ from accounts.forms import (
     churn_choice_form,
 )
 from accounts.models import Account, AccountTeamMember, Competitor, Handover, Order, ProductPosition, ProspectClaim
-from accounts.selectors import account_warnings, group_figures, handover_candidates, history_page
+from accounts.selectors import account_warnings, assignable_people, group_figures, handover_candidates, history_page
 from core.batch import fetch_together
 from core.collation import name_order
 from core.exports import ExportMixin, list_export
@@ -83,6 +84,47 @@ def owner_options(request):
         "people": rows[:PICKER_PAGE], "next_page": chosen["page"] + 1 if len(rows) > PICKER_PAGE else None,
         "q": chosen["q"], "page": chosen["page"],
     })
+
+
+def people_options(request):
+    """htmx: the people the user may make an account's owner or team member (assignable_people)
+    whose name holds `q`, a page at a time, for the account form's pickers of an admin, who may
+    choose among everyone (core.widgets.SearchSelect; issue 19)."""
+    chosen = PeopleSearchForm(request.GET).values()
+    people = assignable_people(request.user).select_related("team")
+    if chosen["q"]:
+        people = people_named(people, chosen["q"])
+    start = (chosen["page"] - 1) * PICKER_PAGE
+    rows = list(people[start:start + PICKER_PAGE + 1])
+    return _options_page(request, "accounts:people-options", chosen["page"],
+                         [(p.pk, str(p), p.team or "") for p in rows], _("Nobody you can choose has that name."))
+
+
+def _options_page(request, url_name, page, options, empty_text):
+    """One page of a picker's choices (core/_search_options.html), `options` holding one more than a
+    page when a next one exists."""
+    more = request.GET.copy()
+    more["page"] = page + 1
+    return render(request, "core/_search_options.html", {
+        "options": options[:PICKER_PAGE], "page": page, "empty_text": empty_text,
+        "next_url": f"{reverse(url_name)}?{more.urlencode()}" if len(options) > PICKER_PAGE else None,
+    })
+
+
+def account_options(request):
+    """htmx: the accounts the user sees whose name holds `q`, a page at a time, for the account
+    pickers of forms (core.widgets.SearchSelect; `?kind=group` for a parent). Session, user and
+    one page of PICKER_PAGE + 1 rows, whatever the company's size (issue 19)."""
+    chosen = AccountPickerForm(request.GET).values()
+    accounts = Account.objects.visible_to(request.user).active()
+    if chosen["kind"] == Account.Kind.GROUP:
+        accounts = accounts.filter(kind=Account.Kind.GROUP)
+    if chosen["q"]:
+        accounts = accounts.filter(name__icontains=chosen["q"])
+    start = (chosen["page"] - 1) * PICKER_PAGE
+    rows = list(accounts.order_by(*name_order()).only("pk", "name", "region")[start:start + PICKER_PAGE + 1])
+    return _options_page(request, "accounts:account-options", chosen["page"],
+                         [(a.pk, a.name, a.region) for a in rows], _("No account you can see has that name."))
 
 
 def account_detail(request, pk):
