@@ -161,3 +161,25 @@ def test_people_options_answer_only_people_the_user_may_choose(client, manager, 
 
     assert outsider.pk not in found(client.get(url))
     assert teammate.pk in found(client.get(url))
+
+
+def test_an_admins_report_filter_names_only_the_manager_chosen(client, admin, manager, outsider):
+    UserFactory.create_batch(30, team=manager.team)
+    client.force_login(admin)
+
+    page = client.get(reverse("reports:value"))
+    assert options_of(page, "manager") == [""]
+    narrowed = client.get(reverse("reports:value"), {"manager": manager.pk})
+    assert options_of(narrowed, "manager") == ["", str(manager.pk)]
+
+    picker = re.search(r'hx-get="([^"]*manager-options[^"]*)"', page.content.decode()).group(1)
+    assert outsider.pk in found(client.get(picker, {"q": outsider.username}))
+
+
+def test_a_supervisors_report_people_stay_their_teams(client, supervisor, manager, outsider):
+    client.force_login(supervisor)
+    url = reverse("reports:manager-options")
+
+    assert manager.pk in found(client.get(url))
+    assert outsider.pk not in found(client.get(url, {"q": outsider.username}))
+    assert str(manager.pk) in options_of(client.get(reverse("reports:value")), "manager")  # a team: listed
