@@ -14,7 +14,9 @@ def _stored_name(instance, filename):
 
 
 def _thumbnail_name(instance, filename):
-    return f"attachments/{instance.uploaded_at:%Y/%m}/thumbs/{uuid.uuid4().hex}.jpg"
+    # A photo's thumbnail is a JPEG, a PDF's first-page preview a PNG (attachments.services).
+    extension = ".png" if filename.endswith(".png") else ".jpg"
+    return f"attachments/{instance.uploaded_at:%Y/%m}/thumbs/{uuid.uuid4().hex}{extension}"
 
 
 class AttachmentQuerySet(models.QuerySet):
@@ -74,3 +76,7 @@ class Attachment(models.Model):
     @property
     def is_image(self):
         return self.kind == self.Kind.IMAGE
+
+    @property
+    def thumbnail_type(self):
+        return "image/png" if self.thumbnail.name.endswith(".png") else "image/jpeg"
