@@ -116,12 +116,13 @@ def pdf_preview(data):
 @transaction.atomic
 def attachment_add(*, record, by, upload):
     """One file on `record`, which the caller has already found in the user's scope."""
-    if not owner_of_model(type(record)).can_change(by, record):
+    owner = owner_of_model(type(record))
+    if not owner.can_change(by, record):
         raise PermissionDenied(_("You cannot add files here."))
     mime, extension, kind = check_upload(upload)
     attachment = Attachment(record=record, kind=kind, mime_type=mime, extension=extension,
                             original_name=upload.name[:255], size=upload.size, uploaded_by=by,
-                            uploaded_at=timezone.now())
+                            uploaded_at=timezone.now(), account_id=owner.account_of(record))
     if kind == Attachment.Kind.IMAGE:
         thumbnail, attachment.width, attachment.height = _thumbnail(upload, upload.name)
         attachment.thumbnail.save("thumb.jpg", thumbnail, save=False)

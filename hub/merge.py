@@ -110,8 +110,10 @@ def accounts_merge(*, survivor, duplicate, by):
     if survivor.parent_id == duplicate.pk:
         survivor.parent = duplicate.parent  # the survivor takes the duplicate's place in the group
     Account.objects.filter(parent=duplicate).exclude(pk=survivor.pk).update(parent=survivor)
-    # Files point at their record by type and id, which the foreign keys' walk does not see.
+    # Files point at their record by type and id, and name their account by id (for its timeline):
+    # neither is a foreign key the walk below sees.
     Attachment.objects.of(duplicate).update(object_id=survivor.pk)
+    Attachment.objects.filter(account_id=duplicate.pk).update(account_id=survivor.pk)
     try:
         _move(Account, survivor, duplicate)
     except InternalError as error:
