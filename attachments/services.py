@@ -107,8 +107,8 @@ def pdf_preview(data):
         image.thumbnail(THUMBNAIL_SIZE)  # rounding may leave a pixel over
         out = BytesIO()
         image.convert("RGB").save(out, "PNG", optimize=True)
-    except Exception:  # noqa: BLE001 - PDFium's errors (PdfiumError, and worse in a hostile file) keep the icon
-        logger.info("No preview for a PDF", exc_info=True)
+    except Exception as error:  # noqa: BLE001 - PDFium's errors (PdfiumError, and worse in a hostile file) keep the icon
+        logger.info("No preview for a PDF: %r", error)  # the file's fault, not ours: no traceback
         return None
     return ContentFile(out.getvalue())
 
