@@ -24,7 +24,10 @@ class Owner:
     model: type
     visible: Callable
     can_change: Callable
-    account_of: Callable = lambda obj: getattr(obj, "account_id", None)
+    account_of: Callable | None = None
+
+    def account_id_of(self, obj):
+        return self.account_of(obj) if self.account_of else getattr(obj, "account_id", None)
 
     def get(self, user, pk):
         """The record if the user may see it, else Http404."""
@@ -38,7 +41,7 @@ _owners: dict[str, Owner] = {}
 
 
 def register(model, *, kind, visible, can_change, account_of=None):
-    _owners[kind] = Owner(kind, model, visible, can_change, *([account_of] if account_of else []))
+    _owners[kind] = Owner(kind, model, visible, can_change, account_of)
 
 
 def owner(kind):

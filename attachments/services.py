@@ -122,7 +122,7 @@ def attachment_add(*, record, by, upload):
     mime, extension, kind = check_upload(upload)
     attachment = Attachment(record=record, kind=kind, mime_type=mime, extension=extension,
                             original_name=upload.name[:255], size=upload.size, uploaded_by=by,
-                            uploaded_at=timezone.now(), account_id=owner.account_of(record))
+                            uploaded_at=timezone.now(), account_id=owner.account_id_of(record))
     if kind == Attachment.Kind.IMAGE:
         thumbnail, attachment.width, attachment.height = _thumbnail(upload, upload.name)
         attachment.thumbnail.save("thumb.jpg", thumbnail, save=False)

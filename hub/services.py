@@ -83,7 +83,7 @@ def comment_post(*, by, target, body, reply_to=None, files=()):
 
 def _attach(by, target, files):
     if not can_attach(by, target):
-        raise ValidationError(_("You cannot add files here."))  # no field offered it: said above the form
+        raise ValidationError(_("You cannot add files here."))  # no field offered it: a form-wide error
     for upload in files:
         try:
             attachment_add(record=target, by=by, upload=upload)
