@@ -18,6 +18,7 @@ from accounts import metrics
 from accounts.models import Account
 from core.money import amount_sql
 from core.sql import literals, moment_literal
+from reports import facts
 from visits.models import MonthlyLog
 
 
@@ -53,12 +54,11 @@ def _rows(sql, params):
 
 RANKED_SQL = """
 WITH revenue AS (
-    SELECT a.id, a.name, a.kind IN """ + literals(Account.KEY_KINDS) + """ AS is_key,
-           coalesce(sum(""" + amount_sql("o.amount", "o.currency") + """), 0) AS amount
+    -- each account's revenue over the period from the read model (reports/facts.py)
+    SELECT a.id, a.name, a.kind IN """ + literals(Account.KEY_KINDS) + """ AS is_key, coalesce(r.r0, 0) AS amount
     FROM accounts_account a
-    LEFT JOIN accounts_order o ON o.account_id = a.id AND {counted}
+    LEFT JOIN ({revenue}) r ON r.account_id = a.id
     WHERE a.id IN ({scope})
-    GROUP BY a.id
 ), ranked AS (
     SELECT *, row_number() OVER (ORDER BY amount DESC, id) AS n, count(*) OVER () AS total_n,
            sum(amount) OVER () AS total, sum(amount) OVER (ORDER BY amount DESC, id) AS running
@@ -94,9 +94,9 @@ class Concentration:
 def revenue_concentration(scope, *, start, end, today, top_percent=20, top_rows=20):
     """K-54: the Pareto curve of revenue over accounts, the top X%'s share and the key accounts' share,
     over the period cut at today (accounts.metrics.period: a future-dated order is not revenue yet)."""
-    base = scope.params
+    base = scope.params * 3
     window = metrics.period(start, end, today=today)
-    fields = {"scope": scope.account_ids_sql, "counted": metrics.orders_in_sql(window)}
+    fields = {"scope": scope.account_ids_sql, "revenue": facts.revenue_sql([window], scope=scope.account_ids_sql)}
     total, count, top_sum, key_sum = _rows(SUMMARY_SQL.format(**fields), [*base, top_percent])[0]
     if not total:
         return Concentration([], [], Decimal(0), count, Decimal(0), Decimal(0))
@@ -275,12 +275,11 @@ def months_back(today, count):
 
 VALUE_SQL = """
 SELECT a.id, a.name, coalesce(t.code, '') AS tier, a.status,
-       {to_date} AS to_date, {last12} AS last12, {prev12} AS prev12
+       coalesce(r.r0, 0) AS to_date, coalesce(r.r1, 0) AS last12, coalesce(r.r2, 0) AS prev12
 FROM accounts_account a
-LEFT JOIN accounts_order o ON o.account_id = a.id
+LEFT JOIN ({revenue}) r ON r.account_id = a.id
 LEFT JOIN tiering_accounttier at ON at.account_id = a.id LEFT JOIN tiering_tier t ON t.id = at.tier_id
 WHERE a.id IN ({scope})
-GROUP BY a.id, t.code
 """
 
 
@@ -304,10 +303,9 @@ class AccountValue:
 
 
 def account_values(scope, *, today):
-    sql = VALUE_SQL.format(scope=scope.account_ids_sql, to_date=metrics.revenue_sql(metrics.to_date(today)),
-                           last12=metrics.revenue_sql(metrics.last_12_months(today)),
-                           prev12=metrics.revenue_sql(metrics.previous_12_months(today)))
-    return [AccountValue(*row) for row in _rows(sql, scope.params)]
+    windows = [metrics.to_date(today), metrics.last_12_months(today), metrics.previous_12_months(today)]
+    sql = VALUE_SQL.format(scope=scope.account_ids_sql, revenue=facts.revenue_sql(windows, scope=scope.account_ids_sql))
+    return [AccountValue(*row) for row in _rows(sql, scope.params * 3)]
 
 
 CHURN_SQL = """
@@ -378,13 +376,13 @@ def at_risk(values, *, falling_below=-20):
 
 OPERATING_SQL = """
 SELECT a.id, a.name, coalesce(t.code, '') AS tier, a.potential, a.kind,
-       (SELECT {last12} FROM accounts_order o WHERE o.account_id = a.id),
-       (SELECT {prev12} FROM accounts_order o WHERE o.account_id = a.id),
+       coalesce(r.r0, 0), coalesce(r.r1, 0),
        (SELECT count(*) FROM accounts_competitor c WHERE c.account_id = a.id),
        (SELECT count(*) FROM visits_customerissue i WHERE i.account_id = a.id AND i.status <> 'informed'),
        (SELECT count(*) FROM visits_customerissue i WHERE i.account_id = a.id AND i.status <> 'informed'
           AND i.due_at < {now})
 FROM accounts_account a
+LEFT JOIN ({revenue}) r ON r.account_id = a.id
 LEFT JOIN tiering_accounttier at ON at.account_id = a.id LEFT JOIN tiering_tier t ON t.id = at.tier_id
 WHERE a.id IN ({scope})
 ORDER BY 6 DESC, a.name
@@ -412,10 +410,10 @@ class OperatingRow:
 
 def operating(scope, *, now, limit=50, offset=0):
     today = timezone.localdate(now)
+    windows = [metrics.last_12_months(today), metrics.previous_12_months(today)]
     sql = OPERATING_SQL.format(scope=scope.account_ids_sql, now=moment_literal(now),
-                               last12=metrics.revenue_sql(metrics.last_12_months(today)),
-                               prev12=metrics.revenue_sql(metrics.previous_12_months(today)))
-    return [OperatingRow(*row) for row in _rows(sql, [*scope.params, limit, offset])]
+                               revenue=facts.revenue_sql(windows, scope=scope.account_ids_sql))
+    return [OperatingRow(*row) for row in _rows(sql, [*scope.params * 3, limit, offset])]
 
 
 # --- Targets and weekly progress (K-53) -----------------------------------------------------------------

@@ -88,3 +88,22 @@ class QuarterlyAnalysis(models.Model):
 
     def __str__(self):
         return f"{self.team} {self.year}-Q{self.quarter}"
+
+
+class RevenueFact(models.Model):
+    """The read model's revenue (issue 19 item 4, reports/facts.py): the orders of one account signed
+    in one calendar month in one currency, summed. Kept by a trigger on accounts_order; read by the
+    value, concentration and operating reports for the whole months of their windows."""
+
+    account = models.ForeignKey("accounts.Account", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                                related_name="+")
+    month = models.DateField(help_text="First day of the month of signing.")
+    currency = models.CharField(max_length=3)
+    amount = models.DecimalField(max_digits=20, decimal_places=2)
+    orders = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "month", "currency"], name="revenue_fact_key")]
+
+    def __str__(self):
+        return f"{self.account_id} {self.month:%Y-%m} {self.amount} {self.currency}"

@@ -1,0 +1,203 @@
+"""The reports' read model (issue 19 item 4): facts per account and calendar month, kept current
+by the database itself, so that a report reads a few rows per account instead of its whole history.
+
+Each fact table sums contributions of the rows of one source table (an order adds its amount to
+its account's month of signing, in its own currency). PostgreSQL keeps it: a statement-level
+trigger on the source (AFTER INSERT, UPDATE, DELETE, with transition tables) adds what the
+statement's new rows contribute and takes away what its old rows did, in the same transaction.
+So every writer is covered — the ORM, imports, raw SQL, a merge that moves orders — and a figure
+read right after a write (in the same transaction or the next request) already holds it, without
+waiting for a job. One statement costs one grouped upsert however many rows it wrote.
+
+What no trigger sees (rows written with `session_replication_role = replica`, as the bench's raw
+seed does, or a TRUNCATE) is found by `facts_refresh`: it recomputes every fact from its source,
+set-based, and writes only the rows that differ (the first build after migrate; the nightly
+check; 0 rows on an immediate re-run). It locks the fact table against writes while it runs, so a
+write that lands meanwhile is added after it, never lost under it.
+
+Amounts are kept in their own currency and converted when read (core.money.amount_sql, at the
+configured rates): a change of rates needs no rebuild, and since numeric sums and products are
+exact, the converted month equals the sum of its converted orders to the cent.
+
+Which orders count, and when, stays accounts.metrics' definition: the reader takes whole months
+that lie inside a window (every day of such a month is at or before today, so none of its orders
+is dated in the future) from the facts, and the partial months at the window's edges live from
+the orders, with metrics.orders_in_sql — at most two months of orders per account and window.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import connection, transaction
+
+from accounts import metrics
+from core.money import amount_sql
+from core.sql import date_literal
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A fact table: `keys` identify a row, `measures` are summed; `n` (a measure) counts the
+    contributions, and a row whose `n` falls to 0 is removed. `contributions` is a SELECT of one
+    row per contribution (keys, then measures, by name) from the source rows `{rows}`."""
+
+    table: str
+    source: str
+    keys: tuple
+    measures: tuple
+    n: str
+    contributions: str
+
+    def over(self, rows, *, negate=False):
+        columns = [*self.keys, *((f"-{m} AS {m}" if negate else m) for m in self.measures)]
+        return f"SELECT {', '.join(columns)} FROM ({self.contributions.format(rows=rows)}) c"
+
+
+REVENUE = Fact(
+    table="reports_revenuefact", source="accounts_order",
+    keys=("account_id", "month", "currency"), measures=("amount", "orders"), n="orders",
+    contributions="SELECT account_id, date_trunc('month', signed_on)::date AS month, currency, "
+                  "amount, 1 AS orders FROM {rows}",
+)
+
+FACTS = [REVENUE]
+
+
+# --- Keeping the facts: the triggers -----------------------------------------------------------------
+
+def _apply_sql(fact, delta):
+    """Two statements: add the grouped delta to the facts, then drop the rows it left empty."""
+    keys, measures = ", ".join(fact.keys), ", ".join(fact.measures)
+    changed = " OR ".join(f"sum({m}) <> 0" for m in fact.measures)
+    grouped = (f"SELECT {keys}, {', '.join(f'sum({m}) AS {m}' for m in fact.measures)} FROM ({delta}) d "
+               f"GROUP BY {keys} HAVING {changed}")
+    updates = ", ".join(f"{m} = f.{m} + EXCLUDED.{m}" for m in fact.measures)
+    match = " AND ".join(f"f.{k} = d.{k}" for k in fact.keys)
+    return (f"INSERT INTO {fact.table} AS f ({keys}, {measures}) SELECT * FROM ({grouped}) g ORDER BY {keys} "
+            f"ON CONFLICT ({keys}) DO UPDATE SET {updates};\n"
+            f"    DELETE FROM {fact.table} f USING ({delta}) d WHERE {match} AND f.{fact.n} = 0;")
+
+
+def trigger_sql(fact):
+    """The trigger function and its three statement-level triggers (installed by the migration)."""
+    new, old = fact.over("new_rows"), fact.over("old_rows", negate=True)
+    function = f"{fact.table}_apply"
+    return f"""
+CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $body$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    {_apply_sql(fact, new)}
+  ELSIF TG_OP = 'DELETE' THEN
+    {_apply_sql(fact, old)}
+  ELSE
+    {_apply_sql(fact, f"{new} UNION ALL {old}")}
+  END IF;
+  RETURN NULL;
+END
+$body$;
+DROP TRIGGER IF EXISTS {function}_insert ON {fact.source};
+DROP TRIGGER IF EXISTS {function}_update ON {fact.source};
+DROP TRIGGER IF EXISTS {function}_delete ON {fact.source};
+CREATE TRIGGER {function}_insert AFTER INSERT ON {fact.source} REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION {function}();
+CREATE TRIGGER {function}_update AFTER UPDATE ON {fact.source} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION {function}();
+CREATE TRIGGER {function}_delete AFTER DELETE ON {fact.source} REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION {function}();
+"""
+
+
+def drop_trigger_sql(fact):
+    function = f"{fact.table}_apply"
+    return "".join(f"DROP TRIGGER IF EXISTS {function}_{event} ON {fact.source};\n"
+                   for event in ("insert", "update", "delete")) + f"DROP FUNCTION IF EXISTS {function}();"
+
+
+# --- Checking the facts: the full, set-based recomputation ---------------------------------------------
+
+def _refresh(cursor, fact):
+    keys, measures = ", ".join(fact.keys), ", ".join(fact.measures)
+    # Writers of the source wait (their trigger needs the facts) while the facts are recomputed; the
+    # statements below see every write committed before the lock was granted.
+    cursor.execute(f"LOCK TABLE {fact.table} IN EXCLUSIVE MODE")
+    sums = ", ".join(f"sum({m}) AS {m}" for m in fact.measures)
+    cursor.execute(f"CREATE TEMPORARY TABLE expected_facts ON COMMIT DROP AS "
+                   f"SELECT {keys}, {sums} FROM ({fact.over(fact.source)}) c GROUP BY {keys}")
+    cursor.execute("ANALYZE expected_facts")
+    differs = " OR ".join(f"f.{m} IS DISTINCT FROM EXCLUDED.{m}" for m in fact.measures)
+    cursor.execute(f"INSERT INTO {fact.table} AS f ({keys}, {measures}) SELECT {keys}, {measures} "
+                   f"FROM expected_facts ON CONFLICT ({keys}) DO UPDATE SET "
+                   + ", ".join(f"{m} = EXCLUDED.{m}" for m in fact.measures) + f" WHERE {differs}")
+    written = cursor.rowcount
+    match = " AND ".join(f"e.{k} = f.{k}" for k in fact.keys)
+    cursor.execute(f"DELETE FROM {fact.table} f WHERE NOT EXISTS (SELECT 1 FROM expected_facts e WHERE {match})")
+    written += cursor.rowcount
+    cursor.execute("DROP TABLE expected_facts")
+    return written
+
+
+def facts_refresh():
+    """Recompute every fact table from its source and write what differs: the rows written (0 when
+    the triggers kept up, as they do for every writer but a replica-mode load or a TRUNCATE)."""
+    written = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        for fact in FACTS:
+            written += _refresh(cursor, fact)
+    return written
+
+
+# --- Reading revenue: whole months from the facts, the edges live --------------------------------------
+
+def _next_month(first):
+    return (first + timedelta(days=32)).replace(day=1)
+
+
+def split(window):
+    """(whole, edges): the first and last whole month of the window (None, None when it holds no
+    whole month; a first of None when the window has no start), and the windows of its partial
+    edge months, which are read from the orders."""
+    start, end = window.start, window.end
+    first = None if start is None else (start if start.day == 1 else _next_month(start.replace(day=1)))
+    last = end.replace(day=1) if metrics.month_of(end).end == end else (end.replace(day=1) - timedelta(days=1)).replace(day=1)
+    if first is not None and first > last:
+        return (None, None), [window]
+    edges = []
+    if first is not None and start < first:
+        edges.append(metrics.Window(start, first - timedelta(days=1)))
+    if end > metrics.month_of(last).end:
+        edges.append(metrics.Window(metrics.month_of(last).end + timedelta(days=1), end))
+    return (first, last), edges
+
+
+def _whole_sql(whole, column="f.month"):
+    first, last = whole
+    if last is None:
+        return "false"
+    if first is None:
+        return f"{column} <= {date_literal(last)}"
+    return f"{column} BETWEEN {date_literal(first)} AND {date_literal(last)}"
+
+
+def revenue_sql(windows, *, scope):
+    """SQL of a relation (account_id, r0, r1, …): each account's revenue in each window, in the
+    reporting currency, for the accounts of `scope` (SQL of their ids; it appears twice) that have
+    any. Equal to accounts.metrics.revenue_sql over the account's orders, window by window."""
+    parts = [split(window) for window in windows]
+    months = " OR ".join(_whole_sql(whole) for whole, _edges in parts)
+    edge_windows = [edge for _whole, edges in parts for edge in edges]
+    edge_days = " OR ".join(metrics.orders_in_sql(edge) for edge in edge_windows) or "false"
+    columns = []
+    for n, (whole, edges) in enumerate(parts):
+        days = " OR ".join(edge.sql("p.day") for edge in edges) or "false"
+        columns.append(f"coalesce(sum(p.amount) FILTER (WHERE (p.day IS NULL AND {_whole_sql(whole, 'p.month')}) "
+                       f"OR (p.day IS NOT NULL AND ({days}))), 0) AS r{n}")
+    return f"""
+SELECT p.account_id, {', '.join(columns)}
+FROM (
+    SELECT f.account_id, f.month, NULL::date AS day, {amount_sql('f.amount', 'f.currency')} AS amount
+    FROM reports_revenuefact f WHERE f.account_id IN ({scope}) AND ({months})
+    UNION ALL
+    SELECT o.account_id, NULL, o.signed_on, {amount_sql('o.amount', 'o.currency')}
+    FROM accounts_order o WHERE o.account_id IN ({scope}) AND ({edge_days})
+) p
+GROUP BY p.account_id"""
