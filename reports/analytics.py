@@ -94,9 +94,10 @@ class Concentration:
 def revenue_concentration(scope, *, start, end, today, top_percent=20, top_rows=20):
     """K-54: the Pareto curve of revenue over accounts, the top X%'s share and the key accounts' share,
     over the period cut at today (accounts.metrics.period: a future-dated order is not revenue yet)."""
-    base = scope.params * 3
+    base = scope.params * (1 + facts.SCOPES)
     window = metrics.period(start, end, today=today)
-    fields = {"scope": scope.account_ids_sql, "revenue": facts.revenue_sql([window], scope=scope.account_ids_sql)}
+    fields = {"scope": scope.account_ids_sql,
+              "revenue": facts.revenue_sql([window], scope=scope.account_ids_sql, today=today)}
     total, count, top_sum, key_sum = _rows(SUMMARY_SQL.format(**fields), [*base, top_percent])[0]
     if not total:
         return Concentration([], [], Decimal(0), count, Decimal(0), Decimal(0))
@@ -304,8 +305,9 @@ class AccountValue:
 
 def account_values(scope, *, today):
     windows = [metrics.to_date(today), metrics.last_12_months(today), metrics.previous_12_months(today)]
-    sql = VALUE_SQL.format(scope=scope.account_ids_sql, revenue=facts.revenue_sql(windows, scope=scope.account_ids_sql))
-    return [AccountValue(*row) for row in _rows(sql, scope.params * 3)]
+    sql = VALUE_SQL.format(scope=scope.account_ids_sql,
+                           revenue=facts.revenue_sql(windows, scope=scope.account_ids_sql, today=today))
+    return [AccountValue(*row) for row in _rows(sql, scope.params * (1 + facts.SCOPES))]
 
 
 CHURN_SQL = """
@@ -412,8 +414,8 @@ def operating(scope, *, now, limit=50, offset=0):
     today = timezone.localdate(now)
     windows = [metrics.last_12_months(today), metrics.previous_12_months(today)]
     sql = OPERATING_SQL.format(scope=scope.account_ids_sql, now=moment_literal(now),
-                               revenue=facts.revenue_sql(windows, scope=scope.account_ids_sql))
-    return [OperatingRow(*row) for row in _rows(sql, [*scope.params * 3, limit, offset])]
+                               revenue=facts.revenue_sql(windows, scope=scope.account_ids_sql, today=today))
+    return [OperatingRow(*row) for row in _rows(sql, [*scope.params * (1 + facts.SCOPES), limit, offset])]
 
 
 # --- Targets and weekly progress (K-53) -----------------------------------------------------------------

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from accounts import metrics
 from core.money import amount_sql
@@ -60,7 +61,19 @@ REVENUE = Fact(
                   "amount, 1 AS orders FROM {rows}",
 )
 
-FACTS = [REVENUE]
+# Each account's default windows as of the mark's day (reports_windowmark, one row): an order adds
+# to each window its date falls in. Without a mark there is nothing to add to, and none is read.
+WINDOWS = Fact(
+    table="reports_accountwindow", source="accounts_order",
+    keys=("account_id", "currency"), measures=("to_date", "last12", "prev12", "orders"), n="orders",
+    contributions="SELECT o.account_id, o.currency, "
+                  "CASE WHEN o.signed_on <= m.as_of THEN o.amount ELSE 0 END AS to_date, "
+                  "CASE WHEN o.signed_on BETWEEN m.last12_start AND m.as_of THEN o.amount ELSE 0 END AS last12, "
+                  "CASE WHEN o.signed_on BETWEEN m.prev12_start AND m.prev12_end THEN o.amount ELSE 0 END AS prev12, "
+                  "1 AS orders FROM {rows} o CROSS JOIN reports_windowmark m",
+)
+
+FACTS = [REVENUE, WINDOWS]
 
 
 # --- Keeping the facts: the triggers -----------------------------------------------------------------
@@ -136,11 +149,23 @@ def _refresh(cursor, fact):
     return written
 
 
-def facts_refresh():
+def _move_mark(cursor, today):
+    """The windows' day moves to `today`, with their bounds from accounts.metrics."""
+    last12, prev12 = metrics.last_12_months(today), metrics.previous_12_months(today)
+    cursor.execute(f"LOCK TABLE {WINDOWS.table} IN EXCLUSIVE MODE")
+    cursor.execute("DELETE FROM reports_windowmark")
+    cursor.execute("INSERT INTO reports_windowmark (id, as_of, last12_start, prev12_start, prev12_end) "
+                   "VALUES (1, %s, %s, %s, %s)", [today, last12.start, prev12.start, prev12.end])
+
+
+def facts_refresh(*, today=None):
     """Recompute every fact table from its source and write what differs: the rows written (0 when
-    the triggers kept up, as they do for every writer but a replica-mode load or a TRUNCATE)."""
+    the triggers kept up, as they do for every writer but a replica-mode load or a TRUNCATE). The
+    accounts' windows move on to `today` (each account whose window an order entered or left)."""
+    today = today or timezone.localdate()
     written = 0
     with transaction.atomic(), connection.cursor() as cursor:
+        _move_mark(cursor, today)
         for fact in FACTS:
             written += _refresh(cursor, fact)
     return written
@@ -178,10 +203,34 @@ def _whole_sql(whole, column="f.month"):
     return f"{column} BETWEEN {date_literal(first)} AND {date_literal(last)}"
 
 
-def revenue_sql(windows, *, scope):
+SCOPES = 3  # how many times revenue_sql names the scope (its parameters are passed that often)
+
+
+def revenue_sql(windows, *, scope, today=None):
     """SQL of a relation (account_id, r0, r1, …): each account's revenue in each window, in the
-    reporting currency, for the accounts of `scope` (SQL of their ids; it appears twice) that have
-    any. Equal to accounts.metrics.revenue_sql over the account's orders, window by window."""
+    reporting currency, for the accounts of `scope` (SQL of their ids, named SCOPES times) that have
+    any. Equal to accounts.metrics.revenue_sql over the account's orders, window by window.
+
+    When every window is one of the accounts' windows as of `today` (orders to date, the last 12
+    months, the 12 before) and the refresh has moved them on to today, one row per account and
+    currency is read; otherwise whole months from the monthly facts and the edges from the orders.
+    The choice is made inside the statement (a one-time filter on the mark), so it costs no query."""
+    named = {metrics.to_date(today): "to_date", metrics.last_12_months(today): "last12",
+             metrics.previous_12_months(today): "prev12"} if today else {}
+    if today and all(window in named for window in windows):
+        fresh = f"EXISTS (SELECT 1 FROM reports_windowmark m WHERE m.as_of = {date_literal(today)})"
+        sums = ", ".join(f"sum({amount_sql(f'w.{named[window]}', 'w.currency')}) AS r{n}"
+                         for n, window in enumerate(windows))
+        return f"""
+SELECT w.account_id, {sums} FROM reports_accountwindow w
+WHERE {fresh} AND w.account_id IN ({scope}) GROUP BY w.account_id
+UNION ALL
+SELECT * FROM ({_monthly_sql(windows, scope=scope)}) monthly WHERE NOT {fresh}"""
+    # The scope a third time (a filter that changes nothing), so that every form takes SCOPES.
+    return f"SELECT * FROM ({_monthly_sql(windows, scope=scope)}) monthly WHERE monthly.account_id IN ({scope})"
+
+
+def _monthly_sql(windows, *, scope):
     parts = [split(window) for window in windows]
     months = " OR ".join(_whole_sql(whole) for whole, _edges in parts)
     edge_windows = [edge for _whole, edges in parts for edge in edges]
