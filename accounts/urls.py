@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.AccountListView.as_view(), name="list"),
     path("new/", views.account_create, name="create"),
     path("owner-options/", views.owner_options, name="owner-options"),
+    path("account-options/", views.account_options, name="account-options"),
     path("claims/", views.claim_queue, name="claims"),
     path("claims/<int:pk>/decide/", views.claim_decide, name="claim-decide"),
     path("claims/<int:pk>/withdraw/", views.claim_withdraw, name="claim-withdraw"),

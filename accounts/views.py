@@ -15,6 +15,7 @@ from accounts import exports, permissions, services
 from accounts.filters import AccountFilter, owner_choices, people_named
 from accounts.forms import (
     AccountForm,
+    AccountPickerForm,
     ClaimDecisionForm,
     ClaimForm,
     CompetitorForm,
@@ -82,6 +83,27 @@ def owner_options(request):
     return render(request, "accounts/_owner_options.html", {
         "people": rows[:PICKER_PAGE], "next_page": chosen["page"] + 1 if len(rows) > PICKER_PAGE else None,
         "q": chosen["q"], "page": chosen["page"],
+    })
+
+
+def account_options(request):
+    """htmx: the accounts the user sees whose name holds `q`, a page at a time, for the account
+    pickers of forms (core.widgets.SearchSelect; `?kind=group` for a parent). Session, user and
+    one page of PICKER_PAGE + 1 rows, whatever the company's size (issue 19)."""
+    chosen = AccountPickerForm(request.GET).values()
+    accounts = Account.objects.visible_to(request.user).active()
+    if chosen["kind"] == Account.Kind.GROUP:
+        accounts = accounts.filter(kind=Account.Kind.GROUP)
+    if chosen["q"]:
+        accounts = accounts.filter(name__icontains=chosen["q"])
+    start = (chosen["page"] - 1) * PICKER_PAGE
+    rows = list(accounts.order_by(*name_order()).only("pk", "name", "region")[start:start + PICKER_PAGE + 1])
+    more = request.GET.copy()
+    more["page"] = chosen["page"] + 1
+    return render(request, "core/_search_options.html", {
+        "options": [(a.pk, a.name, a.region) for a in rows[:PICKER_PAGE]], "page": chosen["page"],
+        "next_url": f"{reverse('accounts:account-options')}?{more.urlencode()}" if len(rows) > PICKER_PAGE else None,
+        "empty_text": _("No account you can see has that name."),
     })
 
 
