@@ -28,6 +28,7 @@ class Scope:
 
     account_ids_sql: str
     params: list
+    every: bool = False  # every active account (an admin, no filter): the read model is read whole
 
 
 def scope(user, *, team=None, manager=None, tier=None):
@@ -41,7 +42,7 @@ def scope(user, *, team=None, manager=None, tier=None):
     # No ORDER BY: the accounts' default ordering (by name) would sort the scope's ids in every
     # subquery that names it.
     sql, params = accounts.order_by().values("pk").query.sql_with_params()
-    return Scope(sql, list(params))
+    return Scope(sql, list(params), every=user.is_admin and not (team or manager or tier))
 
 
 def _rows(sql, params):
@@ -57,7 +58,7 @@ WITH revenue AS (
     -- each account's revenue over the period from the read model (reports/facts.py)
     SELECT a.id, a.name, a.kind IN """ + literals(Account.KEY_KINDS) + """ AS is_key, coalesce(r.r0, 0) AS amount
     FROM accounts_account a
-    LEFT JOIN ({revenue}) r ON r.account_id = a.id
+    {revenue}
     WHERE a.id IN ({scope})
 ), ranked AS (
     SELECT *, row_number() OVER (ORDER BY amount DESC, id) AS n, count(*) OVER () AS total_n,
@@ -94,10 +95,9 @@ class Concentration:
 def revenue_concentration(scope, *, start, end, today, top_percent=20, top_rows=20):
     """K-54: the Pareto curve of revenue over accounts, the top X%'s share and the key accounts' share,
     over the period cut at today (accounts.metrics.period: a future-dated order is not revenue yet)."""
-    base = scope.params * (1 + facts.SCOPES)
+    base = scope.params
     window = metrics.period(start, end, today=today)
-    fields = {"scope": scope.account_ids_sql,
-              "revenue": facts.revenue_sql([window], scope=scope.account_ids_sql, today=today)}
+    fields = {"scope": scope.account_ids_sql, "revenue": facts.revenue_join([window], today=today, every=scope.every)}
     total, count, top_sum, key_sum = _rows(SUMMARY_SQL.format(**fields), [*base, top_percent])[0]
     if not total:
         return Concentration([], [], Decimal(0), count, Decimal(0), Decimal(0))
@@ -278,7 +278,7 @@ VALUE_SQL = """
 SELECT a.id, a.name, coalesce(t.code, '') AS tier, a.status,
        coalesce(r.r0, 0) AS to_date, coalesce(r.r1, 0) AS last12, coalesce(r.r2, 0) AS prev12
 FROM accounts_account a
-LEFT JOIN ({revenue}) r ON r.account_id = a.id
+{revenue}
 LEFT JOIN tiering_accounttier at ON at.account_id = a.id LEFT JOIN tiering_tier t ON t.id = at.tier_id
 WHERE a.id IN ({scope})
 """
@@ -305,9 +305,9 @@ class AccountValue:
 
 def account_values(scope, *, today):
     windows = [metrics.to_date(today), metrics.last_12_months(today), metrics.previous_12_months(today)]
-    sql = VALUE_SQL.format(scope=scope.account_ids_sql,
-                           revenue=facts.revenue_sql(windows, scope=scope.account_ids_sql, today=today))
-    return [AccountValue(*row) for row in _rows(sql, scope.params * (1 + facts.SCOPES))]
+    revenue = facts.revenue_join(windows, today=today, every=scope.every)
+    sql = VALUE_SQL.format(scope=scope.account_ids_sql, revenue=revenue)
+    return [AccountValue(*row) for row in _rows(sql, scope.params)]
 
 
 CHURN_SQL = """
@@ -384,7 +384,7 @@ SELECT a.id, a.name, coalesce(t.code, '') AS tier, a.potential, a.kind,
        (SELECT count(*) FROM visits_customerissue i WHERE i.account_id = a.id AND i.status <> 'informed'
           AND i.due_at < {now})
 FROM accounts_account a
-LEFT JOIN ({revenue}) r ON r.account_id = a.id
+{revenue}
 LEFT JOIN tiering_accounttier at ON at.account_id = a.id LEFT JOIN tiering_tier t ON t.id = at.tier_id
 WHERE a.id IN ({scope})
 ORDER BY 6 DESC, a.name
@@ -414,8 +414,8 @@ def operating(scope, *, now, limit=50, offset=0):
     today = timezone.localdate(now)
     windows = [metrics.last_12_months(today), metrics.previous_12_months(today)]
     sql = OPERATING_SQL.format(scope=scope.account_ids_sql, now=moment_literal(now),
-                               revenue=facts.revenue_sql(windows, scope=scope.account_ids_sql, today=today))
-    return [OperatingRow(*row) for row in _rows(sql, [*scope.params * (1 + facts.SCOPES), limit, offset])]
+                               revenue=facts.revenue_join(windows, today=today, every=scope.every))
+    return [OperatingRow(*row) for row in _rows(sql, [*scope.params, limit, offset])]
 
 
 # --- Targets and weekly progress (K-53) -----------------------------------------------------------------

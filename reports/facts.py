@@ -183,7 +183,9 @@ def split(window):
     edge months, which are read from the orders."""
     start, end = window.start, window.end
     first = None if start is None else (start if start.day == 1 else _next_month(start.replace(day=1)))
-    last = end.replace(day=1) if metrics.month_of(end).end == end else (end.replace(day=1) - timedelta(days=1)).replace(day=1)
+    last = end.replace(day=1)
+    if metrics.month_of(end).end != end:  # the window ends within its last month: the one before is whole
+        last = (last - timedelta(days=1)).replace(day=1)
     if first is not None and first > last:
         return (None, None), [window]
     edges = []
@@ -203,34 +205,47 @@ def _whole_sql(whole, column="f.month"):
     return f"{column} BETWEEN {date_literal(first)} AND {date_literal(last)}"
 
 
-SCOPES = 3  # how many times revenue_sql names the scope (its parameters are passed that often)
+def revenue_join(windows, *, today=None, every=False, account="a.id"):
+    """The join that gives each account of a report (its id: the SQL `account`) its revenue in each
+    window as r.r0, r.r1, … (NULL for none), in the reporting currency. Equal to
+    accounts.metrics.revenue_sql over the account's orders, window by window.
+
+    A scope of some accounts (a manager's, a team's) reads its own accounts' rows by index, as a
+    LATERAL subquery beside each; `every` account (an admin with no filter) reads the facts whole
+    and hashes them to the accounts, which costs a tenth of 100k index probes."""
+    if every:
+        return f"LEFT JOIN ({revenue_sql(windows, today=today, group=True)}) r ON r.account_id = {account}"
+    return f"LEFT JOIN LATERAL ({revenue_sql(windows, today=today, account=account)}) r ON true"
 
 
-def revenue_sql(windows, *, scope, today=None):
-    """SQL of a relation (account_id, r0, r1, …): each account's revenue in each window, in the
-    reporting currency, for the accounts of `scope` (SQL of their ids, named SCOPES times) that have
-    any. Equal to accounts.metrics.revenue_sql over the account's orders, window by window.
+def revenue_sql(windows, *, today=None, account=None, group=False):
+    """SQL of the revenue in each window as r0, r1, …: one row for the account whose id is the SQL
+    `account`, or with `group` a row (account_id, r0, …) for every account that has orders.
 
     When every window is one of the accounts' windows as of `today` (orders to date, the last 12
-    months, the 12 before) and the refresh has moved them on to today, one row per account and
-    currency is read; otherwise whole months from the monthly facts and the edges from the orders.
-    The choice is made inside the statement (a one-time filter on the mark), so it costs no query."""
+    months, the 12 before) and the refresh has moved them on to today, the account's row per
+    currency is read; otherwise its whole months from the monthly facts and the edges from its
+    orders. The choice is made inside the statement (a one-time filter on the mark, evaluated once
+    per statement; the branch not taken is not executed), so it costs no query."""
     named = {metrics.to_date(today): "to_date", metrics.last_12_months(today): "last12",
              metrics.previous_12_months(today): "prev12"} if today else {}
-    if today and all(window in named for window in windows):
-        fresh = f"EXISTS (SELECT 1 FROM reports_windowmark m WHERE m.as_of = {date_literal(today)})"
-        sums = ", ".join(f"sum({amount_sql(f'w.{named[window]}', 'w.currency')}) AS r{n}"
-                         for n, window in enumerate(windows))
-        return f"""
-SELECT w.account_id, {sums} FROM reports_accountwindow w
-WHERE {fresh} AND w.account_id IN ({scope}) GROUP BY w.account_id
+    if not (today and all(window in named for window in windows)):
+        return _monthly_sql(windows, account=account, group=group)
+    fresh = f"EXISTS (SELECT 1 FROM reports_windowmark m WHERE m.as_of = {date_literal(today)})"
+    sums = ", ".join(f"coalesce(sum({amount_sql(f'w.{named[window]}', 'w.currency')}), 0) AS r{n}"
+                     for n, window in enumerate(windows))
+    if group:
+        head, where, tail = "w.account_id, ", fresh, "GROUP BY w.account_id"
+    else:
+        # An aggregate without GROUP BY gives a row even from no rows: HAVING keeps one branch's.
+        head, where, tail = "", f"{fresh} AND w.account_id = {account}", f"HAVING {fresh}"
+    return f"""
+SELECT {head}{sums} FROM reports_accountwindow w WHERE {where} {tail}
 UNION ALL
-SELECT * FROM ({_monthly_sql(windows, scope=scope)}) monthly WHERE NOT {fresh}"""
-    # The scope a third time (a filter that changes nothing), so that every form takes SCOPES.
-    return f"SELECT * FROM ({_monthly_sql(windows, scope=scope)}) monthly WHERE monthly.account_id IN ({scope})"
+{_monthly_sql(windows, account=account, group=group, unless=fresh)}"""
 
 
-def _monthly_sql(windows, *, scope):
+def _monthly_sql(windows, *, account=None, group=False, unless=None):
     parts = [split(window) for window in windows]
     months = " OR ".join(_whole_sql(whole) for whole, _edges in parts)
     edge_windows = [edge for _whole, edges in parts for edge in edges]
@@ -240,13 +255,17 @@ def _monthly_sql(windows, *, scope):
         days = " OR ".join(edge.sql("p.day") for edge in edges) or "false"
         columns.append(f"coalesce(sum(p.amount) FILTER (WHERE (p.day IS NULL AND {_whole_sql(whole, 'p.month')}) "
                        f"OR (p.day IS NOT NULL AND ({days}))), 0) AS r{n}")
+    taken = "true" if unless is None else f"NOT {unless}"
+    facts_of = "true" if group else f"f.account_id = {account}"
+    orders_of = "true" if group else f"o.account_id = {account}"
+    head, tail = ("p.account_id, ", "GROUP BY p.account_id") if group else ("", f"HAVING {taken}")
     return f"""
-SELECT p.account_id, {', '.join(columns)}
+SELECT {head}{', '.join(columns)}
 FROM (
     SELECT f.account_id, f.month, NULL::date AS day, {amount_sql('f.amount', 'f.currency')} AS amount
-    FROM reports_revenuefact f WHERE f.account_id IN ({scope}) AND ({months})
+    FROM reports_revenuefact f WHERE {taken} AND {facts_of} AND ({months})
     UNION ALL
     SELECT o.account_id, NULL, o.signed_on, {amount_sql('o.amount', 'o.currency')}
-    FROM accounts_order o WHERE o.account_id IN ({scope}) AND ({edge_days})
+    FROM accounts_order o WHERE {taken} AND {orders_of} AND ({edge_days})
 ) p
-GROUP BY p.account_id"""
+{tail}"""
