@@ -11,7 +11,7 @@ from accounts.selectors import assignable_people, duplicate_in_group
 from core.forms import add_create_key
 from core.money import default_currency
 from core.params import NameSearchForm
-from core.widgets import SearchSelect
+from core.widgets import SearchSelect, SearchSelectMultiple
 from users.models import User
 
 
@@ -62,6 +62,14 @@ class AccountForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         members = list(self.instance.memberships.values_list("user_id", flat=True)) if self.instance.pk else []
+        if user.is_admin:  # everyone in the company: found by name, not listed (issue 19)
+            people = reverse_lazy("accounts:people-options")
+            self.fields["owner"].widget = SearchSelect(people)
+            self.fields["team_members"].widget = SearchSelectMultiple(people)
+            self.fields["team_members"].help_text = _("Managers serving beside the responsible one; deselect "
+                                                      "one to take them off. Key accounts need at least two "
+                                                      "managers.")
+        # after the widgets: a queryset hands its choices to the field's widget
         self.fields["owner"].queryset = people_choices(user, keep=[self.instance.owner_id])
         self.fields["team_members"].queryset = people_choices(user, keep=members)
         # Not sent (an older page, a script): the account keeps its currency, a new one the usual.

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.account_create, name="create"),
     path("owner-options/", views.owner_options, name="owner-options"),
     path("account-options/", views.account_options, name="account-options"),
+    path("people-options/", views.people_options, name="people-options"),
     path("claims/", views.claim_queue, name="claims"),
     path("claims/<int:pk>/decide/", views.claim_decide, name="claim-decide"),
     path("claims/<int:pk>/withdraw/", views.claim_withdraw, name="claim-withdraw"),

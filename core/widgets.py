@@ -3,10 +3,10 @@
 from django import forms
 
 
-class ChosenOnlySelect(forms.Select):
-    """A select of a set that grows with the company (every account, every person) that renders
-    only the empty choice and the one chosen: the others are found by name elsewhere (a picker
-    beside it, a name filter). What is posted is still validated against the field's whole
+class ChosenOnlyMixin:
+    """A choice among a set that grows with the company (every account, every person): the widget
+    renders only the empty choice and what is chosen; the others are found by name elsewhere (a
+    picker beside it, a name filter). What is posted is still validated against the field's whole
     queryset (one lookup by key), so an id typed by hand that the user may not choose is refused
     as with a plain select (issue 19)."""
 
@@ -22,10 +22,14 @@ class ChosenOnlySelect(forms.Select):
             self.choices = everything
 
 
-class SearchSelect(ChosenOnlySelect):
-    """ChosenOnlySelect with its own search-as-you-type box (htmx): `options_url` answers `?q=`
-    and `?page=` with `core/_search_options.html`, a page of choices; app.js puts the one tapped
-    into the select. The form then costs the same with 100 or 100,000 choices."""
+class ChosenOnlySelect(ChosenOnlyMixin, forms.Select):
+    pass
+
+
+class SearchMixin:
+    """A search-as-you-type box (htmx) under the select: `options_url` answers `?q=` and `?page=`
+    with `core/_search_options.html`, a page of choices, and app.js puts the one tapped into the
+    select. The form costs the same with 100 or 100,000 choices."""
 
     template_name = "core/widgets/search_select.html"
 
@@ -37,3 +41,11 @@ class SearchSelect(ChosenOnlySelect):
         context = super().get_context(name, value, attrs)
         context["widget"]["options_url"] = str(self.options_url)
         return context
+
+
+class SearchSelect(SearchMixin, ChosenOnlySelect):
+    pass
+
+
+class SearchSelectMultiple(SearchMixin, ChosenOnlyMixin, forms.SelectMultiple):
+    """Several among many: the chosen stand selected in the list; deselect one to remove it."""

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from plans.models import Referral
-from tests.factories import AccountFactory
+from tests.factories import AccountFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +114,72 @@ def test_bad_picker_queries_are_answered_not_crashed(client, manager, bad):
 
 def test_an_outsider_without_login_is_sent_to_sign_in(client):
     assert client.get(reverse("accounts:account-options")).status_code == 302
+
+
+def test_an_admins_account_form_lists_only_the_people_chosen(client, admin, manager, teammate):
+    UserFactory.create_batch(30, team=manager.team)
+    account = AccountFactory(name="Haier", owner=manager)
+    account.team_members.add(teammate)
+    client.force_login(admin)
+    url = reverse("accounts:edit", args=[account.pk])
+
+    page = client.get(url)
+
+    assert options_of(page, "owner") == ["", str(manager.pk)]
+    assert options_of(page, "team_members") == [str(teammate.pk)]
+    picker = re.search(r'hx-get="([^"]*people-options[^"]*)"', page.content.decode()).group(1)
+    newcomer = UserFactory(team=manager.team, display_name="周新人")
+    assert found(client.get(picker, {"q": "周新"})) == [newcomer.pk]
+
+
+def test_a_manager_still_ticks_their_team_on_the_account_form(client, manager, teammate):
+    account = AccountFactory(name="Haier", owner=manager)
+    client.force_login(manager)
+
+    page = client.get(reverse("accounts:edit", args=[account.pk])).content.decode()
+
+    boxes = re.findall(r'<input[^>]*type="checkbox"[^>]*name="team_members"[^>]*value="(\d+)"', page)
+    assert str(teammate.pk) in boxes  # a team of a few: listed to tick
+
+
+def test_an_admin_saves_an_owner_and_members_found_by_name(client, admin, manager, teammate):
+    account = AccountFactory(name="Haier", owner=manager, kind="standard")
+    client.force_login(admin)
+
+    saved = client.post(reverse("accounts:edit", args=[account.pk]), {
+        "name": "Haier", "kind": "standard", "status": account.status, "currency": account.currency,
+        "owner": teammate.pk, "team_members": [manager.pk]})
+
+    assert saved.status_code == 302, saved.context["form"].errors
+    account.refresh_from_db()
+    assert account.owner == teammate and list(account.team_members.all()) == [manager]
+
+
+def test_people_options_answer_only_people_the_user_may_choose(client, manager, outsider, teammate):
+    client.force_login(manager)
+    url = reverse("accounts:people-options")
+
+    assert outsider.pk not in found(client.get(url))
+    assert teammate.pk in found(client.get(url))
+
+
+def test_an_admins_report_filter_names_only_the_manager_chosen(client, admin, manager, outsider):
+    UserFactory.create_batch(30, team=manager.team)
+    client.force_login(admin)
+
+    page = client.get(reverse("reports:value"))
+    assert options_of(page, "manager") == [""]
+    narrowed = client.get(reverse("reports:value"), {"manager": manager.pk})
+    assert options_of(narrowed, "manager") == ["", str(manager.pk)]
+
+    picker = re.search(r'hx-get="([^"]*manager-options[^"]*)"', page.content.decode()).group(1)
+    assert outsider.pk in found(client.get(picker, {"q": outsider.username}))
+
+
+def test_a_supervisors_report_people_stay_their_teams(client, supervisor, manager, outsider):
+    client.force_login(supervisor)
+    url = reverse("reports:manager-options")
+
+    assert manager.pk in found(client.get(url))
+    assert outsider.pk not in found(client.get(url, {"q": outsider.username}))
+    assert str(manager.pk) in options_of(client.get(reverse("reports:value")), "manager")  # a team: listed
