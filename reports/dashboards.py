@@ -4,7 +4,7 @@ number of queries whatever the size of the portfolio."""
 from collections import Counter
 from datetime import timedelta
 
-from django.db.models import BooleanField, Case, Count, F, Q, When, Window
+from django.db.models import BooleanField, Case, Count, F, When, Window
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
