@@ -426,7 +426,9 @@ def sign_off_review(request, pk):
     log = _log_for(request, pk)
     visits = (
         Visit.objects.filter(author=log.author, log_month=log.month).select_related("account")
-        .prefetch_related("contacts", Prefetch("issues", queryset=CustomerIssue.objects
+        # a card names its contacts: their names, not the whole row of each (issue 19, light cards)
+        .prefetch_related(Prefetch("contacts", queryset=Contact.objects.only("pk", "account_id", "name")),
+                          Prefetch("issues", queryset=CustomerIssue.objects
                                                 .select_related("owner", "department", "assignee")
                                                 .order_by("due_at")))
         .order_by("occurred_at", "pk")
