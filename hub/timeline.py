@@ -29,7 +29,8 @@ from core.batch import fetch_together
 from core.history import reason_text, record_changes, related_names
 from core.written import shown
 from hub.models import Comment
-from opportunities.models import StageChange
+from opportunities import history as opportunity_history
+from opportunities.models import Opportunity
 from plans.models import PlanReview, SatisfactionSurvey
 from tiering.models import TierChange
 from visits.models import CustomerIssue, IssueUpdate, Visit
@@ -49,7 +50,7 @@ KINDS = {
     "survey": gettext_lazy("Satisfaction surveys"),
     "profile": gettext_lazy("Profile edits"),
     "comment": gettext_lazy("Comments"),
-    "opportunity": gettext_lazy("Opportunities"),  # issue 22: each step of the account's pipeline
+    "opportunity": gettext_lazy("Opportunities"),  # issue 22: each step and edit of the account's pipeline
 }
 CONTACT_KINDS = ("visit", "care", "gift", "personnel", "plan_review", "profile")
 
@@ -257,11 +258,10 @@ def _comment(row, e):
 # --- The subjects ------------------------------------------------------------------------------
 
 def _opportunity(row, e):
-    names = {"name": row.opportunity, "stage": row.to_stage, "from": row.from_stage}
-    e.title = (_("Opportunity “%(name)s” moved from %(from)s to %(stage)s") % names if row.from_stage_id
-               else _("Opportunity “%(name)s” opened at %(stage)s") % names)
-    e.text = row.get_kind_display()
-    e.actor, e.link = row.changed_by, row.opportunity.get_absolute_url()
+    """A record of an opportunity's history (opportunities.history): opened, moved, any field edited."""
+    e.title, e.changes = opportunity_history.title(row), opportunity_history.changes(row)
+    e.text = opportunity_history.reason(row)
+    e.actor, e.link = row.history_user, reverse("opportunities:detail", args=[row.id])
     return e
 
 
@@ -293,8 +293,8 @@ def account_sources(account, user):
                date_column=True),
         HistorySource(account.history.all(), Account, reverse("accounts:history", args=[account.pk])),
         Source("comment", 12, comments, "created_at", _comment),
-        Source("opportunity", 13, StageChange.objects.filter(account=account)
-               .select_related("opportunity", "from_stage", "to_stage", "changed_by"), "changed_at", _opportunity),
+        Source("opportunity", 13, opportunity_history.with_previous(Opportunity.history.filter(account_id=account.pk)),
+               "history_date", _opportunity),
     ]
     if sees_plans:
         sources.append(Source("plan_review", 8, PlanReview.objects.filter(plan__account=account)
