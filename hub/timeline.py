@@ -15,6 +15,7 @@ from datetime import datetime
 
 from django.db.models import DateTimeField, F, Q, prefetch_related_objects
 from django.db.models.functions import Cast
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -23,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts import permissions as account_permissions
 from accounts.models import Account, Order
+from attachments.models import Attachment
 from care.models import CareTask, Gift
 from contacts.models import Contact, PersonnelChange, RolePlanReview
 from core.batch import fetch_together
@@ -51,8 +53,9 @@ KINDS = {
     "profile": gettext_lazy("Profile edits"),
     "comment": gettext_lazy("Comments"),
     "opportunity": gettext_lazy("Opportunities"),  # issue 22: each step and edit of the account's pipeline
+    "file": gettext_lazy("Files"),  # on the account, its contacts, visits and plans
 }
-CONTACT_KINDS = ("visit", "care", "gift", "personnel", "plan_review", "profile")
+CONTACT_KINDS = ("visit", "care", "gift", "personnel", "plan_review", "profile", "file")
 
 
 @dataclass
@@ -67,6 +70,7 @@ class Entry:
     link: str = ""
     changes: list = field(default_factory=list)
     comment: object = None
+    attachment: object = None
 
     @property
     def key(self):
@@ -255,8 +259,6 @@ def _comment(row, e):
     return e
 
 
-# --- The subjects ------------------------------------------------------------------------------
-
 def _opportunity(row, e):
     """A record of an opportunity's history (opportunities.history): opened, moved, any field edited."""
     e.title, e.changes = opportunity_history.title(row), opportunity_history.changes(row)
@@ -265,14 +267,29 @@ def _opportunity(row, e):
     return e
 
 
+FILE_ON = {"account": gettext_lazy("on the account"), "contact": gettext_lazy("on a contact"),
+           "visit": gettext_lazy("on a visit"), "accountplan": gettext_lazy("on the account plan")}
+
+
+def _file(row, e):
+    e.title = _("File added: %(name)s") % {"name": row.original_name}
+    e.actor, e.attachment, e.link = row.uploaded_by, row, reverse("attachments:file", args=[row.pk])
+    e.text = " · ".join(filter(None, [str(FILE_ON.get(row.content_type.model, "")), filesizeformat(row.size)]))
+    return e
+
+
+# --- The subjects ------------------------------------------------------------------------------
+
 def account_sources(account, user):
     """Every kind of an account's timeline. Plans are the account team's working document
     (plans.PlanQuerySet.visible_to): a colleague who only sees the account reads no plan review
     and no comment on a plan."""
     sees_plans = account_permissions.can_edit_account(user, account)
     comments = Comment.objects.filter(account=account).select_related("author").prefetch_related("mentioned")
+    files = Attachment.objects.of_account(account.pk).select_related("uploaded_by", "content_type")
     if not sees_plans:
         comments = comments.filter(plan__isnull=True)
+        files = files.exclude(content_type__app_label="plans", content_type__model="accountplan")
     sources = [
         Source("visit", 0, Visit.objects.filter(account=account).select_related("author"), "occurred_at", _visit),
         Source("order", 1, Order.objects.filter(account=account), "signed_on", _order, date_column=True),
@@ -295,6 +312,7 @@ def account_sources(account, user):
         Source("comment", 12, comments, "created_at", _comment),
         Source("opportunity", 13, opportunity_history.with_previous(Opportunity.history.filter(account_id=account.pk)),
                "history_date", _opportunity),
+        Source("file", 14, files, "uploaded_at", _file),
     ]
     if sees_plans:
         sources.append(Source("plan_review", 8, PlanReview.objects.filter(plan__account=account)
@@ -314,6 +332,8 @@ def contact_sources(contact):
         Source("plan_review:role", 11, RolePlanReview.objects.filter(role__contact=contact)
                .select_related("reviewed_by", "role__contact"), "reviewed_on", _role_review, date_column=True),
         HistorySource(contact.history.all(), Contact, reverse("contacts:history", args=[contact.pk])),
+        Source("file", 14, Attachment.objects.of(contact).select_related("uploaded_by", "content_type"),
+               "uploaded_at", _file),
     ]
 
 
