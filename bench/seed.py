@@ -65,7 +65,8 @@ def build_read_models(name, log=print):
     """The read models the database keeps with triggers, built whole once (fill() bypasses them)."""
     started = time.monotonic()
     env = {**os.environ, "DATABASE_URL": database_url(name), "DJANGO_SETTINGS_MODULE": "config.settings.bench"}
-    subprocess.run([sys.executable, "manage.py", "cadence_rebuild"], check=True, env=env)
+    for command in ("cadence_rebuild", "danger_rebuild"):
+        subprocess.run([sys.executable, "manage.py", command], check=True, env=env)
     log(f"  read models: {time.monotonic() - started:.1f} s")
 
 

@@ -9,15 +9,17 @@ from django.db import migrations, models
 def install(apps, schema_editor):
     from tiering import cadence
 
-    schema_editor.execute(cadence.read_model_sql())
-    for sql in cadence.rebuild_sql():
-        schema_editor.execute(sql)
+    # Without parameters: the SQL is run as it is (no placeholders to fill).
+    with schema_editor.connection.cursor() as cursor:
+        for sql in [cadence.read_model_sql(), *cadence.rebuild_sql()]:
+            cursor.execute(sql)
 
 
 def uninstall(apps, schema_editor):
     from tiering import cadence
 
-    schema_editor.execute(cadence.read_model_drop_sql())
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(cadence.read_model_drop_sql())
 
 
 class Migration(migrations.Migration):
