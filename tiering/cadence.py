@@ -98,21 +98,22 @@ LIVE_TOUCH = """
 # visits answer as in the live computation.
 MODEL_SILENT = """
     LEFT JOIN tiering_cadencetouches m ON m.account_id = t.account_id
-    CROSS JOIN LATERAL (SELECT coalesce(m.silent, {silent}) AS silent) s""".format(
+    CROSS JOIN LATERAL (SELECT coalesce(m.silent, {silent}) AS silent OFFSET 0) s""".format(
     silent=SILENT_SQL.format(account="t.account_id"))
 
 MODEL_NTH = """
     LEFT JOIN tiering_cadencetouches m ON m.account_id = n.account_id
-    CROSS JOIN LATERAL (SELECT CASE n.channel_group {arrays} END AS times) k
+    -- OFFSET 0: each step computed once per row, not copied into every expression that reads it
+    CROSS JOIN LATERAL (SELECT CASE n.channel_group {arrays} END AS times OFFSET 0) k
     CROSS JOIN LATERAL (
         SELECT CASE WHEN k.times IS NULL OR k.times[1] IS NULL OR k.times[1] <= {checkpoint} THEN 0
-                    ELSE (SELECT count(*) FROM unnest(k.times) x WHERE x > {checkpoint}) END AS later
+                    ELSE (SELECT count(*) FROM unnest(k.times) x WHERE x > {checkpoint}) END AS later OFFSET 0
     ) f
     CROSS JOIN LATERAL (
         SELECT CASE WHEN k.times IS NOT NULL
                          AND (cardinality(k.times) < m.kept OR f.later + n.touches <= cardinality(k.times))
                     THEN k.times[f.later + n.touches]
-                    ELSE ({live}) END AS occurred_at
+                    ELSE ({live}) END AS occurred_at OFFSET 0
     ) nth"""
 
 
