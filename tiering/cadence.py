@@ -44,8 +44,9 @@ SILENT_SQL = """(EXISTS (SELECT 1 FROM contacts_contact c WHERE c.account_id = {
           AND NOT EXISTS (SELECT 1 FROM contacts_contact c WHERE c.account_id = {account}
                   AND c.status = 'active' AND c.archived_at IS NULL AND c.silent_since IS NULL))"""
 
-NEEDS_SQL = """
-WITH channel_groups(name, channels) AS (VALUES {groups}),
+# The live computation: whether every active contact is silent, asked per account in scope (a page
+# costs its own accounts' contacts, not every contact), and the N-th touch read from the visits.
+LIVE_NEEDS = """
 needs AS (
     -- DISTINCT: a silent account's fallback appears once, however many requirements its tier has
     SELECT DISTINCT t.account_id, t.set_at,
@@ -57,12 +58,70 @@ needs AS (
     FROM tiering_accounttier t
     JOIN accounts_account a ON a.id = t.account_id
     JOIN tiering_cadencerequirement r ON r.tier_id = t.tier_id
-    {silent_join}
+    -- accounts whose every active contact is silent fall back to one e-mail or SMS a month
+    CROSS JOIN LATERAL (SELECT {silent} AS silent) s
     -- only customers are kept to a cadence: not archived, lost or prospects
     WHERE {customer} AND {scope}
+)"""
+
+LIVE_NTH = """
+    LEFT JOIN LATERAL ({live}) nth ON TRUE"""
+
+LIVE_TOUCH = """
+        SELECT v.occurred_at FROM visits_visit v
+        WHERE v.account_id = n.account_id AND v.channel = ANY(g.channels) AND {touch_counted}
+        ORDER BY v.occurred_at DESC OFFSET n.touches - 1 LIMIT 1"""
+
+# The read model (tiering.models.CadenceTouches): the same needs, each row carrying its account's
+# arrays. The requirements are made distinct first (the live DISTINCT, without sorting every
+# account's row), and a silent account keeps one row, its tier's first requirement, for the fallback.
+MODEL_NEEDS = """
+requirements AS (
+    SELECT d.*, row_number() OVER (PARTITION BY d.tier_id ORDER BY d.channel_group, d.touches, d.period, d.days) = 1
+               AS first
+    FROM (SELECT DISTINCT tier_id, channel_group, touches, period, days FROM tiering_cadencerequirement) d
 ),
+needs AS (
+    SELECT t.account_id, t.set_at,
+           CASE WHEN NOT s.silent THEN r.channel_group ELSE 'email_sms' END AS channel_group,
+           CASE WHEN NOT s.silent THEN r.touches ELSE 1 END AS touches,
+           CASE WHEN NOT s.silent THEN r.period ELSE 'calendar_month' END AS period,
+           CASE WHEN NOT s.silent THEN r.days END AS days,
+           s.silent, m.account_id IS NOT NULL AS modelled, m.kept, {arrays}
+    FROM tiering_accounttier t
+    JOIN accounts_account a ON a.id = t.account_id
+    JOIN requirements r ON r.tier_id = t.tier_id
+    LEFT JOIN tiering_cadencetouches m ON m.account_id = t.account_id
+    -- no row yet (an account never touched nor given a contact): its contacts answer
+    CROSS JOIN LATERAL (SELECT coalesce(m.silent, {silent}) AS silent OFFSET 0) s
+    WHERE {customer} AND {scope} AND (NOT s.silent OR r.first)
+)"""
+
+# The N-th touch at the checkpoint from the arrays, newest first: the element `later + N`, `later`
+# being how many are after the checkpoint (none, but for touches logged ahead of their time or a
+# past checkpoint). The array answers when it holds that element, or when it is shorter than it
+# keeps (it then holds every touch, and a missing element means fewer than N); else, and for an
+# account with no row, the visits answer as in the live computation.
+MODEL_NTH = """
+    -- OFFSET 0: each step computed once per row, not copied into every expression that reads it
+    CROSS JOIN LATERAL (SELECT CASE n.channel_group {arrays} END AS times OFFSET 0) k
+    CROSS JOIN LATERAL (
+        SELECT CASE WHEN k.times IS NULL OR k.times[1] IS NULL OR k.times[1] <= {checkpoint} THEN 0
+                    ELSE (SELECT count(*) FROM unnest(k.times) x WHERE x > {checkpoint}) END AS later OFFSET 0
+    ) f
+    CROSS JOIN LATERAL (
+        SELECT CASE WHEN n.modelled
+                         AND (cardinality(k.times) < n.kept OR f.later + n.touches <= cardinality(k.times))
+                    THEN k.times[f.later + n.touches]
+                    ELSE ({live}) END AS occurred_at OFFSET 0
+    ) nth"""
+
+DUES_SQL = """
+WITH channel_groups(name, channels) AS (VALUES {groups}),
+{needs},
 dues AS (
-    SELECT n.*, nth.occurred_at AS counted_touch,
+    SELECT n.account_id, n.set_at, n.channel_group, n.touches, n.period, n.days, n.silent,
+           nth.occurred_at AS counted_touch,
            CASE
              WHEN n.period = 'calendar_month' THEN
                (date_trunc('month', (coalesce(nth.occurred_at, n.set_at) AT TIME ZONE {tz}))
@@ -75,46 +134,6 @@ dues AS (
     {nth}
 )
 """
-
-# The live computation: whether every active contact is silent, asked per account in scope (a page
-# costs its own accounts' contacts, not every contact), and the N-th touch read from the visits.
-LIVE_SILENT = """
-    -- accounts whose every active contact is silent fall back to one e-mail or SMS a month
-    CROSS JOIN LATERAL (SELECT {silent} AS silent) s""".format(silent=SILENT_SQL.format(account="t.account_id"))
-
-LIVE_NTH = """
-    LEFT JOIN LATERAL ({live}) nth ON TRUE"""
-
-LIVE_TOUCH = """
-        SELECT v.occurred_at FROM visits_visit v
-        WHERE v.account_id = n.account_id AND v.channel = ANY(g.channels) AND {touch_counted}
-        ORDER BY v.occurred_at DESC OFFSET n.touches - 1 LIMIT 1"""
-
-# The read model (tiering.models.CadenceTouches). Its arrays are newest first, so the N-th touch
-# at the checkpoint is the array's element `later + N`, `later` being how many of it are after the
-# checkpoint (none, but for touches logged ahead of their time or a past checkpoint). The array
-# answers when it holds that element, or when it is shorter than it keeps (it then holds every
-# touch, and a missing element means fewer than N); else, and for an account with no row, the
-# visits answer as in the live computation.
-MODEL_SILENT = """
-    LEFT JOIN tiering_cadencetouches m ON m.account_id = t.account_id
-    CROSS JOIN LATERAL (SELECT coalesce(m.silent, {silent}) AS silent OFFSET 0) s""".format(
-    silent=SILENT_SQL.format(account="t.account_id"))
-
-MODEL_NTH = """
-    LEFT JOIN tiering_cadencetouches m ON m.account_id = n.account_id
-    -- OFFSET 0: each step computed once per row, not copied into every expression that reads it
-    CROSS JOIN LATERAL (SELECT CASE n.channel_group {arrays} END AS times OFFSET 0) k
-    CROSS JOIN LATERAL (
-        SELECT CASE WHEN k.times IS NULL OR k.times[1] IS NULL OR k.times[1] <= {checkpoint} THEN 0
-                    ELSE (SELECT count(*) FROM unnest(k.times) x WHERE x > {checkpoint}) END AS later OFFSET 0
-    ) f
-    CROSS JOIN LATERAL (
-        SELECT CASE WHEN k.times IS NOT NULL
-                         AND (cardinality(k.times) < m.kept OR f.later + n.touches <= cardinality(k.times))
-                    THEN k.times[f.later + n.touches]
-                    ELSE ({live}) END AS occurred_at OFFSET 0
-    ) nth"""
 
 
 def _groups_sql():
@@ -152,14 +171,15 @@ def dues_sql(scope="TRUE", *, checkpoint=None, live=False):
     checkpoint = checkpoint or timezone.now()
     touch_counted = metrics.touch_counted_sql("v.occurred_at", checkpoint)
     live_touch = LIVE_TOUCH.format(touch_counted=touch_counted)
+    where = {"scope": scope, "customer": metrics.customer_sql("a"), "silent": SILENT_SQL.format(account="t.account_id")}
     if live:
-        silent_join, nth = LIVE_SILENT, LIVE_NTH.format(live=live_touch)
+        needs, nth = LIVE_NEEDS.format(**where), LIVE_NTH.format(live=live_touch)
     else:
-        arrays = " ".join(f"WHEN '{name}' THEN m.{_array_column(name)}" for name in CHANNELS)
-        silent_join = MODEL_SILENT
+        columns = ", ".join(f"m.{_array_column(name)}" for name in CHANNELS)
+        needs = MODEL_NEEDS.format(arrays=columns, **where)
+        arrays = " ".join(f"WHEN '{name}' THEN n.{_array_column(name)}" for name in CHANNELS)
         nth = MODEL_NTH.format(arrays=arrays, checkpoint=moment_literal(checkpoint), live=live_touch)
-    return NEEDS_SQL.format(groups=_groups_sql(), scope=scope, customer=metrics.customer_sql("a"),
-                            tz=zone_literal(settings.TIME_ZONE), silent_join=silent_join, nth=nth)
+    return DUES_SQL.format(groups=_groups_sql(), needs=needs, nth=nth, tz=zone_literal(settings.TIME_ZONE))
 
 
 def kept_sql(scope, *, checkpoint, live=False):

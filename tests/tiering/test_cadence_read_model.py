@@ -295,3 +295,14 @@ def test_the_reminder_job_and_the_overdue_filter_read_the_model(manager):
     touch(late, manager, 1)
     cadence_tasks_generate()
     assert not CareTask.objects.filter(kind="cadence", status="open").exists()
+
+
+def test_a_tier_asking_the_same_twice_and_a_silent_account_with_several_requirements_have_one_row_each(manager):
+    tier = Tier.objects.create(code="X", name="Twice", rank=9)
+    for group in ("on_site", "on_site", "online"):
+        CadenceRequirement.objects.create(tier=tier, channel_group=group, touches=1)
+    loud, silent = tiered("X", manager), tiered("X", manager)
+    ContactFactory(account=silent, silent_since=at(2))
+    touch(loud, manager, 3)
+    assert [(need[0], need[1]) for need in agree([loud.pk, silent.pk])] == [
+        (loud.pk, "on_site"), (loud.pk, "online"), (silent.pk, "email_sms")]
