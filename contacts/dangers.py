@@ -188,8 +188,10 @@ def read_model_drop_sql():
 def rebuild_sql():
     return [
         "LOCK TABLE contacts_dangerscore IN EXCLUSIVE MODE",
-        "DELETE FROM contacts_dangerscore d WHERE NOT EXISTS (SELECT 1 FROM accounts_account a WHERE a.id = d.account_id)",
-        f"""INSERT INTO contacts_dangerscore (account_id, score) SELECT q.id, q.score FROM ({_scores_sql()}) q(id, score)
+        "DELETE FROM contacts_dangerscore d WHERE NOT EXISTS "
+        "(SELECT 1 FROM accounts_account a WHERE a.id = d.account_id)",
+        f"""INSERT INTO contacts_dangerscore (account_id, score)
+            SELECT q.id, q.score FROM ({_scores_sql()}) q(id, score)
             ON CONFLICT (account_id) DO UPDATE SET score = EXCLUDED.score
             WHERE contacts_dangerscore.score IS DISTINCT FROM EXCLUDED.score""",
     ]

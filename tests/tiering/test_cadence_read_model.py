@@ -148,8 +148,9 @@ def test_the_read_model_answers_as_the_visits_for_random_data_and_checkpoints(ma
                 for index, shift, channel in case["moves"]:
                     if index < len(made):
                         moved = made[index].occurred_at + timedelta(days=shift)
-                        Visit.objects.filter(pk=made[index].pk).update(
-                            occurred_at=moved, channel=channel, log_month=moved.astimezone(SHANGHAI).date().replace(day=1))
+                        month = moved.astimezone(SHANGHAI).date().replace(day=1)
+                        Visit.objects.filter(pk=made[index].pk).update(occurred_at=moved, channel=channel,
+                                                                       log_month=month)
                 Visit.objects.filter(pk__in=[made[i].pk for i in case["deletes"] if i < len(made)]).delete()
             current(ids)
             for choice in asked:
