@@ -14,6 +14,12 @@ What counts and when is accounts.metrics' "cadence kept": the touches made up to
 checkpoint (now, for the board and the reminders; a month's end, for the monthly
 evaluation) decide the due dates, and a requirement due before the checkpoint's day is
 overdue. The board, the dashboards, the reminders and the evaluation all ask this module.
+
+The touches are read from a read model (tiering.models.CadenceTouches: each account's most recent
+touch times per channel group and its silence), which the database keeps on every write of visits
+and contacts; the visits themselves answer only what its arrays cannot (docs/PERFORMANCE.md,
+"Cadence on a read model"). CHANNELS is compiled into the triggers' function: a change needs a
+migration that runs read_model_sql() again.
 """
 
 from dataclasses import dataclass
