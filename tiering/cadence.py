@@ -212,12 +212,18 @@ def cadence_for(account_ids):
     return result
 
 
-def overdue_account_ids_sql():
+def overdue_account_ids_sql(among=None):
     """SQL and positional params selecting every overdue account's id, for
-    `pk__in=RawSQL(...)` in list filters and for the reminders of the care engine."""
+    `pk__in=RawSQL(...)` in list filters and for the reminders of the care engine.
+    `among`: an Account queryset to look in (a manager's board asks about their accounts,
+    not about every account); None, every account."""
     now = timezone.now()
-    return dues_sql("TRUE", checkpoint=now) + (
-        f" SELECT DISTINCT account_id FROM dues WHERE {metrics.overdue_sql('due_on', now)}"), []
+    scope, params = "TRUE", []
+    if among is not None:
+        sql, params = among.order_by().values("pk").query.sql_with_params()
+        scope = f"t.account_id IN ({sql})"
+    return dues_sql(scope, checkpoint=now) + (
+        f" SELECT DISTINCT account_id FROM dues WHERE {metrics.overdue_sql('due_on', now)}"), list(params)
 
 
 def overdue_among(account_ids):

@@ -307,3 +307,20 @@ def test_a_tier_asking_the_same_twice_and_a_silent_account_with_several_requirem
     touch(loud, manager, 3)
     assert [(need[0], need[1]) for need in agree([loud.pk, silent.pk])] == [
         (loud.pk, "on_site"), (loud.pk, "online"), (silent.pk, "email_sms")]
+
+
+def test_overdue_only_on_a_manager_s_board_is_asked_among_their_accounts(client, manager, teammate):
+    from django.urls import reverse
+
+    mine, theirs = tiered("A", manager, set_days_ago=200), tiered("A", teammate, set_days_ago=200)
+    fresh = tiered("A", manager, set_days_ago=200)
+    touch(fresh, manager, 1)
+    sql, params = cadence.overdue_account_ids_sql(among=Account.objects.filter(owner=manager))
+    assert set(Account.objects.filter(pk__in=RawSQL(sql, params)).values_list("pk", flat=True)) == {mine.pk}
+    assert {mine.pk, theirs.pk} <= set(Account.objects.filter(pk__in=RawSQL(*cadence.overdue_account_ids_sql()))
+                                       .values_list("pk", flat=True))
+    client.force_login(manager)
+    rows = client.get(reverse("tiering:cadence"), {"overdue": "on"}).context["rows"]
+    assert {account.pk for account, _needs in rows} == {mine.pk, theirs.pk}  # the team's board
+    rows = client.get(reverse("tiering:cadence"), {"overdue": "on", "mine": "on"}).context["rows"]
+    assert [account.pk for account, _needs in rows] == [mine.pk]
