@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
 from accounts.selectors import assignable_people
+from core.widgets import ChosenOnlySelect
 from users.models import User
 
 
@@ -19,20 +20,6 @@ def people_named(people, words):
     """The people whose name (shown, full or login) holds `words`."""
     return people.filter(Q(display_name__icontains=words) | Q(first_name__icontains=words)
                          | Q(last_name__icontains=words) | Q(username__icontains=words))
-
-
-class ChosenOnlySelect(forms.Select):
-    """A select of people that renders "Anyone" and the person chosen, not all 543 of them
-    (issue 19: the owner filter was 24 KB of a 44 KB page for an admin). The others are found by
-    name — the search-as-you-type picker beside it (accounts:owner-options), or the name filter
-    without JavaScript. The chosen one is still validated against the whole queryset."""
-
-    def optgroups(self, name, value, attrs=None):
-        chosen = [v for v in value if str(v).isdigit()]  # "abc" in the query string is nobody
-        queryset = self.choices.queryset
-        self.choices = [("", self.choices.field.empty_label)] + [
-            (person.pk, str(person)) for person in (queryset.filter(pk__in=chosen) if chosen else [])]
-        return super().optgroups(name, value, attrs)
 
 
 class AccountFilter(django_filters.FilterSet):

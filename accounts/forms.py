@@ -2,13 +2,16 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.db.models import Q
+from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Competitor, LostReason, ObjectionType, Order, ProductPosition, ProspectClaim
 from accounts.selectors import assignable_people, duplicate_in_group
 from core.forms import add_create_key
 from core.money import default_currency
-from core.params import PageForm
+from core.params import NameSearchForm
+from core.widgets import SearchSelect, SearchSelectMultiple
 from users.models import User
 
 
@@ -45,6 +48,8 @@ class AccountForm(forms.ModelForm):
             "owner", "team_members", "responsible_department", "executive_sponsor",
         ]
         widgets = {
+            # only groups can be parents, found by name: a company may hold thousands (issue 19)
+            "parent": SearchSelect(format_lazy("{}?kind=group", reverse_lazy("accounts:account-options"))),
             "founded_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "business_scope": forms.Textarea(attrs={"rows": 2}),
             "explicit_needs": forms.Textarea(attrs={"rows": 2}),
@@ -57,6 +62,14 @@ class AccountForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         members = list(self.instance.memberships.values_list("user_id", flat=True)) if self.instance.pk else []
+        if user.is_admin:  # everyone in the company: found by name, not listed (issue 19)
+            people = reverse_lazy("accounts:people-options")
+            self.fields["owner"].widget = SearchSelect(people)
+            self.fields["team_members"].widget = SearchSelectMultiple(people)
+            self.fields["team_members"].help_text = _("Managers serving beside the responsible one; deselect "
+                                                      "one to take them off. Key accounts need at least two "
+                                                      "managers.")
+        # after the widgets: a queryset hands its choices to the field's widget
         self.fields["owner"].queryset = people_choices(user, keep=[self.instance.owner_id])
         self.fields["team_members"].queryset = people_choices(user, keep=members)
         # Not sent (an older page, a script): the account keeps its currency, a new one the usual.
@@ -64,7 +77,6 @@ class AccountForm(forms.ModelForm):
         if not user.is_admin:
             self.fields["owner"].help_text = _("Your team's people. To give the account to another team, "
                                                "use “Hand over” on the account page.")
-        # Only group accounts can be parents; few enough for a select.
         self.fields["parent"].queryset = (
             Account.objects.visible_to(user).active().filter(kind=Account.Kind.GROUP).exclude(pk=self.instance.pk)
         )
@@ -197,10 +209,17 @@ def churn_choice_form(model):
     return forms.modelform_factory(model, fields=CHURN_CHOICE_FIELDS)
 
 
-class PeopleSearchForm(PageForm):
+class PeopleSearchForm(NameSearchForm):
     """`?q=` (part of a name) and `?page=` of the owner filter's people picker (issue 19)."""
 
-    q = forms.CharField(label=_("Search"), max_length=100, required=False, initial="", strip=True)
+
+class AccountPickerForm(NameSearchForm):
+    """`?q=`, `?page=` and `?kind=group` (a parent's picker) of the forms' account picker."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", ""), (Account.Kind.GROUP, Account.Kind.GROUP.label)],
+                             required=False)
+
+
 class SiteLocationForm(forms.Form):
     """An admin sets an account's site (degrees, as a map shows them); both empty clears it."""
 

@@ -15,6 +15,7 @@ from accounts import exports, permissions, services
 from accounts.filters import AccountFilter, owner_choices, people_named
 from accounts.forms import (
     AccountForm,
+    AccountPickerForm,
     ClaimDecisionForm,
     ClaimForm,
     CompetitorForm,
@@ -27,7 +28,7 @@ from accounts.forms import (
     churn_choice_form,
 )
 from accounts.models import Account, AccountTeamMember, Competitor, Handover, Order, ProductPosition, ProspectClaim
-from accounts.selectors import account_warnings, group_figures, handover_candidates, history_page
+from accounts.selectors import account_warnings, assignable_people, group_figures, handover_candidates, history_page
 from core.batch import fetch_together
 from core.collation import name_order
 from core.exports import ExportMixin, list_export
@@ -35,7 +36,17 @@ from core.forms import CREATE_KEY, add_service_error
 from core.idempotency import AlreadySaved
 from core.pagination import CappedPaginationMixin
 from core.params import LenientFilterMixin, PageForm, reads_query
-from core.views import already_saved, confirm_page, error_text, form_page, refuse, run_service, submit_form
+from core.views import (
+    PICKER_PAGE,
+    already_saved,
+    confirm_page,
+    error_text,
+    form_page,
+    options_page,
+    refuse,
+    run_service,
+    submit_form,
+)
 
 
 def _visible(request, pk, *related):
@@ -65,8 +76,6 @@ class AccountListView(LenientFilterMixin, ExportMixin, CappedPaginationMixin, Fi
         return Account.objects.visible_to(self.request.user).with_list_columns().order_by(*name_order())
 
 
-PICKER_PAGE = 20
-
 
 @reads_query(PeopleSearchForm)
 def owner_options(request):
@@ -83,6 +92,35 @@ def owner_options(request):
         "people": rows[:PICKER_PAGE], "next_page": chosen["page"] + 1 if len(rows) > PICKER_PAGE else None,
         "q": chosen["q"], "page": chosen["page"],
     })
+
+
+def people_options(request):
+    """htmx: the people the user may make an account's owner or team member (assignable_people)
+    whose name holds `q`, a page at a time: the account form's pickers of an admin, who may choose
+    among everyone (core.widgets.SearchSelect; issue 19)."""
+    chosen = PeopleSearchForm(request.GET).values()
+    people = assignable_people(request.user).select_related("team")
+    if chosen["q"]:
+        people = people_named(people, chosen["q"])
+    return options_page(request, people, page=chosen["page"], url_name="accounts:people-options",
+                        option=lambda p: (p.pk, str(p), p.team or ""),
+                        empty_text=_("Nobody you can choose has that name."))
+
+
+def account_options(request):
+    """htmx: the accounts the user sees whose name holds `q`, a page at a time, for the account
+    pickers of forms (core.widgets.SearchSelect; `?kind=group` for a parent). Session, user and
+    one page of rows, whatever the company's size (issue 19)."""
+    chosen = AccountPickerForm(request.GET).values()
+    accounts = Account.objects.visible_to(request.user).active()
+    if chosen["kind"] == Account.Kind.GROUP:
+        accounts = accounts.filter(kind=Account.Kind.GROUP)
+    if chosen["q"]:
+        accounts = accounts.filter(name__icontains=chosen["q"])
+    return options_page(request, accounts.order_by(*name_order()).only("pk", "name", "region"),
+                        page=chosen["page"], url_name="accounts:account-options",
+                        option=lambda a: (a.pk, a.name, a.region),
+                        empty_text=_("No account you can see has that name."))
 
 
 def account_detail(request, pk):

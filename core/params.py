@@ -72,6 +72,12 @@ class PageForm(QueryForm):
     page = forms.IntegerField(label=gettext_lazy("Page"), min_value=1, max_value=MAX_PAGE, required=False, initial=1)
 
 
+class NameSearchForm(PageForm):
+    """`?q=` (part of a name) and `?page=` of a search-as-you-type picker."""
+
+    q = forms.CharField(label=gettext_lazy("Search"), max_length=100, required=False, initial="", strip=True)
+
+
 class TeamScopeForm(QueryForm):
     """`?team=` among the teams the user may see; another team's id is as bad as `abc`."""
 

@@ -9,6 +9,7 @@ try/except per view. A PermissionDenied from a service is not caught: it is a 40
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.forms import add_service_error
@@ -100,3 +101,20 @@ def saved_tag(key):
     """The message tag that tells the next page which one-time key was saved: a browser draft
     kept under it is done (static/js/app.js, partials/messages.html)."""
     return f"saved:{key}" if key else ""
+
+
+PICKER_PAGE = 20
+
+
+def options_page(request, rows, *, page, url_name, option, empty_text):
+    """One page of a search-as-you-type picker's choices (core/_search_options.html, for
+    core.widgets.SearchSelect): `rows` a queryset in order, `option(row)` its (value, label,
+    detail). One statement, PICKER_PAGE + 1 rows: one more tells whether there is a next page."""
+    start = (page - 1) * PICKER_PAGE
+    found = list(rows[start:start + PICKER_PAGE + 1])
+    more = request.GET.copy()
+    more["page"] = page + 1
+    return render(request, "core/_search_options.html", {
+        "options": [option(row) for row in found[:PICKER_PAGE]], "page": page, "empty_text": empty_text,
+        "next_url": f"{reverse(url_name)}?{more.urlencode()}" if len(found) > PICKER_PAGE else None,
+    })

@@ -1,9 +1,11 @@
 from django import forms
 from django.db.models import Q
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
 from contacts.models import BuyerRole, Contact, SelfQuestionReview
+from core.widgets import SearchSelect
 from plans.models import (
     AccountPlan,
     BankQuestion,
@@ -201,12 +203,14 @@ class ReferralForm(forms.ModelForm):
     class Meta:
         model = Referral
         fields = ["status", "referred_name", "brought_account", "note"]
-        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+        # every account the user sees: an admin's would be 100,000 options (issue 19)
+        widgets = {"note": forms.Textarea(attrs={"rows": 2}),
+                   "brought_account": SearchSelect(reverse_lazy("accounts:account-options"))}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["brought_account"].queryset = (
-            Account.objects.visible_to(user).active().exclude(pk=self.instance.account_id).order_by("name"))
+            Account.objects.visible_to(user).active().exclude(pk=self.instance.account_id))
 
     def clean(self):
         data = super().clean()

@@ -1,14 +1,21 @@
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import metrics
 from core.params import QueryForm, TeamScopeForm
+from core.widgets import SearchSelect
 from reports.models import QuarterlyAnalysis, Target
 from tiering.models import Tier
 from users.models import Team, User
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def report_people(user):
+    """The people a report can be narrowed to: those whose work the user sees, departed included."""
+    return User.objects.visible_to(user).staff(include_departed=True).order_by("username")
 
 
 class ReportFilterForm(forms.Form):
@@ -26,8 +33,9 @@ class ReportFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = Team.objects.visible_to(user).order_by("name")
-        self.fields["manager"].queryset = User.objects.visible_to(user).staff(include_departed=True).order_by(
-            "username")
+        if user.is_admin:  # everyone who ever carried accounts: found by name, not listed (issue 19)
+            self.fields["manager"].widget = SearchSelect(reverse_lazy("reports:manager-options"))
+        self.fields["manager"].queryset = report_people(user)
 
     def clean(self):
         data = super().clean()

@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.filters import people_named
 from accounts.models import Account
 from core.exports import export_format, export_response
 from core.money import reporting_currency
-from core.params import MonthForm, PageForm, note_ignored, reads_query
-from core.views import form_page, run_service, submit_form
+from core.params import MonthForm, NameSearchForm, PageForm, note_ignored, reads_query
+from core.views import form_page, options_page, run_service, submit_form
 from reports import analytics, charts, dashboards, groups, permissions, services, visit_report
 from reports.churn import churn_breakdown, loss_breakdown
 from reports.forms import (
@@ -27,6 +28,7 @@ from reports.forms import (
     ReportFilterForm,
     TargetForm,
     ValueForm,
+    report_people,
 )
 from reports.models import QuarterlyAnalysis, Target
 from reports.visit_report import current_quarter, quarterly_report
@@ -134,6 +136,18 @@ DEPARTMENT_REPORT = (
 def report_index(request):
     shown = [*REPORTS, DEPARTMENT_REPORT] if can_see_department_performance(request.user) else REPORTS
     return render(request, "reports/index.html", {"reports": shown})
+
+
+def manager_options(request):
+    """htmx: the people of the report filter whose name holds `q`, a page at a time (an admin's
+    filter lists nobody: the company's staff are found by name; issue 19)."""
+    chosen = NameSearchForm(request.GET).values()
+    people = report_people(request.user).select_related("team")
+    if chosen["q"]:
+        people = people_named(people, chosen["q"])
+    return options_page(request, people, page=chosen["page"], url_name="reports:manager-options",
+                        option=lambda p: (p.pk, str(p), p.team or ""),
+                        empty_text=_("Nobody you can choose has that name."))
 
 
 def _filters(request):

@@ -34,7 +34,9 @@ ROUTES = {f"{namespace}:{pattern.name}": tuple(sorted(pattern.pattern.converters
 
 # Pages about no object in particular: each user sees their own slice.
 LIST_PAGES = ["accounts:list", "accounts:claims", "accounts:handovers", "contacts:list", "contacts:dangers",
-              "accounts:owner-options"]  # the owner filter's people picker: the user's own slice of people
+              "accounts:owner-options",  # the owner filter's people picker: the user's own slice of people
+              "accounts:account-options",  # the forms' account picker: the accounts the user sees
+              "accounts:people-options"]  # the account form's people picker: whom the user may choose
 UNSCOPED = {*LIST_PAGES, "accounts:create"}
 
 # What `<int:pk>` is on each object page; `<int:account_pk>` is always the

@@ -13,7 +13,7 @@ from accounts.models import Account
 from contacts.models import Contact
 from core.collation import name_order
 from core.forms import CREATE_KEY, add_create_key
-from core.params import PageForm
+from core.params import NameSearchForm
 from users.models import Department
 from visits.models import CustomerIssue, Visit
 
@@ -32,10 +32,8 @@ def loggable_accounts(user):
     return Account.objects.active().filter(served).exclude(status=Account.Status.LOST).distinct().order_by("name")
 
 
-class AccountSearchForm(PageForm):
+class AccountSearchForm(NameSearchForm):
     """`?q=` (part of the name) and `?page=` of the visit form's account picker."""
-
-    q = forms.CharField(label=_("Search"), max_length=100, required=False, initial="", strip=True)
 
 
 class VisitForm(forms.ModelForm):

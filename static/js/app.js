@@ -300,6 +300,29 @@ document.querySelectorAll(".js-account-search").forEach((search) => {
   });
 });
 
+// A select of a large set (core/widgets.py SearchSelect): the page holds only the chosen option;
+// type part of a name, tap a result, and the select takes it (added if it was not there).
+document.querySelectorAll(".js-search-select").forEach((picker) => {
+  const select = document.getElementById(picker.dataset.select);
+  const box = picker.querySelector(".js-search-select-box");
+  if (!select || !box) return;
+  box.classList.remove("d-none");
+  box.addEventListener("click", (event) => {
+    const choice = event.target.closest(".js-pick-option");
+    if (!choice) return;
+    let option = [...select.options].find((o) => o.value === choice.dataset.value);
+    if (!option) {
+      option = new Option(choice.firstChild.textContent.trim(), choice.dataset.value);
+      select.add(option);
+    }
+    option.selected = true;
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+    box.querySelector("input").value = "";
+    box.querySelector(".list-group").replaceChildren();
+    select.focus();
+  });
+});
+
 // On-site check-in (issue 20, templates/visits/_check_in.html): the position is read once, when the
 // person taps "Check in here", and the browser asks their leave before the first time. Refused or
 // not found, the visit is saved all the same, without one. The fields are plain form fields, so the
