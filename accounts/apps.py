@@ -16,4 +16,4 @@ class AccountsConfig(AppConfig):
 
         registry.register(Account, kind="account",
                           visible=lambda user: Account.objects.visible_to(user).with_edit_flag(user),
-                          can_change=permissions.can_edit_account)
+                          can_change=permissions.can_edit_account, account_of=lambda account: account.pk)

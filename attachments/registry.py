@@ -7,7 +7,8 @@ The owning app registers its model once (in its AppConfig.ready), so this app ne
 
 `visible(user)` is the owner's scope (a QuerySet): outside it a file is a 404, as the record is.
 `can_change(user, obj)` says whether the user adds and deletes files on it now (a visit's author
-while its month is open, say).
+while its month is open, say). `account_of(obj)` is the id of the account the record belongs to
+(by default its `account_id`), kept on each file for the account's timeline.
 """
 
 from collections.abc import Callable
@@ -23,6 +24,10 @@ class Owner:
     model: type
     visible: Callable
     can_change: Callable
+    account_of: Callable | None = None
+
+    def account_id_of(self, obj):
+        return self.account_of(obj) if self.account_of else getattr(obj, "account_id", None)
 
     def get(self, user, pk):
         """The record if the user may see it, else Http404."""
@@ -35,8 +40,8 @@ class Owner:
 _owners: dict[str, Owner] = {}
 
 
-def register(model, *, kind, visible, can_change):
-    _owners[kind] = Owner(kind, model, visible, can_change)
+def register(model, *, kind, visible, can_change, account_of=None):
+    _owners[kind] = Owner(kind, model, visible, can_change, account_of)
 
 
 def owner(kind):

@@ -1,9 +1,13 @@
 """Adding and removing attachments (issue 20). The owner's rule (attachments.registry) says who
 may; these functions check the file itself: its real type from its first bytes, its size, and
-for photos that Pillow can read them (a thumbnail is made from each)."""
+for photos that Pillow can read them (a thumbnail is made from each). A PDF gets a preview of its
+first page when PDFium can draw one (issue 23); one it cannot (broken, encrypted) keeps the icon."""
 
+import logging
+import threading
 from io import BytesIO
 
+import pypdfium2 as pdfium
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -25,6 +29,14 @@ SIGNATURES = [
     (b"%PDF-", "application/pdf", ".pdf", Attachment.Kind.DOCUMENT),
 ]
 THUMBNAIL_SIZE = (480, 480)
+# A page drawn at most this many times its size in points (a business-card PDF is not blown up
+# into megapixels), and no page drawn at all above this many points a side (a poster-sized page
+# would be drawn small anyway; its size is what a hostile file would lie about).
+PREVIEW_MAX_SCALE = 2.0
+PREVIEW_MAX_POINTS = 14400  # PDF's own limit for a page side (200 inches)
+# PDFium is not thread-safe (pypdfium2's documentation): one drawing at a time per process.
+_pdfium_lock = threading.Lock()
+logger = logging.getLogger(__name__)
 
 
 def sniff(head):
@@ -74,18 +86,52 @@ def _thumbnail(upload, name):
     return ContentFile(out.getvalue()), width, height
 
 
+def pdf_preview(data):
+    """A PNG of the first page of the PDF `data`, at most THUMBNAIL_SIZE, or None when there is no
+    page PDFium can draw (a broken or encrypted file, an empty one): the list shows the PDF icon
+    then. Never raises for what a file contains: a preview is a courtesy, the file is kept."""
+    try:
+        with _pdfium_lock:
+            document = pdfium.PdfDocument(data)
+            try:
+                if len(document) == 0:
+                    return None
+                page = document[0]
+                width, height = page.get_size()
+                if not (0 < width <= PREVIEW_MAX_POINTS and 0 < height <= PREVIEW_MAX_POINTS):
+                    return None
+                scale = min(THUMBNAIL_SIZE[0] / width, THUMBNAIL_SIZE[1] / height, PREVIEW_MAX_SCALE)
+                image = page.render(scale=scale).to_pil()
+            finally:
+                document.close()
+        image.thumbnail(THUMBNAIL_SIZE)  # rounding may leave a pixel over
+        out = BytesIO()
+        image.convert("RGB").save(out, "PNG", optimize=True)
+    except Exception as error:  # noqa: BLE001 - PDFium's errors (PdfiumError, and worse in a hostile file) keep the icon
+        logger.info("No preview for a PDF: %r", error)  # the file's fault, not ours: no traceback
+        return None
+    return ContentFile(out.getvalue())
+
+
 @transaction.atomic
 def attachment_add(*, record, by, upload):
     """One file on `record`, which the caller has already found in the user's scope."""
-    if not owner_of_model(type(record)).can_change(by, record):
+    owner = owner_of_model(type(record))
+    if not owner.can_change(by, record):
         raise PermissionDenied(_("You cannot add files here."))
     mime, extension, kind = check_upload(upload)
     attachment = Attachment(record=record, kind=kind, mime_type=mime, extension=extension,
                             original_name=upload.name[:255], size=upload.size, uploaded_by=by,
-                            uploaded_at=timezone.now())
+                            uploaded_at=timezone.now(), account_id=owner.account_id_of(record))
     if kind == Attachment.Kind.IMAGE:
         thumbnail, attachment.width, attachment.height = _thumbnail(upload, upload.name)
         attachment.thumbnail.save("thumb.jpg", thumbnail, save=False)
+    elif mime == "application/pdf":
+        upload.seek(0)
+        preview = pdf_preview(upload.read())
+        upload.seek(0)
+        if preview is not None:
+            attachment.thumbnail.save("thumb.png", preview, save=False)
     # Stored before the row is written: a rolled-back transaction can leave a file nobody names
     # (harmless, and rare), never a row whose file is missing.
     attachment.file.save(upload.name, upload, save=False)

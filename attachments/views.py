@@ -54,7 +54,7 @@ def attachment_file(request, pk, thumbnail=False):
         handle = stored.storage.open(stored.name, "rb")
     except (FileNotFoundError, OSError):
         raise Http404 from None
-    response = FileResponse(handle, content_type="image/jpeg" if thumbnail else attachment.mime_type,
+    response = FileResponse(handle, content_type=attachment.thumbnail_type if thumbnail else attachment.mime_type,
                             as_attachment=not (thumbnail or attachment.is_image or attachment.mime_type ==
                                                "application/pdf"),
                             filename=attachment.original_name)

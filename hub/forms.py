@@ -1,6 +1,9 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from attachments.forms import ACCEPT, MAX_FILES, MultipleFileField, MultipleFileInput
+from attachments.services import check_upload
 from core.params import QueryForm
 from hub.models import Comment
 from hub.savedviews import LISTS
@@ -12,6 +15,24 @@ class CommentForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 3, "data-mentions": "1"}),
                            help_text=_("Type @ and a name to mention a colleague who may see this; they are told."))
     reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
+    # Offered where the comment's subject takes files and the writer may add them (hub.views);
+    # they are attached to that subject, so its files panel and timeline show them too.
+    files = MultipleFileField(label=_("Attach files"), required=False,
+                              widget=MultipleFileInput(attrs={"accept": ACCEPT, "multiple": True}),
+                              help_text=_("Photos (JPEG, PNG, WebP, GIF) or PDF documents."))
+
+    def clean_files(self):
+        uploads, errors = self.cleaned_data.get("files") or [], []
+        if len(uploads) > MAX_FILES:
+            raise ValidationError(_("At most %(n)s files at a time.") % {"n": MAX_FILES})
+        for upload in uploads:
+            try:
+                check_upload(upload)
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return uploads
 
 
 class TimelineForm(QueryForm):

@@ -28,6 +28,7 @@ from contacts.models import BuyerRole, Contact, Relationship
 from core.text import narrow, simplified
 from notifications.webhooks import announce, payload_of
 from tiering.models import AccountTier
+from visits.services import contacts_refresh_silence
 
 # Rows the survivor may already have an equal of: the duplicate's copy is dropped.
 SAME_ROW_DROPPED = {AccountTeamMember, ProductPosition, AccountTier, CareTask, BuyerRole, Relationship}
@@ -93,6 +94,19 @@ def _move_one_by_one(related, name, rows, survivor):
             related._base_manager.filter(pk=pk).delete()  # the survivor has the same row
 
 
+def _recount_account(survivor, duplicate):
+    """The survivor's figures kept as things happen, made whole in the merge's transaction. Touches
+    since the profile's review (K-02): each counted the touches since its own review, and the
+    survivor's review never saw the duplicate's, so they add up (the duplicate keeps none). Its
+    contacts, the duplicate's among them, get their degree of contact and silent period (K-13,
+    K-25) recomputed at once: the nightly job only looks at what time changed, and a contact from
+    an import may never have had them computed (two statements). A tier is left to its evaluation,
+    which proposes and never changes one silently (K-32)."""
+    survivor.touches_since_review += duplicate.touches_since_review
+    duplicate.touches_since_review = 0
+    contacts_refresh_silence(list(Contact.objects.filter(account=survivor).values_list("pk", flat=True)))
+
+
 def _check_pair(survivor, duplicate):
     if survivor.pk == duplicate.pk:
         raise ValidationError(_("Choose two different records."))
@@ -110,8 +124,10 @@ def accounts_merge(*, survivor, duplicate, by):
     if survivor.parent_id == duplicate.pk:
         survivor.parent = duplicate.parent  # the survivor takes the duplicate's place in the group
     Account.objects.filter(parent=duplicate).exclude(pk=survivor.pk).update(parent=survivor)
-    # Files point at their record by type and id, which the foreign keys' walk does not see.
+    # Files point at their record by type and id, and name their account by id (for its timeline):
+    # neither is a foreign key the walk below sees.
     Attachment.objects.of(duplicate).update(object_id=survivor.pk)
+    Attachment.objects.filter(account_id=duplicate.pk).update(account_id=survivor.pk)
     try:
         _move(Account, survivor, duplicate)
     except InternalError as error:
@@ -119,6 +135,7 @@ def accounts_merge(*, survivor, duplicate, by):
             raise
         raise ValidationError(_("%(account)s has visits in a signed-off month; ask the supervisor to reopen the "
                                 "month, then merge.") % {"account": duplicate}) from None
+    _recount_account(survivor, duplicate)
     duplicate.archived_at = timezone.now()
     duplicate.parent = None if duplicate.parent_id == survivor.pk else duplicate.parent
     duplicate._history_user, duplicate._change_reason = by, f"merged-into:{survivor.pk}:{survivor.name}"
@@ -150,6 +167,11 @@ def contacts_merge(*, survivor, duplicate, by):
                                 "then merge.") % {"contact": duplicate}) from None
     # A relationship with oneself, which the move may have made, means nothing.
     Relationship.objects.filter(from_contact=survivor, to_contact=survivor).delete()
+    # The survivor met the customer at the duplicate's visits too: its last touch, touches in the
+    # window, degree of contact and silent period (K-13, K-25) are recomputed now, in this
+    # transaction, not left wrong until the nightly job (which only looks at what time changed).
+    contacts_refresh_silence([survivor.pk])
+    survivor.refresh_from_db(fields=["silent_since", "touch_level", "last_touched_at", "recent_touches"])
     for name in ("mobile", "phone", "email", "wechat", "title", "department", "address", "hobbies", "family_notes"):
         if not getattr(survivor, name) and getattr(duplicate, name):
             setattr(survivor, name, getattr(duplicate, name))  # keep what only the duplicate knew

@@ -3,9 +3,10 @@ WeChat), visits, customer issues and plans, each scoped exactly as its list is, 
 name, then its start, then anywhere; the shorter name first), grouped by kind.
 
 One query per kind, LIMIT per_kind + 1 (the extra row says "more"): a fixed count however many
-rows match. Names and purposes are found through their bigram indexes (core/search.py), so a
-two-character Chinese name among a million contacts is an index lookup; a query typed in
-Traditional also finds the Simplified spelling and the other way round (core.text).
+rows match. Names, purposes, what customers raised and plans' visions are found through their
+bigram indexes (core/search.py), so a two-character Chinese name among a million contacts is an
+index lookup; a query typed in Traditional also finds the Simplified spelling and the other way
+round (core.text).
 """
 
 import re
@@ -125,14 +126,28 @@ def _visits(user, variants, limit):
 
 def _issues(user, variants, limit):
     # As the issue list scopes them (visits.views.issue_list): one's own, one's team's for a supervisor.
-    rows = (CustomerIssue.objects.owned_or_supervised_by(user).filter(_contains("description", variants))
+    # An admin's scope is every issue: the bigram index (issue_description_bigram) finds them.
+    grams, match = _grams(F("description"), variants)
+    rows = (CustomerIssue.objects.owned_or_supervised_by(user).alias(_bigrams=grams).filter(match)
+            .filter(_contains("description", variants))
             .select_related("account", "visit", "owner").order_by("-created_at", "-pk"))
     return [Hit(i.shown.description[:120], i.visit.get_absolute_url(),
                 f"{i.account} · {i.get_status_display()} · {i.owner}") for i in rows[:limit]]
 
 
+def plans_matching(variants):
+    """The plans whose vision or account's name may hold one of the variants: a UNION of the two
+    bigram lookups (plan_vision_bigram, account_name_bigram), as an OR across the join could use
+    neither index."""
+    by_vision, vision_match = _grams(F("vision"), variants)
+    by_name, name_match = _grams(F("name"), variants)
+    named = Account.objects.order_by().alias(_bigrams=by_name).filter(name_match).values("pk")
+    return (AccountPlan.objects.order_by().alias(_bigrams=by_vision).filter(vision_match).values("pk")
+            .union(AccountPlan.objects.order_by().filter(account__in=named).values("pk")))
+
+
 def _plans(user, variants, limit):
-    rows = (AccountPlan.objects.visible_to(user)
+    rows = (AccountPlan.objects.visible_to(user).filter(pk__in=plans_matching(variants))
             .filter(_contains("account__name", variants) | _contains("vision", variants))
             .select_related("account").order_by("-year", "account__name", "pk"))
     return [Hit(str(p), p.get_absolute_url(), p.vision[:120]) for p in rows[:limit]]

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
+from attachments import registry as attachment_owners
+from attachments.services import attachment_add
 from hub import permissions
 from hub.models import Comment, SavedView
 from hub.savedviews import LISTS, clean_query
@@ -25,12 +27,23 @@ def _on(target):
     return next(on for on, model in permissions.TARGETS.items() if isinstance(target, model))
 
 
+def can_attach(user, target):
+    """Whether a comment on `target` may bring files: it takes them (attachments.registry; an
+    issue does not, its visit does) and `user` may add them there."""
+    try:
+        owner = attachment_owners.owner_of_model(type(target))
+    except LookupError:
+        return False
+    return owner.can_change(user, target)
+
+
 @transaction.atomic
-def comment_post(*, by, target, body, reply_to=None):
+def comment_post(*, by, target, body, reply_to=None, files=()):
     """A comment on an account, visit, issue or plan the caller sees (the view scoped it). Each
     @mention must name a colleague who sees it too; they are told through the notification centre
     (in the app, and by e-mail or chat as they chose), once per comment. A reply tells the author
-    of the comment it answers."""
+    of the comment it answers. `files` are attached to `target` with the comment, or neither is
+    kept."""
     if not permissions.can_comment(by, target):
         raise PermissionDenied
     on = _on(target)
@@ -55,6 +68,8 @@ def comment_post(*, by, target, body, reply_to=None):
     comment.full_clean()
     comment.save()
     comment.mentioned.set(people)
+    if files:
+        _attach(by, target, files)
     told = [p for p in people if p.pk != by.pk]
     params = {"by": str(by), "on": str(account)}
     notify(recipients=told, kind=Kind.MENTION, key="comment.mention", params=params,
@@ -64,6 +79,16 @@ def comment_post(*, by, target, body, reply_to=None):
         notify(recipients=[reply_to.author], kind=Kind.MENTION, key="comment.reply", params=params,
                dedupe_key=f"comment:{comment.pk}:reply", link=comment.get_absolute_url())
     return comment
+
+
+def _attach(by, target, files):
+    if not can_attach(by, target):
+        raise ValidationError(_("You cannot add files here."))  # no field offered it: a form-wide error
+    for upload in files:
+        try:
+            attachment_add(record=target, by=by, upload=upload)
+        except ValidationError as error:
+            raise ValidationError({"files": error.messages}) from error
 
 
 @transaction.atomic

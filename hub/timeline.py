@@ -15,6 +15,7 @@ from datetime import datetime
 
 from django.db.models import DateTimeField, F, Q
 from django.db.models.functions import Cast
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -23,12 +24,14 @@ from django.utils.translation import gettext_lazy
 
 from accounts import permissions as account_permissions
 from accounts.models import Account, Order
+from attachments.models import Attachment
 from care.models import CareTask, Gift
 from contacts.models import Contact, PersonnelChange, RolePlanReview
 from core.history import reason_text, record_changes, related_names
 from core.written import shown
 from hub.models import Comment
-from opportunities.models import StageChange
+from opportunities import history as opportunity_history
+from opportunities.models import Opportunity
 from plans.models import PlanReview, SatisfactionSurvey
 from tiering.models import TierChange
 from visits.models import CustomerIssue, IssueUpdate, Visit
@@ -48,9 +51,10 @@ KINDS = {
     "survey": gettext_lazy("Satisfaction surveys"),
     "profile": gettext_lazy("Profile edits"),
     "comment": gettext_lazy("Comments"),
-    "opportunity": gettext_lazy("Opportunities"),  # issue 22: each step of the account's pipeline
+    "opportunity": gettext_lazy("Opportunities"),  # issue 22: each step and edit of the account's pipeline
+    "file": gettext_lazy("Files"),  # on the account, its contacts, visits and plans
 }
-CONTACT_KINDS = ("visit", "care", "gift", "personnel", "plan_review", "profile")
+CONTACT_KINDS = ("visit", "care", "gift", "personnel", "plan_review", "profile", "file")
 
 
 @dataclass
@@ -65,6 +69,7 @@ class Entry:
     link: str = ""
     changes: list = field(default_factory=list)
     comment: object = None
+    attachment: object = None
 
     @property
     def key(self):
@@ -246,16 +251,26 @@ def _comment(row, e):
     return e
 
 
-# --- The subjects ------------------------------------------------------------------------------
-
 def _opportunity(row, e):
-    names = {"name": row.opportunity, "stage": row.to_stage, "from": row.from_stage}
-    e.title = (_("Opportunity “%(name)s” moved from %(from)s to %(stage)s") % names if row.from_stage_id
-               else _("Opportunity “%(name)s” opened at %(stage)s") % names)
-    e.text = row.get_kind_display()
-    e.actor, e.link = row.changed_by, row.opportunity.get_absolute_url()
+    """A record of an opportunity's history (opportunities.history): opened, moved, any field edited."""
+    e.title, e.changes = opportunity_history.title(row), opportunity_history.changes(row)
+    e.text = opportunity_history.reason(row)
+    e.actor, e.link = row.history_user, reverse("opportunities:detail", args=[row.id])
     return e
 
+
+FILE_ON = {"account": gettext_lazy("on the account"), "contact": gettext_lazy("on a contact"),
+           "visit": gettext_lazy("on a visit"), "accountplan": gettext_lazy("on the account plan")}
+
+
+def _file(row, e):
+    e.title = _("File added: %(name)s") % {"name": row.original_name}
+    e.actor, e.attachment, e.link = row.uploaded_by, row, reverse("attachments:file", args=[row.pk])
+    e.text = " · ".join(filter(None, [str(FILE_ON.get(row.content_type.model, "")), filesizeformat(row.size)]))
+    return e
+
+
+# --- The subjects ------------------------------------------------------------------------------
 
 def account_sources(account, user):
     """Every kind of an account's timeline. Plans are the account team's working document
@@ -263,8 +278,10 @@ def account_sources(account, user):
     and no comment on a plan."""
     sees_plans = account_permissions.can_edit_account(user, account)
     comments = Comment.objects.filter(account=account).select_related("author").prefetch_related("mentioned")
+    files = Attachment.objects.of_account(account.pk).select_related("uploaded_by", "content_type")
     if not sees_plans:
         comments = comments.filter(plan__isnull=True)
+        files = files.exclude(content_type__app_label="plans", content_type__model="accountplan")
     sources = [
         Source("visit", 0, Visit.objects.filter(account=account).select_related("author"), "occurred_at", _visit),
         Source("order", 1, Order.objects.filter(account=account), "signed_on", _order, date_column=True),
@@ -285,8 +302,9 @@ def account_sources(account, user):
                date_column=True),
         HistorySource(account.history.all(), Account, reverse("accounts:history", args=[account.pk])),
         Source("comment", 12, comments, "created_at", _comment),
-        Source("opportunity", 13, StageChange.objects.filter(account=account)
-               .select_related("opportunity", "from_stage", "to_stage", "changed_by"), "changed_at", _opportunity),
+        Source("opportunity", 13, opportunity_history.with_previous(Opportunity.history.filter(account_id=account.pk)),
+               "history_date", _opportunity),
+        Source("file", 14, files, "uploaded_at", _file),
     ]
     if sees_plans:
         sources.append(Source("plan_review", 8, PlanReview.objects.filter(plan__account=account)
@@ -306,6 +324,8 @@ def contact_sources(contact):
         Source("plan_review:role", 11, RolePlanReview.objects.filter(role__contact=contact)
                .select_related("reviewed_by", "role__contact"), "reviewed_on", _role_review, date_column=True),
         HistorySource(contact.history.all(), Contact, reverse("contacts:history", args=[contact.pk])),
+        Source("file", 14, Attachment.objects.of(contact).select_related("uploaded_by", "content_type"),
+               "uploaded_at", _file),
     ]
 
 

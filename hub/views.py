@@ -49,7 +49,7 @@ def account_timeline(request, pk):
         raise Http404
     context = _timeline(request, account_sources(account, request.user))
     context.update(account=account, subject=account, form=CommentForm(), comment_on="account",
-                   comments=Comment.objects.on(account))
+                   comments=Comment.objects.on(account), can_attach=services.can_attach(request.user, account))
     return render(request, "hub/timeline.html", context)
 
 
@@ -65,6 +65,8 @@ def _target(request, on, pk):
     targets = permissions.visible_targets(request.user, on)
     if targets is None:
         raise Http404
+    if on == "account":
+        targets = targets.with_edit_flag(request.user)  # may they attach files: no query more
     return get_object_or_404(targets, pk=pk)
 
 
@@ -72,21 +74,25 @@ def comments(request, on, pk):
     """The thread on one thing, and the form to add to it."""
     target = _target(request, on, pk)
     account = services.account_of(target)
-    form = CommentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = CommentForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
         reply_to = None
         if form.cleaned_data["reply_to"]:
             reply_to = Comment.objects.filter(account=account, pk=form.cleaned_data["reply_to"]).first()
         try:
             comment = services.comment_post(by=request.user, target=target, body=form.cleaned_data["body"],
-                                            reply_to=reply_to)
+                                            reply_to=reply_to, files=form.cleaned_data["files"])
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            messages.success(request, _("Comment posted."))
+            attached = len(form.cleaned_data["files"])
+            messages.success(request, ngettext("Comment posted with %(n)s file.", "Comment posted with %(n)s files.",
+                                               attached) % {"n": attached} if attached else _("Comment posted."))
             return redirect(comment)
     return render(request, "hub/comments.html", {
-        "target": target, "on": on, "account": account, "form": form, "comments": Comment.objects.on(target)})
+        "target": target, "on": on, "account": account, "form": form, "comments": Comment.objects.on(target),
+        "can_attach": services.can_attach(request.user, target)})
 
 
 @require_POST

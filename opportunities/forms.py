@@ -1,6 +1,7 @@
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.forms import people_choices
 from accounts.models import LostReason, ObjectionType, Order
@@ -62,7 +63,8 @@ class OpportunityForm(forms.ModelForm):
 class MoveForm(forms.Form):
     """A card's move on the board or the detail page; a lost stage asks for the reason (K-52)."""
 
-    stage = forms.ModelChoiceField(label=_("Move to"), queryset=Stage.objects.in_use())
+    stage = forms.ModelChoiceField(label=pgettext_lazy("pipeline stage", "Move to"),
+                                   queryset=Stage.objects.in_use())
     lost_reason = forms.ModelChoiceField(label=_("Lost reason"), queryset=LostReason.objects.in_use(),
                                          required=False)
     objection_type = forms.ModelChoiceField(label=_("Objection type"), queryset=ObjectionType.objects.in_use(),

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from accounts.models import Account, Competitor, LostReason, ObjectionType, Order, ProductPosition
 from contacts.models import BuyerRole
@@ -86,6 +87,20 @@ class OpportunityQuerySet(models.QuerySet):
         return self.select_related("account", "stage", "owner")
 
 
+class OpportunityRecord(models.Model):
+    """What an opportunity's history record carries beyond its columns (django-simple-history's
+    `bases`): the record it follows, so a diff is read with the record in one query (the account
+    timeline reads every opportunity's edits in one window), and the products, competitors and
+    buyer roles as they stood (opportunities.history.links_of), which live in other tables."""
+
+    previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                 db_constraint=False)
+    links = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class Opportunity(models.Model):
     """A deal or a tender (商机 / 項目) at one account."""
 
@@ -128,6 +143,8 @@ class Opportunity(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = OpportunityQuerySet.as_manager()
+    # Every edit (opportunities.history): the opportunity's page and the account timeline show it.
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"], bases=[OpportunityRecord])
 
     class Meta:
         verbose_name = _("opportunity")
@@ -144,6 +161,8 @@ class Opportunity(models.Model):
             models.Index(fields=["account", "stage"], name="opportunity_account_stage_idx"),
             # The board and the list per manager.
             models.Index(fields=["owner", "stage"], name="opportunity_owner_stage_idx"),
+            # The board's cards: each column's first by expected close (opportunities.selectors.board).
+            models.Index(fields=["stage", "expected_close", "id"], name="opportunity_stage_close_idx"),
             # The forecast by month and the reminders of closes coming up.
             models.Index(fields=["expected_close"], name="opportunity_close_idx"),
             models.Index(fields=["bid_deadline"], name="opportunity_bid_deadline_idx",
@@ -202,6 +221,11 @@ class StageChange(models.Model):
         LOST = "lost", _("Lost")
         REOPENED = "reopened", _("Reopened")
 
+    class Origin(models.TextChoices):
+        TEAM = "team", _("Entered by the team")
+        IMPORT = "import", _("Imported")
+        MIGRATION = "migration", _("Migrated")
+
     PROGRESS = (Kind.CREATED, Kind.ADVANCED, Kind.WON)
 
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="changes")
@@ -214,6 +238,10 @@ class StageChange(models.Model):
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
     changed_at = models.DateTimeField(_("when"))
+    # K-51: only the team's own steps are conversions; an imported or migrated step records history
+    # the team made elsewhere (or a checkbox ticked long ago), at the time it was loaded.
+    origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices, default=Origin.TEAM,
+                              db_default="team")
 
     class Meta:
         verbose_name = _("stage change")
@@ -222,6 +250,8 @@ class StageChange(models.Model):
         constraints = [
             models.CheckConstraint(name="stage_change_kind_valid", condition=Q(
                 kind__in=["created", "advanced", "back", "won", "lost", "reopened"])),
+            models.CheckConstraint(name="stage_change_origin_valid",
+                                   condition=Q(origin__in=["team", "import", "migration"])),
         ]
         indexes = [
             # reports.analytics.conversion: did this account's pipeline move within N days of a touch?

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.services import order_add
 from core.idempotency import creates_once
-from opportunities import permissions
+from opportunities import history, permissions
 from opportunities.models import Opportunity, OpportunityRole, Stage, StageChange
 
 EDITABLE_FIELDS = ("name", "amount", "currency", "expected_close", "owner", "tender_agency", "bid_deadline",
@@ -100,9 +100,12 @@ def opportunity_create(*, account, by, stage, owner=None, products=(), competito
     at = at or timezone.now()
     _close_fields(opportunity, timezone.localdate(at))
     opportunity.full_clean()
+    opportunity._history_user = by
     opportunity.save()
     opportunity.products.set(products)
     opportunity.competitors.set(competitors)
+    # The first record was written before its products could be: it says what the opportunity opened with.
+    Opportunity.history.filter(id=opportunity.pk).update(links=history.links_of(opportunity))
     _record(opportunity, None, by, at)
     return opportunity
 
@@ -119,12 +122,22 @@ def opportunity_update(*, opportunity, by, products=None, competitors=None, **fi
     _check_owner(opportunity, by, old_owner_id)
     _check_links(opportunity, products or (), competitors or ())
     opportunity.full_clean()
-    opportunity.save()
+    before = _columns(Opportunity.objects.get(pk=opportunity.pk)), history.links_of(opportunity)
     if products is not None:
         opportunity.products.set(products)
     if competitors is not None:
         opportunity.competitors.set(competitors)
+    links = history.links_of(opportunity)
+    if before == (_columns(opportunity), links):
+        opportunity.skip_history_when_saving = True  # a form sent unchanged: no edit to show
+    opportunity._history_user, opportunity._history_links = by, links
+    opportunity.save()
+    opportunity.__dict__.pop("skip_history_when_saving", None)
     return opportunity
+
+
+def _columns(opportunity):
+    return [getattr(opportunity, f.attname) for f in Opportunity.history.model.tracked_fields]
 
 
 @transaction.atomic
@@ -145,6 +158,7 @@ def opportunity_move(*, opportunity, by, stage, lost_reason=None, objection_type
     if from_stage.is_closed and not stage.is_closed:
         current.closed_on = None
     _close_fields(current, timezone.localdate())
+    current._history_user = by
     current.save(update_fields=["stage", "lost_reason", "objection_type", "closed_on", "updated_at"])
     _record(current, from_stage, by, timezone.now())
     for name in ("stage", "lost_reason", "objection_type", "closed_on"):
@@ -190,12 +204,25 @@ def opportunity_role_save(*, opportunity, by, buyer_role, stance, note=""):
         raise ValidationError({"buyer_role": _("Choose a buyer role of this account.")})
     role, _created = OpportunityRole.objects.update_or_create(
         opportunity=opportunity, buyer_role=buyer_role, defaults={"stance": stance, "note": note})
+    _roles_changed(opportunity, by)
     return role
 
 
+@transaction.atomic
 def opportunity_role_remove(*, role, by):
     _require_edit(by, role.opportunity)
     role.delete()
+    _roles_changed(role.opportunity, by)
+
+
+def _roles_changed(opportunity, by):
+    """A buyer role named, restanced or removed is an edit of the opportunity: its history says so."""
+    links = history.links_of(opportunity)
+    last = opportunity.history.order_by("-history_date", "-history_id").only("links").first()
+    if last is not None and last.links == links:
+        return  # the same stance sent again
+    opportunity._history_user, opportunity._history_links = by, links
+    opportunity.save(update_fields=["updated_at"])
 
 
 def stage_save(*, stage, by):

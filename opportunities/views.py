@@ -23,7 +23,7 @@ from core.idempotency import AlreadySaved
 from core.pagination import CappedPaginationMixin
 from core.params import LenientFilterMixin, PageForm, QueryForm, note_ignored, reads_query
 from core.views import already_saved, form_page, refuse, run_service, submit_form
-from opportunities import exports, permissions, selectors, services
+from opportunities import exports, history, permissions, selectors, services
 from opportunities.filters import OpportunityFilter
 from opportunities.forms import MoveForm, OpportunityForm, OrderFromOpportunityForm, RoleForm, StageForm
 from opportunities.models import Opportunity, OpportunityRole, Stage
@@ -166,7 +166,7 @@ def detail(request, pk):
         "opportunity": opportunity, "account": opportunity.account, "can_edit": can_edit,
         "roles": opportunity.roles.select_related("buyer_role__contact"),
         "products": opportunity.products.all(), "competitors": opportunity.competitors.all(),
-        "changes": opportunity.changes.select_related("from_stage", "to_stage", "changed_by")[:50],
+        "steps": history.steps(opportunity),
         "move_form": MoveForm(initial={"stage": opportunity.stage_id}) if can_edit else None,
         "role_form": RoleForm(opportunity=opportunity) if can_edit else None,
         "offer_order": can_edit and opportunity.stage.kind == Stage.Kind.WON and opportunity.order_id is None,

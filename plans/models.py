@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
 from contacts.models import BuyerRole, Contact
+from core.search import bigram_index
 from visits.models import CustomerIssue, Visit
 
 
@@ -75,6 +76,11 @@ class AccountPlan(models.Model):
             models.CheckConstraint(name="plan_year_sane", condition=Q(year__range=(2000, 2100))),
             models.CheckConstraint(name="plan_approved_has_approver",
                                    condition=~Q(status="approved") | Q(approved_by__isnull=False)),
+        ]
+        indexes = [
+            # hub.search: a plan by any two characters of its vision (core/search.py); by its
+            # account's name through account_name_bigram.
+            bigram_index(models.F("vision"), name="plan_vision_bigram"),
         ]
 
     def __str__(self):

@@ -125,12 +125,13 @@ GROUP BY 1, 2 ORDER BY 1, 2
 
 
 # K-51 measured on the pipeline (issue 22): a touch converts when an opportunity of its account is
-# created, advanced or won within N days after it (opportunities.StageChange, by account and time).
+# created, advanced or won within N days after it (opportunities.StageChange, by account and time),
+# by the team: a step loaded by an import or the checkbox's migration is history made elsewhere.
 PIPELINE_CONVERSION_SQL = """
 SELECT coalesce(t.code, '') AS tier, v.channel, count(*) AS touches,
        count(*) FILTER (WHERE EXISTS (
            SELECT 1 FROM opportunities_stagechange sc WHERE sc.account_id = v.account_id
-             AND sc.kind IN ('created', 'advanced', 'won')
+             AND sc.kind IN ('created', 'advanced', 'won') AND sc.origin = 'team'
              AND sc.changed_at >= v.occurred_at AND sc.changed_at < v.occurred_at + make_interval(days => %s)
              AND sc.changed_at <= %s)) AS converted
 FROM visits_visit v

@@ -270,6 +270,8 @@ class CustomerIssue(Written, models.Model):
             # The departmental performance report: a department's issues by month routed.
             models.Index(fields=["department", "routed_at"], condition=Q(department__isnull=False),
                          name="issue_department_routed_idx"),
+            # hub.search: what the customer raised, found by any two characters of it (core/search.py).
+            bigram_index(models.F("description"), name="issue_description_bigram"),
         ]
 
     def __str__(self):

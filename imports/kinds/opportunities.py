@@ -3,6 +3,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import LostReason, ObjectionType
 from core.money import currency_choices
@@ -21,6 +22,7 @@ from imports.kinds.base import (
     fold,
 )
 from imports.parsing import ParseError, parse_date, parse_decimal
+from opportunities.history import IMPORT_REASON, link_previous
 from opportunities.models import Opportunity, Stage, StageChange
 from opportunities.services import change_kind
 
@@ -137,12 +139,19 @@ class OpportunityImporter(Importer):
             else:
                 continue
             o.target.closed_on = (o.target.closed_on or today) if o.target.stage.is_closed else None
-        Opportunity.objects.bulk_create(created, batch_size=1000)
+        # Each row's edit history too (opportunities.history), written in bulk and linked after.
+        bulk_create_with_history(created, Opportunity, batch_size=1000, default_user=by,
+                                 default_change_reason=IMPORT_REASON, default_date=now)
         if updated:
-            Opportunity.objects.bulk_update(updated, sorted(fields | {"closed_on"}), batch_size=1000)
+            bulk_update_with_history(updated, Opportunity, sorted(fields | {"closed_on"}), batch_size=1000,
+                                     default_user=by, default_change_reason=IMPORT_REASON, default_date=now)
+            link_previous([o.pk for o in updated])
+        # K-51: loaded steps are not the team's conversions (StageChange.Origin).
         history = [StageChange(opportunity=o, account_id=o.account_id, to_stage=o.stage, changed_by=by,
-                               changed_at=now, kind=change_kind(None, o.stage)) for o in created]
+                               changed_at=now, kind=change_kind(None, o.stage), origin=StageChange.Origin.IMPORT)
+                   for o in created]
         history += [StageChange(opportunity=o, account_id=o.account_id, from_stage=old, to_stage=new,
-                                changed_by=by, changed_at=now, kind=change_kind(old, new)) for o, old, new in changes]
+                                changed_by=by, changed_at=now, kind=change_kind(old, new),
+                                origin=StageChange.Origin.IMPORT) for o, old, new in changes]
         StageChange.objects.bulk_create(history, batch_size=1000)
         return created + updated

@@ -1,16 +1,22 @@
 """Issue 23 in a real browser: 王主管 (supervisor) @mentions 李经理 on an account — the @
 autocomplete offers only colleagues who may see it — 李经理 opens it from the notification,
-replies, and the account's timeline shows both. Desktop and phone. (The lead adds the file
-attached to the reply once the attachments app is merged.)"""
+replies with the quote attached (a PDF, whose first page becomes its preview), and the account's
+timeline shows both, the comment and the file. Desktop and phone."""
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.attachments import pdfs
 from tests.factories import PASSWORD, AccountFactory, SupervisorFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 375, "height": 800}
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture
@@ -54,16 +60,27 @@ def test_a_mention_is_opened_from_the_notification_and_answered(page, live_serve
     expect(page.get_by_text("续约谈到哪一步了？")).to_be_visible()
     screenshot("mention-2-opened-from-the-notification")
     page.get_by_role("button", name="Reply").first.click()
-    page.get_by_role("textbox", name="Comment").press_sequentially("下周二签约。")
+    page.get_by_role("textbox", name="Comment").press_sequentially("下周二签约，报价单见附件。")
+    page.get_by_label("Attach files").set_input_files(
+        {"name": "报价单.pdf", "mimeType": "application/pdf", "buffer": pdfs.one_page("Quote 2026")})
     page.get_by_role("button", name="Post comment").click()
-    expect(page.get_by_text("Comment posted.")).to_be_visible()
+    expect(page.get_by_text("Comment posted with 1 file.")).to_be_visible()
 
     page.get_by_role("link", name="The account's timeline").click()
     timeline = page.get_by_role("list", name="What happened, newest first")
     expect(timeline.get_by_text("续约谈到哪一步了？")).to_be_visible()
-    expect(timeline.get_by_text("下周二签约。")).to_be_visible()
+    expect(timeline.get_by_text("下周二签约，报价单见附件。")).to_be_visible()
+    file_entry = timeline.get_by_role("link", name="File added: 报价单.pdf")
+    expect(file_entry).to_be_visible()
+    preview = timeline.locator("img.timeline-thumb")
+    expect(preview).to_be_visible()
+    assert page.evaluate("(img) => img.naturalWidth", preview.element_handle()) > 0  # the first page, drawn
+    screenshot("mention-3-timeline-with-the-file")
+    with page.expect_popup() as opened:
+        preview.click()
+    assert opened.value.url.endswith(file_entry.get_attribute("href"))
     page.set_viewport_size(PHONE)
-    screenshot("mention-3-timeline-phone")
+    screenshot("mention-4-timeline-phone")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
     page.context.clear_cookies()

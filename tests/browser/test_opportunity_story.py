@@ -40,7 +40,8 @@ def test_a_tender_on_a_c_account_is_proposed_for_b_approved_won_and_ordered(page
     page.get_by_label("Tender agency").fill("上海市公共资源交易中心")
     page.get_by_label("Bid deadline").fill("2030-05-20")
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text(re.compile("Opportunity “二号工厂 MES 招标” opened"))).to_be_visible()
+    opened = re.compile("Opportunity “二号工厂 MES 招标” opened")
+    expect(page.get_by_role("alert").filter(has_text=opened)).to_be_visible()
     opportunity_url = page.url
     screenshot("opportunity-1-tender-opened")
 

@@ -97,3 +97,30 @@ def test_issue22_the_pipeline_pages_fit_a_phone(page, live_server, log_in, scree
     # The board scrolls sideways inside its own box; the page itself never does.
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot("pipeline-phone-" + (path.strip("/").split("/")[-1] or "list"))
+
+
+def test_issue22_on_a_phone_the_boards_stages_stand_one_under_the_other_with_a_stage_picker(
+        page, live_server, log_in, screenshot, li_account):
+    from tests.factories import OpportunityFactory, stage
+
+    _li, account = li_account
+    for name in ("Lead", "Proposal", "Tender"):
+        OpportunityFactory(account=account, name=f"年度框架协议 {name}", stage=stage(name))
+    page.set_viewport_size(PHONE)
+    log_in("li", PASSWORD)
+    page.goto(f"{live_server.url}/opportunities/board/")
+    board = page.locator(".board")
+    assert board.evaluate("el => el.scrollWidth <= el.clientWidth")  # nothing hidden to the right
+    lead, proposal = page.locator(".board-column").nth(0), page.locator(".board-column").nth(1)
+    assert box(proposal)["y"] >= box(lead)["y"] + box(lead)["height"] and box(lead)["width"] > 300
+    picker = page.locator(".board-stages")
+    expect(picker).to_be_visible()
+    picker.get_by_role("link", name="Tender").click()  # a chip jumps to its stage
+    expect(page.locator(".board-column", has_text="年度框架协议 Tender")).to_be_in_viewport()
+    screenshot("pipeline-board-phone-stacked")
+
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.reload()
+    expect(page.locator(".board-stages")).to_be_hidden()
+    lead, proposal = page.locator(".board-column").nth(0), page.locator(".board-column").nth(1)
+    assert box(proposal)["x"] > box(lead)["x"] and box(proposal)["y"] == box(lead)["y"]  # side by side

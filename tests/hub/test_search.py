@@ -130,3 +130,34 @@ def test_the_navigation_has_the_search_box(client, manager):
     client.force_login(manager)
     html = client.get(reverse("home")).content.decode()
     assert 'id="global-search"' in html and 'aria-keyshortcuts="/"' in html
+
+
+def test_issues_and_plans_are_index_lookups_too(ours):
+    """What customers raised and plans' visions have their bigram indexes (issue_description_bigram,
+    plan_vision_bigram); a plan is also found by its account's name through account_name_bigram."""
+    from django.db.models import F
+
+    from visits.models import CustomerIssue
+
+    assert "issue_description_bigram" in explain(bigram_match(CustomerIssue.objects.all(), F("description"), "备件"))
+    assert "plan_vision_bigram" in explain(bigram_match(AccountPlan.objects.all(), F("vision"), "伙伴"))
+
+
+def test_the_issue_and_plan_search_queries_use_their_indexes(admin, ours):
+    from django.db.models import F
+
+    from hub import search as module
+    from visits.models import CustomerIssue
+
+    variants = module._variants("备件")
+    grams, match = module._grams(F("description"), variants)
+    plan = explain(CustomerIssue.objects.owned_or_supervised_by(admin).alias(_bigrams=grams).filter(match))
+    assert "issue_description_bigram" in plan, plan
+    plan = explain(AccountPlan.objects.visible_to(admin).filter(pk__in=module.plans_matching(module._variants("东方"))))
+    assert "plan_vision_bigram" in plan and "account_name_bigram" in plan, plan
+
+
+def test_an_issue_and_a_plan_by_two_characters_in_either_script(manager, ours):
+    assert titles(search(manager, "備件"), "issue") == ["东方电子要备件价目表"]
+    assert titles(search(manager, "伙伴"), "plan") == titles(search(manager, "东方"), "plan") != []
+    assert titles(search(manager, "价目"), "plan") == []

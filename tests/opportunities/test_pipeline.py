@@ -199,6 +199,31 @@ def test_the_board_shows_a_column_per_stage_at_a_fixed_query_count(client, manag
     assert next(c for c in many if c.stage.name_en == "Proposal").more == 43 - 30
 
 
+def test_a_board_too_big_for_one_window_reads_each_columns_first_cards_alike(client, admin, haier, monkeypatch,
+                                                                             django_assert_max_num_queries):
+    """selectors.board reads an admin's 300k opportunities by a LIMIT per column (PERFORMANCE.md):
+    the same cards, in the same order, at the same query count as the window a manager's few get."""
+    from datetime import date
+
+    from opportunities import selectors
+
+    for n, name in enumerate(["Lead", "Lead", "Proposal", "Won", "Won", "Lead"]):
+        OpportunityFactory(account=haier, stage=stage(name), expected_close=date(2027, 1, 10 - n) if n % 2 else None,
+                           closed_on=timezone.localdate() if name == "Won" else None)
+    monkeypatch.setattr(selectors, "CARDS_PER_COLUMN", 2)
+    since = timezone.localdate() - timedelta(days=90)
+
+    def cards():
+        with django_assert_max_num_queries(3):
+            columns = selectors.board(Opportunity.objects.all(), closed_since=since)
+        return [(c.stage.name_en, [card.pk for card in c.cards], c.more) for c in columns]
+
+    by_window = cards()
+    monkeypatch.setattr(selectors, "WINDOW_ROWS", 0)
+    assert cards() == by_window
+    assert dict((name, len(ids)) for name, ids, _more in by_window if ids) == {"Lead": 2, "Proposal": 1, "Won": 2}
+
+
 def test_the_board_scope_names_only_people_and_teams_the_user_may_see(client, manager, outsider, other_team):
     client.force_login(manager)
     response = client.get(reverse("opportunities:board"), {"owner": outsider.pk, "team": other_team.pk})
