@@ -56,6 +56,13 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=2, minute=10),
         "options": {"expires": 6 * HOUR},
     },
+    # Issue 19 item 4: the reports' read model recomputed from its sources, writing what differs
+    # (nothing, when every writer went through the triggers; the first build after a raw load).
+    "report-facts-refresh": {
+        "task": "reports.tasks.report_facts_refresh",
+        "schedule": crontab(hour=1, minute=50),
+        "options": {"expires": 6 * HOUR},
+    },
     # K-32: measure every account at night; new accounts get a first tier, the rest proposals.
     "tier-evaluate": {
         "task": "tiering.tasks.tier_evaluate",

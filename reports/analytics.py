@@ -18,6 +18,7 @@ from accounts import metrics
 from accounts.models import Account
 from core.money import amount_sql
 from core.sql import literals, moment_literal
+from reports import facts
 from visits.models import MonthlyLog
 
 
@@ -27,6 +28,7 @@ class Scope:
 
     account_ids_sql: str
     params: list
+    every: bool = False  # every active account (an admin, no filter): the read model is read whole
 
 
 def scope(user, *, team=None, manager=None, tier=None):
@@ -40,7 +42,7 @@ def scope(user, *, team=None, manager=None, tier=None):
     # No ORDER BY: the accounts' default ordering (by name) would sort the scope's ids in every
     # subquery that names it.
     sql, params = accounts.order_by().values("pk").query.sql_with_params()
-    return Scope(sql, list(params))
+    return Scope(sql, list(params), every=user.is_admin and not (team or manager or tier))
 
 
 def _rows(sql, params):
@@ -53,12 +55,11 @@ def _rows(sql, params):
 
 RANKED_SQL = """
 WITH revenue AS (
-    SELECT a.id, a.name, a.kind IN """ + literals(Account.KEY_KINDS) + """ AS is_key,
-           coalesce(sum(""" + amount_sql("o.amount", "o.currency") + """), 0) AS amount
+    -- each account's revenue over the period from the read model (reports/facts.py)
+    SELECT a.id, a.name, a.kind IN """ + literals(Account.KEY_KINDS) + """ AS is_key, coalesce(r.r0, 0) AS amount
     FROM accounts_account a
-    LEFT JOIN accounts_order o ON o.account_id = a.id AND {counted}
+    {revenue}
     WHERE a.id IN ({scope})
-    GROUP BY a.id
 ), ranked AS (
     SELECT *, row_number() OVER (ORDER BY amount DESC, id) AS n, count(*) OVER () AS total_n,
            sum(amount) OVER () AS total, sum(amount) OVER (ORDER BY amount DESC, id) AS running
@@ -96,7 +97,7 @@ def revenue_concentration(scope, *, start, end, today, top_percent=20, top_rows=
     over the period cut at today (accounts.metrics.period: a future-dated order is not revenue yet)."""
     base = scope.params
     window = metrics.period(start, end, today=today)
-    fields = {"scope": scope.account_ids_sql, "counted": metrics.orders_in_sql(window)}
+    fields = {"scope": scope.account_ids_sql, "revenue": facts.revenue_join([window], today=today, every=scope.every)}
     total, count, top_sum, key_sum = _rows(SUMMARY_SQL.format(**fields), [*base, top_percent])[0]
     if not total:
         return Concentration([], [], Decimal(0), count, Decimal(0), Decimal(0))
@@ -276,12 +277,11 @@ def months_back(today, count):
 
 VALUE_SQL = """
 SELECT a.id, a.name, coalesce(t.code, '') AS tier, a.status,
-       {to_date} AS to_date, {last12} AS last12, {prev12} AS prev12
+       coalesce(r.r0, 0) AS to_date, coalesce(r.r1, 0) AS last12, coalesce(r.r2, 0) AS prev12
 FROM accounts_account a
-LEFT JOIN accounts_order o ON o.account_id = a.id
+{revenue}
 LEFT JOIN tiering_accounttier at ON at.account_id = a.id LEFT JOIN tiering_tier t ON t.id = at.tier_id
 WHERE a.id IN ({scope})
-GROUP BY a.id, t.code
 """
 
 
@@ -305,9 +305,9 @@ class AccountValue:
 
 
 def account_values(scope, *, today):
-    sql = VALUE_SQL.format(scope=scope.account_ids_sql, to_date=metrics.revenue_sql(metrics.to_date(today)),
-                           last12=metrics.revenue_sql(metrics.last_12_months(today)),
-                           prev12=metrics.revenue_sql(metrics.previous_12_months(today)))
+    windows = [metrics.to_date(today), metrics.last_12_months(today), metrics.previous_12_months(today)]
+    revenue = facts.revenue_join(windows, today=today, every=scope.every)
+    sql = VALUE_SQL.format(scope=scope.account_ids_sql, revenue=revenue)
     return [AccountValue(*row) for row in _rows(sql, scope.params)]
 
 
@@ -379,13 +379,13 @@ def at_risk(values, *, falling_below=-20):
 
 OPERATING_SQL = """
 SELECT a.id, a.name, coalesce(t.code, '') AS tier, a.potential, a.kind,
-       (SELECT {last12} FROM accounts_order o WHERE o.account_id = a.id),
-       (SELECT {prev12} FROM accounts_order o WHERE o.account_id = a.id),
+       coalesce(r.r0, 0), coalesce(r.r1, 0),
        (SELECT count(*) FROM accounts_competitor c WHERE c.account_id = a.id),
        (SELECT count(*) FROM visits_customerissue i WHERE i.account_id = a.id AND i.status <> 'informed'),
        (SELECT count(*) FROM visits_customerissue i WHERE i.account_id = a.id AND i.status <> 'informed'
           AND i.due_at < {now})
 FROM accounts_account a
+{revenue}
 LEFT JOIN tiering_accounttier at ON at.account_id = a.id LEFT JOIN tiering_tier t ON t.id = at.tier_id
 WHERE a.id IN ({scope})
 ORDER BY 6 DESC, a.name
@@ -413,9 +413,9 @@ class OperatingRow:
 
 def operating(scope, *, now, limit=50, offset=0):
     today = timezone.localdate(now)
+    windows = [metrics.last_12_months(today), metrics.previous_12_months(today)]
     sql = OPERATING_SQL.format(scope=scope.account_ids_sql, now=moment_literal(now),
-                               last12=metrics.revenue_sql(metrics.last_12_months(today)),
-                               prev12=metrics.revenue_sql(metrics.previous_12_months(today)))
+                               revenue=facts.revenue_join(windows, today=today, every=scope.every))
     return [OperatingRow(*row) for row in _rows(sql, [*scope.params, limit, offset])]
 
 

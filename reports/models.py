@@ -88,3 +88,57 @@ class QuarterlyAnalysis(models.Model):
 
     def __str__(self):
         return f"{self.team} {self.year}-Q{self.quarter}"
+
+
+class RevenueFact(models.Model):
+    """The read model's revenue (issue 19 item 4, reports/facts.py): the orders of one account signed
+    in one calendar month in one currency, summed. Kept by a trigger on accounts_order; read by the
+    value, concentration and operating reports for the whole months of their windows."""
+
+    account = models.ForeignKey("accounts.Account", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                                related_name="+")
+    month = models.DateField(help_text="First day of the month of signing.")
+    currency = models.CharField(max_length=3)
+    amount = models.DecimalField(max_digits=20, decimal_places=2)
+    orders = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "month", "currency"], name="revenue_fact_key")]
+
+    def __str__(self):
+        return f"{self.account_id} {self.month:%Y-%m} {self.amount} {self.currency}"
+
+
+class AccountWindow(models.Model):
+    """Each account's orders to date, in the last 12 months and in the 12 before, in each currency,
+    as of `WindowMark.as_of` (issue 19 item 4, reports/facts.py): the value, concentration and
+    operating reports' default windows read one row per account instead of its orders. Kept by a
+    trigger on accounts_order; moved on to the new day by the nightly refresh."""
+
+    account = models.ForeignKey("accounts.Account", on_delete=models.DO_NOTHING, db_constraint=False,
+                                db_index=False, related_name="+")
+    currency = models.CharField(max_length=3)
+    to_date = models.DecimalField(max_digits=20, decimal_places=2)
+    last12 = models.DecimalField(max_digits=20, decimal_places=2)
+    prev12 = models.DecimalField(max_digits=20, decimal_places=2)
+    orders = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "currency"], name="account_window_key")]
+
+    def __str__(self):
+        return f"{self.account_id} {self.currency}"
+
+
+class WindowMark(models.Model):
+    """The day AccountWindow is as of, and its windows' bounds (accounts.metrics, computed in Python
+    by the refresh): one row. Before the first refresh, or until the day's refresh has run, the
+    reports read the monthly facts instead."""
+
+    as_of = models.DateField()
+    last12_start = models.DateField()
+    prev12_start = models.DateField()
+    prev12_end = models.DateField()
+
+    def __str__(self):
+        return f"{self.as_of}"

@@ -72,3 +72,17 @@ def test_demo_has_a_pipeline_at_every_stage_with_a_won_deal_and_its_order():
     count = Opportunity.objects.count()
     seed()
     assert Opportunity.objects.count() == count
+
+
+def test_demo_has_a_conversation_on_an_account_with_a_mention_that_reached_the_bell():
+    from hub.models import Comment
+    from notifications.models import Notification
+
+    seed()
+    seed()  # twice: nothing new
+    question, answer = Comment.objects.filter(visit__isnull=True).order_by("pk")
+    li = User.objects.get(username="manager")
+    assert question.account == answer.account and answer.reply_to == question
+    assert list(question.mentioned.all()) == [li]
+    assert Notification.objects.filter(recipient=li).exists()
+    assert Comment.objects.filter(visit__isnull=False).count() == 1

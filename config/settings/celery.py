@@ -59,6 +59,7 @@ CELERY_TASK_ROUTES = {
     "care.tasks.*": {"queue": "bulk"},
     "visits.tasks.after_sales_schedule": {"queue": "bulk"},
     "reports.tasks.daily_digest": {"queue": "bulk"},
+    "reports.tasks.report_facts_refresh": {"queue": "bulk"},
     "users.tasks.sessions_clear_expired": {"queue": "bulk"},
     "users.tasks.lockouts_clear_expired": {"queue": "bulk"},
     "audit.tasks.audit_prune_task": {"queue": "bulk"},

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from reports.demo import (
     seed_care,
+    seed_conversations,
     seed_departments,
     seed_pipeline,
     seed_plans,
@@ -94,6 +95,7 @@ class Command(BaseCommand):
         seed_targets(users=users)
         seed_plans(users=users, accounts=accounts)
         seed_departments(users=users, accounts=accounts)
+        seed_conversations(users=users, accounts=accounts)
 
     def seed_user(self, username, display_name, role, password, department=None):
         user, _ = User.objects.get_or_create(username=username, defaults={"role": role, "department": department})
