@@ -130,7 +130,6 @@ def _order_of(pk, *, account, **_kwargs):
 
 
 @creates_once("accounts.order", find=_order_of)
-@transaction.atomic
 def order_add(*, account, by, **fields):
     """K-08: an order or contract of the account (its after-sales steps follow from the nightly job)."""
     _require_edit(by, account)

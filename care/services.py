@@ -157,7 +157,6 @@ def _same_task(pk, *, task, **_kwargs):
 # Closing a task is claim-then-act already; the key turns a resent "done" (its answer lost) into
 # "already saved" instead of "already closed", and it covers the touch the task logs as a visit.
 @creates_once("care.task_done", find=_same_task)
-@transaction.atomic
 def care_task_done(*, task, by, outcome, channel=None):
     """Done, with what happened. A call, visit or message also counts as a touch (K-44)."""
     if not permissions.can_work_on_task(by, task):

@@ -512,3 +512,22 @@ class PersonnelChange(models.Model):
 
     def __str__(self):
         return f"{self.contact}: {self.get_kind_display()}"
+
+
+class DangerScore(models.Model):
+    """The read model of the danger ranking (issue 19): each account's danger score by the rules of
+    contacts.dangers, kept by the database in the statements that change it (triggers on buyer roles
+    and contacts, contacts.dangers.READ_MODEL) so an admin's map of every account ranks from a
+    column instead of scoring 100k accounts per request. `danger_rebuild` builds it whole. No
+    foreign key, as for tiering.CadenceTouches: a cache written inside the roles' own statements."""
+
+    account = models.OneToOneField(Account, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                                   related_name="danger")
+    score = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = _("danger score")
+        verbose_name_plural = _("danger scores")
+
+    def __str__(self):
+        return f"{self.account_id}: {self.score}"

@@ -44,7 +44,6 @@ def _contact_at(pk, *, account, **_kwargs):
 
 
 @creates_once("contacts.contact", find=_contact_at)
-@transaction.atomic
 def contact_create(*, account, by, **fields):
     _require_edit(by, account)
     contact = Contact(account=account, **fields)

@@ -19,6 +19,7 @@ import decimal
 import json
 import uuid
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.utils.dateparse import parse_datetime, parse_duration, parse_time
 
@@ -49,10 +50,16 @@ class _Part:
             raise ValueError("fetch_together does not prefetch: select_related, or a list of its own")
         self.queryset = queryset
         self.compiler = queryset.query.get_compiler(using=using)
-        self.sql, self.params = self.compiler.as_sql()  # also fills compiler.select for the iterables
+        try:
+            self.sql, self.params = self.compiler.as_sql()  # also fills compiler.select for the iterables
+        except EmptyResultSet:  # e.g. pk__in=[]: Django would not have asked the database either
+            self.sql, self.params, self.types = None, (), []
+            return
         self.types = [_internal_type(column[0]) for column in self.compiler.select]
 
     def as_column(self):
+        if self.sql is None:
+            return "'[]'"
         names = [f"c{i}" for i in range(len(self.types))]
         values = [f"q.{name}::text" if kind in _AS_TEXT else f"q.{name}"
                   for name, kind in zip(names, self.types, strict=True)]
@@ -62,6 +69,8 @@ class _Part:
                 f"FROM ({self.sql}) AS q({', '.join(names)}))")
 
     def objects(self, text):
+        if self.sql is None:
+            return []
         rows = [[value if value is None or kind not in _PARSE else _PARSE[kind](value)
                  for value, kind in zip(row, self.types, strict=True)] for row in json.loads(text)]
         compiler = self.compiler

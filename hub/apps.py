@@ -23,3 +23,9 @@ class HubConfig(AppConfig):
 
         # An account that changes hands takes its open work along (K-05; hub.portfolio).
         owner_changed.connect(move_open_work, dispatch_uid="hub-move-open-work")
+
+        from core.demo import demo_seeded
+        from hub.demo import seed_conversations
+
+        # seed_demo's conversation on an account (hub.demo); reports cannot import hub.
+        demo_seeded.connect(seed_conversations, dispatch_uid="hub-demo-conversation")

@@ -13,7 +13,7 @@ import heapq
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import DateTimeField, F, Q
+from django.db.models import DateTimeField, F, Q, prefetch_related_objects
 from django.db.models.functions import Cast
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -27,6 +27,7 @@ from accounts.models import Account, Order
 from attachments.models import Attachment
 from care.models import CareTask, Gift
 from contacts.models import Contact, PersonnelChange, RolePlanReview
+from core.batch import fetch_together
 from core.history import reason_text, record_changes, related_names
 from core.written import shown
 from hub.models import Comment
@@ -127,11 +128,15 @@ class Source:
         self.kind, self.rank, self.rows, self.entry = kind, rank, rows, entry
         self.at = _as_time(at) if date_column else F(at)
 
-    def window(self, cursor, size):
-        """(entries, limit): up to size + 1 entries after the cursor, and the key below which this
-        kind may have rows not read (None when it has no more)."""
-        rows = (self.rows.annotate(tl_at=self.at).filter(_after(cursor, self.rank))
+    def after(self, cursor, size):
+        """The rows to read: up to size + 1 after the cursor."""
+        return (self.rows.annotate(tl_at=self.at).filter(_after(cursor, self.rank))
                 .order_by("-tl_at", "-pk")[:size + 1])
+
+    def window(self, cursor, size, rows=None):
+        """(entries, limit): up to size + 1 entries after the cursor, and the key below which this
+        kind may have rows not read (None when it has no more). `rows` when already read."""
+        rows = self.after(cursor, size) if rows is None else rows
         entries = [self.entry(row, Entry(self.kind.split(":")[0], row.tl_at, self.rank, row.pk, "")) for row in rows]
         return entries, entries[-1].key if len(entries) > size else None
 
@@ -144,10 +149,13 @@ class HistorySource:
     def __init__(self, history, model, link):
         self.history, self.model, self.link = history, model, link
 
-    def window(self, cursor, size):
+    def after(self, cursor, size):
         records = self.history.select_related("history_user", *related_names(self.history.model))
-        records = list(records.filter(_after(cursor, self.rank, at="history_date", pk="history_id"))
-                       .order_by("-history_date", "-history_id")[:size + 2])
+        return (records.filter(_after(cursor, self.rank, at="history_date", pk="history_id"))
+                .order_by("-history_date", "-history_id")[:size + 2])
+
+    def window(self, cursor, size, rows=None):
+        records = list(self.after(cursor, size) if rows is None else rows)
         entries = []
         # A save that changed nothing shown is skipped, so the kind's limit is the last record read.
         limit = (records[size].history_date, self.rank, records[size].history_id) if len(records) > size + 1 else None
@@ -337,9 +345,18 @@ class Page:
 
 
 def timeline_page(sources, *, kinds=(), cursor=None, size=PAGE_SIZE):
-    """The page of the merged timeline after `cursor`, only `kinds` if given: one query per kind."""
+    """The page of the merged timeline after `cursor`, only `kinds` if given: every kind's window
+    read in one statement (core.batch, issue 19), plus one for what a kind prefetches (a comment's
+    mentions) when it has rows."""
     chosen = [s for s in sources if not kinds or s.kind.split(":")[0] in kinds]
-    windows, limits = zip(*(source.window(cursor, size) for source in chosen), strict=True) if chosen else ((), ())
+    queries = {f"k{i}": source.after(cursor, size) for i, source in enumerate(chosen)}
+    prefetch = {name: query._prefetch_related_lookups for name, query in queries.items()}
+    read = fetch_together(**{name: query.prefetch_related(None) for name, query in queries.items()})
+    for name, lookups in prefetch.items():
+        if lookups and read[name]:
+            prefetch_related_objects(read[name], *lookups)
+    windows, limits = zip(*(source.window(cursor, size, read[f"k{i}"]) for i, source in enumerate(chosen)),
+                          strict=True) if chosen else ((), ())
     merged = list(heapq.merge(*windows, key=lambda e: e.key, reverse=True))
     # Below the highest limit some kind may have rows it did not read: the page stops there.
     floor = max((limit for limit in limits if limit is not None), default=None)

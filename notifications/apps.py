@@ -8,3 +8,10 @@ class NotificationsConfig(AppConfig):
 
     name = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self):
+        from core.request_cache import forget_on_change
+        from notifications.models import Webhook
+        from notifications.webhooks import CACHE_KEY
+
+        forget_on_change(Webhook, CACHE_KEY)

@@ -16,7 +16,7 @@ import uuid
 
 from django.utils import timezone
 
-from core import outbox, robots
+from core import outbox, request_cache, robots
 from notifications.models import Webhook, WebhookEvent
 
 PAYLOADS = {}  # model label ("accounts.order") -> function(row) -> a JSON-safe dict
@@ -52,11 +52,21 @@ def announce_rows(event, rows):
     return _queue(event, hooks, rows) if hooks else []
 
 
+CACHE_KEY = "notifications.webhooks"
+
+
+def active_webhooks():
+    """Every active webhook with the kinds it listens to: few rows, read once per request for
+    every kind a request announces (core.request_cache, issue 19: a visit with an issue asked twice)."""
+    return Webhook.objects.filter(active=True).values("pk", "url", "secret", "events")
+
+
 def _listening(event):
     kind = event.split(".", 1)[0]
     if kind not in WebhookEvent.values:
         raise ValueError(f"unknown webhook event kind {kind!r}")
-    return list(Webhook.objects.listening_to(kind).values_list("pk", "url", "secret"))
+    return [(hook["pk"], hook["url"], hook["secret"]) for hook in request_cache.cached(CACHE_KEY, active_webhooks())
+            if kind in hook["events"]]
 
 
 def _queue(event, hooks, rows):

@@ -83,7 +83,6 @@ def _opportunity_of(pk, *, by, **_kwargs):
 
 
 @creates_once("opportunities.opportunity", find=_opportunity_of)
-@transaction.atomic
 def opportunity_create(*, account, by, stage, owner=None, products=(), competitors=(), lost_reason=None,
                        objection_type=None, at=None, **fields):
     """Opens an opportunity at `stage`; its history starts with "created"."""

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Account
+from core.batch import fetch_together
 from users.models import User
 from visits.models import CustomerIssue, MonthlyLog, Visit, VisitComment
 
@@ -61,55 +62,69 @@ class ManagerRow:
 
 
 def quarterly_report(*, user, year, quarter, team=None):
+    """One row per manager in scope: two statements (the managers, then every count in one,
+    core.batch: issue 19)."""
     months = quarter_months(year, quarter)
     managers = list(managers_in_scope(user, team))
     rows = {m.pk: ManagerRow(m) for m in managers}
-    visits = Visit.objects.filter(author__in=rows, log_month__in=months)
-    for author, channel, n in visits.values_list("author", "channel").annotate(n=Count("pk")).order_by():
-        rows[author].by_channel[channel] = n
-        rows[author].visits += n
-    for author, kind, n in visits.values_list("author", "account__kind").annotate(n=Count("pk")).order_by():
-        rows[author].by_kind[kind] = n
-    by_tier = visits.values_list("author", "account__tier_state__tier__code").annotate(n=Count("pk")).order_by()
-    for author, tier, n in by_tier:
-        rows[author].by_tier[tier or ""] = n
-    issues = (
-        CustomerIssue.objects.filter(owner__in=rows, visit__log_month__in=months).values("owner").order_by()
-        .annotate(total=Count("pk"), on_time=Count("pk", filter=Q(informed_at__lte=F("due_at"))),
-                  late=Count("pk", filter=Q(informed_at__gt=F("due_at"))),
-                  still_open=Count("pk", filter=Q(informed_at__isnull=True)))
+    read = fetch_together(
+        # by channel, account kind and tier at once: the three breakdowns are sums of these cells
+        visits=(Visit.objects.filter(author__in=rows, log_month__in=months)
+                .values("author", "channel", "account__kind", "account__tier_state__tier__code")
+                .annotate(n=Count("pk")).order_by()),
+        issues=_issue_counts(CustomerIssue.objects.filter(owner__in=rows, visit__log_month__in=months)),
+        comments=(VisitComment.objects.filter(log__author__in=rows, log__month__in=months)
+                  .values("log__author").annotate(n=Count("pk")).order_by()),
+        logs=(MonthlyLog.objects.filter(author__in=rows, month__in=months).exclude(overall_comment="")
+              .select_related("decided_by").order_by("month")),
     )
-    for row in issues:
+    for cell in read["visits"]:
+        target, n = rows[cell["author"]], cell["n"]
+        for counts, key in ((target.by_channel, cell["channel"]), (target.by_kind, cell["account__kind"]),
+                            (target.by_tier, cell["account__tier_state__tier__code"] or "")):
+            counts[key] = counts.get(key, 0) + n
+        target.visits += n
+    for row in read["issues"]:
         target = rows[row["owner"]]
         target.issues, target.on_time, target.late, target.open = (
             row["total"], row["on_time"], row["late"], row["still_open"])
-    comments = (VisitComment.objects.filter(log__author__in=rows, log__month__in=months)
-                .values_list("log__author").annotate(n=Count("pk")).order_by())
-    for author, n in comments:
-        rows[author].comments = n
-    for log in (MonthlyLog.objects.filter(author__in=rows, month__in=months).exclude(overall_comment="")
-                .select_related("decided_by").order_by("month")):
+    for row in read["comments"]:
+        rows[row["log__author"]].comments = row["n"]
+    for log in read["logs"]:
         rows[log.author_id].overall_comments.append(log)
     return list(rows.values())
 
 
+def _issue_counts(issues):
+    """Per owner: issues raised, informed on time, late, not yet."""
+    return (issues.values("owner").order_by()
+            .annotate(total=Count("pk"), on_time=Count("pk", filter=Q(informed_at__lte=F("due_at"))),
+                      late=Count("pk", filter=Q(informed_at__gt=F("due_at"))),
+                      still_open=Count("pk", filter=Q(informed_at__isnull=True))))
+
+
 def quarter_totals(*, user, year, quarter, team=None):
-    """The report's Total line alone, for comparing with another quarter: three queries,
-    counted exactly as quarterly_report counts them per manager."""
+    """The report's Total line alone, for comparing with another quarter: one statement, counted
+    exactly as quarterly_report counts them per manager."""
     months = quarter_months(year, quarter)
     people = managers_in_scope(user, team).values("pk")
+    read = fetch_together(
+        channels=(Visit.objects.filter(author__in=people, log_month__in=months).values("channel")
+                  .annotate(n=Count("pk")).order_by()),
+        issues=_issue_counts(CustomerIssue.objects.filter(owner__in=people, visit__log_month__in=months)),
+        comments=(VisitComment.objects.filter(log__author__in=people, log__month__in=months)
+                  .values("log__author").annotate(n=Count("pk")).order_by()),
+    )
     total = ManagerRow(manager=None)
-    for channel, n in (Visit.objects.filter(author__in=people, log_month__in=months).values_list("channel")
-                       .annotate(n=Count("pk")).order_by()):
-        total.by_channel[channel] = n
-        total.visits += n
-    issues = CustomerIssue.objects.filter(owner__in=people, visit__log_month__in=months).aggregate(
-        total=Count("pk"), on_time=Count("pk", filter=Q(informed_at__lte=F("due_at"))),
-        late=Count("pk", filter=Q(informed_at__gt=F("due_at"))),
-        still_open=Count("pk", filter=Q(informed_at__isnull=True)))
-    total.issues, total.on_time, total.late, total.open = (
-        issues["total"], issues["on_time"], issues["late"], issues["still_open"])
-    total.comments = VisitComment.objects.filter(log__author__in=people, log__month__in=months).count()
+    for row in read["channels"]:
+        total.by_channel[row["channel"]] = row["n"]
+        total.visits += row["n"]
+    for row in read["issues"]:
+        total.issues += row["total"]
+        total.on_time += row["on_time"]
+        total.late += row["late"]
+        total.open += row["still_open"]
+    total.comments = sum(row["n"] for row in read["comments"])
     return total
 
 

@@ -50,3 +50,13 @@ def test_values_annotations_and_an_empty_list(manager):
     )
 
     assert got == {"counts": [{"account": account.pk, "n": 2}], "none": []}
+
+
+def test_a_queryset_that_cannot_match_costs_nothing_and_reads_as_empty(manager, django_assert_num_queries):
+    account = AccountFactory(owner=manager)
+    ContactFactory(account=account)
+
+    with django_assert_num_queries(1):
+        got = fetch_together(none=Contact.objects.filter(pk__in=[]), some=Contact.objects.filter(account=account))
+
+    assert got["none"] == [] and len(got["some"]) == 1

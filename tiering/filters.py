@@ -8,7 +8,8 @@ from tiering.cadence import overdue_account_ids_sql
 
 
 def _overdue(filterset, queryset):
-    sql, params = overdue_account_ids_sql()
+    # Asked among the board's own accounts: a manager's "overdue only" costs their portfolio.
+    sql, params = overdue_account_ids_sql(among=queryset)
     return queryset.filter(pk__in=RawSQL(sql, params))
 
 

@@ -300,3 +300,34 @@ class TierProposal(models.Model):
     def against_override(self):
         """The rules disagree with a tier set by hand: shown at every quarterly review (K-32)."""
         return bool(self.evidence.get("override"))
+
+
+class CadenceTouches(models.Model):
+    """The read model of cadence (issue 19): per account, the most recent touch times of each
+    channel group (tiering.cadence.CHANNELS), newest first, and whether every active contact is in
+    a silent period (K-25). tiering.cadence reads the N-th touch at a checkpoint from here instead of
+    from the visits; the tiers, requirements and statuses it joins as they are.
+
+    Kept current by the database itself (triggers on visits and contacts, tiering.cadence.
+    READ_MODEL_SQL), so imports, the admin and raw SQL keep it too; `cadence_rebuild` builds it whole
+    (after a load that bypasses triggers, e.g. the bench's seed). No foreign key: the row is a
+    cache of the account's visits, written inside the visits' own statements, and an account
+    deleted leaves a row nothing reads."""
+
+    account = models.OneToOneField(Account, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                                   related_name="+")
+    # How many touches each array keeps at most (when written): an array shorter than this holds all
+    # of the group's touches; a full one answers a checkpoint only while it holds N touches up to it.
+    kept = models.PositiveSmallIntegerField()
+    silent = models.BooleanField()
+    times_on_site = ArrayField(models.DateTimeField())
+    times_online = ArrayField(models.DateTimeField())
+    times_email_sms = ArrayField(models.DateTimeField())
+    times_any = ArrayField(models.DateTimeField())
+
+    class Meta:
+        verbose_name = _("cadence touches")
+        verbose_name_plural = _("cadence touches")
+
+    def __str__(self):
+        return str(self.account_id)

@@ -12,11 +12,13 @@ from accounts.models import Account
 from accounts.services import account_site_set, account_touch
 from attachments.services import attachments_delete_of
 from contacts.models import TouchScale
+from core import request_cache
 from core.calendars import add_working_hours
 from core.idempotency import creates_once
 from core.models import JobMark
 from core.written import in_english
 from core.written import written as written_text
+from notifications import webhooks
 from notifications.models import Kind
 from notifications.services import notify
 from notifications.webhooks import announce
@@ -80,7 +82,6 @@ def _own_visit(pk, *, by, **_kwargs):
 
 
 @creates_once("visits.visit", find=_own_visit)
-@transaction.atomic
 def visit_log(*, account, by, contacts=(), issues=(), **fields):
     """K-20: log a visit or touch, with the issues the customer raised (K-22); the issues are
     part of the visit, so the visit form's one-time key (`key=`) covers them too. Text the
@@ -98,6 +99,9 @@ def visit_log(*, account, by, contacts=(), issues=(), **fields):
     with _DatabaseLock(month=visit.log_month):
         visit.save()
         visit.contacts.add(*contacts)  # a new visit has none: no need to read them first (as set() does)
+    if issues:  # the deadlines and the webhooks it will ask for, in one statement
+        request_cache.prime(**{DEADLINES_KEY: DeadlineRule.objects.all(),
+                               webhooks.CACHE_KEY: webhooks.active_webhooks()})
     for issue in issues:
         issue_add(visit=visit, by=by, **issue)
     account_touch(account_id=account.pk)
@@ -436,7 +440,6 @@ def _raised_on(pk, *, visit, **_kwargs):
 
 
 @creates_once("visits.issue_raise", find=_raised_on)
-@transaction.atomic
 def visit_issues_raise(*, visit, by, issues):
     """K-22: issues the customer raised, added to a saved visit by its author while the month is
     open (a signed-off month's visits are locked). The form's one-time key covers them all."""
@@ -475,11 +478,15 @@ def issue_add(*, visit, by, kind, description="", department=None, written=None,
 
 # --- Deadlines (K-22, K-27, X-02) ----------------------------------------------------------------
 
+DEADLINES_KEY = "visits.deadline_rules"  # the five rules, read once per request (core.request_cache)
+
+
 def deadline_after(subject, start):
     """When work of `subject` (an issue kind, or a green-channel stage) started at `start` is due:
     the admins' DeadlineRule, else the settings' default hours, on working time if the rule says
     so (weekends and holidays stop the clock, China's make-up workdays run it: core.calendars)."""
-    rule = DeadlineRule.objects.filter(subject=subject).first()
+    rule = next((r for r in request_cache.cached(DEADLINES_KEY, DeadlineRule.objects.all()) if r.subject == subject),
+                None)
     hours = rule.hours if rule else settings.VISITS_ISSUE_DUE_HOURS[subject]
     if rule and rule.working_time:
         return add_working_hours(start, hours, country=settings.VISITS_WORKING_CALENDAR)
@@ -628,7 +635,6 @@ def _same_issue(pk, *, issue, **_kwargs):
 
 
 @creates_once("visits.issue_follow_up", find=_same_issue)
-@transaction.atomic
 def issue_follow_up(*, issue, by, status, note="", resolution=""):
     """Move an issue the visitor handles themselves forward. Allowed after sign-off: it changes
     only the follow-up. A routed issue is worked in its department's queue (issue_accept …)."""

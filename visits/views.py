@@ -34,6 +34,7 @@ from core.views import (
 from visits import exports, permissions, selectors, services
 from visits.filters import GreenFilter, IssueFilter, VisitFilter
 from visits.forms import (
+    CHECK_IN_FIELDS,
     AccountSearchForm,
     CheckOutForm,
     DecisionForm,
@@ -44,6 +45,7 @@ from visits.forms import (
     IssueFormSet,
     ReasonForm,
     VisitForm,
+    add_check_in,
     departments_to_route,
     issues_from,
     loggable_accounts,
@@ -114,8 +116,13 @@ def log_visit_page(request, *, account=None, initial=None, after_save=None, canc
                **(initial or {})}
     if request.method != "POST" and "channel" not in initial:  # a bound form shows what was posted
         initial["channel"] = _usual_channel(request.user)
-    check_in = FieldSettings.current().geo_check_in
-    form = VisitForm(request.POST or None, user=request.user, account=account, initial=initial, check_in=check_in)
+    # A POST without a position saves the same whether check-ins are on or off: the switch is read
+    # only when there is one, or when the form is shown (one query less per visit, issue 19).
+    posted = request.method == "POST"
+    check_in = (FieldSettings.current().geo_check_in
+                if not posted or any(request.POST.get(name) for name in CHECK_IN_FIELDS) else None)
+    form = VisitForm(request.POST or None, user=request.user, account=account, initial=initial,
+                     check_in=bool(check_in))
     issues = IssueFormSet(request.POST or None, prefix="issues")
     if request.method == "POST" and form.is_valid() and issues.is_valid():
         try:
@@ -138,6 +145,8 @@ def log_visit_page(request, *, account=None, initial=None, after_save=None, canc
                 messages.warning(request, _("%(colleague)s also touched %(contact)s recently; they have been told.")
                                  % {"colleague": alert.other_visit.author, "contact": alert.contact})
             return redirect(visit)
+    if check_in is None and FieldSettings.current().geo_check_in:
+        add_check_in(form)  # shown again with its errors: the check-in button as on the first showing
     return render(request, "visits/visit_form.html", {
         "form": form, "issues": issues, "title": _("Log a visit"),
         "cancel_url": cancel_url or (account.get_absolute_url() if account else reverse("visits:list")),
@@ -417,7 +426,9 @@ def sign_off_review(request, pk):
     log = _log_for(request, pk)
     visits = (
         Visit.objects.filter(author=log.author, log_month=log.month).select_related("account")
-        .prefetch_related("contacts", Prefetch("issues", queryset=CustomerIssue.objects
+        # a card names its contacts: their names, not the whole row of each (issue 19, light cards)
+        .prefetch_related(Prefetch("contacts", queryset=Contact.objects.only("pk", "account_id", "name")),
+                          Prefetch("issues", queryset=CustomerIssue.objects
                                                 .select_related("owner", "department", "assignee")
                                                 .order_by("due_at")))
         .order_by("occurred_at", "pk")

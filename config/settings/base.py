@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads the database: a NUL would fail there as a 500.
     "core.middleware.RejectNulMiddleware",
+    "core.request_cache.RequestCacheMiddleware",  # a few small tables read once per request (issue 19)
     "core.middleware.SessionMiddleware",  # Django's, but a refresh that fails after the commit is no 500
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -184,3 +184,13 @@ def test_an_outsider_cannot_check_out_of_a_visit_they_cannot_see(client, manager
     post(client, account, **check_in())
     client.force_login(outsider)
     assert client.post(reverse("visits:check-out", args=[Visit.objects.get().pk]), {}).status_code == 404
+
+
+def test_a_visit_sent_back_for_a_mistake_still_offers_the_check_in_it_was_saved_without(client, manager, account):
+    """Issue 19: a POST without a position does not read the switch to save; shown again with its
+    errors, the form still offers the check-in (and, with check-ins off, still none)."""
+    client.force_login(manager)
+    page = post(client, account, summary="").content.decode()  # the summary is required
+    assert not Visit.objects.exists() and "js-check-in" in page
+    FieldSettings.objects.create(pk=1, geo_check_in=False)
+    assert "js-check-in" not in post(client, account, summary="").content.decode()

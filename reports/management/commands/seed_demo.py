@@ -10,9 +10,9 @@ import random
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from core.demo import demo_seeded
 from reports.demo import (
     seed_care,
-    seed_conversations,
     seed_departments,
     seed_pipeline,
     seed_plans,
@@ -95,7 +95,8 @@ class Command(BaseCommand):
         seed_targets(users=users)
         seed_plans(users=users, accounts=accounts)
         seed_departments(users=users, accounts=accounts)
-        seed_conversations(users=users, accounts=accounts)
+        # what apps above reports own (hub's conversation), through core.demo
+        demo_seeded.send(sender=self.__class__, users=users, accounts=accounts)
 
     def seed_user(self, username, display_name, role, password, department=None):
         user, _ = User.objects.get_or_create(username=username, defaults={"role": role, "department": department})
