@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contacts.models import BuyerRole, Contact, TouchScale
+from core.sql import statement_trigger_sql
 
 DANGER, WARNING = 2, 1  # a rule's weight in the portfolio ranking
 REQUIRED_ROLES = [BuyerRole.Role.DECISION_MAKER, BuyerRole.Role.GATEKEEPER, BuyerRole.Role.USER]
@@ -165,16 +166,9 @@ END $$ LANGUAGE plpgsql;
 """]
     for (table, event), (referencing, ids) in events.items():
         name = f"contacts_danger_{table.split('_', 1)[1]}_{event}"
-        parts.append(f"""
-CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$
-BEGIN
-    PERFORM contacts_danger_refresh(ARRAY(SELECT DISTINCT x.account_id FROM ({ids}) x));
-    RETURN NULL;
-END $$ LANGUAGE plpgsql;
-DROP TRIGGER IF EXISTS {name} ON {table};
-CREATE TRIGGER {name} AFTER {event.upper()} ON {table} {referencing}
-    FOR EACH STATEMENT EXECUTE FUNCTION {name}();
-""")
+        parts.append(statement_trigger_sql(
+            name, table, event, referencing,
+            f"contacts_danger_refresh(ARRAY(SELECT DISTINCT x.account_id FROM ({ids}) x))"))
     return "".join(parts)
 
 

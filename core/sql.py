@@ -35,3 +35,19 @@ def zone_literal(name):
     if not re.fullmatch(r"[A-Za-z0-9_/+-]+", name):
         raise ValueError(f"not a time-zone name: {name!r}")
     return f"'{name}'"
+
+
+def statement_trigger_sql(name, table, event, referencing, call):
+    """A trigger run once per statement (`event` on `table`, `referencing` its transition tables)
+    whose function does `call`: the read models' way of staying current with every writer —
+    the ORM, imports, raw SQL — at one call per statement, not per row."""
+    return f"""
+CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$
+BEGIN
+    PERFORM {call};
+    RETURN NULL;
+END $$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS {name} ON {table};
+CREATE TRIGGER {name} AFTER {event.upper()} ON {table} {referencing}
+    FOR EACH STATEMENT EXECUTE FUNCTION {name}();
+"""

@@ -30,7 +30,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts import metrics
-from core.sql import moment_literal, zone_literal
+from core.sql import moment_literal, statement_trigger_sql, zone_literal
 
 CHANNELS = {
     "on_site": ["on_site"],
@@ -292,16 +292,8 @@ END $$ LANGUAGE plpgsql;
         }
         for event, (referencing, ids) in events.items():
             name = f"tiering_cadence_{short}_{event}"
-            parts.append(f"""
-CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$
-BEGIN
-    PERFORM tiering_cadence_refresh(ARRAY({ids}));
-    RETURN NULL;
-END $$ LANGUAGE plpgsql;
-DROP TRIGGER IF EXISTS {name} ON {table};
-CREATE TRIGGER {name} AFTER {event.upper()} ON {table} {referencing}
-    FOR EACH STATEMENT EXECUTE FUNCTION {name}();
-""")
+            parts.append(statement_trigger_sql(name, table, event, referencing,
+                                               f"tiering_cadence_refresh(ARRAY({ids}))"))
     return "".join(parts)
 
 
