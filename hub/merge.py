@@ -16,7 +16,7 @@ import re
 from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, InternalError, transaction
+from django.db import IntegrityError, InternalError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -68,6 +68,11 @@ def _relations(model):
         related = relation.related_model
         if hasattr(related, "instance_type") or related is model and relation.field.name in ("parent", "reports_to"):
             continue  # a history record, or the tree itself (handled by the caller)
+        if not relation.field.db_constraint and relation.field.remote_field.on_delete is models.DO_NOTHING:
+            # A read model (cadence touches, danger scores, revenue facts: caches with no foreign
+            # key): its triggers follow the visits, roles and orders as they move; moving its rows
+            # too would count the duplicate's twice.
+            continue
         yield related, relation.field.name
 
 

@@ -70,3 +70,38 @@ def test_the_duplicates_contacts_arrive_with_their_figures_computed(manager):
     accounts_merge(survivor=keep, duplicate=dup, by=manager)
     moved = Contact.objects.get(pk=contact.pk)
     assert moved.account_id == keep.pk and moved.touch_level == 3 and moved.recent_touches == 1
+
+
+def test_the_read_models_follow_the_merge_without_counting_the_duplicate_twice(manager):
+    """Revenue facts and cadence touches (issue 19) are caches kept by triggers on orders and
+    visits; the merge moves the orders and visits, and the caches follow them once."""
+    from django.core.management import call_command
+    from django.db.models import Sum
+
+    from accounts.models import Order
+    from reports.models import RevenueFact
+    from tests.factories import OrderFactory
+    from tiering.models import CadenceTouches
+
+    survivor, duplicate = AccountFactory(owner=manager), AccountFactory(owner=manager)
+    duplicate.currency = survivor.currency
+    duplicate.save()
+    day = timezone.localdate() - timedelta(days=20)
+    for account in (survivor, duplicate):
+        OrderFactory(account=account, signed_on=day, amount=1000)
+        VisitFactory(account=account, author=manager, occurred_at=timezone.now() - timedelta(days=3))
+
+    accounts_merge(survivor=survivor, duplicate=duplicate, by=manager)
+
+    def facts(account):
+        return RevenueFact.objects.filter(account_id=account.pk).aggregate(s=Sum("amount"))["s"] or 0
+
+    assert facts(survivor) == Order.objects.filter(account=survivor).aggregate(s=Sum("amount"))["s"] == 2000
+    assert facts(duplicate) == 0
+    touches = {row.pk: row.__dict__.copy() for row in CadenceTouches.objects.filter(pk=survivor.pk)}
+    call_command("cadence_rebuild", stdout=open("/dev/null", "w"))
+    rebuilt = {row.pk: row.__dict__.copy() for row in CadenceTouches.objects.filter(pk=survivor.pk)}
+    for rows in (touches, rebuilt):
+        for row in rows.values():
+            row.pop("_state", None)
+    assert touches == rebuilt and touches
