@@ -6,6 +6,7 @@ a missing browser fails them instead.
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -66,5 +67,37 @@ def log_in(page, live_server):
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Log in").click()
         answer_second_step(page, username)
+
+    return do
+
+
+@pytest.fixture
+def log_out(page):
+    """Log out through the user menu, as a person does.
+
+    The page's scripts run after its text is painted, so a click that lands
+    before Bootstrap has bound the menu opens nothing (one CI run timed out so
+    on "Log out"): wait for the load, then open the menu until it is open.
+    """
+    from playwright.sync_api import expect
+
+    def do(name):
+        page.wait_for_load_state("load")
+        if page.viewport_size["width"] < 992:
+            page.get_by_role("button", name="Toggle navigation").click()
+            expect(page.locator("#nav-main.show")).to_be_visible()
+        menu = page.get_by_role("button", name=re.compile(name))
+        log_out_button = page.get_by_role("button", name="Log out")
+        for _ in range(3):
+            if menu.get_attribute("aria-expanded") != "true":
+                menu.click()
+            try:
+                expect(log_out_button).to_be_visible(timeout=5000)
+                break
+            except AssertionError:
+                continue
+        log_out_button.click()
+        # Logging out empties the phone's kept pages first (static/js/app.js), then leaves: wait for it.
+        page.wait_for_url(re.compile(r"/login/"))
 
     return do

@@ -33,16 +33,8 @@ def sign_in(page, live_server, username, password):
     page.get_by_role("button", name="Log in").click()
 
 
-def log_out(page, name):
-    if page.viewport_size["width"] < 992:
-        page.get_by_role("button", name="Toggle navigation").click()
-    page.get_by_role("button", name=re.compile(name)).click()
-    page.get_by_role("button", name="Log out").click()
-    page.wait_for_url(re.compile(r"/login/"))
-
-
 def test_admin_creates_a_user_and_a_team_and_the_user_signs_in_with_a_code(page, live_server, people, log_in,
-                                                                          screenshot):
+                                                                          log_out, screenshot):
     page.set_viewport_size(DESKTOP)
     log_in("root", PASSWORD)  # the admin's own code step (tests/totp.py)
     page.wait_for_url(f"{live_server.url}/")
@@ -70,7 +62,7 @@ def test_admin_creates_a_user_and_a_team_and_the_user_signs_in_with_a_code(page,
     expect(page.get_by_text("Team North China is created.")).to_be_visible()
     expect(page.get_by_text("李经理")).to_be_visible()
     screenshot("admin-2-team-created")
-    log_out(page, "管理员")
+    log_out("管理员")
 
     # zhou signs in with the password alone, then turns on two-factor sign-in.
     sign_in(page, live_server, "zhou", ZHOU_PASSWORD)
@@ -86,7 +78,7 @@ def test_admin_creates_a_user_and_a_team_and_the_user_signs_in_with_a_code(page,
     expect(page.locator("#recovery-codes li")).to_have_count(10)
     page.get_by_role("link", name="I have kept them: continue").click()
     expect(page.get_by_text("10 recovery codes left.")).to_be_visible()
-    log_out(page, "周主管")
+    log_out("周主管")
 
     # The next sign-in asks for the code after the password.
     sign_in(page, live_server, "zhou", ZHOU_PASSWORD)
@@ -101,7 +93,7 @@ def test_admin_creates_a_user_and_a_team_and_the_user_signs_in_with_a_code(page,
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{live_server.url}/")
     expect(page.get_by_role("button", name=re.compile("周主管"))).to_be_visible()
-    log_out(page, "周主管")
+    log_out("周主管")
 
     # The admin reads it all in the audit log.
     log_in("root", PASSWORD)

@@ -31,17 +31,8 @@ def people(db):
     return li, account
 
 
-def log_out(page, name):
-    if page.viewport_size["width"] < 992:
-        page.get_by_role("button", name="Toggle navigation").click()
-    page.get_by_role("button", name=re.compile(name)).click()
-    page.get_by_role("button", name="Log out").click()
-    # Logging out empties the phone's kept pages first (static/js/app.js), then leaves: wait for it.
-    page.wait_for_url(re.compile(r"/login/"))
-
-
 def test_a_plan_is_drafted_a_visit_prepared_and_logged_the_plan_approved_and_a_low_score_followed_up(
-        page, live_server, people, log_in, screenshot):
+        page, live_server, people, log_in, log_out, screenshot):
     li, account = people
     this_month = timezone.localdate().strftime("%Y-%m")
     page.set_viewport_size(DESKTOP)
@@ -107,7 +98,7 @@ def test_a_plan_is_drafted_a_visit_prepared_and_logged_the_plan_approved_and_a_l
     page.goto(f"{live_server.url}/accounts/{account.pk}/plan/")
     expect(page.get_by_test_id("held-total")).to_have_text("1")
     expect(page.get_by_test_id(f"month-{this_month[-2:]}")).to_contain_text("1 planned · 1 logged")
-    log_out(page, "李经理")
+    log_out("李经理")
 
     # The supervisor approves.
     log_in("wang", PASSWORD)

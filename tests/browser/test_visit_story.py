@@ -26,7 +26,7 @@ def people(db):
     return li, account
 
 
-def test_a_month_is_logged_signed_off_locked_and_reopened(page, live_server, people, log_in, screenshot):
+def test_a_month_is_logged_signed_off_locked_and_reopened(page, live_server, people, log_in, log_out, screenshot):
     li, account = people
     page.set_viewport_size(PHONE)
     log_in("li", PASSWORD)
@@ -53,11 +53,7 @@ def test_a_month_is_logged_signed_off_locked_and_reopened(page, live_server, peo
     page.get_by_role("button", name="Submit now").click()  # the month is not over yet: asked first
     expect(page.get_by_text(f"{month} submitted for sign-off.")).to_be_visible()
 
-    page.get_by_role("button", name="Toggle navigation").click()
-    page.get_by_role("button", name=re.compile("李经理")).click()
-    page.get_by_role("button", name="Log out").click()
-    # Logging out empties the phone's kept pages first (static/js/app.js), then leaves: wait for it.
-    page.wait_for_url(re.compile(r"/login/"))
+    log_out("李经理")
     log_in("wang", PASSWORD)
     page.goto(f"{live_server.url}/visits/sign-off/")
     page.get_by_role("link", name=re.compile(f"李经理 · {month}")).first.click()
