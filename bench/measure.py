@@ -34,10 +34,17 @@ def run(sessions, make_request, total, warmup=1, budget=None, minimum=4):
     """`make_request(session, i)` -> (status, headers, body, seconds, ok). Returns the summary.
     With `budget` (seconds), stops early once that much time has passed and `minimum` requests
     are done: a five-second page gets fewer samples rather than stretching the run to an hour."""
+    latencies, query_counts, errors = [], [], []
     for session in sessions:
         for i in range(warmup):
-            make_request(session, -1 - i)
-    latencies, query_counts, errors = [], [], []
+            try:
+                make_request(session, -1 - i)
+            except Exception as exc:  # a page over the timeout is a result of the run, not its end
+                errors.append(repr(exc))
+    if errors:
+        result = summary([], 0, len(errors))
+        result["error_samples"] = [str(e) for e in errors[:3]]
+        return result
     lock = threading.Lock()
     counter = iter(range(total))
 

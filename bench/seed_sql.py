@@ -113,7 +113,11 @@ SELECT c,
        (ARRAY['female','male'])[c %% 2 + 1],
        (ARRAY['CEO','CFO','IT Director','Purchasing Manager','Engineer','Operator','Assistant','CTO',
               'Head of Quality','Buyer'])[(c - 1) %% 10 + 1],
-       'Dept ' || (c %% 5), '021-6123-4567', '138 0013 8000', 'c' || c || '@customer.invalid', '', '',
+       'Dept ' || (c %% 5), '021-6123-4567',
+       -- a mobile of its own, as people have (one number for all made every digit search match all)
+       '138 ' || substr(lpad((c::bigint * 7919 %% 100000000)::text, 8, '0'), 1, 4) || ' '
+         || substr(lpad((c::bigint * 7919 %% 100000000)::text, 8, '0'), 5, 4),
+       'c' || c || '@customer.invalid', '', '',
        CASE WHEN c %% 10 = 3 THEN 'lunar' ELSE 'solar' END, 1960 + c %% 40,
        1 + c %% 12, 1 + (c / 12) %% 28, false, (ARRAY['phone','wechat','email',''])[c %% 4 + 1], '', '', '',
        (ARRAY['tiger','peacock','owl','koala',''])[c %% 5 + 1],

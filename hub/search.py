@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
-from contacts.models import MOBILE_DIGITS, SEARCH_TEXT, Contact
+from contacts.models import MOBILE_DIGITS, MOBILE_DIGITS_REVERSED, SEARCH_TEXT, Contact
 from core.search import MIN_LENGTH, Bigrams
 from core.text import chinese_variants, narrow
 from plans.models import AccountPlan
@@ -34,6 +34,7 @@ KINDS = {
     "plan": _("Account plans"),
 }
 PHONE_LIKE = re.compile(r"^\+?[0-9][0-9 ()\-]*$")
+PHONE_DIGITS = 4  # a mobile is found by its first or its last four digits or more
 
 
 @dataclass
@@ -60,6 +61,7 @@ class Results:
     text: str
     groups: list = field(default_factory=list)
     too_short: bool = False
+    by_phone: bool = False  # the query looks like a phone number: the page says how it is matched
 
     @property
     def count(self):
@@ -102,15 +104,21 @@ def _accounts(user, variants, limit):
             for a in _ranked(rows, "name", variants)[:limit]]
 
 
-def _contacts(user, text, variants, limit):
+def phone_digits(text):
+    """The digits of a query typed as a phone number, if there are enough to look a mobile up by."""
     digits = re.sub(r"[^0-9]", "", text) if PHONE_LIKE.match(text) else ""
-    searched = [*variants, digits] if len(digits) >= MIN_LENGTH else variants
-    grams, match = _grams(SEARCH_TEXT, searched)
-    exact = _contains("name", variants) | _contains("email", variants) | _contains("wechat", variants)
-    if len(digits) >= MIN_LENGTH:
-        exact |= Q(_mobile__contains=digits)
-    rows = (Contact.objects.visible_to(user).alias(_bigrams=grams, _mobile=MOBILE_DIGITS).filter(match)
-            .filter(exact).select_related("account"))
+    return digits if len(digits) >= PHONE_DIGITS else ""
+
+
+def _contacts(user, text, variants, limit):
+    grams, match = _grams(SEARCH_TEXT, variants)
+    found = match & (_contains("name", variants) | _contains("email", variants) | _contains("wechat", variants))
+    if digits := phone_digits(text):
+        # contact_mobile_start_idx and contact_mobile_end_idx: each arm of the OR has its index
+        found |= Q(_mobile__startswith=digits) | Q(_mobile_reversed__startswith=digits[::-1])
+    rows = (Contact.objects.visible_to(user)
+            .alias(_bigrams=grams, _mobile=MOBILE_DIGITS, _mobile_reversed=MOBILE_DIGITS_REVERSED)
+            .filter(found).select_related("account"))
     return [Hit(c.name, c.get_absolute_url(),
                 " · ".join(filter(None, [c.title, str(c.account), c.mobile, c.email])))
             for c in _ranked(rows, "name", variants)[:limit]]
@@ -167,6 +175,7 @@ def search(user, text, *, kind=None, per_kind=PER_KIND):
         results.too_short = bool(text)
         return results
     variants = _variants(text)
+    results.by_phone = bool(phone_digits(text))
     finders = {
         "account": lambda n: _accounts(user, variants, n),
         "contact": lambda n: _contacts(user, text, variants, n),
