@@ -93,7 +93,7 @@ def build_read_models(name, log=print):
     """The read models the database keeps with triggers, built whole once (fill() bypasses them)."""
     started = time.monotonic()
     env = {**os.environ, "DATABASE_URL": database_url(name), "DJANGO_SETTINGS_MODULE": "config.settings.bench"}
-    for command in ("cadence_rebuild", "danger_rebuild"):
+    for command in ("cadence_rebuild", "danger_rebuild", "pipeline_facts_rebuild", "tier_tally_rebuild"):
         subprocess.run([sys.executable, "manage.py", command], check=True, env=env)
     log(f"  read models: {time.monotonic() - started:.1f} s")
 

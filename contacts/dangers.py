@@ -150,18 +150,27 @@ def read_model_sql():
             "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
             "SELECT r.account_id FROM contacts_buyerrole r WHERE r.contact_id IN "
             f"(SELECT n.id FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE {contact_differs})"),
+        # Every account has its row from the start (no roles: every role open), and its name beside
+        # the score follows a rename: the admin's map ranks from the table's (score, name) index.
+        ("accounts_account", "insert"): ("REFERENCING NEW TABLE AS new_rows", "SELECT id AS account_id FROM new_rows"),
+        ("accounts_account", "update"): (
+            "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
+            "SELECT n.id AS account_id FROM old_rows o JOIN new_rows n ON n.id = o.id "
+            "WHERE o.name IS DISTINCT FROM n.name"),
     }
     parts = [f"""
 CREATE OR REPLACE FUNCTION contacts_danger_refresh(ids bigint[]) RETURNS void AS $$
 BEGIN
     IF ids IS NULL OR cardinality(ids) = 0 THEN RETURN; END IF;
     -- as tiering_cadence_refresh: a row, its lock in one order, then the score in a statement of its own
-    INSERT INTO contacts_dangerscore (account_id, score)
-    SELECT a.id, 0 FROM accounts_account a WHERE a.id = ANY(ids) ORDER BY a.id ON CONFLICT (account_id) DO NOTHING;
+    INSERT INTO contacts_dangerscore (account_id, score, name)
+    SELECT a.id, 0, a.name FROM accounts_account a WHERE a.id = ANY(ids) ORDER BY a.id
+    ON CONFLICT (account_id) DO NOTHING;
     PERFORM 1 FROM contacts_dangerscore WHERE account_id = ANY(ids) ORDER BY account_id FOR UPDATE;
-    UPDATE contacts_dangerscore d SET score = s.score
-    FROM (SELECT * FROM ({scores}) q(id, score) WHERE q.id = ANY(ids)) s
-    WHERE d.account_id = s.id AND d.score IS DISTINCT FROM s.score;
+    UPDATE contacts_dangerscore d SET score = s.score, name = s.name
+    FROM (SELECT q.*, a.name FROM ({scores}) q(id, score) JOIN accounts_account a ON a.id = q.id
+          WHERE q.id = ANY(ids)) s
+    WHERE d.account_id = s.id AND (d.score, d.name) IS DISTINCT FROM (s.score, s.name);
 END $$ LANGUAGE plpgsql;
 """]
     for (table, event), (referencing, ids) in events.items():
@@ -173,9 +182,11 @@ END $$ LANGUAGE plpgsql;
 
 
 def read_model_drop_sql():
-    triggers = [("buyerrole", "insert"), ("buyerrole", "delete"), ("buyerrole", "update"), ("contact", "update")]
-    return "".join(f"DROP TRIGGER IF EXISTS contacts_danger_{t}_{e} ON contacts_{t}; "
-                   f"DROP FUNCTION IF EXISTS contacts_danger_{t}_{e}();" for t, e in triggers
+    triggers = [("contacts", "buyerrole", "insert"), ("contacts", "buyerrole", "delete"),
+                ("contacts", "buyerrole", "update"), ("contacts", "contact", "update"),
+                ("accounts", "account", "insert"), ("accounts", "account", "update")]
+    return "".join(f"DROP TRIGGER IF EXISTS contacts_danger_{t}_{e} ON {app}_{t}; "
+                   f"DROP FUNCTION IF EXISTS contacts_danger_{t}_{e}();" for app, t, e in triggers
                    ) + " DROP FUNCTION IF EXISTS contacts_danger_refresh(bigint[]);"
 
 
@@ -184,10 +195,11 @@ def rebuild_sql():
         "LOCK TABLE contacts_dangerscore IN EXCLUSIVE MODE",
         "DELETE FROM contacts_dangerscore d WHERE NOT EXISTS "
         "(SELECT 1 FROM accounts_account a WHERE a.id = d.account_id)",
-        f"""INSERT INTO contacts_dangerscore (account_id, score)
-            SELECT q.id, q.score FROM ({_scores_sql()}) q(id, score)
-            ON CONFLICT (account_id) DO UPDATE SET score = EXCLUDED.score
-            WHERE contacts_dangerscore.score IS DISTINCT FROM EXCLUDED.score""",
+        f"""INSERT INTO contacts_dangerscore (account_id, score, name)
+            SELECT q.id, q.score, a.name FROM ({_scores_sql()}) q(id, score) JOIN accounts_account a ON a.id = q.id
+            ON CONFLICT (account_id) DO UPDATE SET score = EXCLUDED.score, name = EXCLUDED.name
+            WHERE (contacts_dangerscore.score, contacts_dangerscore.name)
+                  IS DISTINCT FROM (EXCLUDED.score, EXCLUDED.name)""",
     ]
 
 

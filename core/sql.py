@@ -37,14 +37,16 @@ def zone_literal(name):
     return f"'{name}'"
 
 
-def statement_trigger_sql(name, table, event, referencing, call):
+def statement_trigger_sql(name, table, event, referencing, call=None, *, statements=None):
     """A trigger run once per statement (`event` on `table`, `referencing` its transition tables)
-    whose function does `call`: the read models' way of staying current with every writer —
+    whose function does `call` (or runs `statements`, which may read the transition tables: a
+    function it calls cannot): the read models' way of staying current with every writer —
     the ORM, imports, raw SQL — at one call per statement, not per row."""
+    body = f"PERFORM {call};" if statements is None else statements
     return f"""
 CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$
 BEGIN
-    PERFORM {call};
+    {body}
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
 DROP TRIGGER IF EXISTS {name} ON {table};

@@ -165,6 +165,8 @@ class Opportunity(models.Model):
             models.Index(fields=["stage", "expected_close", "id"], name="opportunity_stage_close_idx"),
             # The forecast by month and the reminders of closes coming up.
             models.Index(fields=["expected_close"], name="opportunity_close_idx"),
+            # The win rates' edge months (opportunities.facts): the closings of a few days.
+            models.Index(fields=["closed_on"], name="opportunity_closed_on_idx", condition=Q(closed_on__isnull=False)),
             models.Index(fields=["bid_deadline"], name="opportunity_bid_deadline_idx",
                          condition=Q(bid_deadline__isnull=False)),
         ]
@@ -260,3 +262,62 @@ class StageChange(models.Model):
 
     def __str__(self):
         return f"{self.opportunity} → {self.to_stage}"
+
+
+class PipelineFact(models.Model):
+    """A cell of the pipeline's read model (opportunities.facts): the opportunities of one stage in one
+    currency that fall in one cell, counted and summed. Kept by triggers on opportunities (and on
+    account tiers for the tier cells); read by an admin's forecast and win rates."""
+
+    stage = models.ForeignKey(Stage, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                              related_name="+")
+    currency = models.CharField(max_length=3)
+    opportunities = models.IntegerField()
+    amount = models.DecimalField(max_digits=20, decimal_places=2)
+
+    class Meta:
+        abstract = True
+
+
+class ForecastFact(PipelineFact):
+    """Per stage, month of expected close (none: no date) and currency."""
+
+    month = models.DateField(null=True, help_text="First day of the month of expected close.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["stage", "month", "currency"], name="forecast_fact_key",
+                                               nulls_distinct=False)]
+
+    def __str__(self):
+        return f"{self.stage_id} {self.month} {self.amount} {self.currency}"
+
+
+class ClosedFact(PipelineFact):
+    """Per month of closing, stage, owner and currency: the win rates by owner."""
+
+    month = models.DateField(help_text="First day of the month of closing.")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False,
+                              db_index=False, related_name="+")
+
+    class Meta:
+        # month first: a period's whole months are a range of the key
+        constraints = [models.UniqueConstraint(fields=["month", "stage", "owner", "currency"],
+                                               name="closed_fact_key")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.stage_id} {self.owner_id} {self.amount} {self.currency}"
+
+
+class ClosedTierFact(PipelineFact):
+    """Per month of closing, stage, the account's tier now and currency: the win rates by tier."""
+
+    month = models.DateField(help_text="First day of the month of closing.")
+    tier = models.ForeignKey("tiering.Tier", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                             related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "stage", "tier", "currency"],
+                                               name="closed_tier_fact_key")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.stage_id} {self.tier_id} {self.amount} {self.currency}"

@@ -5,10 +5,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum, Window
 from django.db.models.functions import RowNumber, TruncMonth
 
 from core.money import converted
+from opportunities import facts
 from opportunities.models import Opportunity, Stage
 
 CARDS_PER_COLUMN = 30
@@ -76,9 +78,18 @@ def _first_cards(recent, columns, total):
     return firsts[0].union(*firsts[1:], all=True)
 
 
-def _weighted():
-    return ExpressionWrapper(converted() * F("stage__probability") / 100,
-                             output_field=DecimalField(max_digits=20, decimal_places=6))
+def covers_everything(user, *, owner=None, team=None):
+    """Whether `scoped` gives every opportunity (an admin, no filter): then the forecast and the win
+    rates read the read model's cells (opportunities.facts) instead of every opportunity."""
+    return user.is_admin and owner is None and team is None
+
+
+def _weighted_sum():
+    # The sum of amount × probability, divided once: a division per row would round each row
+    # (numeric division keeps ~16 digits) and the read model's cells could not give the same figure.
+    money = DecimalField(max_digits=20, decimal_places=6)
+    return ExpressionWrapper(Sum(ExpressionWrapper(converted() * F("stage__probability"), output_field=money)) / 100,
+                             output_field=money)
 
 
 @dataclass
@@ -89,17 +100,22 @@ class ForecastMonth:
     weighted: Decimal
 
 
-def forecast(opportunities, *, today, months=12):
+def forecast(opportunities, *, today, months=12, every=False):
     """Open opportunities by month of expected close, their amount and their amount weighted by the
     stage's probability (in the reporting currency): one query. Those without a date or past it are
-    one line of their own, "to date", so nothing open is left out of the total."""
+    one line of their own, "to date", so nothing open is left out of the total. With `every`
+    (`opportunities` is all of them) the month rows are summed from the read model's cells."""
     start = today.replace(day=1)
     end = date(start.year + (start.month - 1 + months) // 12, (start.month - 1 + months) % 12 + 1, 1)
-    rows = (opportunities.open().order_by()
-            .annotate(month=TruncMonth("expected_close"))
-            .values("month")
-            # not named "amount": F("amount") in the weighted sum would read the annotation
-            .annotate(n=Count("pk"), total=Sum(converted()), weighted=Sum(_weighted())))
+    if every:
+        rows = [{"month": month, "n": n, "total": total, "weighted": weighted}
+                for month, n, total, weighted in _rows(facts.forecast_sql(), [])]
+    else:
+        rows = (opportunities.open().order_by()
+                .annotate(month=TruncMonth("expected_close"))
+                .values("month")
+                # not named "amount": F("amount") in the weighted sum would read the annotation
+                .annotate(n=Count("pk"), total=Sum(converted()), weighted=_weighted_sum()))
     found = {}
     undated = ForecastMonth(None, 0, Decimal(0), Decimal(0))
     for row in rows:
@@ -138,9 +154,12 @@ def _rates(rows, label):
     return [WinRate(label(row), row["won"], row["lost"], row["won_amount"] or Decimal(0)) for row in rows]
 
 
-def win_rates(opportunities, *, start, end):
+def win_rates(opportunities, *, start, end, every=False):
     """Won ÷ (won + lost) of the opportunities closed between `start` and `end`, by the account's
-    tier and by owner: two queries."""
+    tier and by owner: two queries. With `every` (`opportunities` is all of them) from the read
+    model's cells and the edge months' closings (opportunities.facts)."""
+    if every:
+        return _win_rates_from_facts(start, end)
     closed = opportunities.filter(stage__kind__in=Stage.CLOSED, closed_on__range=(start, end)).order_by()
     counts = {"won": Count("pk", filter=Q(stage__kind=Stage.Kind.WON)),
               "lost": Count("pk", filter=Q(stage__kind=Stage.Kind.LOST)),
@@ -151,3 +170,23 @@ def win_rates(opportunities, *, start, end):
         "owner__username")
     return (_rates(by_tier, lambda r: r["account__tier_state__tier__code"] or ""),
             _rates(by_owner, lambda r: r["owner__display_name"] or r["owner__username"]))
+
+
+def _rows(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _win_rates_from_facts(start, end):
+    queries = facts.win_rates_sql(start, end)
+    *tiered, (_part, _code, won, lost, won_amount) = _rows(*queries["by_tier"])
+    by_tier = [WinRate(code, won_n, lost_n, amount or Decimal(0)) for _part, code, won_n, lost_n, amount in tiered]
+    # the untiered: every closing less the tiered ones (the live rates' last row, code NULL)
+    rest = WinRate("", won - sum(r.won for r in by_tier), lost - sum(r.lost for r in by_tier),
+                   (won_amount or Decimal(0)) - sum((r.won_amount for r in by_tier), Decimal(0)))
+    if rest.closed:
+        by_tier.append(rest)
+    by_owner = [WinRate(display_name or username, won_n, lost_n, amount or Decimal(0))
+                for _pk, display_name, username, won_n, lost_n, amount in _rows(*queries["by_owner"])]
+    return by_tier, by_owner

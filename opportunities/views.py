@@ -120,7 +120,8 @@ def board(request):
 def forecast(request):
     """Open opportunities by month of expected close, weighted by their stage's probability."""
     form, values, opportunities = _scope(request)
-    undated, months = selectors.forecast(opportunities, today=timezone.localdate())
+    undated, months = selectors.forecast(opportunities, today=timezone.localdate(),
+                                         every=selectors.covers_everything(request.user, **values))
     if wanted := export_format(request):
         header = [_("Month"), _("Opportunities"), _("Amount"), _("Weighted by probability")]
         rows = [(_("Earlier or no date"), undated.count, undated.amount, undated.weighted)] + [
@@ -152,7 +153,8 @@ def win_rate(request):
     if start > end:
         messages.warning(request, _("The period ends before it starts: showing the 12 months to its end."))
         start = end - timedelta(days=365)
-    by_tier, by_owner = selectors.win_rates(opportunities, start=start, end=end)
+    by_tier, by_owner = selectors.win_rates(opportunities, start=start, end=end,
+                                            every=selectors.covers_everything(request.user, **values))
     if wanted := export_format(request):
         header = [_("By"), _("Name"), _("Won"), _("Lost"), _("Win rate (%)")]
         rows = ([(_("Tier"), r.label or _("Not tiered"), r.won, r.lost, r.percent) for r in by_tier]

@@ -4,8 +4,9 @@ number of queries whatever the size of the portfolio."""
 from collections import Counter
 from datetime import timedelta
 
-from django.db.models import BooleanField, Case, Count, F, IntegerField, Value, When, Window
+from django.db.models import BooleanField, Case, Count, F, IntegerField, OuterRef, Subquery, Value, When, Window
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts import metrics
@@ -17,8 +18,9 @@ from core.collation import name_order
 from core.jobs import job_health
 from core.models import OutboxMessage
 from reports import analytics
+from tiering import tally
 from tiering.cadence import overdue_among
-from tiering.models import AccountTier, RuleSet, Tier, TierProposal
+from tiering.models import AccountTier, RuleSet, Tier, TierProposal, TierTally
 from users.models import User
 from visits.models import CustomerIssue, GreenChannelRequest, MonthlyLog, Visit
 
@@ -168,18 +170,30 @@ def _sql_condition(sql):
     return RawSQL(sql, [], output_field=BooleanField())
 
 
+def _tally(kind, tier_id=0):
+    return TierTally.objects.filter(kind=kind, tier_id=tier_id).values("accounts")
+
+
+def _tallied(kind):
+    """A count of the tally as _count_of gives one ({"total": n}; no row read as 0)."""
+    return _tally(kind).values(total=F("accounts"))
+
+
 def admin_dashboard():
     """The tiers, the rules, the jobs (core.jobs: two queries) and what the system could not send,
     each count through its own index, the rest in one statement (core.batch, issue 19)."""
     rows = fetch_together(
-        tiers=Tier.objects.annotate(n=Count("accounts")).order_by("rank"),
-        untiered=_count_of(Account.objects.customers().filter(tier_state__isnull=True)),
+        # The counts from their read model (tiering.tally, kept by triggers): a few rows, not a count
+        # of 100k tier rows and an anti-join of every account per request (docs/PERFORMANCE.md).
+        tiers=Tier.objects.annotate(n=Coalesce(Subquery(_tally(tally.TIER, tier_id=OuterRef("pk"))), 0))
+        .order_by("rank"),
+        untiered=_tallied(tally.UNTIERED),
         rules=RuleSet.objects.filter(is_active=True).select_related("created_by")[:1],  # the newest version
         # What the system could not send: each through its own partial index, never the whole outbox.
         unsent=_count_of(OutboxMessage.objects.unsent()),
         dead_count=_count_of(OutboxMessage.objects.dead_letters()),
         dead=OutboxMessage.objects.dead_letters().order_by("-created_at")[:DEAD_SHOWN],
-        overrides=_count_of(AccountTier.objects.filter(source=AccountTier.Source.OVERRIDE)),
+        overrides=_tallied(tally.OVERRIDE),
     )
     return {
         "tiers": rows["tiers"],

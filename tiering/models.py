@@ -331,3 +331,20 @@ class CadenceTouches(models.Model):
 
     def __str__(self):
         return str(self.account_id)
+
+
+class TierTally(models.Model):
+    """The admin dashboard's counts (issue 19), kept by the database (tiering.tally): accounts per
+    tier (`kind` "tier", `tier_id` the tier), tiers set by hand ("override") and customers without a
+    tier ("untiered"; both with `tier_id` 0). Read as a few rows instead of counting 100k tier rows
+    and accounts on every request."""
+
+    kind = models.CharField(max_length=10)
+    tier_id = models.BigIntegerField()
+    accounts = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "tier_id"], name="tier_tally_key")]
+
+    def __str__(self):
+        return f"{self.kind} {self.tier_id}: {self.accounts}"

@@ -72,7 +72,8 @@ def test_the_kept_score_equals_the_rules_for_random_buying_centres(db, portfolio
 
 def test_each_writer_of_a_buying_centre_keeps_its_score(db):
     account, other = AccountFactory(), AccountFactory()
-    assert agree([account.pk]) == {account.pk: 7}  # no row yet: the rules answer, every role open
+    assert agree([account.pk]) == {account.pk: 7}  # its row from its creation: every role open
+    assert DangerScore.objects.get(pk=account.pk).name == account.name
     boss = BuyerRoleFactory(contact=ContactFactory(account=account), role="decision_maker", influence=5,
                             contact_level=1)
     assert DangerScore.objects.get(pk=account.pk).score == 5 + 2  # three roles open (2+2+1), a danger zone (2)
@@ -114,4 +115,28 @@ def test_the_danger_map_ranks_from_the_kept_score(client, manager):
     response = client.get("/accounts/dangers/")
     names = [account.name for account, _dangers in response.context["rows"]]
     assert names.index("Worst") < names.index("Safe")
-    assert worst.pk not in set(DangerScore.objects.values_list("pk", flat=True))  # never touched: scored live
+    assert DangerScore.objects.get(pk=worst.pk).score == 7  # never touched: its row since its creation
+
+
+def test_the_admins_danger_map_ranks_every_account_from_the_index_as_the_rules_do(client, admin, manager):
+    """Every account has its row from its creation, with its name beside the score (kept on a
+    rename, also by raw SQL): an admin's map, ranked from the read model's (score, name) index, lists
+    the accounts in the order the live rules give, and a rebuild finds nothing to repair."""
+    accounts = [AccountFactory(owner=manager, name=name) for name in ("Delta", "Alpha", "Charlie", "Bravo")]
+    AccountFactory(owner=None, status=Account.Status.PROSPECT, name="Pool")  # not on the map
+    AccountFactory(owner=manager, archived_at=timezone.now(), name="Archived")
+    for role in ROLES:
+        BuyerRoleFactory(contact=ContactFactory(account=accounts[0]), role=role)
+    BuyerRoleFactory(contact=ContactFactory(account=accounts[1]), role="coach")
+    Account.objects.filter(pk=accounts[2].pk).update(name="Aardvark")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE accounts_account SET name = 'Zulu' WHERE id = %s", [accounts[3].pk])
+    assert dict(DangerScore.objects.filter(pk__in=[a.pk for a in accounts]).values_list("pk", "name")) == {
+        accounts[0].pk: "Delta", accounts[1].pk: "Alpha", accounts[2].pk: "Aardvark", accounts[3].pk: "Zulu"}
+    live = list(with_danger_score(Account.objects.active().exclude(status=Account.Status.PROSPECT), live=True)
+                .order_by("-danger_score", "name", "pk").values_list("name", flat=True))
+    client.force_login(admin)
+    response = client.get("/accounts/dangers/")
+    assert [account.name for account, _dangers in response.context["rows"]] == live
+    assert live == ["Aardvark", "Zulu", "Alpha", "Delta"]
+    assert dangers.rebuild() == 0
