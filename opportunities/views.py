@@ -20,6 +20,7 @@ from accounts.models import Account
 from core.exports import ExportMixin, csv_response, export_format, xlsx_response
 from core.forms import add_service_error
 from core.idempotency import AlreadySaved
+from core.links import reverser
 from core.pagination import CappedPaginationMixin
 from core.params import LenientFilterMixin, PageForm, QueryForm, note_ignored, reads_query
 from core.views import already_saved, form_page, refuse, run_service, submit_form
@@ -102,8 +103,14 @@ def board(request):
     form, values, opportunities = _scope(request)
     since = timezone.localdate() - timedelta(days=CLOSED_SHOWN_DAYS)
     columns = selectors.board(opportunities, closed_since=since)
+    scope = _scope_query(values)
+    # Each card's two links, reversed once per board (core.links): the board's scope rides along on
+    # the move, so the board comes back as it was.
+    detail, move = reverser("opportunities:detail"), reverser("opportunities:move")
+    for card in (card for column in columns for card in column.cards):
+        card.url, card.move_url = detail(card.pk), move(card.pk) + (f"?{scope}" if scope else "")
     context = {"form": form, "columns": columns, "stages": [c.stage for c in columns if c.stage.active],
-               "closed_days": CLOSED_SHOWN_DAYS, "scope_query": _scope_query(values)}
+               "closed_days": CLOSED_SHOWN_DAYS, "scope_query": scope}
     if request.htmx:
         return render(request, "opportunities/_board.html", context)
     return render(request, "opportunities/board.html", context)

@@ -153,9 +153,12 @@ def _move_mark(cursor, today):
     """The windows' day moves to `today`, with their bounds from accounts.metrics."""
     last12, prev12 = metrics.last_12_months(today), metrics.previous_12_months(today)
     cursor.execute(f"LOCK TABLE {WINDOWS.table} IN EXCLUSIVE MODE")
-    cursor.execute("DELETE FROM reports_windowmark")
-    cursor.execute("INSERT INTO reports_windowmark (id, as_of, last12_start, prev12_start, prev12_end) "
-                   "VALUES (1, %s, %s, %s, %s)", [today, last12.start, prev12.start, prev12.end])
+    # written only when the day moved: a re-run on the same day writes nothing (the jobs' rule)
+    cursor.execute("INSERT INTO reports_windowmark AS m (id, as_of, last12_start, prev12_start, prev12_end) "
+                   "VALUES (1, %s, %s, %s, %s) ON CONFLICT (id) DO UPDATE SET as_of = EXCLUDED.as_of, "
+                   "last12_start = EXCLUDED.last12_start, prev12_start = EXCLUDED.prev12_start, "
+                   "prev12_end = EXCLUDED.prev12_end WHERE m.as_of IS DISTINCT FROM EXCLUDED.as_of",
+                   [today, last12.start, prev12.start, prev12.end])
 
 
 def facts_refresh(*, today=None):

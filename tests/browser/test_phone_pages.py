@@ -124,3 +124,24 @@ def test_issue22_on_a_phone_the_boards_stages_stand_one_under_the_other_with_a_s
     expect(page.locator(".board-stages")).to_be_hidden()
     lead, proposal = page.locator(".board-column").nth(0), page.locator(".board-column").nth(1)
     assert box(proposal)["x"] > box(lead)["x"] and box(proposal)["y"] == box(lead)["y"]  # side by side
+
+
+def test_issue19_a_card_moves_by_its_button_with_its_columns_picker_and_the_board_stays(
+        page, live_server, log_in, screenshot, li_account):
+    """Light cards: one picker per column, one Move button per card (formaction on the column's
+    form). With htmx the board is swapped in place: the page is not loaded again."""
+    from tests.factories import OpportunityFactory, stage
+
+    _li, account = li_account
+    deal = OpportunityFactory(account=account, name="年度框架协议 MES", stage=stage("Proposal"))
+    OpportunityFactory(account=account, name="二号工厂 Line 2", stage=stage("Proposal"))
+    log_in("li", PASSWORD)
+    page.goto(f"{live_server.url}/opportunities/board/")
+    page.evaluate("window.stillHere = true")
+    proposal = page.locator(f"#column-{stage('Proposal').pk}")
+    proposal.get_by_label("Move to").select_option(label="Tender")
+    proposal.locator(f"#card-{deal.pk}").get_by_role("button", name="Move").click()
+    expect(page.locator(f"#column-{stage('Tender').pk} #card-{deal.pk}")).to_be_visible()
+    expect(proposal).to_contain_text("二号工厂 Line 2")
+    assert page.evaluate("window.stillHere === true")  # swapped by htmx, not a new page
+    screenshot("pipeline-board-moved-in-place")

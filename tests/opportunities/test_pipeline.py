@@ -107,6 +107,29 @@ def test_x03_with_htmx_the_move_answers_with_the_board_in_place(client, manager,
     assert StageChange.objects.filter(opportunity=deal, kind="back").exists()
 
 
+def test_x03_the_board_has_one_picker_per_column_and_one_move_button_per_card(client, supervisor, manager, deal,
+                                                                              haier):
+    """Light cards (issue 19): a card carries a button, not a form of its own; the button posts its
+    column's form (picker, CSRF token, board=1) to its own move by formaction, scope included."""
+    other = OpportunityFactory(account=haier, name="Line 4", stage=stage("Proposal"))
+    client.force_login(supervisor)
+    html = client.get(reverse("opportunities:board"), {"owner": manager.pk}).content.decode()
+    proposal = stage("Proposal").pk
+    # a form for the one column with cards (an empty column needs none), a picker, two buttons
+    assert html.count('<form id="move-') == 1 and f'<form id="move-{proposal}" method="post"' in html
+    assert html.count('name="stage"') == 1 and html.count('type="submit" form="move-') == 2
+    assert f'<option value="{proposal}" selected>' in html
+    for card in (deal, other):
+        move = reverse("opportunities:move", args=[card.pk]) + f"?owner={manager.pk}"
+        assert f'form="move-{proposal}" formaction="{move}"' in html
+    # What the browser sends when Line 4's button is pressed with Tender picked
+    client.post(reverse("opportunities:move", args=[other.pk]) + f"?owner={manager.pk}",
+                {"stage": stage("Tender").pk, "board": "1"})
+    other.refresh_from_db()
+    deal.refresh_from_db()
+    assert (other.stage.name_en, deal.stage.name_en) == ("Tender", "Proposal")
+
+
 def test_k52_a_move_to_lost_asks_why_and_keeps_the_answer(client, manager, deal):
     price = LostReason.objects.get_or_create(name_en="Price")[0]
     budget = ObjectionType.objects.get_or_create(name_en="No budget")[0]
