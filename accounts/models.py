@@ -4,14 +4,14 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.expressions import DatabaseDefault
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.money import currency_choices, default_currency, format_money
-from core.search import bigram_index
+from core.search import MIN_LENGTH, bigram_index, bigram_match
 
 
 class AccountQuerySet(models.QuerySet):
@@ -64,8 +64,12 @@ class AccountQuerySet(models.QuerySet):
         return self.annotate(**{Account.edit_flag(user): Exists(editable)})
 
     def search(self, text):
-        # Served by account_name_trgm: Django's icontains is UPPER(name) LIKE UPPER('%text%').
-        return self.filter(name__icontains=text) if text else self
+        """The list's search by name: two characters or more through account_name_bigram (core/search.py),
+        which also answers a two-character Chinese name; account_name_trgm cannot (no trigram in it)."""
+        if not text:
+            return self
+        found = bigram_match(self, F("name"), text) if len(text) >= MIN_LENGTH else self
+        return found.filter(name__icontains=text)
 
     def with_list_columns(self):
         # tier_state: tiering's AccountTier, joined by its related name (accounts does not import

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
 from contacts.models import MOBILE_DIGITS, MOBILE_DIGITS_REVERSED, SEARCH_TEXT, Contact
-from core.search import MIN_LENGTH, Bigrams
+from core.search import MIN_LENGTH, Bigrams, newest_matching
 from core.text import chinese_variants, narrow
 from plans.models import AccountPlan
 from visits.models import CustomerIssue, Visit
@@ -33,8 +33,11 @@ KINDS = {
     "issue": _("Customer issues"),
     "plan": _("Account plans"),
 }
-PHONE_LIKE = re.compile(r"^\+?[0-9][0-9 ()\-]*$")
+PHONE_LIKE = re.compile(r"^\(?\+?[0-9][0-9 ()\-]*$")
 PHONE_DIGITS = 4  # a mobile is found by its first or its last four digits or more
+# China's calling code, written +86 or dialled 0086 from abroad: a mobile is found with it or without.
+COUNTRY, ABROAD = "86", "00"
+MOBILE_WITH_CODE = re.compile(r"^861[0-9]{10}$")  # 86 and a mobile's eleven digits, typed without the +
 
 
 @dataclass
@@ -105,8 +108,16 @@ def _accounts(user, variants, limit):
 
 
 def phone_digits(text):
-    """The digits of a query typed as a phone number, if there are enough to look a mobile up by."""
-    digits = re.sub(r"[^0-9]", "", text) if PHONE_LIKE.match(text) else ""
+    """The national digits of a query typed as a phone number, if there are enough to look a mobile
+    up by: +86 138 0013 8000, 0086 138 0013 8000 and 86 13800138000 (a mobile's eleven digits after
+    the code) all look up 13800138000."""
+    if not PHONE_LIKE.match(text):
+        return ""
+    digits = re.sub(r"[^0-9]", "", text)
+    if digits.startswith(ABROAD + COUNTRY):
+        digits = digits[len(ABROAD + COUNTRY):]
+    elif digits.startswith(COUNTRY) and (text.lstrip("(").startswith("+") or MOBILE_WITH_CODE.match(digits)):
+        digits = digits[len(COUNTRY):]
     return digits if len(digits) >= PHONE_DIGITS else ""
 
 
@@ -114,8 +125,11 @@ def _contacts(user, text, variants, limit):
     grams, match = _grams(SEARCH_TEXT, variants)
     found = match & (_contains("name", variants) | _contains("email", variants) | _contains("wechat", variants))
     if digits := phone_digits(text):
-        # contact_mobile_start_idx and contact_mobile_end_idx: each arm of the OR has its index
-        found |= Q(_mobile__startswith=digits) | Q(_mobile_reversed__startswith=digits[::-1])
+        # contact_mobile_start_idx and contact_mobile_end_idx: each arm of the OR has its index. A
+        # number stored with the code (+86…, 0086…) ends as the national one does but starts with it.
+        found |= Q(_mobile_reversed__startswith=digits[::-1])
+        for start in (digits, COUNTRY + digits, ABROAD + COUNTRY + digits):
+            found |= Q(_mobile__startswith=start)
     rows = (Contact.objects.visible_to(user)
             .alias(_bigrams=grams, _mobile=MOBILE_DIGITS, _mobile_reversed=MOBILE_DIGITS_REVERSED)
             .filter(found).select_related("account"))
@@ -124,23 +138,36 @@ def _contacts(user, text, variants, limit):
             for c in _ranked(rows, "name", variants)[:limit]]
 
 
-def _visits(user, variants, limit):
+def found_visits(user, variants, limit):
+    """Newest first, the cost bounded for a rare term and a common one (core.search.newest_matching):
+    the newest visits along visit_time_idx, else visit_purpose_bigram."""
+    scope = Visit.objects.visible_to(user)
     grams, match = _grams(F("purpose"), variants)
-    rows = (Visit.objects.visible_to(user).alias(_bigrams=grams).filter(match).filter(_contains("purpose", variants))
-            .select_related("account", "author").order_by("-occurred_at", "-pk"))
-    return [Hit(v.shown.purpose, v.get_absolute_url(),
-                f"{v.account} · {v.occurred_at:%Y-%m-%d} · {v.author}") for v in rows[:limit]]
+    found = newest_matching(scope, scope.alias(_bigrams=grams).filter(match), "purpose", variants,
+                            order=["-occurred_at", "-pk"], limit=limit)
+    return Visit.objects.filter(pk__in=found).select_related("account", "author").order_by("-occurred_at", "-pk")
+
+
+def _visits(user, variants, limit):
+    return [Hit(v.shown.purpose, v.get_absolute_url(), f"{v.account} · {v.occurred_at:%Y-%m-%d} · {v.author}")
+            for v in found_visits(user, variants, limit)]
+
+
+def found_issues(user, variants, limit):
+    """As the issue list scopes them (visits.views.issue_list): one's own, one's team's for a
+    supervisor, every issue for an admin; newest first as the visits are, along issue_created_idx,
+    else issue_description_bigram."""
+    scope = CustomerIssue.objects.owned_or_supervised_by(user)
+    grams, match = _grams(F("description"), variants)
+    found = newest_matching(scope, scope.alias(_bigrams=grams).filter(match), "description", variants,
+                            order=["-created_at", "-pk"], limit=limit)
+    return (CustomerIssue.objects.filter(pk__in=found).select_related("account", "visit", "owner")
+            .order_by("-created_at", "-pk"))
 
 
 def _issues(user, variants, limit):
-    # As the issue list scopes them (visits.views.issue_list): one's own, one's team's for a supervisor.
-    # An admin's scope is every issue: the bigram index (issue_description_bigram) finds them.
-    grams, match = _grams(F("description"), variants)
-    rows = (CustomerIssue.objects.owned_or_supervised_by(user).alias(_bigrams=grams).filter(match)
-            .filter(_contains("description", variants))
-            .select_related("account", "visit", "owner").order_by("-created_at", "-pk"))
     return [Hit(i.shown.description[:120], i.visit.get_absolute_url(),
-                f"{i.account} · {i.get_status_display()} · {i.owner}") for i in rows[:limit]]
+                f"{i.account} · {i.get_status_display()} · {i.owner}") for i in found_issues(user, variants, limit)]
 
 
 def plans_matching(variants):

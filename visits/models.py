@@ -272,6 +272,8 @@ class CustomerIssue(Written, models.Model):
                          name="issue_department_routed_idx"),
             # hub.search: what the customer raised, found by any two characters of it (core/search.py).
             bigram_index(models.F("description"), name="issue_description_bigram"),
+            # hub.search: the newest issues first, a bounded window of them (core.search.newest_matching).
+            models.Index(fields=["-created_at", "-id"], name="issue_created_idx"),
         ]
 
     def __str__(self):
