@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ('contacts', '0014_search_mobile_by_its_ends'),
+        ('contacts', '0015_danger_name_beside_score'),
     ]
 
     operations = [

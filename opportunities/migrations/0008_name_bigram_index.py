@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0005_bigrams'),
-        ('opportunities', '0005_board_cards_index'),
+        ('opportunities', '0007_pipeline_facts_install'),
     ]
 
     operations = [
