@@ -174,8 +174,7 @@ cadence AS (
 ),
 care AS (
     -- accounts.metrics "due" and "on time": a task still open before its day is over is not counted
-    SELECT owner_id AS id, count(*) AS due, count(*) FILTER (WHERE {care_on_time}) AS on_time
-    FROM care_caretask WHERE {care_due} GROUP BY owner_id
+    {care}
 ),
 issues AS ({issues})
 SELECT u.id, coalesce(nullif(u.display_name, ''), u.username), coalesce(c.accounts, 0), coalesce(c.kept, 0),
@@ -224,20 +223,22 @@ class Evaluation:
         return self.rate(self.issues_on_time, self.issues_due)
 
 
-def care_due_sql(window, *, now, table="care_caretask"):
-    """SQL: a care task counts as due in the window (accounts.metrics "due"; done and skipped are closed)."""
-    from care.models import CareTask
-
-    closed = f"{table}.status IN {literals((CareTask.Status.DONE, CareTask.Status.SKIPPED))}"
-    return metrics.falls_due_sql(due=f"{table}.due_on", closed=closed, window=window, now=now)
+care_due_sql, care_on_time_sql = facts.care_due_sql, facts.care_on_time_sql  # the dashboards' too
 
 
-def care_on_time_sql(table="care_caretask"):
-    """SQL: a care task was done on its day or before (accounts.metrics "on time"; skipped is not)."""
-    from care.models import CareTask
-
-    return (f"{table}.status = '{CareTask.Status.DONE}' AND "
-            + metrics.on_time_sql(closed_at=f"{table}.done_at", due=f"{table}.due_on"))
+def care_done_due_sql(window, *, now):
+    """SQL of (id, due, on_time) per owner: the care tasks due in the month `window` at `now` and
+    those done on their day (accounts.metrics "due" and "on time"), from the read model
+    (reports/facts.py CARE: every task of the month) less the month's tasks not due yet — still
+    open on or before their day — read live."""
+    return f"""
+    SELECT p.owner_id AS id, sum(p.due) AS due, sum(p.on_time) AS on_time
+    FROM (SELECT f.owner_id, f.tasks AS due, f.on_time FROM reports_carefact f
+          WHERE f.month = {date_literal(window.start)}
+          UNION ALL
+          SELECT t.owner_id, -1, -(CASE WHEN {care_on_time_sql('t')} THEN 1 ELSE 0 END)
+          FROM care_caretask t WHERE {window.sql('t.due_on')} AND NOT {care_due_sql(window, now=now, table='t')}) p
+    GROUP BY p.owner_id"""
 
 
 def issues_due_sql(window, *, now):
@@ -270,8 +271,7 @@ def evaluation(scope, *, month, now):
         "scope": scope.account_ids_sql,
         "kept": kept_sql(f"t.account_id IN ({scope.account_ids_sql})",
                          checkpoint=metrics.cadence_checkpoint(month, now=now)),
-        "care_due": care_due_sql(window, now=now),
-        "care_on_time": care_on_time_sql(),
+        "care": care_done_due_sql(window, now=now),
         "issues": issues_due_sql(window, now=now),
     }
     params = [*scope.params, *scope.params, month]

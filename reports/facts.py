@@ -42,7 +42,7 @@ from django.utils import timezone
 
 from accounts import metrics
 from core.money import amount_sql
-from core.sql import date_literal, zone_literal
+from core.sql import date_literal, literals, zone_literal
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,35 @@ ISSUES = Fact(
                   + " THEN 1 ELSE 0 END AS on_time FROM {rows}",
 )
 
-FACTS = [REVENUE, WINDOWS, TOUCHES, ISSUES]
+
+
+def care_due_sql(window, *, now, table="care_caretask"):
+    """SQL: a care task counts as due in the window (accounts.metrics "due"; done and skipped are closed)."""
+    from care.models import CareTask
+
+    closed = f"{table}.status IN {literals((CareTask.Status.DONE, CareTask.Status.SKIPPED))}"
+    return metrics.falls_due_sql(due=f"{table}.due_on", closed=closed, window=window, now=now)
+
+
+def care_on_time_sql(table="care_caretask"):
+    """SQL: a care task was done on its day or before (accounts.metrics "on time"; skipped is not)."""
+    from care.models import CareTask
+
+    return (f"{table}.status = '{CareTask.Status.DONE}' AND "
+            + metrics.on_time_sql(closed_at=f"{table}.done_at", due=f"{table}.due_on"))
+
+
+# Care tasks per account, owner and month of their day (due_on), with how many were done on it or
+# before. As for issues, only "still open and its day not over" depends on the clock: the reader
+# takes those off live (the month's open tasks from today on).
+CARE = Fact(
+    table="reports_carefact", source="care_caretask",
+    keys=("account_id", "owner_id", "month"), measures=("tasks", "on_time"), n="tasks",
+    contributions="SELECT t.account_id, t.owner_id, date_trunc('month', t.due_on)::date AS month, 1 AS tasks, "
+                  f"CASE WHEN {care_on_time_sql('t')} THEN 1 ELSE 0 END AS on_time FROM {{rows}} t",
+)
+
+FACTS = [REVENUE, WINDOWS, TOUCHES, ISSUES, CARE]
 
 
 # --- Keeping the facts: the triggers -----------------------------------------------------------------

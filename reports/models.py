@@ -191,3 +191,25 @@ class IssueFact(models.Model):
 
     def __str__(self):
         return f"{self.account_id} {self.owner_id} {self.month:%Y-%m}: {self.on_time}/{self.issues}"
+
+
+class CareFact(models.Model):
+    """The read model's care tasks (issue 19 item 4, reports/facts.py): the tasks of one account and
+    owner whose day falls in one calendar month, and how many were done on it or before. Kept by a
+    trigger on care_caretask; read by the monthly evaluation, which takes off live the month's
+    tasks still open whose day is not over."""
+
+    account = models.ForeignKey("accounts.Account", on_delete=models.DO_NOTHING, db_constraint=False,
+                                db_index=False, related_name="+")
+    owner = models.ForeignKey("users.User", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                              related_name="+")
+    month = models.DateField(help_text="First day of the month of the task's day.")
+    tasks = models.IntegerField()
+    on_time = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "owner", "month"], name="care_fact_key")]
+        indexes = [models.Index(fields=["month", "owner"], name="care_fact_month_owner_idx")]
+
+    def __str__(self):
+        return f"{self.account_id} {self.owner_id} {self.month:%Y-%m}: {self.on_time}/{self.tasks}"
