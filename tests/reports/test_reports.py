@@ -150,7 +150,8 @@ def test_k52_lifetime_value_adds_the_expected_years_of_the_last_years_orders(cli
     assert (steady.to_date, steady.last12, steady.clv(2), steady.change) == (160, 60, 280, -40.0)
 
 
-def test_k52_accounts_at_risk_carry_their_reasons(client, manager, default_tiers):
+@pytest.mark.parametrize("reader", ["manager", "admin"])  # an admin's scope is every account (Scope.every)
+def test_k52_accounts_at_risk_carry_their_reasons(client, manager, default_tiers, reader, request):
     from contacts.services import contact_mark_left
     from tests.factories import BuyerRoleFactory, ContactFactory
 
@@ -164,7 +165,7 @@ def test_k52_accounts_at_risk_carry_their_reasons(client, manager, default_tiers
     contact_mark_left(contact=boss, by=manager, left_on=TODAY)
     AccountTier.objects.create(account=quiet, tier=Tier.objects.get(code="A"),
                                set_at=timezone.now() - timedelta(days=90))
-    client.force_login(manager)
+    client.force_login(request.getfixturevalue(reader))
     risky = {a.name: [code for code, _d in why] for a, why in client.get(reverse("reports:value")).context["risky"]}
     assert risky == {"Shrinking": ["falling"], "Quiet": ["overdue", "silent"], "Orphaned": ["role_left"]}
 
