@@ -18,7 +18,7 @@ from django.utils import timezone
 from accounts import metrics
 from accounts.models import Account
 from core.money import amount_sql
-from core.sql import literals, moment_literal
+from core.sql import date_literal, literals, moment_literal
 from reports import facts
 from visits.models import MonthlyLog
 
@@ -189,13 +189,9 @@ cadence AS (
 ),
 care AS (
     -- accounts.metrics "due" and "on time": a task still open before its day is over is not counted
-    SELECT owner_id AS id, count(*) AS due, count(*) FILTER (WHERE {care_on_time}) AS on_time
-    FROM care_caretask WHERE {care_due} GROUP BY owner_id
+    {care}
 ),
-issues AS (
-    SELECT owner_id AS id, count(*) AS due, count(*) FILTER (WHERE {issue_on_time}) AS on_time
-    FROM visits_customerissue WHERE {issue_due} GROUP BY owner_id
-)
+issues AS ({issues})
 SELECT u.id, coalesce(nullif(u.display_name, ''), u.username), coalesce(c.accounts, 0), coalesce(c.kept, 0),
        coalesce(cr.due, 0), coalesce(cr.on_time, 0), coalesce(i.due, 0), coalesce(i.on_time, 0),
        l.status, l.is_late, l.submitted_at
@@ -242,38 +238,56 @@ class Evaluation:
         return self.rate(self.issues_on_time, self.issues_due)
 
 
-def care_due_sql(window, *, now, table="care_caretask"):
-    """SQL: a care task counts as due in the window (accounts.metrics "due"; done and skipped are closed)."""
-    from care.models import CareTask
-
-    closed = f"{table}.status IN {literals((CareTask.Status.DONE, CareTask.Status.SKIPPED))}"
-    return metrics.falls_due_sql(due=f"{table}.due_on", closed=closed, window=window, now=now)
+care_due_sql, care_on_time_sql = facts.care_due_sql, facts.care_on_time_sql  # the dashboards' too
 
 
-def care_on_time_sql(table="care_caretask"):
-    """SQL: a care task was done on its day or before (accounts.metrics "on time"; skipped is not)."""
-    from care.models import CareTask
+def care_done_due_sql(window, *, now):
+    """SQL of (id, due, on_time) per owner: the care tasks due in the month `window` at `now` and
+    those done on their day (accounts.metrics "due" and "on time"), from the read model
+    (reports/facts.py CARE: every task of the month) less the month's tasks not due yet — still
+    open on or before their day — read live."""
+    return f"""
+    SELECT p.owner_id AS id, sum(p.due) AS due, sum(p.on_time) AS on_time
+    FROM (SELECT f.owner_id, f.tasks AS due, f.on_time FROM reports_carefact f
+          WHERE f.month = {date_literal(window.start)}
+          UNION ALL
+          SELECT t.owner_id, -1, -(CASE WHEN {care_on_time_sql('t')} THEN 1 ELSE 0 END)
+          FROM care_caretask t WHERE {window.sql('t.due_on')} AND NOT {care_due_sql(window, now=now, table='t')}) p
+    GROUP BY p.owner_id"""
 
-    return (f"{table}.status = '{CareTask.Status.DONE}' AND "
-            + metrics.on_time_sql(closed_at=f"{table}.done_at", due=f"{table}.due_on"))
+
+def issues_due_sql(window, *, now):
+    """SQL of (id, due, on_time) per owner: the customer issues due in the month `window` at `now`
+    and those closed by their deadline (accounts.metrics "due" and "on time"), from the read model
+    (reports/facts.py ISSUES: every issue of the month) less the issues of the month not due yet —
+    still open before their deadline, which only the clock can tell, few and read live."""
+    from visits.models import CustomerIssue
+
+    issues = "i"
+    due = metrics.falls_due_sql(due=f"{issues}.due_at", window=window, now=now, day=False,
+                                closed=f"{issues}.status = '{CustomerIssue.Status.INFORMED}'")
+    on_time = metrics.on_time_sql(closed_at=f"{issues}.informed_at", due=f"{issues}.due_at", day=False)
+    return f"""
+    SELECT p.owner_id AS id, sum(p.due) AS due, sum(p.on_time) AS on_time
+    FROM (SELECT f.owner_id, f.issues AS due, f.on_time FROM reports_issuefact f
+          WHERE f.month = {date_literal(window.start)}
+          UNION ALL
+          SELECT {issues}.owner_id, -1, -(CASE WHEN {on_time} THEN 1 ELSE 0 END)
+          FROM visits_customerissue {issues} WHERE {window.sql_moment(f"{issues}.due_at")} AND NOT {due}) p
+    GROUP BY p.owner_id"""
 
 
 def evaluation(scope, *, month, now):
     """K-55: each manager's month, as of `now` (a running month is judged so far)."""
     from tiering.cadence import kept_sql
-    from visits.models import CustomerIssue
 
     window = metrics.month_of(month)
-    issues = "visits_customerissue"
     fields = {
         "scope": scope.account_ids_sql,
         "kept": kept_sql(f"t.account_id IN ({scope.account_ids_sql})",
                          checkpoint=metrics.cadence_checkpoint(month, now=now)),
-        "care_due": care_due_sql(window, now=now),
-        "care_on_time": care_on_time_sql(),
-        "issue_due": metrics.falls_due_sql(due=f"{issues}.due_at", window=window, now=now, day=False,
-                                           closed=f"{issues}.status = '{CustomerIssue.Status.INFORMED}'"),
-        "issue_on_time": metrics.on_time_sql(closed_at=f"{issues}.informed_at", due=f"{issues}.due_at", day=False),
+        "care": care_done_due_sql(window, now=now),
+        "issues": issues_due_sql(window, now=now),
     }
     params = [*scope.params, *scope.params, month]
     return [Evaluation(*row) for row in _rows(EVALUATION_SQL.format(**fields), params)]
@@ -447,19 +461,25 @@ def operating(scope, *, now, limit=50, offset=0):
 
 # --- Targets and weekly progress (K-53) -----------------------------------------------------------------
 
-DAY_OF_VISIT = "(extract(day FROM (v.occurred_at AT TIME ZONE %s))::int - 1) / 7 + 1"
+DAY_OF_VISIT = facts.week_of_month_sql("v.occurred_at", "%s")  # the time zone a parameter
 WEEKLY_SQL = {
     # (team, tier, manager, week of the month, amount) for one month; week 1 is days 1–7, week 5 days 29–31
     # (accounts.metrics.weeks_of). The manager is the visit's author, or the account's owner for revenue.
     # Each entry: the SQL and the order of its parameters ("scope" stands for the scope's own).
     # {touch_counted} and {order_counted} (accounts.metrics): what is dated after now has not
     # happened, so it is in no week's actual.
+    # Visits from the read model (reports/facts.py): the month's touches per account, author and
+    # week, less the visits dated after now (not counted yet), which are few and found by time.
     "visits": (f"""
-        SELECT u.team_id, at.tier_id, v.author_id, {DAY_OF_VISIT}, count(*)
-        FROM visits_visit v JOIN users_user u ON u.id = v.author_id
-        LEFT JOIN tiering_accounttier at ON at.account_id = v.account_id
-        WHERE v.log_month = %s AND v.account_id IN ({{scope}}) AND {{touch_counted}} GROUP BY 1, 2, 3, 4""",
-               ["tz", "month", "scope"]),
+        SELECT u.team_id, at.tier_id, p.author_id, p.week, sum(p.n)
+        FROM (SELECT f.account_id, f.author_id, f.week, f.touches AS n FROM reports_touchfact f
+              WHERE f.month = %s AND f.account_id IN ({{scope}})
+              UNION ALL
+              SELECT v.account_id, v.author_id, {DAY_OF_VISIT}, -1 FROM visits_visit v
+              WHERE v.log_month = %s AND v.account_id IN ({{scope}}) AND NOT ({{touch_counted}})) p
+        JOIN users_user u ON u.id = p.author_id
+        LEFT JOIN tiering_accounttier at ON at.account_id = p.account_id
+        GROUP BY 1, 2, 3, 4 HAVING sum(p.n) <> 0""", ["month", "scope", "tz", "month", "scope"]),
     "conversions": (f"""
         SELECT u.team_id, at.tier_id, v.author_id, {DAY_OF_VISIT}, count(*)
         FROM visits_visit v JOIN users_user u ON u.id = v.author_id

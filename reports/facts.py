@@ -23,17 +23,26 @@ Which orders count, and when, stays accounts.metrics' definition: the reader tak
 that lie inside a window (every day of such a month is at or before today, so none of its orders
 is dated in the future) from the facts, and the partial months at the window's edges live from
 the orders, with metrics.orders_in_sql — at most two months of orders per account and window.
+
+Touches (TOUCHES) are counted the same way from visits_visit: every visit in its log month, by
+author, week of the month and channel, future-dated or not. "A touch counts once its moment has
+come" (accounts.metrics.touch_counted_sql) depends on the clock, not on the row, so it is the
+reader's: it takes off the visits dated after now, which are few and found by an index on time.
+Customer issues (ISSUES) likewise, per month of their deadline with how many were closed by it:
+"due as of now" (accounts.metrics.falls_due_sql) differs from "in the month" only for an item
+still open before its deadline, which the reader takes off live.
 """
 
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts import metrics
 from core.money import amount_sql
-from core.sql import date_literal
+from core.sql import date_literal, literals, zone_literal
 
 
 @dataclass(frozen=True)
@@ -73,7 +82,69 @@ WINDOWS = Fact(
                   "1 AS orders FROM {rows} o CROSS JOIN reports_windowmark m",
 )
 
-FACTS = [REVENUE, WINDOWS]
+
+def week_of_month_sql(moment, zone):
+    """SQL: the week of its month (1 for days 1–7, …, 5 for days 29–31, accounts.metrics.weeks_of) of
+    the local day of the timestamp `moment`, in the time zone SQL `zone`."""
+    return f"(extract(day FROM ({moment} AT TIME ZONE {zone}))::int - 1) / 7 + 1"
+
+
+# Touches (visits of every channel) per account, log month (the local month of occurred_at, as
+# visits.services writes it), author, week of the month and channel: every visit, future-dated ones
+# included, for those are a fact of the row, not of the clock. "Counted as of now"
+# (accounts.metrics.touch_counted_sql) is the reader's: it takes off the few visits dated after
+# now (an index range on occurred_at), so the figure holds at any moment without a job.
+TOUCHES = Fact(
+    table="reports_touchfact", source="visits_visit",
+    keys=("account_id", "month", "author_id", "week", "channel"), measures=("touches",), n="touches",
+    contributions="SELECT account_id, log_month AS month, author_id, "
+                  f"{week_of_month_sql('occurred_at', zone_literal(settings.TIME_ZONE))} AS week, channel, "
+                  "1 AS touches FROM {rows}",
+)
+
+# Customer issues per account, owner and month of their deadline (the local month of due_at), with
+# how many were closed by it (accounts.metrics.on_time_sql: the customer informed by the deadline).
+# "Due as of now" (accounts.metrics.falls_due_sql) depends on the clock only for an issue still
+# open whose deadline is yet to come — in no figure yet — so the reader takes those few off live.
+ISSUES = Fact(
+    table="reports_issuefact", source="visits_customerissue",
+    keys=("account_id", "owner_id", "month"), measures=("issues", "on_time"), n="issues",
+    contributions="SELECT account_id, owner_id, "
+                  f"date_trunc('month', due_at AT TIME ZONE {zone_literal(settings.TIME_ZONE)})::date AS month, "
+                  "1 AS issues, CASE WHEN "
+                  + metrics.on_time_sql(closed_at="informed_at", due="due_at", day=False)
+                  + " THEN 1 ELSE 0 END AS on_time FROM {rows}",
+)
+
+
+
+def care_due_sql(window, *, now, table="care_caretask"):
+    """SQL: a care task counts as due in the window (accounts.metrics "due"; done and skipped are closed)."""
+    from care.models import CareTask
+
+    closed = f"{table}.status IN {literals((CareTask.Status.DONE, CareTask.Status.SKIPPED))}"
+    return metrics.falls_due_sql(due=f"{table}.due_on", closed=closed, window=window, now=now)
+
+
+def care_on_time_sql(table="care_caretask"):
+    """SQL: a care task was done on its day or before (accounts.metrics "on time"; skipped is not)."""
+    from care.models import CareTask
+
+    return (f"{table}.status = '{CareTask.Status.DONE}' AND "
+            + metrics.on_time_sql(closed_at=f"{table}.done_at", due=f"{table}.due_on"))
+
+
+# Care tasks per account, owner and month of their day (due_on), with how many were done on it or
+# before. As for issues, only "still open and its day not over" depends on the clock: the reader
+# takes those off live (the month's open tasks from today on).
+CARE = Fact(
+    table="reports_carefact", source="care_caretask",
+    keys=("account_id", "owner_id", "month"), measures=("tasks", "on_time"), n="tasks",
+    contributions="SELECT t.account_id, t.owner_id, date_trunc('month', t.due_on)::date AS month, 1 AS tasks, "
+                  f"CASE WHEN {care_on_time_sql('t')} THEN 1 ELSE 0 END AS on_time FROM {{rows}} t",
+)
+
+FACTS = [REVENUE, WINDOWS, TOUCHES, ISSUES, CARE]
 
 
 # --- Keeping the facts: the triggers -----------------------------------------------------------------

@@ -142,3 +142,74 @@ class WindowMark(models.Model):
 
     def __str__(self):
         return f"{self.as_of}"
+
+
+class TouchFact(models.Model):
+    """The read model's touches (issue 19 item 4, reports/facts.py): the visits of one account in one
+    log month by one author, in one week of the month and one channel, counted — future-dated ones
+    too; the readers take off those after now (accounts.metrics.touch_counted_sql). Kept by a trigger
+    on visits_visit; read by the quarterly visit report and the visit targets. The account's kind and
+    tier are joined when read, so a change of either needs no rebuild."""
+
+    account = models.ForeignKey("accounts.Account", on_delete=models.DO_NOTHING, db_constraint=False,
+                                db_index=False, related_name="+")
+    month = models.DateField(help_text="The visits' log month (first day).")
+    author = models.ForeignKey("users.User", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                               related_name="+")
+    week = models.PositiveSmallIntegerField(help_text="Week of the month: 1 for days 1–7 … 5 for days 29–31.")
+    channel = models.CharField(max_length=20)
+    touches = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "month", "author", "week", "channel"],
+                                               name="touch_fact_key")]
+        # The key serves a scope of accounts (a manager's targets); this one the quarterly report,
+        # by author and month, and an admin's month.
+        indexes = [models.Index(fields=["month", "author"], name="touch_fact_month_author_idx")]
+
+    def __str__(self):
+        return f"{self.account_id} {self.month:%Y-%m} w{self.week} {self.channel}: {self.touches}"
+
+
+class IssueFact(models.Model):
+    """The read model's customer issues (issue 19 item 4, reports/facts.py): the issues of one account
+    and owner whose deadline falls in one calendar month, and how many of them the customer was
+    told of by the deadline. Kept by a trigger on visits_customerissue; read by the monthly
+    evaluation, which takes off live the issues still open whose deadline is yet to come."""
+
+    account = models.ForeignKey("accounts.Account", on_delete=models.DO_NOTHING, db_constraint=False,
+                                db_index=False, related_name="+")
+    owner = models.ForeignKey("users.User", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                              related_name="+")
+    month = models.DateField(help_text="First day of the month of the deadline.")
+    issues = models.IntegerField()
+    on_time = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "owner", "month"], name="issue_fact_key")]
+        indexes = [models.Index(fields=["month", "owner"], name="issue_fact_month_owner_idx")]
+
+    def __str__(self):
+        return f"{self.account_id} {self.owner_id} {self.month:%Y-%m}: {self.on_time}/{self.issues}"
+
+
+class CareFact(models.Model):
+    """The read model's care tasks (issue 19 item 4, reports/facts.py): the tasks of one account and
+    owner whose day falls in one calendar month, and how many were done on it or before. Kept by a
+    trigger on care_caretask; read by the monthly evaluation, which takes off live the month's
+    tasks still open whose day is not over."""
+
+    account = models.ForeignKey("accounts.Account", on_delete=models.DO_NOTHING, db_constraint=False,
+                                db_index=False, related_name="+")
+    owner = models.ForeignKey("users.User", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                              related_name="+")
+    month = models.DateField(help_text="First day of the month of the task's day.")
+    tasks = models.IntegerField()
+    on_time = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "owner", "month"], name="care_fact_key")]
+        indexes = [models.Index(fields=["month", "owner"], name="care_fact_month_owner_idx")]
+
+    def __str__(self):
+        return f"{self.account_id} {self.owner_id} {self.month:%Y-%m}: {self.on_time}/{self.tasks}"

@@ -10,10 +10,11 @@ def daily_digest():
     return digest()
 
 
-@shared_task(label=_("The reports' read model checked against orders"))
+@shared_task(label=_("The reports' read model checked against its sources"))
 def report_facts_refresh():
-    """Nightly: every fact recomputed from its source and the differences written (0 rows when the
-    triggers kept up); the first run after a raw load builds the facts."""
+    """Nightly: every fact (revenue from the orders; touches, customer issues and care from the
+    visits, the issues and the care tasks) recomputed from its source and the differences written
+    (0 rows when the triggers kept up); the first run after a raw load builds the facts."""
     from reports.facts import facts_refresh
 
     return facts_refresh()

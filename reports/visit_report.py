@@ -10,12 +10,13 @@ under the account's current tier."""
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Account
 from core.batch import fetch_together
+from reports.models import TouchFact
 from users.models import User
 from visits.models import CustomerIssue, MonthlyLog, Visit, VisitComment
 
@@ -69,9 +70,7 @@ def quarterly_report(*, user, year, quarter, team=None):
     rows = {m.pk: ManagerRow(m) for m in managers}
     read = fetch_together(
         # by channel, account kind and tier at once: the three breakdowns are sums of these cells
-        visits=(Visit.objects.filter(author__in=rows, log_month__in=months)
-                .values("author", "channel", "account__kind", "account__tier_state__tier__code")
-                .annotate(n=Count("pk")).order_by()),
+        visits=touch_cells(rows, months),
         issues=_issue_counts(CustomerIssue.objects.filter(owner__in=rows, visit__log_month__in=months)),
         comments=(VisitComment.objects.filter(log__author__in=rows, log__month__in=months)
                   .values("log__author").annotate(n=Count("pk")).order_by()),
@@ -95,6 +94,22 @@ def quarterly_report(*, user, year, quarter, team=None):
     return list(rows.values())
 
 
+def touch_cells(authors, months):
+    """Per author, channel, account kind and tier: the visits logged in the months, from the read
+    model (reports/facts.py: the same count, every visit of the log month as this report counts
+    them, a row per account and week instead of one per visit). Kind and tier are the account's
+    current ones, joined here."""
+    return (TouchFact.objects.filter(author__in=authors, month__in=months)
+            .values("author", "channel", "account__kind", "account__tier_state__tier__code")
+            .annotate(n=Sum("touches")).order_by())
+
+
+def touch_channels(authors, months):
+    """Per channel: the visits the authors logged in the months, from the read model."""
+    return (TouchFact.objects.filter(author__in=authors, month__in=months).values("channel")
+            .annotate(n=Sum("touches")).order_by())
+
+
 def _issue_counts(issues):
     """Per owner: issues raised, informed on time, late, not yet."""
     return (issues.values("owner").order_by()
@@ -109,8 +124,7 @@ def quarter_totals(*, user, year, quarter, team=None):
     months = quarter_months(year, quarter)
     people = managers_in_scope(user, team).values("pk")
     read = fetch_together(
-        channels=(Visit.objects.filter(author__in=people, log_month__in=months).values("channel")
-                  .annotate(n=Count("pk")).order_by()),
+        channels=touch_channels(people, months),
         issues=_issue_counts(CustomerIssue.objects.filter(owner__in=people, visit__log_month__in=months)),
         comments=(VisitComment.objects.filter(log__author__in=people, log__month__in=months)
                   .values("log__author").annotate(n=Count("pk")).order_by()),
