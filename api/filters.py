@@ -7,6 +7,7 @@ from django import forms
 from accounts.models import Account, Order
 from care.models import CareTask
 from contacts.models import BuyerRole, Contact
+from core.search import reads_scope
 from visits.models import CustomerIssue, Visit
 
 
@@ -52,7 +53,7 @@ class ContactFilter(django_filters.FilterSet):
         fields = ["account", "status"]
 
     def search(self, queryset, name, value):
-        return queryset.search(value)
+        return queryset.search(value, within_scope=reads_scope(getattr(self.request, "user", None)))
 
 
 class BuyerRoleFilter(django_filters.FilterSet):

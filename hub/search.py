@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
 from contacts.models import MOBILE_DIGITS, MOBILE_DIGITS_REVERSED, SEARCH_TEXT, Contact
-from core.search import MIN_LENGTH, Bigrams, newest_matching
+from core.search import MIN_LENGTH, Bigrams, holds, newest_matching, reads_scope
 from core.text import chinese_variants, narrow
 from plans.models import AccountPlan
 from visits.models import CustomerIssue, Visit
@@ -122,16 +122,21 @@ def phone_digits(text):
 
 
 def _contacts(user, text, variants, limit):
-    grams, match = _grams(SEARCH_TEXT, variants)
-    found = match & (_contains("name", variants) | _contains("email", variants) | _contains("wechat", variants))
+    rows = Contact.objects.visible_to(user)
+    if reads_scope(user):
+        aliases, found = holds(["name", "email", "wechat"], variants)
+        rows = rows.alias(**aliases)
+    else:
+        grams, match = _grams(SEARCH_TEXT, variants)
+        rows = rows.alias(_bigrams=grams)
+        found = match & (_contains("name", variants) | _contains("email", variants) | _contains("wechat", variants))
     if digits := phone_digits(text):
         # contact_mobile_start_idx and contact_mobile_end_idx: each arm of the OR has its index. A
         # number stored with the code (+86…, 0086…) ends as the national one does but starts with it.
         found |= Q(_mobile_reversed__startswith=digits[::-1])
         for start in (digits, COUNTRY + digits, ABROAD + COUNTRY + digits):
             found |= Q(_mobile__startswith=start)
-    rows = (Contact.objects.visible_to(user)
-            .alias(_bigrams=grams, _mobile=MOBILE_DIGITS, _mobile_reversed=MOBILE_DIGITS_REVERSED)
+    rows = (rows.alias(_mobile=MOBILE_DIGITS, _mobile_reversed=MOBILE_DIGITS_REVERSED)
             .filter(found).select_related("account"))
     return [Hit(c.name, c.get_absolute_url(),
                 " · ".join(filter(None, [c.title, str(c.account), c.mobile, c.email])))
