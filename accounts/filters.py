@@ -44,7 +44,7 @@ class AccountFilter(django_filters.FilterSet):
         fields = ["q", "status", "kind", "owner", "owner_name", "region"]
 
     def search(self, queryset, name, value):
-        return queryset.search(value.strip())
+        return queryset.search(value.strip(), reader=getattr(self.request, "user", None))
 
     def owned_by_named(self, queryset, name, value):
         """Without JavaScript, the picker's box is a filter of its own: accounts of the people

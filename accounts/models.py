@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.money import currency_choices, default_currency, format_money
-from core.search import MIN_LENGTH, bigram_index, bigram_match
+from core.search import MIN_LENGTH, bigram_index, bigram_match, holds, reads_scope
 
 
 class AccountQuerySet(models.QuerySet):
@@ -30,19 +30,7 @@ class AccountQuerySet(models.QuerySet):
             return self
         if user.is_department_staff:
             return self.none()
-        # A UNION of indexed branches, not an OR across joins: PostgreSQL can neither index nor
-        # estimate the OR (51k rows guessed for 2k) and then scans every visit for a report
-        # (make bench, docs/PERFORMANCE.md PERF-1). Each branch is an index lookup.
-        accounts = Account.objects.order_by().values("pk")
-        branches = [
-            accounts.filter(owner=user),
-            AccountTeamMember.objects.filter(user=user).order_by().values("account_id"),
-            accounts.filter(owner__team__supervisor=user),
-            accounts.filter(owner__isnull=True, status=Account.Status.PROSPECT),
-        ]
-        if user.team_id:
-            branches.append(accounts.filter(owner__team_id=user.team_id))
-        return self.filter(pk__in=branches[0].union(*branches[1:]))
+        return self.filter(pk__in=seen_by(user))
 
     def served_by(self, user):
         """Accounts `user` owns or serves on (K-05): a UNION of two index lookups, not an OR
@@ -63,11 +51,15 @@ class AccountQuerySet(models.QuerySet):
         editable = Account.objects.editable_by(user).filter(pk=OuterRef("pk"))
         return self.annotate(**{Account.edit_flag(user): Exists(editable)})
 
-    def search(self, text):
+    def search(self, text, *, reader=None):
         """The list's search by name: two characters or more through account_name_bigram (core/search.py),
-        which also answers a two-character Chinese name; account_name_trgm cannot (no trigram in it)."""
+        which also answers a two-character Chinese name; account_name_trgm cannot (no trigram in it).
+        For a `reader` whose scope is small (core.search.reads_scope), the name is tested inside each
+        branch of their scope instead, which its own index drives."""
         if not text:
             return self
+        if reads_scope(reader):
+            return self.filter(pk__in=seen_by(reader, holding=text))
         found = bigram_match(self, F("name"), text) if len(text) >= MIN_LENGTH else self
         return found.filter(name__icontains=text)
 
@@ -75,6 +67,32 @@ class AccountQuerySet(models.QuerySet):
         # tier_state: tiering's AccountTier, joined by its related name (accounts does not import
         # tiering); the list and its download show each account's tier without a query per row.
         return self.select_related("owner", "parent", "tier_state__tier")
+
+
+def seen_by(user, *, holding=None):
+    """The pks of the accounts a manager or supervisor sees (AccountQuerySet.visible_to); with
+    `holding`, only those whose name holds that text.
+
+    A UNION of indexed branches, not an OR across joins: PostgreSQL can neither index nor
+    estimate the OR (51k rows guessed for 2k) and then scans every visit for a report (make bench,
+    docs/PERFORMANCE.md PERF-1). Each branch is an index lookup, and a name is tested inside each,
+    on the few hundred rows the branch's index names, never against every account."""
+    def narrowed(branch, name):
+        if holding is None:
+            return branch
+        aliases, found = holds([name], holding)
+        return branch.alias(**aliases).filter(found)
+
+    accounts = Account.objects.order_by().values("pk")
+    branches = [
+        narrowed(accounts.filter(owner=user), "name"),
+        narrowed(AccountTeamMember.objects.filter(user=user).order_by().values("account_id"), "account__name"),
+        narrowed(accounts.filter(owner__team__supervisor=user), "name"),
+        narrowed(accounts.filter(owner__isnull=True, status=Account.Status.PROSPECT), "name"),
+    ]
+    if user.team_id:
+        branches.append(narrowed(accounts.filter(owner__team_id=user.team_id), "name"))
+    return branches[0].union(*branches[1:])
 
 
 class ChurnChoiceQuerySet(models.QuerySet):

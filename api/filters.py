@@ -7,7 +7,6 @@ from django import forms
 from accounts.models import Account, Order
 from care.models import CareTask
 from contacts.models import BuyerRole, Contact
-from core.search import reads_scope
 from visits.models import CustomerIssue, Visit
 
 
@@ -32,7 +31,7 @@ class AccountFilter(django_filters.FilterSet):
         fields = ["status", "kind", "owner", "parent"]
 
     def search(self, queryset, name, value):
-        return queryset.search(value)
+        return queryset.search(value, reader=getattr(self.request, "user", None))
 
     def archived_filter(self, queryset, name, value):
         return queryset.filter(archived_at__isnull=not value)
@@ -53,7 +52,7 @@ class ContactFilter(django_filters.FilterSet):
         fields = ["account", "status"]
 
     def search(self, queryset, name, value):
-        return queryset.search(value, within_scope=reads_scope(getattr(self.request, "user", None)))
+        return queryset.search(value, reader=getattr(self.request, "user", None))
 
 
 class BuyerRoleFilter(django_filters.FilterSet):

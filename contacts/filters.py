@@ -2,7 +2,6 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import BuyerRole, Contact
-from core.search import reads_scope
 
 
 class ContactFilter(django_filters.FilterSet):
@@ -17,4 +16,4 @@ class ContactFilter(django_filters.FilterSet):
         fields = ["q", "role", "status"]
 
     def search(self, queryset, name, value):
-        return queryset.search(value.strip(), within_scope=reads_scope(getattr(self.request, "user", None)))
+        return queryset.search(value.strip(), reader=getattr(self.request, "user", None))

@@ -18,7 +18,7 @@ from django.db.models.functions import Length, Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Account
+from accounts.models import Account, seen_by
 from contacts.models import MOBILE_DIGITS, MOBILE_DIGITS_REVERSED, SEARCH_TEXT, Contact
 from core.search import MIN_LENGTH, Bigrams, holds, newest_matching, reads_scope
 from core.text import chinese_variants, narrow
@@ -100,9 +100,13 @@ def _contains(column, variants):
 
 
 def _accounts(user, variants, limit):
-    grams, match = _grams(F("name"), variants)
-    rows = (Account.objects.visible_to(user).active().alias(_bigrams=grams).filter(match)
-            .filter(_contains("name", variants)).select_related("owner"))
+    rows = Account.objects.visible_to(user).active()
+    if reads_scope(user):
+        rows = rows.filter(pk__in=seen_by(user, holding=variants))
+    else:
+        grams, match = _grams(F("name"), variants)
+        rows = rows.alias(_bigrams=grams).filter(match).filter(_contains("name", variants))
+    rows = rows.select_related("owner")
     return [Hit(a.name, a.get_absolute_url(), " · ".join(filter(None, [a.get_kind_display(), str(a.owner or "")])))
             for a in _ranked(rows, "name", variants)[:limit]]
 
@@ -123,14 +127,17 @@ def phone_digits(text):
 
 def _contacts(user, text, variants, limit):
     rows = Contact.objects.visible_to(user)
-    if reads_scope(user):
+    digits = phone_digits(text)
+    # A number is looked up by the mobile's indexes, which name a handful of rows among all (their
+    # estimates are right); reading the scope would compute every contact's digits (91 → 277 ms).
+    if reads_scope(user) and not digits:
         aliases, found = holds(["name", "email", "wechat"], variants)
         rows = rows.alias(**aliases)
     else:
         grams, match = _grams(SEARCH_TEXT, variants)
         rows = rows.alias(_bigrams=grams)
         found = match & (_contains("name", variants) | _contains("email", variants) | _contains("wechat", variants))
-    if digits := phone_digits(text):
+    if digits:
         # contact_mobile_start_idx and contact_mobile_end_idx: each arm of the OR has its index. A
         # number stored with the code (+86…, 0086…) ends as the national one does but starts with it.
         found |= Q(_mobile_reversed__startswith=digits[::-1])

@@ -3,7 +3,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.filters import owner_choices
-from core.search import reads_scope
 from opportunities.models import Opportunity, Stage
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -39,7 +38,7 @@ class OpportunityFilter(django_filters.FilterSet):
         fields = ["q", "state", "stage", "owner", "tier", "close_from", "close_to"]
 
     def search(self, queryset, name, value):
-        return queryset.search(value.strip(), within_scope=reads_scope(getattr(self.request, "user", None)))
+        return queryset.search(value.strip(), reader=getattr(self.request, "user", None))
 
     def by_state(self, queryset, name, value):
         if value == "open":

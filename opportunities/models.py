@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import Account, Competitor, LostReason, ObjectionType, Order, ProductPosition
 from contacts.models import BuyerRole
 from core.money import currency_choices, default_currency, format_money
-from core.search import MIN_LENGTH, bigram_index, bigram_match, scope_match
+from core.search import MIN_LENGTH, bigram_index, bigram_match, reads_scope, scope_match
 
 
 class StageQuerySet(models.QuerySet):
@@ -81,17 +81,17 @@ class OpportunityQuerySet(models.QuerySet):
     def in_tender(self):
         return self.filter(stage__kind=Stage.Kind.TENDER)
 
-    def search(self, text, *, within_scope=False):
+    def search(self, text, *, reader=None):
         """By the opportunity's name or its account's. Two characters or more through the bigram
         indexes (opportunity_name_bigram, account_name_bigram; core/search.py), as a UNION of the two
         lookups: an OR across the join could use neither and read every opportunity (an admin's
         `?q=steel`, 537 ms at 300k). Bigrams, not trigrams: a trigram index cannot answer two
         characters (扩容, 华为), and the account side has its bigram index for the global search.
-        One character has no bigram and is only filtered. `within_scope` (core.search.reads_scope:
-        everyone but an admin) reads the opportunities of the reader's accounts instead."""
+        One character has no bigram and is only filtered. For a `reader` whose scope is small
+        (core.search.reads_scope), the opportunities of their accounts are read instead."""
         if not text:
             return self
-        if within_scope:
+        if reads_scope(reader):
             return scope_match(self, ["name", "account__name"], text)
         exact = Q(name__icontains=text) | Q(account__name__icontains=text)
         if len(text) < MIN_LENGTH:

@@ -52,3 +52,11 @@ def test_the_apps_database_sessions_run_without_jit():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+@pytest.mark.django_db
+def test_the_apps_database_sessions_price_an_index_read_as_on_ssd():
+    # At the server's default of 4, a manager's account list read all 100k accounts (docs/PERFORMANCE.md).
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert float(cursor.fetchone()[0]) == 1.1

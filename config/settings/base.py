@@ -130,8 +130,16 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # it over-estimates: 0.3-1 s of compiling for queries that run in milliseconds (make bench,
 # docs/PERFORMANCE.md). Off for the app's sessions; DJANGO_DB_JIT=true turns it back on (leave it
 # on behind a transaction-pooling PgBouncer, which does not pass startup options).
-if not env.bool("DJANGO_DB_JIT", default=False):
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+_session = [] if env.bool("DJANGO_DB_JIT", default=False) else ["-c jit=off"]
+# PostgreSQL's default random_page_cost (4) prices a page read by index as four read in sequence,
+# which a disk of spinning platters had; on SSD or with the tables in memory, 1.1 is the usual
+# setting. At 4 the planner reads all 100k accounts rather than look up a manager's 2,000 by
+# key: their account list 157 → 75 ms, cadence board 150 → 61 ms, concentration report
+# 217 → 99 ms at 100k (docs/PERFORMANCE.md, "Search within the scope"). Empty: the server's own.
+if _random_page_cost := env("DJANGO_DB_RANDOM_PAGE_COST", default="1.1"):
+    _session.append(f"-c random_page_cost={float(_random_page_cost)}")
+if _session:
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(_session)
 # A PostgreSQL streaming replica for the pages that only summarise (core.db): dashboards,
 # reports and exports. Unset, everything reads from the primary.
 if env("DATABASE_REPLICA_URL", default=""):

@@ -14,13 +14,13 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Account
+from accounts.models import Account, AccountTeamMember
 from contacts.models import Contact
 from core import search as core_search
 from hub import search as module
 from hub.search import search
 from opportunities.models import Opportunity
-from tests.factories import AccountFactory, ContactFactory, OpportunityFactory
+from tests.factories import AccountFactory, ContactFactory, OpportunityFactory, ProspectFactory
 from tests.visits.factories import CustomerIssueFactory, VisitFactory
 from visits.models import CustomerIssue
 
@@ -282,28 +282,42 @@ def test_an_admins_opportunity_search_asks_the_bigram_indexes(admin, manager):
     assert "opportunity_name_bigram" in plan and "account_name_bigram" in plan, plan
 
 
-def test_a_managers_opportunity_and_contact_searches_read_their_scope_not_the_indexes(manager):
+def test_a_managers_list_searches_read_their_scope_not_the_indexes(manager):
     """Asked first, the indexes hand back every match among all rows (8,300 accounts for "steel" at
     100k), which PostgreSQL then checked against the scope one by one: 5 s for a manager's
     opportunity search (docs/PERFORMANCE.md, "Search within the scope"). Even with every scan but
     the bitmap ones forbidden, the scoped search asks no name index."""
     ContactFactory(account=AccountFactory(owner=manager, name="东方电子"), name="王芳")
-    opportunities = bitmap_only(Opportunity.objects.visible_to(manager).search("扩容", within_scope=True))
-    contacts = bitmap_only(Contact.objects.visible_to(manager).search("王芳", within_scope=True))
-    for plan in (opportunities, contacts):
+    accounts = bitmap_only(Account.objects.visible_to(manager).search("东方", reader=manager))
+    opportunities = bitmap_only(Opportunity.objects.visible_to(manager).search("扩容", reader=manager))
+    contacts = bitmap_only(Contact.objects.visible_to(manager).search("王芳", reader=manager))
+    for plan in (accounts, opportunities, contacts):
         assert "bigram" not in plan and "trgm" not in plan and "chars" not in plan, plan
         assert "strpos" in plan, plan
 
 
+@pytest.mark.parametrize("persona", ["manager", "supervisor"])
 @pytest.mark.parametrize("term", ["东方", "東方", "扩容", "mes", "M", "王", "王芳", "fang", "%", "_"])
-def test_the_scoped_search_finds_exactly_what_the_indexed_one_finds_in_the_scope(manager, outsider, term):
-    for owner, name in [(manager, "东方电子"), (manager, "Haier"), (outsider, "东方重工"), (manager, "100%_MES")]:
-        account = AccountFactory(owner=owner, name=name)
-        OpportunityFactory(account=account, name=f"扩容 {name}")
+def test_the_scoped_search_finds_exactly_what_the_indexed_one_finds_in_the_scope(request, persona, term, manager,
+                                                                                 teammate, outsider):
+    """Each branch of the scope (accounts.models.seen_by) tests the name itself: one's own,
+    the team's, those one serves on, the open pool; another team's never."""
+    served = AccountFactory(owner=outsider, name="东方 served")
+    AccountTeamMember.objects.create(account=served, user=manager)
+    named = [(manager, "东方电子"), (manager, "Haier"), (outsider, "东方重工"), (manager, "100%_MES"),
+             (teammate, "东方 Team")]
+    accounts = [AccountFactory(owner=owner, name=name) for owner, name in named]
+    accounts += [served, ProspectFactory(name="东方 pool"), ProspectFactory(name="东方 claimed", owner=outsider)]
+    for account in accounts:
+        OpportunityFactory(account=account, name=f"扩容 {account.name}")
         OpportunityFactory(account=account, name="MES rollout")
         ContactFactory(account=account, name="王芳")
         ContactFactory(account=account, name="Wang Fang")
-    for model in (Opportunity, Contact):
-        scope = model.objects.visible_to(manager)
-        assert (set(scope.search(term, within_scope=True).values_list("pk", flat=True))
+    reader = request.getfixturevalue(persona)
+    for model in (Account, Opportunity, Contact):
+        scope = model.objects.visible_to(reader)
+        assert (set(scope.search(term, reader=reader).values_list("pk", flat=True))
                 == set(scope.search(term).values_list("pk", flat=True))), (model, term)
+    if term == "东方":
+        names = set(Account.objects.visible_to(reader).search(term, reader=reader).values_list("name", flat=True))
+        assert names == {"东方电子", "东方 Team", "东方 pool"} | ({"东方 served"} if persona == "manager" else set())
