@@ -2,6 +2,8 @@
 for 简体中文, strokes for 繁體中文 — through PostgreSQL's ICU collations, and the order stays an index
 scan (the collated (name, id) indexes of accounts 0009 / contacts 0010) on a few thousand rows."""
 
+import os
+
 import pytest
 from django.db import connection
 from django.urls import reverse
@@ -18,6 +20,18 @@ pytestmark = pytest.mark.django_db
 NAMES = ["上海电气", "北京远大", "天津港", "成都重工"]
 PINYIN = ["北京远大", "成都重工", "上海电气", "天津港"]
 STROKES = ["上海电气", "天津港", "北京远大", "成都重工"]
+
+
+@pytest.fixture(autouse=True)
+def icu_collations():
+    """The embedded server of `make test` on a fresh machine is built without ICU: the lists then
+    keep the plain order (core/collation.py), and there is nothing here to test. CI's Debian
+    PostgreSQL has ICU, so there a missing collation fails."""
+    if not os.environ.get("CI"):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_collation WHERE collname IN ('zh-x-icu', 'zh-Hant-x-icu')")
+            if cursor.fetchone()[0] < 2:
+                pytest.skip("this PostgreSQL has no ICU collations (the embedded server is built without ICU)")
 
 
 def _names(client, url, language):
