@@ -128,16 +128,20 @@ def birthday_digests_generate(*, period, today=None):
         made = [row[0] for row in cursor.fetchall()]
         # Each list's e-mail is an outbox row in the same transaction: a list is mailed exactly
         # when it is made, even if the broker is down at commit (core.outbox sweeps it).
-        digests = CareDigest.objects.filter(pk__in=made).select_related("recipient")
-        outbox_queue([_digest_email(digest, start, end) for digest in digests])
+        digests = list(CareDigest.objects.filter(pk__in=made).select_related("recipient"))
+        rows = _digest_rows([digest.recipient for digest in digests], start, end)
+        outbox_queue([_digest_email(digest, start, end, rows[digest.recipient_id]) for digest in digests])
     return len(made)
 
 
-def _digest_email(digest, start, end):
-    from care.selectors import birthday_rows
+def _digest_rows(users, start, end):
+    from care.selectors import birthday_rows_for
 
+    return birthday_rows_for(users, start, end) if users else {}
+
+
+def _digest_email(digest, start, end, rows):
     user = digest.recipient
-    rows = birthday_rows(user, start, end)
     with translation.override(user.language):
         subject = _("Birthdays this month") if digest.period == CareDigest.Period.MONTH else _("Birthdays this week")
         body = render_to_string("care/email/birthdays.txt", {"user": user, "rows": rows, "digest": digest,
