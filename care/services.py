@@ -518,7 +518,11 @@ def opportunity_tasks_generate(*, today=None):
             UPDATE care_caretask t SET status = 'done', done_at = now(), outcome = %(outcome)s,
                    written = t.written || %(written)s::jsonb
             WHERE t.kind = 'opportunity' AND t.status = 'open'
-              AND NOT EXISTS (SELECT 1 FROM ({OPPORTUNITY_DATES}) s WHERE s.occasion = t.occasion)""",
+              -- the task's own opportunity, by its key in the occasion (what:id|date): the dates of
+              -- every opportunity, computed for each task, took over 8 min at 100k accounts
+              AND NOT EXISTS (SELECT 1 FROM ({OPPORTUNITY_DATES}
+                                             AND o.id = split_part(split_part(t.occasion, ':', 2), '|', 1)::bigint) s
+                              WHERE s.occasion = t.occasion)""",
                        _outcome("care.outcome.opportunity_closed"))
     return made
 
