@@ -54,11 +54,20 @@ def birthday_rows_for(users, start, end):
     teams = {}
     for member, supervisor in User.objects.filter(team__supervisor__in=users).values_list("pk", "team__supervisor"):
         teams.setdefault(supervisor, set()).add(member)
+    everyone, by_owner = [], {}
+    for contact_id, owner, day in found:  # in the list's order: by birthday, then contact
+        if contact_id in by_id:
+            row = (day, contact_id, BirthdayRow(by_id[contact_id], day))
+            everyone.append(row)
+            by_owner.setdefault(owner, []).append(row)
     rows = {}
     for user in users:
-        served = None if user.is_admin else {user.pk} | (teams.get(user.pk, set()) if user.is_supervisor else set())
-        rows[user.pk] = [BirthdayRow(by_id[contact_id], day) for contact_id, owner, day in found
-                         if contact_id in by_id and (served is None or owner in served)]
+        if user.is_admin:
+            mine = everyone
+        else:
+            served = {user.pk} | (teams.get(user.pk, set()) if user.is_supervisor else set())
+            mine = sorted(row for owner in served for row in by_owner.get(owner, []))
+        rows[user.pk] = [row for _day, _contact, row in mine]
     return rows
 
 
