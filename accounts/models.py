@@ -84,6 +84,8 @@ def seen_by(user, *, holding=None):
         return branch.alias(**aliases).filter(found)
 
     accounts = Account.objects.order_by().values("pk")
+    if user.is_department_staff:
+        return accounts.none()  # as visible_to: not even the open pool
     branches = [
         narrowed(accounts.filter(owner=user), "name"),
         narrowed(AccountTeamMember.objects.filter(user=user).order_by().values("account_id"), "account__name"),

@@ -55,7 +55,7 @@ def window_params(start, end):
 
 
 def birthdays_between(start, end, *, owners=None):
-    """[(contact id, account id, solar birthday)] in the window, optionally for these owners."""
+    """[(contact id, account owner id, solar birthday)] in the window, optionally for these owners."""
     params = window_params(start, end)
     where = ""
     if owners is not None:
@@ -63,18 +63,8 @@ def birthdays_between(start, end, *, owners=None):
         params["owners"] = [o.pk for o in owners]
     with connection.cursor() as cursor:
         cursor.execute(BIRTHDAYS_SQL + f"""
-            SELECT b.contact_id, b.account_id, b.birthday_on FROM birthdays b
+            SELECT b.contact_id, a.owner_id, b.birthday_on FROM birthdays b
             JOIN accounts_account a ON a.id = b.account_id {where}
             ORDER BY b.birthday_on, b.contact_id""", params)
         return cursor.fetchall()
 
-
-def birthdays_with_owners(start, end):
-    """[(contact id, account owner id, solar birthday)] of every birthday in the window: one pass
-    for every recipient of a list (care.selectors.birthday_rows_for)."""
-    with connection.cursor() as cursor:
-        cursor.execute(BIRTHDAYS_SQL + """
-            SELECT b.contact_id, a.owner_id, b.birthday_on FROM birthdays b
-            JOIN accounts_account a ON a.id = b.account_id
-            ORDER BY b.birthday_on, b.contact_id""", window_params(start, end))
-        return cursor.fetchall()

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 from django.db.models import Prefetch
 from django.utils import timezone, translation
 
-from care.birthdays import birthdays_between, birthdays_with_owners
+from care.birthdays import birthdays_between
 from care.models import Gift
 from care.services import holidays_between
 from contacts.models import Contact
@@ -40,8 +40,8 @@ def _with_gifts(contact_ids):
 def birthday_rows(user, start, end):
     """The birthday list (K-40) for a period: contacts, their solar birthday and their last gift (K-43)."""
     found = birthdays_between(start, end, owners=people_served_by(user))
-    by_id = _with_gifts([contact_id for contact_id, _account, _day in found])
-    return [BirthdayRow(by_id[contact_id], day) for contact_id, _account, day in found if contact_id in by_id]
+    by_id = _with_gifts([contact_id for contact_id, _owner, _day in found])
+    return [BirthdayRow(by_id[contact_id], day) for contact_id, _owner, day in found if contact_id in by_id]
 
 
 def birthday_rows_for(users, start, end):
@@ -49,7 +49,9 @@ def birthday_rows_for(users, start, end):
     one pass over the period's birthdays, one fetch of their contacts. The monthly lists' job asked
     birthday_rows once per recipient, each a pass over every contact's birthday (451 lists, over
     7 min at 100k accounts: docs/PERFORMANCE.md)."""
-    found = birthdays_with_owners(start, end)
+    if not users:
+        return {}
+    found = birthdays_between(start, end)
     by_id = _with_gifts({contact_id for contact_id, _owner, _day in found})
     teams = {}
     for member, supervisor in User.objects.filter(team__supervisor__in=users).values_list("pk", "team__supervisor"):

@@ -129,15 +129,11 @@ def birthday_digests_generate(*, period, today=None):
         # Each list's e-mail is an outbox row in the same transaction: a list is mailed exactly
         # when it is made, even if the broker is down at commit (core.outbox sweeps it).
         digests = list(CareDigest.objects.filter(pk__in=made).select_related("recipient"))
-        rows = _digest_rows([digest.recipient for digest in digests], start, end)
+        from care.selectors import birthday_rows_for
+
+        rows = birthday_rows_for([digest.recipient for digest in digests], start, end)
         outbox_queue([_digest_email(digest, start, end, rows[digest.recipient_id]) for digest in digests])
     return len(made)
-
-
-def _digest_rows(users, start, end):
-    from care.selectors import birthday_rows_for
-
-    return birthday_rows_for(users, start, end) if users else {}
 
 
 def _digest_email(digest, start, end, rows):
