@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.filters import owner_choices
 from opportunities.models import Opportunity, Stage
@@ -31,7 +32,8 @@ class OpportunityFilter(django_filters.FilterSet):
                                             field_name="account__tier_state__tier")
     close_from = django_filters.DateFilter(label=_("Expected close from"), field_name="expected_close",
                                            lookup_expr="gte", widget=DATE)
-    close_to = django_filters.DateFilter(label=_("to"), field_name="expected_close", lookup_expr="lte", widget=DATE)
+    close_to = django_filters.DateFilter(label=pgettext_lazy("end of a date range", "to"),
+                                         field_name="expected_close", lookup_expr="lte", widget=DATE)
 
     class Meta:
         model = Opportunity

@@ -2,6 +2,7 @@
 along the pipeline (a plain form post, or htmx in place), and the team reads them; the stage
 history is kept. Permissions like accounts: team read, own edit, 404 out of scope."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -331,3 +332,13 @@ def test_x05_each_step_of_an_opportunity_is_on_the_accounts_timeline(client, man
     titles = [entry.title for entry in page.context["entries"]]
     assert titles == ["Opportunity “MES rollout” moved from Proposal to Tender",
                       "Opportunity “MES rollout” opened at Proposal"]
+
+
+def test_the_expected_close_ranges_end_reads_to_not_moved_into_in_chinese(client, manager):
+    """"to" of a date range and "to" of a stage move were one message, so the Chinese filter read 移入."""
+    client.force_login(manager)
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get(reverse("opportunities:list")).content.decode()
+    label = re.search(r'<label\s+for="id_close_to"[^>]*>(.*?)</label>', page, re.S)
+    assert label and label.group(1).strip() == "至"
+    assert "移入" not in page
