@@ -8,6 +8,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.expressions import DatabaseDefault
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.money import currency_choices, default_currency, format_money
@@ -506,10 +507,12 @@ class Handover(models.Model):
     account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.CASCADE,
                                 related_name="handovers")
     from_owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("from"), on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL, verbose_name=pgettext_lazy("the manager an account is handed over by", "from"),
+        on_delete=models.PROTECT, related_name="+",
     )
     to_owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("to"), on_delete=models.PROTECT, related_name="handovers_offered",
+        settings.AUTH_USER_MODEL, verbose_name=pgettext_lazy("the manager an account is handed to", "to"),
+        on_delete=models.PROTECT, related_name="handovers_offered",
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+",

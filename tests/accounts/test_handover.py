@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import Account, AccountTeamMember, Handover
 from accounts.permissions import can_assign, can_decide_handover, can_request_handover
@@ -334,3 +335,12 @@ def test_the_handover_queue_costs_a_fixed_number_of_queries(client, manager, out
     with django_assert_max_num_queries(9):
         page = client.get(reverse("accounts:handovers"))
     assert len(page.context["pending"]) == 25
+
+
+def test_a_handovers_from_and_to_read_as_people_in_chinese_not_as_a_stage_move():
+    """"from"/"to" of a handover and of a stage move were one message each: 移出 / 移入 on a handover."""
+    with translation.override("zh-hans"):
+        assert str(Handover._meta.get_field("from_owner").verbose_name) == "原负责人"
+        assert str(Handover._meta.get_field("to_owner").verbose_name) == "接收人"
+    with translation.override("zh-hant"):
+        assert str(Handover._meta.get_field("to_owner").verbose_name) == "接收人"
