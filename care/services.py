@@ -21,6 +21,7 @@ from care import permissions
 from care.birthdays import BIRTHDAYS_SQL, window_params
 from care.defaults import festival_period_of
 from care.models import CareDigest, CareTask
+from contacts.models import Contact
 from contacts.services import role_plan_review_record
 from core import outbox
 from core.idempotency import creates_once
@@ -132,16 +133,39 @@ def birthday_digests_generate(*, period, today=None):
         from care.selectors import birthday_rows_for
 
         rows = birthday_rows_for([digest.recipient for digest in digests], start, end)
-        outbox_queue([_digest_email(digest, start, end, rows[digest.recipient_id]) for digest in digests])
+        lines = {}
+        outbox_queue([_digest_email(digest, rows[digest.recipient_id], lines) for digest in digests])
     return len(made)
 
 
-def _digest_email(digest, start, end, rows):
+def _digest_line(row):
+    """One birthday of the lists' e-mail. Written once per contact and language, not once per list
+    in the template: a contact is in its manager's, its supervisor's and every admin's list, and a
+    month's lists hold every contact born in it (docs/PERFORMANCE.md, the birthday lists)."""
+    contact, gift = row.contact, row.last_gift
+    parts = [f"- {row.birthday_on:%m-%d} {contact.name} ({contact.account.name})"]
+    if contact.birthday_calendar == Contact.Calendar.LUNAR:
+        parts.append(contact.birthday_display)
+    if gift:
+        parts.append(f"{_('last gift')}: {gift.gift} ({gift.given_on:%Y-%m-%d})")
+    return " · ".join(parts)
+
+
+def _digest_email(digest, rows, lines):
+    """The list's e-mail, in its recipient's language; `lines` keeps the lines already written
+    ({(language, contact id): line}) for the next list."""
     user = digest.recipient
     with translation.override(user.language):
+        language = translation.get_language()
         subject = _("Birthdays this month") if digest.period == CareDigest.Period.MONTH else _("Birthdays this week")
-        body = render_to_string("care/email/birthdays.txt", {"user": user, "rows": rows, "digest": digest,
-                                                             "site_url": settings.SITE_URL})
+        written = []
+        for row in rows:
+            key = (language, row.contact.pk)
+            if key not in lines:
+                lines[key] = _digest_line(row)
+            written.append(lines[key])
+        body = render_to_string("care/email/birthdays.txt", {"user": user, "lines": "\n".join(written),
+                                                             "digest": digest, "site_url": settings.SITE_URL})
     return outbox.email(to=user.email, subject=subject, body=body, dedupe_key=f"care-digest:{digest.pk}")
 
 

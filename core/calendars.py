@@ -21,6 +21,9 @@ from lunar_python.util import LunarUtil
 _TRADITIONAL = str.maketrans({"腊": "臘", "闰": "閏"})
 
 
+# A pure function, and lunar-python computes a year's solar terms on each call (~0.7 ms): the
+# birthday lists ask it for the same few hundred dates once per contact born under them.
+@functools.lru_cache(maxsize=4096)
 def lunar_to_solar(lunar_year, month, day, leap=False):
     """The solar date of lunar `month`/`day` (leap month if `leap`) in `lunar_year`."""
     if leap and LunarYear.fromYear(lunar_year).getLeapMonth() == month:

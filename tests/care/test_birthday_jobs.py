@@ -386,6 +386,29 @@ def test_k40_the_last_gift_is_in_the_list(manager, eager_celery, mailoutbox, dja
     assert "Pu'er tea cake (2025-03-05)" in {m.to[0]: m.body for m in mailoutbox}["li@example.com"]
 
 
+def test_k40_one_contacts_line_reads_in_each_recipients_language_with_only_the_newest_gift(
+        manager, supervisor, eager_celery, mailoutbox, django_capture_on_commit_callbacks):
+    """A line is written once per contact and language for all the lists: the manager's English
+    must not leak into the supervisor's Chinese list, nor the other way round."""
+    from care.models import Gift
+
+    supervisor.language = "zh-hans"
+    supervisor.save()
+    contact = birthday_contact(manager, 2, 1, calendar="lunar", name="Zhou")  # 农历二月初一 is 2026-03-19
+    for given_on, gift in ((date(2024, 3, 1), "Silk scarf"), (date(2025, 3, 1), "Pu'er tea cake")):
+        Gift.objects.create(contact=contact, given_on=given_on, occasion="Birthday", gift=gift, given_by=manager)
+
+    with frozen(2026, 3, 1, hour=6), django_capture_on_commit_callbacks(execute=True):
+        birthday_digests_generate(period="month", today=date(2026, 3, 1))
+
+    bodies = {m.to[0]: m.body for m in mailoutbox}
+    to_manager, to_supervisor = bodies["li@example.com"], bodies[supervisor.email]
+    assert "- 03-19 Zhou (" in to_manager and "last gift: Pu'er tea cake (2025-03-01)" in to_manager
+    assert "农历" not in to_manager and "Silk scarf" not in to_manager
+    assert "农历二月初一（今年公历3月19日）" in to_supervisor and "上次礼品: Pu'er tea cake (2025-03-01)" in to_supervisor
+    assert "last gift" not in to_supervisor and "Silk scarf" not in to_supervisor
+
+
 def test_k40_februarys_e_mailed_list_holds_only_february(manager, eager_celery, mailoutbox,
                                                         django_capture_on_commit_callbacks):
     birthday_contact(manager, 2, 20, name="Zhou")
