@@ -254,37 +254,35 @@ def value(request):
     form, values, scope = _filters(request)
     today = timezone.localdate()
     years = _extra(request, ValueForm)["years"]
-    accounts = analytics.account_values(scope, today=today)
-    by_tier = {}
-    for account in accounts:
-        by_tier.setdefault(account.tier or "—", []).append(account.clv(years))
-    tiers = sorted((tier, sum(v) / len(v), len(v)) for tier, v in by_tier.items())
+    if export_format(request):  # only an export writes every account's row (an admin's scope is all of them)
+        return _value_export(request, scope, today=today, years=years)
+    summary = analytics.value_summary(scope, today=today, years=years)
     churn = [(f"{quarter:%Y}-Q{(quarter.month - 1) // 3 + 1}", start_n, lost,
               round(lost * 100 / start_n, 1) if start_n else 0)
              for quarter, start_n, lost in analytics.churn_by_quarter(scope, start=values["start"], end=today)]
-    risky = analytics.at_risk(accounts, scope)
     breakdown = churn_breakdown(scope, start=values["start"], end=values["end"])
     losses = loss_breakdown(scope, start=values["start"], end=values["end"])
-    header = [_("Account"), _("Tier"), in_currency(_("Orders to date")), in_currency(_("Last 12 months")),
-              _("Change (%)"), in_currency(_("Lifetime value")), _("At risk because")]
-    ranked = sorted(accounts, key=lambda a: -a.clv(years))
-
-    def rows():  # only an export writes every account's row (an admin's scope is all of them)
-        labels = {code: str(label) for code, label in RISK_LABELS.items()}
-        reasons = {a.id: ", ".join(labels[code] for code, _v in why) for a, why in risky}
-        for a in ranked:
-            yield a.name, a.tier, a.to_date, a.last12, a.change, a.clv(years), reasons.get(a.id, "")
-    if export := _export(request, "customer-value", header, rows()):
-        return export
     return render(request, "reports/value.html", {
-        "form": form, "title": _("Customer value and churn"), "money_note": True, "years": years, "tiers": tiers,
-        "churn": churn, "risky": risky[:50], "risk_labels": RISK_LABELS,
-        "top": ranked[:20],
-        "clv_chart": charts.bar_chart((tier, float(avg)) for tier, avg, _n in tiers),
+        "form": form, "title": _("Customer value and churn"), "money_note": True, "years": years,
+        "tiers": summary.tiers, "churn": churn, "risky": summary.risky, "risk_labels": RISK_LABELS,
+        "top": summary.top,
+        "clv_chart": charts.bar_chart((tier, float(avg)) for tier, avg, _n in summary.tiers),
         "churn_chart": charts.bar_chart(((label, rate) for label, _s, _l, rate in churn), unit="%"),
         "breakdown": breakdown, "losses": losses, "start": values["start"], "end": values["end"],
         "reason_chart": charts.bar_chart(((s.label, s.lost) for s in breakdown.by_reason), whole=True),
     })
+
+
+def _value_export(request, scope, *, today, years):
+    accounts = analytics.account_values(scope, today=today)
+    risky = analytics.at_risk(accounts, scope)
+    header = [_("Account"), _("Tier"), in_currency(_("Orders to date")), in_currency(_("Last 12 months")),
+              _("Change (%)"), in_currency(_("Lifetime value")), _("At risk because")]
+    labels = {code: str(label) for code, label in RISK_LABELS.items()}
+    reasons = {a.id: ", ".join(labels[code] for code, _v in why) for a, why in risky}
+    rows = ((a.name, a.tier, a.to_date, a.last12, a.change, a.clv(years), reasons.get(a.id, ""))
+            for a in sorted(accounts, key=lambda a: -a.clv(years)))
+    return _export(request, "customer-value", header, rows)
 
 
 OPERATING_PAGE = 50
