@@ -143,7 +143,7 @@ def _digest_line(row):
     in the template: a contact is in its manager's, its supervisor's and every admin's list, and a
     month's lists hold every contact born in it (docs/PERFORMANCE.md, the birthday lists)."""
     contact, gift = row.contact, row.last_gift
-    parts = [f"- {row.birthday_on:%m-%d} {contact.name} ({contact.account.name})"]
+    parts = [f"- {row.birthday_on:%m-%d} {contact.name} ({contact.account_name})"]
     if contact.birthday_calendar == Contact.Calendar.LUNAR:
         parts.append(contact.birthday_display)
     if gift:
