@@ -1,9 +1,11 @@
 import django_filters
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.filters import owner_choices
+from core.widgets import SearchSelect
 from opportunities.models import Opportunity, Stage
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -38,6 +40,12 @@ class OpportunityFilter(django_filters.FilterSet):
     class Meta:
         model = Opportunity
         fields = ["q", "state", "stage", "owner", "tier", "close_from", "close_to"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        if user is not None and user.is_admin:  # everyone in the company: found by name, not listed (issue 19)
+            self.filters["owner"].extra["widget"] = SearchSelect(reverse_lazy("accounts:people-options"))
 
     def search(self, queryset, name, value):
         return queryset.search(value.strip(), reader=getattr(self.request, "user", None))

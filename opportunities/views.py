@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +24,7 @@ from core.links import reverser
 from core.pagination import CappedPaginationMixin
 from core.params import LenientFilterMixin, PageForm, QueryForm, note_ignored, reads_query
 from core.views import already_saved, form_page, refuse, run_service, submit_form
+from core.widgets import SearchSelect
 from opportunities import exports, history, permissions, selectors, services
 from opportunities.filters import OpportunityFilter
 from opportunities.forms import MoveForm, OpportunityForm, OrderFromOpportunityForm, RoleForm, StageForm
@@ -57,7 +58,9 @@ class ScopeForm(QueryForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = owner_choices(_Request(user))
+        if user.is_admin:  # everyone in the company: found by name, not listed (issue 19)
+            self.fields["owner"].widget = SearchSelect(reverse_lazy("accounts:people-options"))
+        self.fields["owner"].queryset = owner_choices(_Request(user))  # after the widget: it gets the choices
         self.fields["team"].queryset = (Team.objects.all() if user.is_admin
                                         else Team.objects.filter(pk__in=_teams_of(user))).order_by("name")
 

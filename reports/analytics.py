@@ -406,7 +406,7 @@ def value_summary(scope, *, today, years, top=20, risky=50, falling_below=-20):
     def reasons(row):
         account = value(row)
         return account, [(code, account.change if code == "falling" else None)
-                         for code, raised in zip(RISK_CODES, row[7:]) if raised]
+                         for code, raised in zip(RISK_CODES, row[7:], strict=True) if raised]
 
     averages = sorted((tier or "—", Decimal(total) / n, n) for tier, total, n in tiers or [])
     return ValueSummary(averages, [value(row) for row in ranked or []], [reasons(row) for row in flagged or []])

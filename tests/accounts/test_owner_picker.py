@@ -78,3 +78,23 @@ def test_without_javascript_the_name_box_filters_by_the_managers_name(client, ma
     page = client.get(reverse("accounts:list"), {"owner_name": "秀英"})
 
     assert list(page.context["accounts"]) == [theirs]
+
+
+@pytest.mark.parametrize("page_name", ["opportunities:list", "opportunities:board", "opportunities:forecast",
+                                       "opportunities:win-rate"])
+def test_an_admins_opportunity_pages_find_owners_by_name_instead_of_listing_the_staff(client, admin, manager,
+                                                                                    page_name):
+    UserFactory.create_batch(30, team=manager.team)
+    client.force_login(admin)
+
+    assert owner_options_on(client.get(reverse(page_name))) == [""]
+    page = client.get(reverse(page_name), {"owner": manager.pk})
+    assert owner_options_on(page) == ["", str(manager.pk)]  # the one chosen stays shown
+    assert reverse("accounts:people-options") in page.content.decode()
+    assert owner_options_on(client.get(reverse(page_name), {"owner": "abc"})) == [""]
+
+
+def test_a_supervisors_opportunity_filter_still_lists_the_team(client, supervisor, manager, teammate):
+    client.force_login(supervisor)
+
+    assert set(owner_options_on(client.get(reverse("opportunities:list")))) >= {"", str(manager.pk), str(teammate.pk)}

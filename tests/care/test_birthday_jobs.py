@@ -405,7 +405,8 @@ def test_k40_one_contacts_line_reads_in_each_recipients_language_with_only_the_n
     to_manager, to_supervisor = bodies["li@example.com"], bodies[supervisor.email]
     assert "- 03-19 Zhou (" in to_manager and "last gift: Pu'er tea cake (2025-03-01)" in to_manager
     assert "农历" not in to_manager and "Silk scarf" not in to_manager
-    assert "农历二月初一（今年公历3月19日）" in to_supervisor and "上次礼品: Pu'er tea cake (2025-03-01)" in to_supervisor
+    assert "农历二月初一（今年公历3月19日）" in to_supervisor
+    assert "上次礼品: Pu'er tea cake (2025-03-01)" in to_supervisor
     assert "last gift" not in to_supervisor and "Silk scarf" not in to_supervisor
 
 
