@@ -24,6 +24,7 @@ urlpatterns = [
     path("<int:pk>/site/", views.account_site, name="site"),
     path("<int:pk>/claim/", views.claim_file, name="claim"),
     path("<int:pk>/handover/", views.handover_request, name="handover"),
+    path("<int:pk>/handover/options/", views.handover_options, name="handover-options"),
     path("<int:account_pk>/competitors/new/", views.competitor_add, name="competitor-add"),
     path("<int:account_pk>/competitors/<int:pk>/edit/", views.competitor_edit, name="competitor-edit"),
     path("<int:account_pk>/competitors/<int:pk>/delete/", views.competitor_delete, name="competitor-delete"),

@@ -107,6 +107,22 @@ def people_options(request):
                         empty_text=_("Nobody you can choose has that name."))
 
 
+@reads_query(PeopleSearchForm)
+def handover_options(request, pk):
+    """htmx: whom the account may be handed over to (handover_candidates) whose name holds `q`, a page
+    at a time, for those who may hand it over: the managers and supervisors of every other team."""
+    account = _visible(request, pk)
+    if not permissions.can_request_handover(request.user, account):
+        raise PermissionDenied
+    chosen = PeopleSearchForm(request.GET).values()
+    people = handover_candidates(account)
+    if chosen["q"]:
+        people = people_named(people, chosen["q"])
+    return options_page(request, people, page=chosen["page"], url=reverse("accounts:handover-options", args=[pk]),
+                        option=lambda p: (p.pk, str(p), p.team or ""),
+                        empty_text=_("Nobody you can choose has that name."))
+
+
 def account_options(request):
     """htmx: the accounts the user sees whose name holds `q`, a page at a time, for the account
     pickers of forms (core.widgets.SearchSelect; `?kind=group` for a parent). Session, user and
@@ -399,7 +415,8 @@ def handover_request(request, pk):
     account = _visible(request, pk)
     if not permissions.can_request_handover(request.user, account):
         raise PermissionDenied
-    form = HandoverForm(request.POST or None, candidates=handover_candidates(account))
+    form = HandoverForm(request.POST or None, candidates=handover_candidates(account),
+                        options_url=reverse("accounts:handover-options", args=[account.pk]))
     if request.method == "POST" and form.is_valid():
         try:
             handover = services.account_handover_request(account=account, by=request.user, **form.cleaned_data)

@@ -106,15 +106,16 @@ def saved_tag(key):
 PICKER_PAGE = 20
 
 
-def options_page(request, rows, *, page, url_name, option, empty_text):
+def options_page(request, rows, *, page, option, empty_text, url_name=None, url=None):
     """One page of a search-as-you-type picker's choices (core/_search_options.html, for
     core.widgets.SearchSelect): `rows` a queryset in order, `option(row)` its (value, label,
-    detail). One statement, PICKER_PAGE + 1 rows: one more tells whether there is a next page."""
+    detail); the picker's own address by `url_name` or, with its path's arguments, `url`. One
+    statement, PICKER_PAGE + 1 rows: one more tells whether there is a next page."""
     start = (page - 1) * PICKER_PAGE
     found = list(rows[start:start + PICKER_PAGE + 1])
     more = request.GET.copy()
     more["page"] = page + 1
     return render(request, "core/_search_options.html", {
         "options": [option(row) for row in found[:PICKER_PAGE]], "page": page, "empty_text": empty_text,
-        "next_url": f"{reverse(url_name)}?{more.urlencode()}" if len(found) > PICKER_PAGE else None,
+        "next_url": f"{url or reverse(url_name)}?{more.urlencode()}" if len(found) > PICKER_PAGE else None,
     })

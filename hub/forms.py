@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from attachments.forms import ACCEPT, MAX_FILES, MultipleFileField, MultipleFileInput
 from attachments.services import check_upload
-from core.params import QueryForm
+from core.params import NameSearchForm, QueryForm
+from core.widgets import SearchSelect
 from hub.models import Comment
 from hub.savedviews import LISTS
 from hub.timeline import KINDS, Cursor
@@ -90,6 +91,10 @@ class PortfolioQueryForm(QueryForm):
     giver = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
 
 
+class PortfolioPeopleForm(PortfolioQueryForm, NameSearchForm):
+    """`?giver=`, `?q=` and `?page=` of the portfolio form's people picker."""
+
+
 class PortfolioForm(forms.Form):
     accounts = forms.ModelMultipleChoiceField(label=_("Accounts"), queryset=None,
                                               widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
@@ -98,9 +103,12 @@ class PortfolioForm(forms.Form):
                                       help_text=_("Someone of another team gets them once their supervisor approves."))
     reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
-    def __init__(self, *args, accounts, people, **kwargs):
+    def __init__(self, *args, accounts, people, people_url, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["accounts"].queryset = accounts
+        # Everyone in the company (5,400 at a million accounts): found by name, not listed (issue 19).
+        # Set before the queryset, which hands the widget its choices.
+        self.fields["to_owner"].widget = SearchSelect(people_url)
         self.fields["to_owner"].queryset = people
         self.fields["to_owner"].label_from_instance = lambda u: f"{u} ({u.team or '—'})"
 
@@ -116,8 +124,10 @@ class BulkForm(forms.Form):
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
     next = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
-    def __init__(self, *args, accounts, people, tiers, **kwargs):
+    def __init__(self, *args, accounts, people, tiers, people_url=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["account"].queryset = accounts
+        if people_url:  # an admin's people are everyone: found by name, not listed (issue 19)
+            self.fields["member"].widget = SearchSelect(people_url)
         self.fields["member"].queryset = people
         self.fields["tier"].queryset = tiers

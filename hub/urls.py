@@ -19,5 +19,6 @@ urlpatterns = [
     path("views/<int:pk>/default/", views.saved_view_default, name="saved-view-default"),
     path("views/<int:pk>/delete/", views.saved_view_delete, name="saved-view-delete"),
     path("portfolio/", views.portfolio, name="portfolio"),
+    path("portfolio/people/", views.portfolio_people, name="portfolio-people"),
     path("accounts/bulk/", views.accounts_bulk, name="accounts-bulk"),
 ]

@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from accounts.filters import people_named
 from accounts.models import Account
 from contacts.models import Contact
 from core.forms import add_service_error
 from core.params import reads_query
-from core.views import error_text, run_service, submit_form
+from core.views import error_text, options_page, run_service, submit_form
 from hub import merge, permissions, services
 from hub import portfolio as portfolio_module
 from hub.forms import (
@@ -22,6 +23,7 @@ from hub.forms import (
     MentionQueryForm,
     MergeForm,
     PortfolioForm,
+    PortfolioPeopleForm,
     PortfolioQueryForm,
     SavedViewForm,
     SavedViewsQueryForm,
@@ -270,8 +272,8 @@ def portfolio(request):
     if giver is None:
         raise Http404
     accounts = portfolio_module.portfolio_of(giver)
-    people = User.objects.staff().exclude(pk=giver.pk).select_related("team").order_by("team__name", "username")
-    form = PortfolioForm(request.POST or None, accounts=accounts, people=people)
+    form = PortfolioForm(request.POST or None, accounts=accounts, people=_receivers(giver),
+                         people_url=f"{reverse('hub:portfolio-people')}?giver={giver.pk}")
     done = submit_form(request, form, lambda data: portfolio_module.portfolio_hand_over(
         by=request.user, from_owner=giver, **data), success=_portfolio_message,
         redirect_to=lambda result: reverse("accounts:handovers") if result[1] else reverse("accounts:list"))
@@ -279,6 +281,27 @@ def portfolio(request):
         return done
     return render(request, "hub/portfolio.html", {"form": form, "givers": givers, "giver": giver,
                                                   "accounts": form["accounts"]})
+
+
+def _receivers(giver):
+    """Whom a portfolio may go to: any member of staff but its giver."""
+    return User.objects.staff().exclude(pk=giver.pk).select_related("team").order_by("team__name", "username")
+
+
+@reads_query(PortfolioPeopleForm)
+def portfolio_people(request):
+    """htmx: the people a portfolio may go to whose name holds `q`, a page at a time, for those who
+    may hand over `?giver=`'s portfolio (issue 19)."""
+    chosen = PortfolioPeopleForm(request.GET).values()
+    giver = portfolio_module.giving_people(request.user).filter(pk=chosen["giver"]).first() if chosen["giver"] else None
+    if giver is None:
+        raise Http404
+    people = _receivers(giver)
+    if chosen["q"]:
+        people = people_named(people, chosen["q"])
+    return options_page(request, people, page=chosen["page"], url_name="hub:portfolio-people",
+                        option=lambda p: (p.pk, str(p), p.team or ""),
+                        empty_text=_("Nobody you can choose has that name."))
 
 
 def _portfolio_message(result):
@@ -300,8 +323,9 @@ def accounts_bulk(request):
     from accounts.selectors import assignable_people
     from tiering.models import Tier
 
+    people_url = reverse("accounts:people-options") if request.user.is_admin else None
     form = BulkForm(request.POST, accounts=Account.objects.visible_to(request.user).select_related("owner__team"),
-                    people=assignable_people(request.user), tiers=Tier.objects.all())
+                    people=assignable_people(request.user), tiers=Tier.objects.all(), people_url=people_url)
     back = request.POST.get("next", "")
     back = back if url_has_allowed_host_and_scheme(back, allowed_hosts=None) and back.startswith("/") else (
         reverse("accounts:list"))
@@ -318,7 +342,8 @@ def accounts_bulk(request):
     data = form.cleaned_data
     if not data["confirm"]:
         form = BulkForm(initial={**data, "confirm": True}, accounts=form.fields["account"].queryset,
-                        people=form.fields["member"].queryset, tiers=form.fields["tier"].queryset)
+                        people=form.fields["member"].queryset, tiers=form.fields["tier"].queryset,
+                        people_url=people_url)
         form.cleaned_data = data
         return page(data["account"])
     try:

@@ -45,6 +45,7 @@ PK_IS = {
     "accounts:detail": "account", "accounts:edit": "account", "accounts:archive": "account",
     "accounts:restore": "account", "accounts:review-profile": "account", "accounts:history": "account",
     "accounts:claim": "account", "accounts:handover": "account", "accounts:site": "account",
+    "accounts:handover-options": "account",
     "accounts:handover-decide": "handover", "accounts:handover-withdraw": "handover",
     "accounts:claim-decide": "claim", "accounts:claim-withdraw": "claim",
     "accounts:competitor-edit": "competitor", "accounts:competitor-delete": "competitor",

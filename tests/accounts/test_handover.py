@@ -344,3 +344,55 @@ def test_a_handovers_from_and_to_read_as_people_in_chinese_not_as_a_stage_move()
         assert str(Handover._meta.get_field("to_owner").verbose_name) == "接收人"
     with translation.override("zh-hant"):
         assert str(Handover._meta.get_field("to_owner").verbose_name) == "接收人"
+
+
+# --- The handover's people picker: every other team, found by name (issue 19) ----------------------
+
+def select_options(page, name):
+    import re
+
+    select = re.search(rf'<select name="{name}".*?</select>', page.content.decode(), re.S).group(0)
+    return re.findall(r'<option value="([^"]*)"', select)
+
+
+def test_the_handover_form_finds_the_receiver_by_name_instead_of_listing_every_team(
+        client, manager, teammate, outsider, other_team, account, django_assert_max_num_queries):
+    from users.models import User
+
+    UserFactory.create_batch(30, team=other_team)
+    User.objects.update(display_name="李娜")  # no 晓明 by chance
+    outsider.display_name = "黄晓明"
+    outsider.save()
+    client.force_login(manager)
+
+    page = client.get(reverse("accounts:handover", args=[account.pk]))
+    assert select_options(page, "to_owner") == [""]  # the 31 others are a search away
+    options = reverse("accounts:handover-options", args=[account.pk])
+    assert options in page.content.decode()
+
+    client.get(reverse("home"))  # the session's expiry pushed: not the picker's cost
+    with django_assert_max_num_queries(5):  # session, user, the account, one page of people
+        found = client.get(options, {"q": "晓明"})
+    assert [value for value, _label, _detail in found.context["options"]] == [outsider.pk]
+    teammates = client.get(options, {"q": teammate.username})
+    assert teammates.context["options"] == []  # within the team the owner is changed on the edit page
+
+    refused = client.post(reverse("accounts:handover", args=[account.pk]), {"to_owner": teammate.pk, "reason": "x"})
+    assert "to_owner" in refused.context["form"].errors
+    unfinished = client.post(reverse("accounts:handover", args=[account.pk]), {"to_owner": outsider.pk})
+    assert "reason" in unfinished.context["form"].errors
+    assert select_options(unfinished, "to_owner") == ["", str(outsider.pk)]  # the one chosen stays chosen
+
+
+def test_the_handover_picker_answers_only_who_may_hand_the_account_over(client, teammate, outsider, account):
+    options = reverse("accounts:handover-options", args=[account.pk])
+    client.force_login(teammate)  # serves beside the owner, may not give it away
+    assert client.get(options).status_code == 403
+    client.force_login(outsider)  # does not see it
+    assert client.get(options).status_code == 404
+
+
+@pytest.mark.parametrize("query", [{"page": "-3"}, {"page": "abc"}, {"q": "x" * 500}, {"q": "%00"}])
+def test_bad_handover_picker_queries_are_answered_not_crashed(client, manager, account, query):
+    client.force_login(manager)
+    assert client.get(reverse("accounts:handover-options", args=[account.pk]), query).status_code == 200

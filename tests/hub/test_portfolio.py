@@ -118,3 +118,52 @@ def test_the_list_offers_the_bulk_actions(client, manager, portfolio):
     client.force_login(manager)
     html = client.get(reverse("accounts:list")).content.decode()
     assert 'id="bulk-form"' in html and f'value="{portfolio[0].pk}" form="bulk-form"' in html
+
+
+# --- The receivers are found by name, not listed (issue 19) ----------------------------------------
+
+def select_options(page, name):
+    import re
+
+    select = re.search(rf'<select name="{name}".*?</select>', page.content.decode(), re.S).group(0)
+    return re.findall(r'<option value="([^"]*)"', select)
+
+
+def test_the_portfolio_form_finds_its_receiver_by_name(client, manager, teammate, outsider, portfolio,
+                                                      django_assert_max_num_queries):
+    from tests.factories import UserFactory
+
+    from users.models import User
+
+    UserFactory.create_batch(30, team=manager.team)
+    User.objects.update(display_name="李娜")  # no 秀英 by chance
+    teammate.display_name = "陈秀英"
+    teammate.save()
+    client.force_login(manager)
+
+    page = client.get(reverse("hub:portfolio"))
+    assert select_options(page, "to_owner") == [""]
+    assert f"{reverse('hub:portfolio-people')}?giver={manager.pk}" in page.content.decode().replace("&amp;", "&")
+    client.get(reverse("home"))
+    with django_assert_max_num_queries(5):  # session, user, the giver, one page of people
+        found = client.get(reverse("hub:portfolio-people"), {"giver": manager.pk, "q": "秀英"})
+    assert [value for value, _label, _detail in found.context["options"]] == [teammate.pk]
+    assert client.get(reverse("hub:portfolio-people"), {"giver": manager.pk, "q": manager.username}).context[
+        "options"] == []  # not to oneself
+    assert client.get(reverse("hub:portfolio-people"), {"giver": outsider.pk}).status_code == 404
+    for bad in ({}, {"giver": "abc"}, {"giver": str(2**70)}, {"giver": manager.pk, "page": "x"}):
+        assert client.get(reverse("hub:portfolio-people"), bad).status_code in (200, 404)
+
+
+def test_an_admins_bulk_step_finds_the_member_by_name(client, admin, manager, teammate, portfolio):
+    from tests.factories import UserFactory
+
+    UserFactory.create_batch(30, team=manager.team)
+    client.force_login(admin)
+    ids = [a.pk for a in portfolio]
+    step = client.post(reverse("hub:accounts-bulk"), {"account": ids, "action": "add_member", "next": "/accounts/"})
+    assert select_options(step, "member") == [""]
+    assert reverse("accounts:people-options") in step.content.decode()
+    done = client.post(reverse("hub:accounts-bulk"), {"account": ids, "action": "add_member", "member": teammate.pk,
+                                                      "confirm": "on", "next": "/accounts/"})
+    assert done.status_code == 302 and AccountTeamMember.objects.filter(user=teammate).count() == 3
