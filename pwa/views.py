@@ -3,6 +3,7 @@ with a weak signal. Everything it caches is under static/ (no CDN)."""
 
 import hashlib
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -32,7 +33,7 @@ def service_worker(request):
     offline_url = reverse("pwa:offline")
     version = hashlib.sha256("\n".join([*shell, offline_url]).encode()).hexdigest()[:12]
     response = render(request, "pwa/sw.js", {"shell": shell, "offline_url": offline_url, "version": version,
-                                             "static_prefix": static("")},
+                                             "static_prefix": settings.STATIC_URL},
                       content_type="text/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"  # the browser checks for a new worker on every load

@@ -81,3 +81,21 @@ def test_every_page_of_a_logged_in_user_carries_the_queue_texts_translated(clien
 
 def test_a_logged_out_page_has_no_queue(client):
     assert b"js-queue" not in client.get("/login/").content
+
+
+def test_the_service_worker_is_served_by_the_production_storage_with_hashed_names(client, tmp_path):
+    """Production names static files by their hash (a manifest) and refuses a name it does not
+    hold: the worker must name each file, and the prefix without asking the storage for "" (a 500
+    that left every phone without its offline shell)."""
+    from pwa.views import ICONS, SHELL
+
+    names = {name: name.replace(".", ".0123abcd.", 1) for name in [*SHELL, *(icon for icon, _s, _p in ICONS)]}
+    (tmp_path / "staticfiles.json").write_text(json.dumps({"paths": names, "version": "1.1", "hash": "x"}))
+    storages = {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+                "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}}
+    with override_settings(STORAGES=storages, STATIC_ROOT=tmp_path, DEBUG=False):
+        response = client.get("/sw.js")
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert '"/static/js/app.0123abcd.js"' in body and 'const STATIC_PREFIX = "/static/"' in body
