@@ -3,6 +3,8 @@ moves to another team's manager only through a handover that the receiving team'
 supervisor approves (or rejects), recorded on the account's history. Every people
 picker offers only the people the user may choose."""
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -20,6 +22,7 @@ from accounts.services import (
 from contacts.models import BuyerRole
 from contacts.services import buyer_role_save
 from tests.factories import AccountFactory, ContactFactory, TeamFactory, UserFactory
+from users.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -349,16 +352,12 @@ def test_a_handovers_from_and_to_read_as_people_in_chinese_not_as_a_stage_move()
 # --- The handover's people picker: every other team, found by name (issue 19) ----------------------
 
 def select_options(page, name):
-    import re
-
     select = re.search(rf'<select name="{name}".*?</select>', page.content.decode(), re.S).group(0)
     return re.findall(r'<option value="([^"]*)"', select)
 
 
 def test_the_handover_form_finds_the_receiver_by_name_instead_of_listing_every_team(
         client, manager, teammate, outsider, other_team, account, django_assert_max_num_queries):
-    from users.models import User
-
     UserFactory.create_batch(30, team=other_team)
     User.objects.update(display_name="李娜")  # no 晓明 by chance
     outsider.display_name = "黄晓明"

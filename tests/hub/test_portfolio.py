@@ -2,6 +2,8 @@
 accounts, all or some, go to colleagues in one step; across teams the receiving supervisor
 approves; history, notifications and open work go with them."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -10,9 +12,10 @@ from accounts.models import Account, AccountTeamMember, Handover
 from accounts.services import account_handover_decide
 from care.models import CareTask
 from notifications.models import Notification
-from tests.factories import AccountFactory
+from tests.factories import AccountFactory, UserFactory
 from tests.visits.factories import CustomerIssueFactory, VisitFactory
 from tiering.models import AccountTier, Tier
+from users.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -123,18 +126,12 @@ def test_the_list_offers_the_bulk_actions(client, manager, portfolio):
 # --- The receivers are found by name, not listed (issue 19) ----------------------------------------
 
 def select_options(page, name):
-    import re
-
     select = re.search(rf'<select name="{name}".*?</select>', page.content.decode(), re.S).group(0)
     return re.findall(r'<option value="([^"]*)"', select)
 
 
 def test_the_portfolio_form_finds_its_receiver_by_name(client, manager, teammate, outsider, portfolio,
                                                       django_assert_max_num_queries):
-    from tests.factories import UserFactory
-
-    from users.models import User
-
     UserFactory.create_batch(30, team=manager.team)
     User.objects.update(display_name="李娜")  # no 秀英 by chance
     teammate.display_name = "陈秀英"
@@ -156,8 +153,6 @@ def test_the_portfolio_form_finds_its_receiver_by_name(client, manager, teammate
 
 
 def test_an_admins_bulk_step_finds_the_member_by_name(client, admin, manager, teammate, portfolio):
-    from tests.factories import UserFactory
-
     UserFactory.create_batch(30, team=manager.team)
     client.force_login(admin)
     ids = [a.pk for a in portfolio]
