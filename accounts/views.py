@@ -43,6 +43,7 @@ from core.views import (
     error_text,
     form_page,
     options_page,
+    people_page,
     refuse,
     run_service,
     submit_form,
@@ -99,12 +100,10 @@ def people_options(request):
     whose name holds `q`, a page at a time: the account form's pickers of an admin, who may choose
     among everyone (core.widgets.SearchSelect; issue 19)."""
     chosen = PeopleSearchForm(request.GET).values()
-    people = assignable_people(request.user).select_related("team")
+    people = assignable_people(request.user)
     if chosen["q"]:
         people = people_named(people, chosen["q"])
-    return options_page(request, people, page=chosen["page"], url_name="accounts:people-options",
-                        option=lambda p: (p.pk, str(p), p.team or ""),
-                        empty_text=_("Nobody you can choose has that name."))
+    return people_page(request, people, page=chosen["page"], url_name="accounts:people-options")
 
 
 @reads_query(PeopleSearchForm)
@@ -118,9 +117,7 @@ def handover_options(request, pk):
     people = handover_candidates(account)
     if chosen["q"]:
         people = people_named(people, chosen["q"])
-    return options_page(request, people, page=chosen["page"], url=reverse("accounts:handover-options", args=[pk]),
-                        option=lambda p: (p.pk, str(p), p.team or ""),
-                        empty_text=_("Nobody you can choose has that name."))
+    return people_page(request, people, page=chosen["page"], url=reverse("accounts:handover-options", args=[pk]))
 
 
 def account_options(request):

@@ -119,3 +119,10 @@ def options_page(request, rows, *, page, option, empty_text, url_name=None, url=
         "options": [option(row) for row in found[:PICKER_PAGE]], "page": page, "empty_text": empty_text,
         "next_url": f"{url or reverse(url_name)}?{more.urlencode()}" if len(found) > PICKER_PAGE else None,
     })
+
+
+def people_page(request, people, *, page, url_name=None, url=None):
+    """One page of a people picker's choices (options_page): each person with their team."""
+    return options_page(request, people.select_related("team"), page=page, url_name=url_name, url=url,
+                        option=lambda p: (p.pk, str(p), p.team or ""),
+                        empty_text=_("Nobody you can choose has that name."))

@@ -14,7 +14,7 @@ from accounts.models import Account
 from contacts.models import Contact
 from core.forms import add_service_error
 from core.params import reads_query
-from core.views import error_text, options_page, run_service, submit_form
+from core.views import error_text, people_page, run_service, submit_form
 from hub import merge, permissions, services
 from hub import portfolio as portfolio_module
 from hub.forms import (
@@ -299,9 +299,7 @@ def portfolio_people(request):
     people = _receivers(giver)
     if chosen["q"]:
         people = people_named(people, chosen["q"])
-    return options_page(request, people, page=chosen["page"], url_name="hub:portfolio-people",
-                        option=lambda p: (p.pk, str(p), p.team or ""),
-                        empty_text=_("Nobody you can choose has that name."))
+    return people_page(request, people, page=chosen["page"], url_name="hub:portfolio-people")
 
 
 def _portfolio_message(result):

@@ -15,7 +15,7 @@ from accounts.models import Account
 from core.exports import export_format, export_response
 from core.money import reporting_currency
 from core.params import MonthForm, NameSearchForm, PageForm, note_ignored, reads_query
-from core.views import form_page, options_page, run_service, submit_form
+from core.views import form_page, people_page, run_service, submit_form
 from reports import analytics, charts, dashboards, groups, permissions, services, visit_report
 from reports.churn import churn_breakdown, loss_breakdown
 from reports.forms import (
@@ -142,12 +142,10 @@ def manager_options(request):
     """htmx: the people of the report filter whose name holds `q`, a page at a time (an admin's
     filter lists nobody: the company's staff are found by name; issue 19)."""
     chosen = NameSearchForm(request.GET).values()
-    people = report_people(request.user).select_related("team")
+    people = report_people(request.user)
     if chosen["q"]:
         people = people_named(people, chosen["q"])
-    return options_page(request, people, page=chosen["page"], url_name="reports:manager-options",
-                        option=lambda p: (p.pk, str(p), p.team or ""),
-                        empty_text=_("Nobody you can choose has that name."))
+    return people_page(request, people, page=chosen["page"], url_name="reports:manager-options")
 
 
 def _filters(request):
