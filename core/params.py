@@ -81,7 +81,9 @@ class NameSearchForm(PageForm):
 class TeamScopeForm(QueryForm):
     """`?team=` among the teams the user may see; another team's id is as bad as `abc`."""
 
-    team = forms.ModelChoiceField(label=gettext_lazy("Team"), queryset=None, required=False)
+    team = forms.ModelChoiceField(label=gettext_lazy("Team"), queryset=None, required=False,
+                                  empty_label=gettext_lazy("All my teams"),
+                                  widget=forms.Select(attrs={"class": "form-select"}))
 
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)

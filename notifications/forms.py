@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import OutboxMessage
 from notifications.models import Channel, Kind, Robot, Webhook, WebhookEvent, default_enabled
+from users.forms import find_team_by_name
 from users.models import Team
 
 
@@ -78,6 +79,7 @@ class RobotForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if user.is_admin:
             self.fields["team"].queryset = Team.objects.order_by("name")
+            find_team_by_name(self.fields["team"], user)
             self.order_fields(["team", "platform", "url", "secret"])
         else:
             del self.fields["team"]

@@ -29,6 +29,7 @@ from opportunities import exports, history, permissions, selectors, services
 from opportunities.filters import OpportunityFilter
 from opportunities.forms import MoveForm, OpportunityForm, OrderFromOpportunityForm, RoleForm, StageForm
 from opportunities.models import Opportunity, OpportunityRole, Stage
+from users.forms import find_team_by_name
 from users.models import Team
 
 CLOSED_SHOWN_DAYS = 90  # the board's won and lost columns: what closed in the last quarter
@@ -63,6 +64,7 @@ class ScopeForm(QueryForm):
         self.fields["owner"].queryset = owner_choices(_Request(user))  # after the widget: it gets the choices
         self.fields["team"].queryset = (Team.objects.all() if user.is_admin
                                         else Team.objects.filter(pk__in=_teams_of(user))).order_by("name")
+        find_team_by_name(self.fields["team"], user)
 
 
 class _Request:  # owner_choices reads request.user only

@@ -43,6 +43,7 @@ from plans.models import (
     SatisfactionSurvey,
     SpinCategory,
 )
+from users.forms import find_team_by_name
 from users.models import Team
 from visits.forms import loggable_accounts
 from visits.models import Visit
@@ -518,9 +519,9 @@ def satisfaction_overview(request):
     accounts = Account.objects.visible_to(request.user).active()
     teams = Team.objects.visible_to(request.user).order_by("name")
     form = TeamScopeForm(request.GET, teams=teams)
+    find_team_by_name(form.fields["team"], request.user)
     note_ignored(request, form)
     team = form.values()["team"]
-    team_id = str(team.pk) if team else ""
     if team:
         accounts = accounts.filter(owner__team=team)
     surveys = SatisfactionSurvey.objects.filter(account__in=accounts)
@@ -530,7 +531,9 @@ def satisfaction_overview(request):
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
     return render(request, "plans/satisfaction_overview.html", {
         "trend": trend, "total": selectors.trend_total(trend), "target": selectors.target_percent(),
-        "page_obj": page, "rows": page.object_list, "teams": teams, "team_id": team_id, "since": since,
+        "page_obj": page, "rows": page.object_list, "form": form, "since": since,
+        # a choice only for someone with several teams; an admin's are found by name
+        "team_filter": request.user.is_admin or len(teams[:2]) > 1,
     })
 
 

@@ -8,6 +8,7 @@ from core.params import QueryForm, TeamScopeForm
 from core.widgets import SearchSelect
 from reports.models import QuarterlyAnalysis, Target
 from tiering.models import Tier
+from users.forms import find_team_by_name
 from users.models import Team, User
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -33,6 +34,7 @@ class ReportFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = Team.objects.visible_to(user).order_by("name")
+        find_team_by_name(self.fields["team"], user)
         if user.is_admin:  # everyone who ever carried accounts: found by name, not listed (issue 19)
             self.fields["manager"].widget = SearchSelect(reverse_lazy("reports:manager-options"))
         self.fields["manager"].queryset = report_people(user)
@@ -109,6 +111,15 @@ class QuarterlyForm(TeamScopeForm):
         return values
 
 
+def target_people(user):
+    """Whom a target may be set for: the people of the teams the user leads (everyone in a team
+    for an admin)."""
+    people = User.objects.staff().filter(team__isnull=False)
+    if not user.is_admin:
+        people = people.filter(team__supervisor=user)
+    return people.order_by("team__name", "username", "pk")
+
+
 class TargetForm(forms.ModelForm):
     class Meta:
         model = Target
@@ -117,10 +128,10 @@ class TargetForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = Team.objects.visible_to(user).order_by("name")
-        people = User.objects.staff().filter(team__isnull=False)
-        if not user.is_admin:  # the people of the teams the supervisor leads
-            people = people.filter(team__supervisor=user)
-        self.fields["manager"].queryset = people.select_related("team").order_by("team__name", "username")
+        find_team_by_name(self.fields["team"], user)
+        if user.is_admin:  # everyone in a team, company-wide: found by name, not listed (issue 19)
+            self.fields["manager"].widget = SearchSelect(reverse_lazy("reports:target-people-options"))
+        self.fields["manager"].queryset = target_people(user).select_related("team")
         if not user.is_admin:  # a supervisor sets targets for their own teams
             self.fields["team"].required = True
             self.fields["team"].help_text = ""

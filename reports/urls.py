@@ -5,6 +5,7 @@ from reports import views
 report_patterns = [
     path("", views.report_index, name="index"),
     path("manager-options/", views.manager_options, name="manager-options"),
+    path("targets/people-options/", views.target_people_options, name="target-people-options"),
     path("concentration/", views.concentration, name="concentration"),
     path("conversion/", views.conversion, name="conversion"),
     path("evaluation/", views.evaluation, name="evaluation"),

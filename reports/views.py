@@ -29,12 +29,14 @@ from reports.forms import (
     TargetForm,
     ValueForm,
     report_people,
+    target_people,
 )
 from reports.models import QuarterlyAnalysis, Target
 from reports.visit_report import current_quarter, quarterly_report
 from reports.visit_report import table as report_table
 from reports.visit_report import totals as report_totals
 from tiering.models import Tier
+from users.forms import find_team_by_name
 from users.models import Team
 from visits.models import Visit
 from visits.permissions import can_see_department_performance
@@ -62,6 +64,7 @@ def visit_quarterly(request):
     the change from the previous quarter and each supervisor's analysis. Printable, and as CSV or XLSX."""
     teams = Team.objects.visible_to(request.user).order_by("name")
     form = QuarterlyForm(request.GET, teams=teams)
+    find_team_by_name(form.fields["team"], request.user)
     note_ignored(request, form)
     chosen = form.values()
     year, quarter = (chosen["year"], chosen["quarter"]) if chosen["quarter"] else current_quarter(timezone.localdate())
@@ -84,7 +87,7 @@ def visit_quarterly(request):
         "previous_label": f"{before[0]}-Q{before[1]}", "changes": visit_report.compare(total, previous_total),
         "issues": issues, "page_obj": issues, "analyses": analyses, "now": timezone.now(),
         "quarters": [f"{y}-Q{q}" for y in (year, year - 1) for q in (4, 3, 2, 1)],
-        "teams": teams, "team": team, "tiers": tiers,
+        "form": form, "team": team, "tiers": tiers,
         "channels": Visit.Channel.choices, "kinds": Account.Kind.choices,
     })
 
@@ -146,6 +149,18 @@ def manager_options(request):
     if chosen["q"]:
         people = people_named(people, chosen["q"])
     return people_page(request, people, page=chosen["page"], url_name="reports:manager-options")
+
+
+def target_people_options(request):
+    """htmx: whom the user may set a target for (target_people) whose name holds `q`, a page at a
+    time: an admin's target form, which lists nobody (issue 19)."""
+    if not permissions.can_set_targets(request.user):
+        raise PermissionDenied
+    chosen = NameSearchForm(request.GET).values()
+    people = target_people(request.user)
+    if chosen["q"]:
+        people = people_named(people, chosen["q"])
+    return people_page(request, people, page=chosen["page"], url_name="reports:target-people-options")
 
 
 def _filters(request):

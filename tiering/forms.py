@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Account
 from core.money import reporting_currency
 from tiering.models import CadenceRequirement, Rule, Tier
+from users.forms import find_team_by_name
 
 
 class RuleForm(forms.ModelForm):
@@ -74,11 +75,13 @@ class ProposalDecideForm(forms.Form):
 
 
 class ReviewOpenForm(forms.Form):
-    team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False, empty_label=_("Every team"))
+    team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False, empty_label=_("Every team"),
+                                  widget=forms.Select(attrs={"class": "form-select"}))
 
-    def __init__(self, *args, teams, **kwargs):
+    def __init__(self, *args, teams, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
+        find_team_by_name(self.fields["team"], user)
 
 
 class TierForm(forms.ModelForm):

@@ -91,7 +91,8 @@ def _review_page(request, chosen_pk, bound=None):
     teams = Team.objects.visible_to(request.user)
     return render(request, "tiering/review.html", {
         "reviews": reviews, "chosen": chosen, "proposals": proposals,
-        "open_form": ReviewOpenForm(teams=teams) if permissions.can_open_review(request.user) else None,
+        "open_form": (ReviewOpenForm(teams=teams, user=request.user)
+                      if permissions.can_open_review(request.user) else None),
     })
 
 
@@ -99,7 +100,7 @@ def _review_page(request, chosen_pk, bound=None):
 def review_open(request):
     if not permissions.can_open_review(request.user):
         raise PermissionDenied
-    form = ReviewOpenForm(request.POST, teams=Team.objects.all())
+    form = ReviewOpenForm(request.POST, teams=Team.objects.all(), user=request.user)
     if not form.is_valid():
         raise Http404
     return run_service(

@@ -5,12 +5,14 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.db.models import Count
 from django.http import HttpResponseRedirect
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from core.exports import ExportMixin
-from core.params import LenientFilterMixin
+from core.params import LenientFilterMixin, NameSearchForm, reads_query
+from core.views import options_page
 from users.exports import TEAMS
 from users.filters import TeamFilter
 from users.models import Team
@@ -45,6 +47,19 @@ class TeamDetailView(DetailView):
 
     def get_queryset(self):
         return Team.objects.visible_to(self.request.user).with_people()
+
+
+@reads_query(NameSearchForm)
+def team_options(request):
+    """htmx: the teams the user sees whose name holds `q`, a page at a time, each with its
+    supervisor: the team fields and filters of an admin (users.forms.find_team_by_name)."""
+    chosen = NameSearchForm(request.GET).values()
+    teams = Team.objects.visible_to(request.user).select_related("supervisor").order_by("name", "pk")
+    if chosen["q"]:
+        teams = teams.filter(name__icontains=chosen["q"])
+    return options_page(request, teams, page=chosen["page"], url_name="users:team-options",
+                        option=lambda team: (team.pk, team.name, team.supervisor),
+                        empty_text=gettext("No team you can choose has that name."))
 
 
 class PasswordResetView(auth_views.PasswordResetView):
