@@ -147,7 +147,8 @@ def _digest_line(row):
     if contact.birthday_calendar == Contact.Calendar.LUNAR:
         parts.append(contact.birthday_display)
     if gift:
-        parts.append(f"{_('last gift')}: {gift.gift} ({gift.given_on:%Y-%m-%d})")
+        label = _("last gift")  # outside the f-string, where makemessages finds it
+        parts.append(f"{label}: {gift.gift} ({gift.given_on:%Y-%m-%d})")
     return " · ".join(parts)
 
 

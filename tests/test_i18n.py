@@ -2,6 +2,7 @@
 
 import gettext
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -65,6 +66,17 @@ def test_every_string_in_the_code_is_in_the_catalogs(tmp_path):
 
 
 @pytest.mark.django_db
+def test_no_translated_string_hides_inside_an_f_string():
+    """xgettext does not look inside an f-string's braces: `f"{_('last gift')}: …"` is translated
+    at run time only while an old catalogue still holds the words, and the next `make messages`
+    drops them (the birthday lists' e-mail read "last gift" in Chinese that way)."""
+    call = re.compile(r"""\bf(["']).*?\{\s*(_|gettext|pgettext|ngettext|npgettext|gettext_lazy)\(""")
+    code = [top for top in ROOT.iterdir() if top.is_dir() and top.name not in {".venv", "var", "tests", ".git"}]
+    hidden = [f"{path.relative_to(ROOT)}:{n}" for top in code for path in top.glob("**/*.py")
+              for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if call.search(line)]
+    assert hidden == []
+
+
 def test_login_page_speaks_simplified_and_traditional_chinese(client):
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/login/"})
     assert "登录" in client.get(reverse("login")).content.decode()
