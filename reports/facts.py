@@ -33,34 +33,39 @@ Customer issues (ISSUES) likewise, per month of their deadline with how many wer
 still open before its deadline, which the reader takes off live.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from accounts import metrics
 from core.money import amount_sql
 from core.sql import date_literal, literals, zone_literal
 
+logger = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class Fact:
     """A fact table: `keys` identify a row, `measures` are summed; `n` (a measure) counts the
     contributions, and a row whose `n` falls to 0 is removed. `contributions` is a SELECT of one
-    row per contribution (keys, then measures, by name) from the source rows `{rows}`."""
+    row per contribution (keys, then measures, by name) from the source rows `{rows}`, or a function
+    that writes it when it reads a local day: it is written in settings.TIME_ZONE as it is now."""
 
     table: str
     source: str
     keys: tuple
     measures: tuple
     n: str
-    contributions: str
+    contributions: object
 
     def over(self, rows, *, negate=False):
         columns = [*self.keys, *((f"-{m} AS {m}" if negate else m) for m in self.measures)]
-        return f"SELECT {', '.join(columns)} FROM ({self.contributions.format(rows=rows)}) c"
+        contributions = self.contributions() if callable(self.contributions) else self.contributions
+        return f"SELECT {', '.join(columns)} FROM ({contributions.format(rows=rows)}) c"
 
 
 REVENUE = Fact(
@@ -83,6 +88,11 @@ WINDOWS = Fact(
 )
 
 
+def _zone():
+    """settings.TIME_ZONE as it is now, as an SQL constant."""
+    return zone_literal(settings.TIME_ZONE)
+
+
 def week_of_month_sql(moment, zone):
     """SQL: the week of its month (1 for days 1–7, …, 5 for days 29–31, accounts.metrics.weeks_of) of
     the local day of the timestamp `moment`, in the time zone SQL `zone`."""
@@ -97,9 +107,9 @@ def week_of_month_sql(moment, zone):
 TOUCHES = Fact(
     table="reports_touchfact", source="visits_visit",
     keys=("account_id", "month", "author_id", "week", "channel"), measures=("touches",), n="touches",
-    contributions="SELECT account_id, log_month AS month, author_id, "
-                  f"{week_of_month_sql('occurred_at', zone_literal(settings.TIME_ZONE))} AS week, channel, "
-                  "1 AS touches FROM {rows}",
+    contributions=lambda: ("SELECT account_id, log_month AS month, author_id, "
+                           f"{week_of_month_sql('occurred_at', _zone())} AS week, channel, "
+                           "1 AS touches FROM {rows}"),
 )
 
 # Customer issues per account, owner and month of their deadline (the local month of due_at), with
@@ -109,11 +119,11 @@ TOUCHES = Fact(
 ISSUES = Fact(
     table="reports_issuefact", source="visits_customerissue",
     keys=("account_id", "owner_id", "month"), measures=("issues", "on_time"), n="issues",
-    contributions="SELECT account_id, owner_id, "
-                  f"date_trunc('month', due_at AT TIME ZONE {zone_literal(settings.TIME_ZONE)})::date AS month, "
-                  "1 AS issues, CASE WHEN "
-                  + metrics.on_time_sql(closed_at="informed_at", due="due_at", day=False)
-                  + " THEN 1 ELSE 0 END AS on_time FROM {rows}",
+    contributions=lambda: ("SELECT account_id, owner_id, "
+                           f"date_trunc('month', due_at AT TIME ZONE {_zone()})::date AS month, "
+                           "1 AS issues, CASE WHEN "
+                           + metrics.on_time_sql(closed_at="informed_at", due="due_at", day=False)
+                           + " THEN 1 ELSE 0 END AS on_time FROM {rows}"),
 )
 
 
@@ -140,11 +150,15 @@ def care_on_time_sql(table="care_caretask"):
 CARE = Fact(
     table="reports_carefact", source="care_caretask",
     keys=("account_id", "owner_id", "month"), measures=("tasks", "on_time"), n="tasks",
-    contributions="SELECT t.account_id, t.owner_id, date_trunc('month', t.due_on)::date AS month, 1 AS tasks, "
-                  f"CASE WHEN {care_on_time_sql('t')} THEN 1 ELSE 0 END AS on_time FROM {{rows}} t",
+    contributions=lambda: ("SELECT t.account_id, t.owner_id, date_trunc('month', t.due_on)::date AS month, "
+                           f"1 AS tasks, CASE WHEN {care_on_time_sql('t')} THEN 1 ELSE 0 END AS on_time "
+                           "FROM {rows} t"),
 )
 
 FACTS = [REVENUE, WINDOWS, TOUCHES, ISSUES, CARE]
+# Those whose contributions read a local day or month: they follow settings.TIME_ZONE
+# (keep_triggers_current).
+ZONED = [TOUCHES, ISSUES, CARE]
 
 
 # --- Keeping the facts: the triggers -----------------------------------------------------------------
@@ -162,12 +176,10 @@ def _apply_sql(fact, delta):
             f"    DELETE FROM {fact.table} f USING ({delta}) d WHERE {match} AND f.{fact.n} = 0;")
 
 
-def trigger_sql(fact):
-    """The trigger function and its three statement-level triggers (installed by the migration)."""
+def trigger_body(fact):
+    """The trigger function's body (pg_proc.prosrc), in settings.TIME_ZONE as it is now."""
     new, old = fact.over("new_rows"), fact.over("old_rows", negate=True)
-    function = f"{fact.table}_apply"
     return f"""
-CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $body$
 BEGIN
   IF TG_OP = 'INSERT' THEN
     {_apply_sql(fact, new)}
@@ -178,7 +190,14 @@ BEGIN
   END IF;
   RETURN NULL;
 END
-$body$;
+"""
+
+
+def trigger_sql(fact):
+    """The trigger function and its three statement-level triggers (installed by the migration)."""
+    function = f"{fact.table}_apply"
+    return f"""
+CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $body${trigger_body(fact)}$body$;
 DROP TRIGGER IF EXISTS {function}_insert ON {fact.source};
 DROP TRIGGER IF EXISTS {function}_update ON {fact.source};
 DROP TRIGGER IF EXISTS {function}_delete ON {fact.source};
@@ -220,6 +239,38 @@ def _refresh(cursor, fact):
     return written
 
 
+# --- The zone of the triggers: DJANGO_TIME_ZONE may change -------------------------------------------
+
+def _stale(cursor):
+    """The zoned facts whose installed trigger function counts in another zone than settings.TIME_ZONE
+    (any difference from the body the code writes now); a function not installed is not stale."""
+    cursor.execute("SELECT p.proname, p.prosrc FROM pg_proc p WHERE p.proname = ANY(%s) AND p.pronamespace = "
+                   "(SELECT oid FROM pg_namespace WHERE nspname = current_schema())",
+                   [[f"{fact.table}_apply" for fact in ZONED]])
+    installed = dict(cursor.fetchall())
+    return [fact for fact in ZONED
+            if f"{fact.table}_apply" in installed and installed[f"{fact.table}_apply"] != trigger_body(fact)]
+
+
+def keep_triggers_current(using=DEFAULT_DB_ALIAS):
+    """After every migrate (reports.apps), as the tables' owner: when settings.TIME_ZONE is not the
+    zone the triggers of the touches, issues and care facts count local days in, their functions
+    are replaced and those facts recounted from their sources. Writers of the sources wait meanwhile,
+    so no figure mixes two zones. Returns the facts moved (none on an unchanged zone: one query)."""
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        stale = _stale(cursor)
+        for fact in stale:
+            # a writer mid-statement finishes under the old function before the new one is in place
+            cursor.execute(f"LOCK TABLE {fact.source} IN SHARE MODE")
+            cursor.execute(f"CREATE OR REPLACE FUNCTION {fact.table}_apply() RETURNS trigger LANGUAGE plpgsql "
+                           f"AS $body${trigger_body(fact)}$body$")
+            _refresh(cursor, fact)
+    for fact in stale:
+        logger.warning("%s now counts local days in %s: its trigger replaced and its rows recounted",
+                       fact.table, settings.TIME_ZONE)
+    return stale
+
+
 def _move_mark(cursor, today):
     """The windows' day moves to `today`, with their bounds from accounts.metrics."""
     last12, prev12 = metrics.last_12_months(today), metrics.previous_12_months(today)
@@ -240,8 +291,14 @@ def facts_refresh(*, today=None):
     written = 0
     with transaction.atomic(), connection.cursor() as cursor:
         _move_mark(cursor, today)
+        stale = _stale(cursor)
+        if stale:  # recounted in the new zone, their triggers would go on adding in the old one
+            logger.error("The time zone is now %s but the triggers of %s count in another: run manage.py migrate "
+                         "(it moves them); until then those facts are left as they are.", settings.TIME_ZONE,
+                         ", ".join(fact.table for fact in stale))
         for fact in FACTS:
-            written += _refresh(cursor, fact)
+            if fact not in stale:
+                written += _refresh(cursor, fact)
     return written
 
 
