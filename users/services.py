@@ -1,12 +1,21 @@
 import secrets
+from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import record
+from core import outbox
+from core.outbox import outbox_queue
 from users import permissions
 from users.models import Department, Team, User
 
@@ -95,17 +104,31 @@ def user_create(*, username, password, role=User.Role.MANAGER, team=None, displa
 
 @transaction.atomic
 def user_invite(*, username, email, by, role=User.Role.MANAGER, team=None, display_name="", language=None):
-    """A new user who chooses their own password: the account gets a random one nobody knows,
-    and the password-reset e-mail (the worker sends it after the commit) lets them set theirs."""
-    from users.tasks import password_reset_send
-
+    """A new user who chooses their own password: the account gets a random one nobody knows, and
+    the invitation (an outbox row of this transaction: sent once, even if the broker is down at
+    commit) brings them a link to set theirs."""
     if not email:
         raise ValidationError({"email": _("An invitation needs an e-mail address.")})
     user = user_create(username=username, password=secrets.token_urlsafe(32), role=role, team=team,
                        display_name=display_name, email=email, language=language)
     record(Action.USER_INVITED, actor=by, target=user, details={"to": _english(user.get_role_display())})
-    transaction.on_commit(lambda: password_reset_send.delay(email))
+    outbox_queue([_invitation(user, by=by)])
     return user
+
+
+def _invitation(user, *, by):
+    """The invitation e-mail, in the new user's language, to them alone (not to everyone of the
+    address, as a reset would be). Its link is Django's password-reset token: it lapses after
+    PASSWORD_RESET_TIMEOUT, and once the password is set, since the token signs the password."""
+    site = urlsplit(settings.SITE_URL)  # not the request's Host header: links point where they should
+    path = reverse("password_reset_confirm", kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                                                     "token": default_token_generator.make_token(user)})
+    with translation.override(user.language):
+        subject = _("You are invited to KAM CRM")
+        body = render_to_string("users/email/invitation.txt", {
+            "user": user, "inviter": by, "team": user.team, "link": f"{site.scheme}://{site.netloc}{path}",
+            "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)})
+    return outbox.email(to=user.email, subject=subject, body=body, dedupe_key=f"invitation:{user.pk}")
 
 
 def _leads(user):

@@ -3,6 +3,8 @@ their role and team, deactivates a leaver (shown the accounts still in their nam
 makes teams with a supervisor and members — without Django's admin site. Everyone else gets
 404, and every role and team change lands in the audit log."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -48,8 +50,34 @@ def test_admin_invites_a_manager_who_gets_a_link_to_choose_a_password(client, ad
             "team": team.pk, "language": "zh-hans", "how": "invite"})
     zhou = User.objects.get(username="zhou")
     assert response.status_code == 302 and (zhou.team, zhou.role) == (team, User.Role.MANAGER)
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["zhou@example.com"] and "/reset/" in mail.outbox[0].body
     assert AuditEntry.objects.filter(action=Action.USER_INVITED, actor=admin, target_id=str(zhou.pk)).exists()
+    [invitation] = mail.outbox
+    assert invitation.to == ["zhou@example.com"] and invitation.subject == "邀请您使用大客户管理系统"
+    assert f"{admin}邀请您以客户经理身份加入大客户管理系统（East China）。" in invitation.body  # not a reset
+    assert "您的用户名：zhou" in invitation.body and "3 天内有效" in invitation.body
+
+    client.logout()
+    link = re.search(r"https?://\S+/reset/\S+", invitation.body).group(0)
+    form = client.get(link, follow=True)
+    assert form.context["validlink"]
+    client.post(form.redirect_chain[-1][0], {"new_password1": "Quartz-river-82", "new_password2": "Quartz-river-82"})
+    assert User.objects.get(pk=zhou.pk).check_password("Quartz-river-82")
+    assert not client.get(link, follow=True).context["validlink"]  # once only
+
+
+def test_an_invitation_goes_to_the_invited_person_alone(client, admin, manager, eager_celery,
+                                                        django_capture_on_commit_callbacks):
+    """A reset mails every account of an address; an invitation must not touch a colleague's."""
+    manager.email = "shared@example.com"
+    manager.save()
+    client.force_login(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("people:create"), {"username": "zhou", "email": "shared@example.com",
+                                               "role": "manager", "language": "en", "how": "invite"})
+
+    [invitation] = mail.outbox
+    assert invitation.body.startswith("Hello zhou,") and "Your user name: zhou" in invitation.body
+    assert invitation.subject == "You are invited to KAM CRM"
 
 
 def test_creating_with_a_password_checks_it_and_keeps_the_input(client, admin):
