@@ -72,6 +72,11 @@ class Attachment(models.Model):
             models.CheckConstraint(name="attachment_size_positive", condition=Q(size__gt=0)),
             models.CheckConstraint(name="attachment_image_has_thumbnail",
                                    condition=~Q(kind="image") | ~Q(thumbnail="")),
+            # One row per stored file: removing a row removes its files, which no other row may
+            # name; and the orphan sweep finds a name's row by these indexes.
+            models.UniqueConstraint(fields=["file"], name="attachment_file_unique"),
+            models.UniqueConstraint(fields=["thumbnail"], condition=~Q(thumbnail=""),
+                                    name="attachment_thumbnail_unique"),
         ]
         indexes = [
             # AttachmentQuerySet.of: the files of one record, on its page.

@@ -5,6 +5,7 @@ first page when PDFium can draw one (issue 23); one it cannot (broken, encrypted
 
 import logging
 import threading
+from datetime import UTC, timedelta
 from io import BytesIO
 
 import pypdfium2 as pdfium
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -133,7 +135,7 @@ def attachment_add(*, record, by, upload):
         if preview is not None:
             attachment.thumbnail.save("thumb.png", preview, save=False)
     # Stored before the row is written: a rolled-back transaction can leave a file nobody names
-    # (harmless, and rare), never a row whose file is missing.
+    # (orphans_sweep removes it), never a row whose file is missing.
     attachment.file.save(upload.name, upload, save=False)
     attachment.save()
     return attachment
@@ -158,3 +160,47 @@ def attachments_delete_of(*, record):
     if attachments:
         _delete_files_after_commit(attachments)
         Attachment.objects.filter(pk__in=[a.pk for a in attachments]).delete()
+
+
+# --- Files no row names --------------------------------------------------------------------------
+
+# Older than any upload's transaction: a younger file may belong to a row not yet committed.
+ORPHAN_GRACE = timedelta(hours=6)
+ORPHAN_BATCH = 500
+
+
+def _month_folders(months):
+    return [f"attachments/{month:%Y/%m}{sub}" for month in months for sub in ("", "/thumbs")]
+
+
+def _files_in(storage, folder):
+    try:
+        return [f"{folder}/{name}" for name in storage.listdir(folder)[1]]
+    except FileNotFoundError:  # nothing uploaded that month (a bucket just lists nothing)
+        return []
+
+
+def orphans_sweep(*, now=None, months=None):
+    """Delete the stored files that no attachment names and that are older than ORPHAN_GRACE: what
+    an upload whose transaction rolled back left behind (attachment_add stores the file first).
+    Such a file can only be in its upload's month folder, so by default this month's and last
+    month's are read; `months` (first days) for others. Names are checked against the rows a
+    batch at a time. Returns the names deleted: none on a re-run."""
+    now = now or timezone.now()
+    if months is None:  # the folders are named by the upload's moment in UTC (attachments.models)
+        this = now.astimezone(UTC).date().replace(day=1)
+        months = [(this - timedelta(days=1)).replace(day=1), this]
+    storage = Attachment._meta.get_field("file").storage
+    stored = [name for folder in _month_folders(months) for name in _files_in(storage, folder)]
+    deleted = []
+    for start in range(0, len(stored), ORPHAN_BATCH):
+        batch = stored[start:start + ORPHAN_BATCH]
+        named = {name for row in Attachment.objects.filter(Q(file__in=batch) | Q(thumbnail__in=batch))
+                 .values_list("file", "thumbnail") for name in row}
+        for name in batch:
+            if name not in named and storage.get_modified_time(name) < now - ORPHAN_GRACE:
+                storage.delete(name)
+                deleted.append(name)
+    if deleted:
+        logger.info("Removed %s stored files that no attachment names", len(deleted))
+    return deleted

@@ -128,6 +128,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=23),
         "options": {"expires": HOUR},
     },
+    # A rolled-back upload leaves its file; the night's sweep removes it (a second run removes nothing).
+    "attachment-orphans-sweep": {
+        "task": "attachments.tasks.attachment_orphans_sweep",
+        "schedule": crontab(hour=3, minute=50),
+        "options": {"expires": 6 * HOUR},
+    },
     # The audit log keeps AUDIT_RETENTION_DAYS; older rows go at night (a second run removes nothing).
     "audit-prune": {
         "task": "audit.tasks.audit_prune_task",

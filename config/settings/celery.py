@@ -63,4 +63,5 @@ CELERY_TASK_ROUTES = {
     "users.tasks.sessions_clear_expired": {"queue": "bulk"},
     "users.tasks.lockouts_clear_expired": {"queue": "bulk"},
     "audit.tasks.audit_prune_task": {"queue": "bulk"},
+    "attachments.tasks.attachment_orphans_sweep": {"queue": "bulk"},
 }
