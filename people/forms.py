@@ -3,17 +3,27 @@ from django.contrib.auth import password_validation
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from users.models import Team, User
+from users.forms import find_team_by_name
+from users.models import Department, Team, User
 
 
 class PeopleFilter(forms.Form):
+    """The people list's filters; an admin's, so the team is found by name (users:team-options)."""
+
     q = forms.CharField(label=_("Search"), required=False, max_length=150,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name, username or e-mail")}))
     role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", _("Every role")), *User.Role.choices])
     team = forms.ModelChoiceField(label=_("Team"), required=False, queryset=Team.objects.order_by("name"),
-                                  empty_label=_("Every team"))
+                                  empty_label=_("Every team"),
+                                  widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+    department = forms.ModelChoiceField(label=_("Department"), required=False,
+                                        queryset=Department.objects.order_by("code"), empty_label=_("Any department"))
     state = forms.ChoiceField(label=_("State"), required=False, choices=[
         ("", _("Active")), ("inactive", _("Deactivated")), ("all", _("Active and deactivated"))])
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        find_team_by_name(self.fields["team"], user)
 
     def filter(self, queryset):
         if not self.is_bound:
@@ -28,6 +38,8 @@ class PeopleFilter(forms.Form):
             queryset = queryset.filter(role=data["role"])
         if data["team"]:
             queryset = queryset.filter(team=data["team"])
+        if data["department"]:
+            queryset = queryset.filter(department=data["department"])
         if data["state"] != "all":
             queryset = queryset.filter(is_active=data["state"] != "inactive")
         return queryset
@@ -36,15 +48,29 @@ class PeopleFilter(forms.Form):
 class PersonForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["display_name", "email", "role", "team", "language"]
+        fields = ["display_name", "email", "role", "team", "department", "language"]
+        help_texts = {"department": _("Department staff only: the department whose queue they work. They are in "
+                                      "no team and carry no accounts.")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = Team.objects.order_by("name")
-        if self.instance.role != User.Role.DEPARTMENT:
-            # Department staff need their department, which is set with the department (X-02),
-            # not here: offering the role would only lead to a refusal after the form is filled.
-            self.fields["role"].choices = [c for c in self.fields["role"].choices if c[0] != User.Role.DEPARTMENT]
+        find_team_by_name(self.fields["team"], user)
+        departments = Department.objects.active()
+        if self.instance.department_id:  # a closed department stays shown for its staff
+            departments = departments | Department.objects.filter(pk=self.instance.department_id)
+        self.fields["department"].queryset = departments.order_by("code")
+
+    def clean(self):
+        data = super().clean()
+        staff = data.get("role") == User.Role.DEPARTMENT
+        if staff and not data.get("department"):
+            self.add_error("department", _("Choose the department whose queue they work."))
+        if staff and data.get("team"):
+            self.add_error("team", _("Department staff are in no team."))
+        if not staff and data.get("department"):
+            self.add_error("department", _("Only department staff belong to a department."))
+        return data
 
 
 class PersonCreateForm(PersonForm):
@@ -103,3 +129,19 @@ class TeamForm(forms.ModelForm):
         self.fields["members"].label_from_instance = (
             lambda u: f"{u} ({u.username}) · {u.team}" if u.team_id and u.team_id != self.instance.pk
             else f"{u} ({u.username})")
+
+
+class DepartmentForm(forms.ModelForm):
+    """A department's names in the three languages, its head (one of its staff) and whether it
+    takes new work."""
+
+    class Meta:
+        model = Department
+        fields = ["code", "name_en", "name_zh_hans", "name_zh_hant", "head", "active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["head"].queryset = self.instance.members.filter(is_active=True).order_by("username")
+        else:  # nobody works in it yet: its staff are added, then one of them made head
+            del self.fields["head"]

@@ -12,4 +12,7 @@ urlpatterns = [
     path("<int:pk>/two-factor-reset/", views.person_two_factor_reset, name="two-factor-reset"),
     path("teams/new/", views.team_create, name="team-create"),
     path("teams/<int:pk>/edit/", views.team_edit, name="team-edit"),
+    path("departments/", views.department_list, name="departments"),
+    path("departments/new/", views.department_create, name="department-create"),
+    path("departments/<int:pk>/edit/", views.department_edit, name="department-edit"),
 ]

@@ -1,3 +1,4 @@
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -9,9 +10,9 @@ from core.pagination import CappedPaginator
 from core.params import reads_query
 from core.views import confirm_page, form_page, run_service, submit_form
 from people import permissions
-from people.forms import PeopleFilter, PersonCreateForm, PersonForm, TeamForm
+from people.forms import DepartmentForm, PeopleFilter, PersonCreateForm, PersonForm, TeamForm
 from users import services, twofactor
-from users.models import Team, User
+from users.models import Department, Team, User
 
 PAGE_SIZE = 25
 
@@ -24,8 +25,8 @@ def _admin_only(request):
 @reads_query(PeopleFilter)
 def person_list(request):
     _admin_only(request)
-    form = PeopleFilter(request.GET or None)
-    people = form.filter(User.objects.select_related("team").order_by("username"))
+    form = PeopleFilter(request.GET or None, user=request.user)
+    people = form.filter(User.objects.select_related("team", "department").order_by("username"))
     page = CappedPaginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "people/list.html", {
         "form": form, "page_obj": page, "people": page.object_list, "title": _("People"), "filtered": form.is_bound,
@@ -34,10 +35,11 @@ def person_list(request):
 
 def person_create(request):
     _admin_only(request)
-    form = PersonCreateForm(request.POST or None)
+    form = PersonCreateForm(request.POST or None, user=request.user)
 
     def create(data):
-        fields = {key: data[key] for key in ("username", "display_name", "email", "role", "team", "language")}
+        fields = {key: data[key] for key in ("username", "display_name", "email", "role", "team", "department",
+                                             "language")}
         if data["how"] == PersonCreateForm.INVITE:
             return services.user_invite(by=request.user, **fields)
         return services.user_create(by=request.user, password=data["password1"], **fields)
@@ -52,11 +54,12 @@ def person_create(request):
 def person_edit(request, pk):
     _admin_only(request)
     person = get_object_or_404(User.objects.select_related("team"), pk=pk)
-    form = PersonForm(request.POST or None, instance=User.objects.get(pk=pk))
+    form = PersonForm(request.POST or None, instance=User.objects.get(pk=pk), user=request.user)
 
     def save(data):
         return services.user_update(user=person, by=request.user, role=data["role"], team=data["team"],
-                                    display_name=data["display_name"], email=data["email"], language=data["language"])
+                                    department=data["department"], display_name=data["display_name"],
+                                    email=data["email"], language=data["language"])
 
     done = submit_form(request, form, save, redirect_to=reverse("people:edit", args=[pk]),
                        success=_("Saved."))
@@ -125,3 +128,32 @@ def person_two_factor_reset(request, pk):
     return run_service(request, twofactor.two_factor_disable, user=person, by=request.user, request=request,
                        success=_("Two-factor sign-in of %(user)s is reset.") % {"user": person},
                        redirect_to=reverse("people:edit", args=[pk]))
+
+
+def department_list(request):
+    """The departments routed work reaches (X-02): each with its head and its staff."""
+    _admin_only(request)
+    departments = Department.objects.select_related("head").annotate(
+        staff=Count("members", filter=Q(members__is_active=True))).order_by("-active", "code")
+    return render(request, "people/departments.html", {"departments": departments, "title": _("Departments")})
+
+
+def department_create(request):
+    _admin_only(request)
+    form = DepartmentForm(request.POST or None)
+    done = submit_form(request, form, lambda data: services.department_create(**data),
+                       redirect_to=reverse("people:departments"),
+                       success=lambda department: _("Department %(department)s is created. Add its staff as "
+                                                    "people with the role Department staff.")
+                       % {"department": department})
+    return done or form_page(request, form, title=_("New department"), cancel_url=reverse("people:departments"))
+
+
+def department_edit(request, pk):
+    _admin_only(request)
+    department = get_object_or_404(Department, pk=pk)
+    form = DepartmentForm(request.POST or None, instance=Department.objects.get(pk=pk))
+    done = submit_form(request, form, lambda data: services.department_update(department=department, **data),
+                       redirect_to=reverse("people:departments"), success=_("Saved."))
+    return done or form_page(request, form, title=_("Edit department %(department)s") % {"department": department},
+                             cancel_url=reverse("people:departments"))

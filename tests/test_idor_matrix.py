@@ -151,6 +151,7 @@ ELSEWHERE = {
     "people:reactivate": "admin pages (issue 24): 404 for everyone else (tests/people/test_administration.py)",
     "people:two-factor-reset": "admin pages (issue 24): 404 for everyone else (tests/people/test_administration.py)",
     "people:team-edit": "admin pages (issue 24): 404 for everyone else (tests/people/test_administration.py)",
+    "people:department-edit": "admin pages (X-02): 404 for everyone else (tests/people/test_departments.py)",
     "users:team-detail": "a team is scoped by Team.objects.visible_to (tests/users)",
     "imports:template": "a blank template of an import kind, the same for everyone",
     "feeds:feed": "no login: the secret in the URL is the credential (tests/feeds)",

@@ -103,14 +103,15 @@ def user_create(*, username, password, role=User.Role.MANAGER, team=None, displa
 
 
 @transaction.atomic
-def user_invite(*, username, email, by, role=User.Role.MANAGER, team=None, display_name="", language=None):
+def user_invite(*, username, email, by, role=User.Role.MANAGER, team=None, display_name="", language=None,
+                department=None):
     """A new user who chooses their own password: the account gets a random one nobody knows, and
     the invitation (an outbox row of this transaction: sent once, even if the broker is down at
     commit) brings them a link to set theirs."""
     if not email:
         raise ValidationError({"email": _("An invitation needs an e-mail address.")})
     user = user_create(username=username, password=secrets.token_urlsafe(32), role=role, team=team,
-                       display_name=display_name, email=email, language=language)
+                       display_name=display_name, email=email, language=language, department=department)
     record(Action.USER_INVITED, actor=by, target=user, details={"to": _english(user.get_role_display())})
     outbox_queue([_invitation(user, by=by)])
     return user
@@ -126,7 +127,8 @@ def _invitation(user, *, by):
     with translation.override(user.language):
         subject = _("You are invited to KAM CRM")
         body = render_to_string("users/email/invitation.txt", {
-            "user": user, "inviter": by, "team": user.team, "link": f"{site.scheme}://{site.netloc}{path}",
+            "user": user, "inviter": by, "team": user.team or user.department,
+            "link": f"{site.scheme}://{site.netloc}{path}",
             "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)})
     return outbox.email(to=user.email, subject=subject, body=body, dedupe_key=f"invitation:{user.pk}")
 
@@ -135,12 +137,30 @@ def _leads(user):
     return list(Team.objects.filter(supervisor=user).values_list("name", flat=True))
 
 
+def _check_department_move(user, *, role, department):
+    """Department staff carry no accounts and no team (X-02); a head stays in what they head."""
+    if role == User.Role.DEPARTMENT and user.role != User.Role.DEPARTMENT:
+        if owned := user.owned_accounts.count():
+            raise ValidationError({"role": _("%(n)s accounts are still in the name of %(user)s: hand them over "
+                                             "first.") % {"n": owned, "user": user}})
+    headed = [d for d in Department.objects.filter(head=user) if d != department]
+    if headed:
+        raise ValidationError({"department": _("%(user)s heads %(department)s: choose another head there first.")
+                               % {"user": user, "department": ", ".join(str(d) for d in headed)}})
+
+
 @transaction.atomic
-def user_update(*, user, by, role, team, display_name="", email="", language=None):
-    """Change a person's role and team (each change audited). Refused: an admin taking their own
-    admin role away, and a role that can no longer lead the teams the person supervises."""
+def user_update(*, user, by, role, team, display_name="", email="", language=None, department=None):
+    """Change a person's role, team and department (each change of role and team audited).
+    Refused: an admin taking their own admin role away, a role that can no longer lead the teams
+    the person supervises, and department moves that _check_department_move refuses."""
     user = User.objects.select_for_update().get(pk=user.pk)
     old_role = user.role
+    department = department if role == User.Role.DEPARTMENT else None
+    _check_department_move(user, role=role, department=department)
+    user.department = department
+    if department is not None:
+        team = None
     if old_role == User.Role.ADMIN and role != User.Role.ADMIN and user.pk == by.pk:
         raise ValidationError({"role": _("You cannot take away your own admin role; ask another admin.")})
     if role == User.Role.MANAGER and (teams := _leads(user)):
@@ -185,13 +205,26 @@ def user_reactivate(*, user, by):
 
 
 @transaction.atomic
-def department_create(*, code, name_en, name_zh_hans="", name_zh_hant="", head=None):
-    department = Department(code=code, name_en=name_en, name_zh_hans=name_zh_hans, name_zh_hant=name_zh_hant)
+def department_create(*, code, name_en, name_zh_hans="", name_zh_hant="", head=None, active=True):
+    department = Department(code=code, name_en=name_en, name_zh_hans=name_zh_hans, name_zh_hant=name_zh_hant,
+                            active=active)
     # The head is set once they belong to it (department_head_set).
     department.full_clean()
     department.save()
     if head is not None:
         department_head_set(department=department, head=head)
+    return department
+
+
+@transaction.atomic
+def department_update(*, department, code, name_en, name_zh_hans="", name_zh_hant="", head=None, active=True):
+    """Rename, re-head or close a department. One that takes no new work keeps its queue: what was
+    routed to it stays to be done; only active ones are offered for routing (departments.forms)."""
+    department = Department.objects.select_for_update().get(pk=department.pk)
+    department.code, department.name_en, department.active = code, name_en, active
+    department.name_zh_hans, department.name_zh_hant, department.head = name_zh_hans, name_zh_hant, head
+    department.full_clean()
+    department.save()
     return department
 
 

@@ -16,7 +16,8 @@ from users.models import Team, User
 pytestmark = pytest.mark.django_db
 
 PAGES = [("people:list", []), ("people:create", []), ("people:team-create", []), ("people:edit", ["pk"]),
-         ("people:deactivate", ["pk"]), ("people:team-edit", ["team"])]
+         ("people:deactivate", ["pk"]), ("people:team-edit", ["team"]), ("people:departments", []),
+         ("people:department-create", [])]
 
 
 @pytest.mark.parametrize("persona", ["manager", "supervisor"])
@@ -199,16 +200,3 @@ def test_the_person_and_team_pages_keep_their_query_counts(client, admin, manage
     # joined), session save (3)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("people:team-edit", args=[team.pk])).status_code == 200
-
-
-def test_x02_department_staff_are_not_offered_where_no_department_can_be_set(client, admin):
-    """A department member needs their department (a database constraint): the people pages do
-    not offer the role, so nobody fills the form only to be refused."""
-    client.force_login(admin)
-    page = client.get(reverse("people:create"))
-    offered = [value for value, _label in page.context["form"].fields["role"].choices]
-    assert User.Role.DEPARTMENT not in offered and User.Role.MANAGER in offered
-    refused = client.post(reverse("people:create"), {
-        "username": "lin", "email": "lin@example.com", "role": "department", "how": "invite", "language": "zh-hans"})
-    assert "role" in refused.context["form"].errors  # by the field, the rest kept
-    assert not User.objects.filter(username="lin").exists()
