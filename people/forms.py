@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.db.models import Q
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import SearchSelect, SearchSelectMultiple
 from users.forms import find_team_by_name
 from users.models import Department, Team, User
 
@@ -106,24 +108,36 @@ class PersonCreateForm(PersonForm):
         return data
 
 
-def _leaders():
+def team_leaders():
+    """Who may lead a team: active supervisors and admins."""
     return User.objects.filter(is_active=True, role__in=[User.Role.SUPERVISOR, User.Role.ADMIN]).order_by("username")
 
 
+def team_members():
+    """Who may be a team's member: every active person but admins (and department staff, who are
+    in no team)."""
+    return (User.objects.filter(is_active=True).exclude(role__in=[User.Role.ADMIN, User.Role.DEPARTMENT])
+            .order_by("username"))
+
+
 class TeamForm(forms.ModelForm):
+    """A team's name, supervisor and members. Both are chosen among the company's people (thousands
+    at a million accounts): the page names those chosen, the others are found by name (issue 19)."""
+
     members = forms.ModelMultipleChoiceField(
-        label=_("Members"), required=False, widget=forms.CheckboxSelectMultiple,
-        queryset=User.objects.filter(is_active=True).exclude(role=User.Role.ADMIN).select_related("team")
-        .order_by("username"),
-        help_text=_("A person is in one team at a time: ticking someone from another team moves them here."))
+        label=_("Members"), required=False, queryset=team_members().select_related("team"),
+        widget=SearchSelectMultiple(reverse_lazy("people:member-options")),
+        help_text=_("A person is in one team at a time: choosing someone from another team moves them here. "
+                    "Deselect a member to take them out."))
 
     class Meta:
         model = Team
         fields = ["name", "supervisor"]
+        widgets = {"supervisor": SearchSelect(reverse_lazy("people:leader-options"))}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["supervisor"].queryset = _leaders()
+        self.fields["supervisor"].queryset = team_leaders()
         if self.instance.pk:
             self.fields["members"].initial = list(self.instance.members.values_list("pk", flat=True))
         self.fields["members"].label_from_instance = (

@@ -5,12 +5,21 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.filters import people_named
 from accounts.models import Account
 from core.pagination import CappedPaginator
-from core.params import reads_query
-from core.views import confirm_page, form_page, run_service, submit_form
+from core.params import NameSearchForm, reads_query
+from core.views import confirm_page, form_page, people_page, run_service, submit_form
 from people import permissions
-from people.forms import DepartmentForm, PeopleFilter, PersonCreateForm, PersonForm, TeamForm
+from people.forms import (
+    DepartmentForm,
+    PeopleFilter,
+    PersonCreateForm,
+    PersonForm,
+    TeamForm,
+    team_leaders,
+    team_members,
+)
 from users import services, twofactor
 from users.models import Department, Team, User
 
@@ -114,6 +123,26 @@ def team_edit(request, pk):
         redirect_to=reverse("users:team-detail", args=[pk]), success=_("Saved."))
     return done or form_page(request, form, title=_("Edit team %(team)s") % {"team": team},
                              cancel_url=reverse("users:team-detail", args=[pk]))
+
+
+def _team_people_page(request, people, url_name):
+    _admin_only(request)
+    chosen = NameSearchForm(request.GET).values()
+    if chosen["q"]:
+        people = people_named(people, chosen["q"])
+    return people_page(request, people, page=chosen["page"], url_name=url_name)
+
+
+@reads_query(NameSearchForm)
+def leader_options(request):
+    """htmx: the supervisors and admins whose name holds `q`, for a team's supervisor."""
+    return _team_people_page(request, team_leaders(), "people:leader-options")
+
+
+@reads_query(NameSearchForm)
+def member_options(request):
+    """htmx: the people whose name holds `q` who may be a team's member, each with their team now."""
+    return _team_people_page(request, team_members(), "people:member-options")
 
 
 def person_two_factor_reset(request, pk):

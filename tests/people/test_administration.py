@@ -172,6 +172,33 @@ def test_editing_a_team_sets_its_members_exactly(client, admin, team, manager, t
     assert team.name == "East" and set(team.members.all()) == {manager, outsider} and teammate.team is None
 
 
+def test_the_team_form_names_only_who_is_chosen_and_finds_the_rest_by_name(client, admin, team, manager, teammate,
+                                                                          outsider):
+    UserFactory.create_batch(30, team=team)
+    client.force_login(admin)
+
+    page = client.get(reverse("people:team-edit", args=[team.pk])).content.decode()
+
+    supervisor = re.search(r'<select name="supervisor".*?</select>', page, re.S).group(0)
+    members = re.search(r'<select name="members".*?</select>', page, re.S).group(0)
+    assert re.findall(r'<option value="(\d+)"', supervisor) == [str(team.supervisor.pk)]
+    assert len(re.findall(r'<option value="\d+" selected', members)) == 32  # its members, nobody else
+    assert str(outsider.pk) not in re.findall(r'<option value="(\d+)"', members)
+    found = client.get(reverse("people:member-options"), {"q": "huang"}).content.decode()
+    assert f'data-value="{outsider.pk}"' in found and "South China" in found  # with the team they leave
+    leaders = client.get(reverse("people:leader-options"), {"q": "zhang"}).content.decode()
+    assert f'data-value="{outsider.team.supervisor_id}"' in leaders
+    not_a_leader = client.get(reverse("people:leader-options"), {"q": "li"}).content.decode()
+    assert f'data-value="{manager.pk}"' not in not_a_leader
+
+
+@pytest.mark.parametrize("persona", ["manager", "supervisor"])
+def test_the_team_pickers_are_for_admins_only(client, request, persona):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(reverse("people:member-options"), {"q": "a"}).status_code == 404
+    assert client.get(reverse("people:leader-options"), {"q": "a"}).status_code == 404
+
+
 def test_a_manager_cannot_be_made_supervisor_of_a_team(client, admin, team, manager):
     client.force_login(admin)
     page = client.post(reverse("people:team-create"), {"name": "X", "supervisor": manager.pk})
