@@ -21,6 +21,9 @@ class Action(models.TextChoices):
     USER_REACTIVATED = "user_reactivated", _("User reactivated")
     TEAM_CREATED = "team_created", _("Team created")
     TEAM_UPDATED = "team_updated", _("Team supervisor changed")
+    DEPARTMENT_CREATED = "department_created", _("Department created")
+    DEPARTMENT_UPDATED = "department_updated", _("Department changed")
+    DEPARTMENT_CHANGED = "department_changed", _("Department of a person changed")
     TWO_FACTOR_ENABLED = "two_factor_enabled", _("Two-factor sign-in turned on")
     TWO_FACTOR_DISABLED = "two_factor_disabled", _("Two-factor sign-in turned off")
     RECOVERY_CODES_NEW = "recovery_codes_new", _("New recovery codes made")
@@ -37,6 +40,10 @@ SIGN_IN_METHODS = {
     "two_factor": _("Password and two-factor code"),
     "recovery": _("Password and recovery code"),
 }
+
+
+# What a department's change names (details of DEPARTMENT_UPDATED: {field: [before, after]}).
+DEPARTMENT_FIELDS = {"code": _("code"), "head": _("head"), "active": _("takes new work")}
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -87,6 +94,9 @@ class AuditEntry(models.Model):
             text = gettext("%(rows)s rows of “%(list)s” as %(format)s") % {
                 "rows": d.get("rows", "?"), "list": d.get("list", ""), "format": str(d.get("format", "")).upper()}
             return text + (" · " + gettext("filters: %(filters)s") % {"filters": filters} if filters else "")
+        if self.action == Action.DEPARTMENT_UPDATED:
+            return "; ".join(f"{DEPARTMENT_FIELDS[key]}: {_label(old)} → {_label(new)}"
+                             for key, (old, new) in d.items() if key in DEPARTMENT_FIELDS)
         if "from" in d or "to" in d:
             return gettext("%(old)s → %(new)s") % {"old": _label(d.get("from")), "new": _label(d.get("to"))}
         if d.get("method") in SIGN_IN_METHODS:
@@ -95,4 +105,6 @@ class AuditEntry(models.Model):
 
 
 def _label(value):
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
     return gettext(value) if value else gettext("none")

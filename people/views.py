@@ -170,7 +170,7 @@ def department_list(request):
 def department_create(request):
     _admin_only(request)
     form = DepartmentForm(request.POST or None)
-    done = submit_form(request, form, lambda data: services.department_create(**data),
+    done = submit_form(request, form, lambda data: services.department_create(by=request.user, **data),
                        redirect_to=reverse("people:departments"),
                        success=lambda department: _("Department %(department)s is created. Add its staff as "
                                                     "people with the role Department staff.")
@@ -182,7 +182,10 @@ def department_edit(request, pk):
     _admin_only(request)
     department = get_object_or_404(Department, pk=pk)
     form = DepartmentForm(request.POST or None, instance=Department.objects.get(pk=pk))
-    done = submit_form(request, form, lambda data: services.department_update(department=department, **data),
-                       redirect_to=reverse("people:departments"), success=_("Saved."))
+
+    def save(data):
+        return services.department_update(department=department, by=request.user, **data)
+
+    done = submit_form(request, form, save, redirect_to=reverse("people:departments"), success=_("Saved."))
     return done or form_page(request, form, title=_("Edit department %(department)s") % {"department": department},
                              cancel_url=reverse("people:departments"))

@@ -158,6 +158,9 @@ def user_update(*, user, by, role, team, display_name="", email="", language=Non
     old_role = user.role
     department = department if role == User.Role.DEPARTMENT else None
     _check_department_move(user, role=role, department=department)
+    if user.department_id != (department and department.pk):
+        record(Action.DEPARTMENT_CHANGED, actor=by, target=user, details={
+            "from": user.department.code if user.department else "", "to": department.code if department else ""})
     user.department = department
     if department is not None:
         team = None
@@ -205,26 +208,34 @@ def user_reactivate(*, user, by):
 
 
 @transaction.atomic
-def department_create(*, code, name_en, name_zh_hans="", name_zh_hant="", head=None, active=True):
+def department_create(*, code, name_en, name_zh_hans="", name_zh_hant="", head=None, active=True, by=None):
     department = Department(code=code, name_en=name_en, name_zh_hans=name_zh_hans, name_zh_hant=name_zh_hant,
                             active=active)
     # The head is set once they belong to it (department_head_set).
     department.full_clean()
     department.save()
+    if by is not None:
+        record(Action.DEPARTMENT_CREATED, actor=by, target=department, details={"code": code})
     if head is not None:
         department_head_set(department=department, head=head)
     return department
 
 
 @transaction.atomic
-def department_update(*, department, code, name_en, name_zh_hans="", name_zh_hant="", head=None, active=True):
-    """Rename, re-head or close a department. One that takes no new work keeps its queue: what was
-    routed to it stays to be done; only active ones are offered for routing (departments.forms)."""
+def department_update(*, department, by, code, name_en, name_zh_hans="", name_zh_hant="", head=None, active=True):
+    """Rename, re-head or close a department (audited, with what changed). One that takes no new
+    work keeps its queue: what was routed to it stays to be done; only active ones are offered for
+    routing (departments.forms)."""
     department = Department.objects.select_for_update().get(pk=department.pk)
+    before = {"code": department.code, "head": department.head.get_username() if department.head else "",
+              "active": department.active}
     department.code, department.name_en, department.active = code, name_en, active
     department.name_zh_hans, department.name_zh_hant, department.head = name_zh_hans, name_zh_hant, head
     department.full_clean()
     department.save()
+    after = {"code": code, "head": head.get_username() if head else "", "active": active}
+    record(Action.DEPARTMENT_UPDATED, actor=by, target=department,
+           details={key: [before[key], after[key]] for key in before if before[key] != after[key]})
     return department
 
 

@@ -8,6 +8,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 
+from audit.models import Action, AuditEntry
 from departments.forms import department_field
 from tests.factories import AccountFactory, DepartmentFactory, DepartmentStaffFactory
 from users.models import Department, User
@@ -119,3 +120,24 @@ def test_nobody_but_an_admin_finds_the_department_pages(client, request, persona
         assert client.get(url).status_code == 404
         assert client.post(url, {"code": "x", "name_en": "X"}).status_code == 404
     assert not Department.objects.filter(code="x").exists()
+
+
+def test_department_changes_land_in_the_audit_log_in_the_readers_language(client, admin, service):
+    lin = DepartmentStaffFactory(username="lin", department=service)
+    sun = DepartmentStaffFactory(username="sun", department=service)
+    finance = DepartmentFactory(code="finance")
+    client.force_login(admin)
+
+    client.post(reverse("people:department-create"), {"code": "logistics", "name_en": "Logistics", "active": "on"})
+    client.post(reverse("people:department-edit", args=[service.pk]), {
+        "code": "service", "name_en": "Customer service", "head": lin.pk})  # re-headed and closed
+    client.post(reverse("people:edit", args=[sun.pk]), {
+        "display_name": "", "email": "", "role": "department", "department": finance.pk, "language": "en"})
+
+    created = AuditEntry.objects.get(action=Action.DEPARTMENT_CREATED)
+    assert (created.actor, created.details) == (admin, {"code": "logistics"})
+    updated = AuditEntry.objects.get(action=Action.DEPARTMENT_UPDATED)
+    with translation.override("zh-hans"):
+        assert updated.describe() == "负责人: zhou → lin; 接收新工作: 是 → 否"
+    moved = AuditEntry.objects.get(action=Action.DEPARTMENT_CHANGED)
+    assert (moved.target_id, moved.details) == (str(sun.pk), {"from": "service", "to": "finance"})
