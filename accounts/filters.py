@@ -1,11 +1,11 @@
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
 from accounts.selectors import assignable_people
+from core.search import people_named
 from core.widgets import ChosenOnlySelect
 from users.models import User
 
@@ -14,12 +14,6 @@ def owner_choices(request):
     """The people of the user's own team (everyone for an admin): the list names nobody
     from a team whose accounts the user cannot see."""
     return assignable_people(request.user) if request is not None else User.objects.none()
-
-
-def people_named(people, words):
-    """The people whose name (shown, full or login) holds `words`."""
-    return people.filter(Q(display_name__icontains=words) | Q(first_name__icontains=words)
-                         | Q(last_name__icontains=words) | Q(username__icontains=words))
 
 
 class AccountFilter(django_filters.FilterSet):

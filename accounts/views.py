@@ -12,7 +12,7 @@ from django.views.generic import CreateView, DeleteView, UpdateView
 from django_filters.views import FilterView
 
 from accounts import exports, permissions, services
-from accounts.filters import AccountFilter, owner_choices, people_named
+from accounts.filters import AccountFilter, owner_choices
 from accounts.forms import (
     AccountForm,
     AccountPickerForm,
@@ -36,6 +36,7 @@ from core.forms import CREATE_KEY, add_service_error
 from core.idempotency import AlreadySaved
 from core.pagination import CappedPaginationMixin
 from core.params import LenientFilterMixin, PageForm, reads_query
+from core.search import people_named
 from core.views import (
     PICKER_PAGE,
     already_saved,
@@ -100,10 +101,8 @@ def people_options(request):
     whose name holds `q`, a page at a time: the account form's pickers of an admin, who may choose
     among everyone (core.widgets.SearchSelect; issue 19)."""
     chosen = PeopleSearchForm(request.GET).values()
-    people = assignable_people(request.user)
-    if chosen["q"]:
-        people = people_named(people, chosen["q"])
-    return people_page(request, people, page=chosen["page"], url_name="accounts:people-options")
+    return people_page(request, assignable_people(request.user), q=chosen["q"], page=chosen["page"],
+                       url_name="accounts:people-options")
 
 
 @reads_query(PeopleSearchForm)
@@ -114,10 +113,8 @@ def handover_options(request, pk):
     if not permissions.can_request_handover(request.user, account):
         raise PermissionDenied
     chosen = PeopleSearchForm(request.GET).values()
-    people = handover_candidates(account)
-    if chosen["q"]:
-        people = people_named(people, chosen["q"])
-    return people_page(request, people, page=chosen["page"], url=reverse("accounts:handover-options", args=[pk]))
+    return people_page(request, handover_candidates(account), q=chosen["q"], page=chosen["page"],
+                       url=reverse("accounts:handover-options", args=[pk]))
 
 
 def account_options(request):

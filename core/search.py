@@ -149,3 +149,9 @@ def newest_matching(scope, indexed, column, texts, *, order, limit, window=None)
 
 def _column(model, name):
     return model._meta.pk.column if name == "pk" else model._meta.get_field(name).column
+
+
+def people_named(people, words):
+    """The people whose name (shown, full or login) holds `words`."""
+    return people.filter(Q(display_name__icontains=words) | Q(first_name__icontains=words)
+                         | Q(last_name__icontains=words) | Q(username__icontains=words))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.forms import add_service_error
 from core.idempotency import AlreadySaved
+from core.search import people_named
 
 
 def error_text(error):
@@ -121,8 +122,11 @@ def options_page(request, rows, *, page, option, empty_text, url_name=None, url=
     })
 
 
-def people_page(request, people, *, page, url_name=None, url=None):
-    """One page of a people picker's choices (options_page): each person with their team."""
+def people_page(request, people, *, page, q="", url_name=None, url=None):
+    """One page of a people picker's choices (options_page) among `people`, those whose name holds
+    `q` if one is typed: each person with their team."""
+    if q:
+        people = people_named(people, q)
     return options_page(request, people.select_related("team"), page=page, url_name=url_name, url=url,
                         option=lambda p: (p.pk, str(p), p.team or ""),
                         empty_text=_("Nobody you can choose has that name."))

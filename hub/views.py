@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from accounts.filters import people_named
 from accounts.models import Account
 from contacts.models import Contact
 from core.forms import add_service_error
@@ -296,10 +295,8 @@ def portfolio_people(request):
     giver = portfolio_module.giving_people(request.user).filter(pk=chosen["giver"]).first() if chosen["giver"] else None
     if giver is None:
         raise Http404
-    people = _receivers(giver)
-    if chosen["q"]:
-        people = people_named(people, chosen["q"])
-    return people_page(request, people, page=chosen["page"], url_name="hub:portfolio-people")
+    return people_page(request, _receivers(giver), q=chosen["q"], page=chosen["page"],
+                       url_name="hub:portfolio-people")
 
 
 def _portfolio_message(result):

@@ -5,7 +5,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.filters import people_named
 from accounts.models import Account
 from core.pagination import CappedPaginator
 from core.params import NameSearchForm, reads_query
@@ -125,24 +124,20 @@ def team_edit(request, pk):
                              cancel_url=reverse("users:team-detail", args=[pk]))
 
 
-def _team_people_page(request, people, url_name):
-    _admin_only(request)
-    chosen = NameSearchForm(request.GET).values()
-    if chosen["q"]:
-        people = people_named(people, chosen["q"])
-    return people_page(request, people, page=chosen["page"], url_name=url_name)
-
-
 @reads_query(NameSearchForm)
 def leader_options(request):
     """htmx: the supervisors and admins whose name holds `q`, for a team's supervisor."""
-    return _team_people_page(request, team_leaders(), "people:leader-options")
+    _admin_only(request)
+    chosen = NameSearchForm(request.GET).values()
+    return people_page(request, team_leaders(), q=chosen["q"], page=chosen["page"], url_name="people:leader-options")
 
 
 @reads_query(NameSearchForm)
 def member_options(request):
     """htmx: the people whose name holds `q` who may be a team's member, each with their team now."""
-    return _team_people_page(request, team_members(), "people:member-options")
+    _admin_only(request)
+    chosen = NameSearchForm(request.GET).values()
+    return people_page(request, team_members(), q=chosen["q"], page=chosen["page"], url_name="people:member-options")
 
 
 def person_two_factor_reset(request, pk):

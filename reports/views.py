@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.filters import people_named
 from accounts.models import Account
 from core.exports import export_format, export_response
 from core.money import reporting_currency
@@ -145,10 +144,8 @@ def manager_options(request):
     """htmx: the people of the report filter whose name holds `q`, a page at a time (an admin's
     filter lists nobody: the company's staff are found by name; issue 19)."""
     chosen = NameSearchForm(request.GET).values()
-    people = report_people(request.user)
-    if chosen["q"]:
-        people = people_named(people, chosen["q"])
-    return people_page(request, people, page=chosen["page"], url_name="reports:manager-options")
+    return people_page(request, report_people(request.user), q=chosen["q"], page=chosen["page"],
+                       url_name="reports:manager-options")
 
 
 def target_people_options(request):
@@ -157,10 +154,8 @@ def target_people_options(request):
     if not permissions.can_set_targets(request.user):
         raise PermissionDenied
     chosen = NameSearchForm(request.GET).values()
-    people = target_people(request.user)
-    if chosen["q"]:
-        people = people_named(people, chosen["q"])
-    return people_page(request, people, page=chosen["page"], url_name="reports:target-people-options")
+    return people_page(request, target_people(request.user), q=chosen["q"], page=chosen["page"],
+                       url_name="reports:target-people-options")
 
 
 def _filters(request):
